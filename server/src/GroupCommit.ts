@@ -1,0 +1,63 @@
+import type { AppendEntry, RelayStorage } from './storage/RelayStorage.ts';
+
+interface Pending {
+  readonly entry: AppendEntry;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Collects appends from one event-loop turn and commits them in one transaction (BRIEF: "Forward
+ * first, persist in a group commit, ack after commit"). One batch is in flight at a time, so
+ * commits happen in relaySeq order. A FULL-sync commit per message caps near 8k/s; grouped, far more.
+ */
+export class GroupCommit {
+  private queue: Pending[] = [];
+  private scheduled = false;
+  private inFlight: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly storage: RelayStorage,
+    private readonly onCommitted: (freedBytesByRoom: Map<string, number>) => void,
+  ) {}
+
+  /** Resolves once the entry is durably committed; rejects if the commit failed. */
+  append(entry: AppendEntry): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ entry, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.commitQueued());
+      }
+    });
+  }
+
+  /** Resolves when everything appended so far is committed (or has failed). */
+  async flush(): Promise<void> {
+    if (this.queue.length > 0) this.commitQueued();
+    await this.inFlight;
+  }
+
+  get pendingCount(): number {
+    return this.queue.length;
+  }
+
+  private commitQueued(): void {
+    this.scheduled = false;
+    const batch = this.queue;
+    if (batch.length === 0) return;
+    this.queue = [];
+    this.inFlight = this.inFlight.then(async () => {
+      try {
+        const freed = await this.storage.appendBatch(
+          batch.map((pending) => pending.entry),
+          Date.now(),
+        );
+        this.onCommitted(freed);
+        for (const pending of batch) pending.resolve();
+      } catch (error) {
+        for (const pending of batch) pending.reject(error);
+      }
+    });
+  }
+}

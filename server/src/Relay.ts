@@ -1,0 +1,492 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { WebSocket } from 'ws';
+import {
+  CLOSE,
+  ENVELOPE_TYPE,
+  FRAME,
+  LABEL,
+  PROTOCOL_VERSION,
+  RELAY_ERROR,
+  SIZE,
+  buildAuthTranscript,
+  encodeAckFrame,
+  encodeBacklogEndFrame,
+  encodeBase64Url,
+  encodeEnvFrame,
+  encodeEphFrame,
+  encodeErrorFrame,
+  encodeHeartbeatFrame,
+  encodeHelloFrame,
+  encodeReadyFrame,
+  encodeRoomStateFrame,
+  equalBytes,
+  parseClientFrame,
+  parseEnvelopeHeader,
+  toHex,
+  type AuthFrame,
+  type EnvelopeHeader,
+  type RelayLimits,
+} from '@seen/shared/protocol';
+import { Connection } from './Connection.ts';
+import { GroupCommit } from './GroupCommit.ts';
+import { roomTag, type Logger } from './log.ts';
+import { RELOAD_SEQ_GAP, runExclusive, type RoomState } from './RoomState.ts';
+import type { RelayStorage } from './storage/RelayStorage.ts';
+import { TokenBucket } from './tokenBucket.ts';
+import { computeRoomIdBytes, verifyEd25519 } from './verifyEd25519.ts';
+
+/** Rows per catch-up page: the relay waits for each page to drain before reading the next. */
+const BACKLOG_PAGE_ROWS = 256;
+const AUTH_FAILURE_WINDOW_MS = 60_000;
+
+export interface RelayOptions {
+  readonly storage: RelayStorage;
+  readonly limits: RelayLimits;
+  readonly logger: Logger;
+  /** The origin clients sign (e.g. wss://seen.example). Default: ws://<Host header>. */
+  readonly publicOrigin?: string;
+}
+
+export interface RelayStats {
+  readonly rooms: number;
+  readonly connections: number;
+  readonly pendingWrites: number;
+}
+
+/** The blind relay: authenticates sockets, orders, forwards and stores opaque envelopes. */
+export class Relay {
+  private readonly rooms = new Map<string, RoomState>();
+  private readonly roomLoads = new Map<string, Promise<RoomState | 'deleted'>>();
+  private readonly connections = new Set<Connection>();
+  private readonly authFailures = new Map<string, { count: number; windowStart: number }>();
+  private readonly commits: GroupCommit;
+  private readonly heartbeatTimer: NodeJS.Timeout;
+  private closing = false;
+
+  constructor(private readonly options: RelayOptions) {
+    this.commits = new GroupCommit(options.storage, (freed) => {
+      for (const [roomId, bytes] of freed) {
+        const room = this.rooms.get(roomId);
+        if (room !== undefined) room.bytesUsed = Math.max(0, room.bytesUsed - bytes);
+      }
+    });
+    this.heartbeatTimer = setInterval(() => this.beat(), options.limits.heartbeatMs);
+    this.heartbeatTimer.unref();
+  }
+
+  stats(): RelayStats {
+    return { rooms: this.rooms.size, connections: this.connections.size, pendingWrites: this.commits.pendingCount };
+  }
+
+  // ---- connection lifecycle -----------------------------------------------------------------
+
+  accept(ws: WebSocket, request: IncomingMessage): void {
+    const { limits } = this.options;
+    const now = Date.now();
+    const ip = request.socket.remoteAddress ?? 'unknown';
+    const relayOrigin = this.options.publicOrigin ?? `${request.headers['x-forwarded-proto'] === 'https' ? 'wss' : 'ws'}://${request.headers.host ?? ''}`.toLowerCase();
+    const connection = new Connection(
+      ws,
+      ip,
+      relayOrigin,
+      new Uint8Array(randomBytes(SIZE.CHALLENGE)),
+      now,
+      new TokenBucket(limits.putsPerSecond, limits.putBurst, now),
+      new TokenBucket(limits.ephemeralsPerSecond, limits.ephemeralBurst, now),
+    );
+    if (this.closing) {
+      ws.close(CLOSE.GOING_AWAY, 'relay shutting down');
+      return;
+    }
+    this.connections.add(connection);
+    const deadline = setTimeout(() => {
+      if (connection.phase === 'awaiting-auth') connection.close(CLOSE.AUTH_TIMEOUT, 'auth deadline');
+    }, limits.authDeadlineMs);
+    deadline.unref();
+
+    ws.on('message', (data, isBinary) => {
+      const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer);
+      if (!isBinary) return connection.close(CLOSE.PROTOCOL_VIOLATION, 'binary frames only');
+      if (bytes.length > limits.maxFrameBytes) return connection.close(CLOSE.FRAME_TOO_LARGE, 'frame too large');
+      connection.enqueue(() => this.handleFrame(connection, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length)));
+    });
+    ws.on('pong', () => {
+      connection.alive = true;
+    });
+    ws.on('error', () => {
+      // ws reports protocol errors (bad opcodes, oversize frames) here and then closes the socket.
+    });
+    ws.on('close', () => {
+      clearTimeout(deadline);
+      this.detach(connection);
+    });
+    connection.send(
+      encodeHelloFrame({ challenge: connection.challenge, serverTime: now, relayOrigin: connection.relayOrigin }),
+    );
+  }
+
+  private detach(connection: Connection): void {
+    connection.phase = 'closed';
+    this.connections.delete(connection);
+    const room = connection.room;
+    if (room === null) return;
+    room.sockets.delete(connection);
+    if (room.sockets.size === 0) void this.evictWhenIdle(room);
+  }
+
+  /** Drop an empty room from memory once its writes are committed (so nothing forwarded is lost). */
+  private async evictWhenIdle(room: RoomState): Promise<void> {
+    await this.commits.flush();
+    if (room.sockets.size === 0 && room.pending.size === 0 && this.rooms.get(room.roomId) === room) {
+      this.rooms.delete(room.roomId);
+    }
+  }
+
+  // ---- frames -------------------------------------------------------------------------------
+
+  private handleFrame(connection: Connection, bytes: Uint8Array): Promise<void> | void {
+    if (!connection.isOpen) return;
+    const parsed = parseClientFrame(bytes);
+    if (!parsed.ok) return connection.close(CLOSE.PROTOCOL_VIOLATION, parsed.error);
+    const frame = parsed.value;
+    if (frame.kind === FRAME.AUTH) {
+      if (connection.phase !== 'awaiting-auth') return connection.close(CLOSE.PROTOCOL_VIOLATION, 'auth twice');
+      return this.authenticate(connection, frame);
+    }
+    if (connection.room === null || (connection.phase !== 'live' && connection.phase !== 'catching-up')) {
+      return connection.close(CLOSE.PROTOCOL_VIOLATION, 'not authenticated');
+    }
+    switch (frame.kind) {
+      case FRAME.PUT:
+        return this.handlePut(connection, connection.room, frame.envelope);
+      case FRAME.EPHEMERAL:
+        return this.handleEphemeral(connection, connection.room, frame.envelope);
+      case FRAME.SEAL:
+        return this.seal(connection.room);
+      case FRAME.DELETE_ROOM:
+        return this.deleteRoom(connection.room);
+    }
+  }
+
+  // ---- handshake ----------------------------------------------------------------------------
+
+  private isBlockedIp(ip: string, now: number): boolean {
+    const entry = this.authFailures.get(ip);
+    if (entry === undefined || now - entry.windowStart > AUTH_FAILURE_WINDOW_MS) return false;
+    return entry.count >= this.options.limits.authFailuresPerMinute;
+  }
+
+  private refuseAuth(connection: Connection, reason: string): void {
+    const now = Date.now();
+    const entry = this.authFailures.get(connection.ip);
+    if (entry === undefined || now - entry.windowStart > AUTH_FAILURE_WINDOW_MS) {
+      this.authFailures.set(connection.ip, { count: 1, windowStart: now });
+    } else {
+      entry.count += 1;
+    }
+    this.options.logger.log('info', 'auth refused', { reason });
+    connection.close(CLOSE.AUTH_FAILED, reason);
+  }
+
+  private async authenticate(connection: Connection, frame: AuthFrame): Promise<void> {
+    const { limits, storage, logger } = this.options;
+    const now = Date.now();
+    connection.phase = 'authenticating';
+    if (frame.version !== PROTOCOL_VERSION) return connection.close(CLOSE.VERSION_UNSUPPORTED, 'unsupported version');
+    // A transient close: the limiter window passes, and a legitimate user behind a shared IP retries.
+    if (this.isBlockedIp(connection.ip, now)) return connection.close(CLOSE.RATE_LIMITED, 'too many failed handshakes');
+    if (now - connection.challengeIssuedAt > limits.challengeTtlMs) return this.refuseAuth(connection, 'challenge expired');
+    if (!equalBytes(computeRoomIdBytes(frame.authPublicKey), frame.roomId)) return this.refuseAuth(connection, 'room id mismatch');
+    const common = { relayOrigin: connection.relayOrigin, roomId: frame.roomId, challenge: connection.challenge };
+    const roomSigned = verifyEd25519(
+      frame.authPublicKey,
+      buildAuthTranscript({ ...common, context: LABEL.SIGN_REGISTER, subject: frame.devicePublicKey }),
+      frame.roomSignature,
+    );
+    const deviceSigned = verifyEd25519(
+      frame.devicePublicKey,
+      buildAuthTranscript({ ...common, context: LABEL.SIGN_AUTH, subject: frame.sessionId }),
+      frame.deviceSignature,
+    );
+    if (!roomSigned || !deviceSigned) return this.refuseAuth(connection, 'bad signature');
+
+    const roomId = encodeBase64Url(frame.roomId);
+    const room = await this.loadRoom(roomId, frame.roomId, frame.authPublicKey);
+    if (!connection.isOpen) return;
+    if (room === 'deleted') return connection.close(CLOSE.ROOM_DELETED, 'room deleted');
+
+    const deviceHex = toHex(frame.devicePublicKey);
+    const refusal = await runExclusive(room, async (): Promise<number | null> => {
+      if (room.deleted) return CLOSE.ROOM_DELETED;
+      if (room.devices.has(deviceHex)) return null;
+      if (room.sealed) return CLOSE.ROOM_SEALED;
+      if (room.devices.size >= limits.maxDevicesPerRoom) return CLOSE.ROOM_FULL;
+      await storage.addDevice(roomId, frame.devicePublicKey, now);
+      room.devices.add(deviceHex);
+      logger.log('info', 'device registered', { room: roomTag(roomId), devices: room.devices.size });
+      this.broadcast(room, encodeRoomStateFrame({ sealed: room.sealed, deviceCount: room.devices.size }));
+      return null;
+    });
+    if (!connection.isOpen) return;
+    if (refusal !== null) return connection.close(refusal, 'refused');
+    if (room.sockets.size >= limits.maxSocketsPerRoom) return connection.close(CLOSE.TOO_MANY_SOCKETS, 'room busy');
+
+    const sessionHex = toHex(frame.sessionId);
+    if (!room.sessionSeqs.has(sessionHex)) {
+      room.sessionSeqs.set(sessionHex, await storage.maxSeqOfSession(roomId, sessionHex));
+      if (!connection.isOpen) return;
+    }
+    connection.sessionHex = sessionHex;
+    connection.sessionId = frame.sessionId;
+    connection.room = room;
+    connection.phase = 'catching-up';
+    connection.liveQueue = [];
+    room.sockets.add(connection);
+    const upTo = room.nextRelaySeq - 1;
+    connection.send(encodeReadyFrame({ sealed: room.sealed, deviceCount: room.devices.size }));
+    await this.streamBacklog(connection, room, frame.fromRelaySeq, upTo);
+  }
+
+  /**
+   * Loading rule (PROTOCOL.md "Catch-up"): if the newest snapshot covers more than the client has,
+   * send it first and continue after its coverage; then every entry up to `upTo`, in pages, each
+   * page drained before the next (backpressure). Live frames meanwhile wait in liveQueue.
+   */
+  private async streamBacklog(connection: Connection, room: RoomState, fromRelaySeq: number, upTo: number): Promise<void> {
+    const { storage } = this.options;
+    await this.commits.flush();
+    let cursor = fromRelaySeq;
+    let skip = -1;
+    const snapshot = await storage.newestSnapshot(room.roomId);
+    if (snapshot !== null && snapshot.coversRelaySeq !== null && snapshot.coversRelaySeq > fromRelaySeq && snapshot.relaySeq <= upTo) {
+      connection.send(encodeEnvFrame(snapshot.relaySeq, snapshot.envelope));
+      cursor = snapshot.coversRelaySeq;
+      skip = snapshot.relaySeq;
+    }
+    for (;;) {
+      if (!connection.isOpen) return;
+      const rows = await storage.readLog(room.roomId, cursor, upTo, BACKLOG_PAGE_ROWS);
+      const frames = rows.filter((row) => row.relaySeq !== skip).map((row) => encodeEnvFrame(row.relaySeq, row.envelope));
+      const last = frames.pop();
+      for (const frame of frames) connection.send(frame);
+      if (last !== undefined) await connection.sendAndDrain(last);
+      if (rows.length < BACKLOG_PAGE_ROWS) break;
+      cursor = rows[rows.length - 1]!.relaySeq;
+    }
+    if (!connection.isOpen) return;
+    const sinceSnapshot = await storage.countAfter(room.roomId, snapshot?.coversRelaySeq ?? 0);
+    if (!connection.isOpen) return;
+    connection.send(encodeBacklogEndFrame({ upToRelaySeq: upTo, sinceSnapshot }));
+    for (const frame of connection.liveQueue) connection.send(frame);
+    connection.liveQueue = [];
+    connection.phase = 'live';
+  }
+
+  private async loadRoom(roomId: string, roomIdBytes: Uint8Array, authPublicKey: Uint8Array): Promise<RoomState | 'deleted'> {
+    const loaded = this.rooms.get(roomId);
+    if (loaded !== undefined) return loaded.deleted ? 'deleted' : loaded;
+    const loading = this.roomLoads.get(roomId);
+    if (loading !== undefined) return loading;
+    const load = (async (): Promise<RoomState | 'deleted'> => {
+      const { storage } = this.options;
+      let record = await storage.getRoom(roomId);
+      if (record?.deleted) return 'deleted';
+      if (record === null) {
+        await storage.createRoom(roomId, authPublicKey, Date.now());
+        record = await storage.getRoom(roomId);
+        if (record === null || record.deleted) return 'deleted';
+      }
+      const devices = await storage.listDevices(roomId);
+      const room: RoomState = {
+        roomId,
+        roomIdBytes,
+        sealed: record.sealed,
+        devices: new Set(devices.map(toHex)),
+        sockets: new Set(),
+        nextRelaySeq: record.maxRelaySeq + 1 + RELOAD_SEQ_GAP,
+        bytesUsed: record.bytesUsed,
+        sessionSeqs: new Map(),
+        pending: new Map(),
+        lock: Promise.resolve(),
+        deleted: false,
+      };
+      this.rooms.set(roomId, room);
+      return room;
+    })();
+    this.roomLoads.set(roomId, load);
+    try {
+      return await load;
+    } finally {
+      this.roomLoads.delete(roomId);
+    }
+  }
+
+  // ---- envelopes ----------------------------------------------------------------------------
+
+  private sendError(connection: Connection, code: number, header: EnvelopeHeader | null): void {
+    connection.send(encodeErrorFrame({ code, sessionId: header?.sessionId ?? new Uint8Array(SIZE.SESSION_ID), seq: header?.seq ?? 0 }));
+  }
+
+  private checkHeader(connection: Connection, room: RoomState, envelope: Uint8Array): EnvelopeHeader | null {
+    const parsed = parseEnvelopeHeader(envelope);
+    if (!parsed.ok) return null;
+    const header = parsed.value;
+    if (!equalBytes(header.roomId, room.roomIdBytes) || !equalBytes(header.sessionId, connection.sessionId)) return null;
+    return header;
+  }
+
+  private handlePut(connection: Connection, room: RoomState, envelope: Uint8Array): Promise<void> | void {
+    if (!connection.putBucket.take(Date.now())) return connection.close(CLOSE.RATE_LIMITED, 'too many writes');
+    const header = this.checkHeader(connection, room, envelope);
+    if (header === null || header.type === ENVELOPE_TYPE.PRESENCE) {
+      return this.sendError(connection, RELAY_ERROR.BAD_ENVELOPE, header);
+    }
+    const lastSeq = room.sessionSeqs.get(connection.sessionHex) ?? -1;
+    if (header.seq <= lastSeq) return this.handleResend(connection, room, header, envelope);
+    room.sessionSeqs.set(connection.sessionHex, header.seq);
+    this.store(connection, room, header, envelope);
+  }
+
+  private store(connection: Connection, room: RoomState, header: EnvelopeHeader, envelope: Uint8Array): void {
+    const isSnapshot = header.type === ENVELOPE_TYPE.SNAPSHOT;
+    if (isSnapshot && header.coversRelaySeq >= room.nextRelaySeq) {
+      return this.sendError(connection, RELAY_ERROR.SNAPSHOT_REJECTED, header);
+    }
+    // Snapshots are exempt from the quota: storing one is how a room frees space.
+    if (!isSnapshot && room.bytesUsed + envelope.length > this.options.limits.roomQuotaBytes) {
+      return this.sendError(connection, RELAY_ERROR.QUOTA_EXCEEDED, header);
+    }
+    const relaySeq = room.nextRelaySeq++;
+    room.bytesUsed += envelope.length;
+    const envFrame = encodeEnvFrame(relaySeq, envelope);
+    for (const peer of room.sockets) {
+      if (peer === connection) continue;
+      if (peer.phase === 'catching-up') peer.liveQueue.push(envFrame);
+      else this.sendLive(peer, envFrame);
+    }
+    const key = `${connection.sessionHex}:${header.seq}`;
+    const committed = this.commits.append({
+      roomId: room.roomId,
+      relaySeq,
+      sessionId: connection.sessionHex,
+      seq: header.seq,
+      envelope,
+      coversRelaySeq: isSnapshot ? header.coversRelaySeq : null,
+      receivedAt: Date.now(),
+    });
+    room.pending.set(key, { relaySeq, envelope, committed });
+    committed.then(
+      () => {
+        room.pending.delete(key);
+        connection.send(encodeAckFrame({ sessionId: header.sessionId, seq: header.seq, relaySeq }));
+      },
+      (error: unknown) => {
+        room.pending.delete(key);
+        room.bytesUsed -= envelope.length;
+        this.options.logger.log('error', 'commit failed', { room: roomTag(room.roomId), error: String(error) });
+        this.sendError(connection, RELAY_ERROR.STORE_FAILED, header);
+      },
+    );
+  }
+
+  /** A (session, seq) we have seen: re-ACK the same bytes, refuse different ones (PROTOCOL "Idempotency"). */
+  private async handleResend(connection: Connection, room: RoomState, header: EnvelopeHeader, envelope: Uint8Array): Promise<void> {
+    const pending = room.pending.get(`${connection.sessionHex}:${header.seq}`);
+    if (pending !== undefined) {
+      if (!equalBytes(pending.envelope, envelope)) return this.sendError(connection, RELAY_ERROR.DUPLICATE_CONFLICT, header);
+      try {
+        await pending.committed;
+        connection.send(encodeAckFrame({ sessionId: header.sessionId, seq: header.seq, relaySeq: pending.relaySeq }));
+      } catch {
+        this.sendError(connection, RELAY_ERROR.STORE_FAILED, header);
+      }
+      return;
+    }
+    const stored = await this.options.storage.findBySessionSeq(room.roomId, connection.sessionHex, header.seq);
+    if (!connection.isOpen) return;
+    if (stored === null) return this.store(connection, room, header, envelope); // an earlier attempt failed
+    if (!equalBytes(stored.envelope, envelope)) return this.sendError(connection, RELAY_ERROR.DUPLICATE_CONFLICT, header);
+    connection.send(encodeAckFrame({ sessionId: header.sessionId, seq: header.seq, relaySeq: stored.relaySeq }));
+  }
+
+  private handleEphemeral(connection: Connection, room: RoomState, envelope: Uint8Array): void {
+    // Presence is best effort: over the rate it is dropped, never stored, never refused.
+    if (!connection.ephemeralBucket.take(Date.now())) return;
+    const header = this.checkHeader(connection, room, envelope);
+    if (header === null || header.type !== ENVELOPE_TYPE.PRESENCE) return this.sendError(connection, RELAY_ERROR.BAD_ENVELOPE, header);
+    const frame = encodeEphFrame(envelope);
+    for (const peer of room.sockets) if (peer !== connection && peer.phase === 'live') this.sendLive(peer, frame);
+  }
+
+  /** A reader that never drains is closed (transiently) instead of growing the relay's memory. */
+  private sendLive(peer: Connection, frame: Uint8Array): void {
+    if (peer.ws.bufferedAmount > this.options.limits.maxBufferedBytes) {
+      peer.close(CLOSE.OVERLOADED, 'slow reader');
+      return;
+    }
+    peer.send(frame);
+  }
+
+  private broadcast(room: RoomState, frame: Uint8Array): void {
+    for (const peer of room.sockets) if (peer.phase === 'live' || peer.phase === 'catching-up') peer.send(frame);
+  }
+
+  // ---- room administration ------------------------------------------------------------------
+
+  private seal(room: RoomState): Promise<void> {
+    return runExclusive(room, async () => {
+      if (room.deleted || room.sealed) return;
+      await this.options.storage.setSealed(room.roomId, true);
+      room.sealed = true;
+      this.options.logger.log('info', 'room sealed', { room: roomTag(room.roomId) });
+      this.broadcast(room, encodeRoomStateFrame({ sealed: true, deviceCount: room.devices.size }));
+    });
+  }
+
+  private deleteRoom(room: RoomState): Promise<void> {
+    return runExclusive(room, async () => {
+      if (room.deleted) return;
+      room.deleted = true;
+      // Commit what is in flight first, so nothing lands after the erase.
+      await this.commits.flush();
+      await this.options.storage.deleteRoom(room.roomId, Date.now());
+      this.options.logger.log('info', 'room deleted', { room: roomTag(room.roomId) });
+      for (const peer of [...room.sockets]) peer.close(CLOSE.ROOM_DELETED, 'room deleted');
+    });
+  }
+
+  // ---- housekeeping -------------------------------------------------------------------------
+
+  private beat(): void {
+    const now = Date.now();
+    const frame = encodeHeartbeatFrame(now);
+    for (const connection of this.connections) {
+      if (!connection.alive) {
+        connection.phase = 'closed';
+        connection.ws.terminate();
+        continue;
+      }
+      connection.alive = false;
+      connection.ws.ping();
+      if (connection.phase === 'live') connection.send(frame);
+    }
+    for (const [ip, entry] of this.authFailures) {
+      if (now - entry.windowStart > AUTH_FAILURE_WINDOW_MS) this.authFailures.delete(ip);
+    }
+  }
+
+  /** Physically erases log entries superseded longer ago than the grace period. */
+  async collectGarbage(now = Date.now()): Promise<number> {
+    return this.options.storage.collectGarbage(now - this.options.limits.supersededGraceMs);
+  }
+
+  /** Stop accepting, tell clients to come back later, commit everything, then close storage. */
+  async close(): Promise<void> {
+    this.closing = true;
+    clearInterval(this.heartbeatTimer);
+    for (const connection of this.connections) connection.close(CLOSE.GOING_AWAY, 'relay restarting');
+    await this.commits.flush();
+    await this.options.storage.close();
+  }
+}

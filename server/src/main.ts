@@ -1,0 +1,51 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createLogger, type LogLevel } from './log.ts';
+import { startRelay } from './startRelay.ts';
+import { createSqliteStorage } from './storage/SqliteStorage.ts';
+
+// The only file that reads the environment (README "Self-hosting" lists these variables).
+const env = process.env;
+const here = dirname(fileURLToPath(import.meta.url));
+const dataDir = resolve(env.DATA_DIR ?? './data');
+const staticDir = resolve(env.STATIC_DIR ?? join(here, '../../client/dist'));
+const logger = createLogger({ level: (env.LOG_LEVEL as LogLevel | undefined) ?? 'info' });
+const GC_INTERVAL_MS = 60 * 60 * 1000;
+
+mkdirSync(dataDir, { recursive: true });
+const storage = createSqliteStorage({
+  path: join(dataDir, 'seen-relay.sqlite'),
+  synchronous: env.SQLITE_SYNC === 'FULL' ? 'FULL' : 'NORMAL',
+});
+const running = await startRelay({
+  storage,
+  host: env.HOST ?? '127.0.0.1',
+  port: Number(env.PORT ?? 8080),
+  staticDir,
+  publicOrigin: env.PUBLIC_ORIGIN,
+  logger,
+  limits: env.ROOM_QUOTA_BYTES === undefined ? {} : { roomQuotaBytes: Number(env.ROOM_QUOTA_BYTES) },
+});
+console.log(`Seen is running at ${running.httpUrl} (data in ${dataDir})`);
+
+const gcTimer = setInterval(() => {
+  running.relay.collectGarbage().then(
+    (removed) => logger.log('info', 'garbage collected', { removed }),
+    (error: unknown) => logger.log('error', 'garbage collection failed', { error: String(error) }),
+  );
+}, GC_INTERVAL_MS);
+gcTimer.unref();
+
+let stopping = false;
+const stop = (signal: string): void => {
+  if (stopping) return;
+  stopping = true;
+  logger.log('info', 'draining', { signal });
+  running.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+};
+process.on('SIGTERM', () => stop('SIGTERM'));
+process.on('SIGINT', () => stop('SIGINT'));

@@ -1,0 +1,98 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { DEFAULT_LIMITS, RELAY_PATH, type RelayLimits } from '@seen/shared/protocol';
+import { createLogger, type Logger } from './log.ts';
+import { Relay } from './Relay.ts';
+import { applySecurityHeaders, serveStatic } from './staticFiles.ts';
+import type { RelayStorage } from './storage/RelayStorage.ts';
+
+export interface StartRelayOptions {
+  readonly storage: RelayStorage;
+  readonly host?: string;
+  /** 0 picks a free port (tests). */
+  readonly port?: number;
+  readonly limits?: Partial<RelayLimits>;
+  readonly logger?: Logger;
+  /** Folder of the built client; omitted = WebSocket and health only. */
+  readonly staticDir?: string;
+  readonly publicOrigin?: string;
+}
+
+export interface RunningRelay {
+  readonly port: number;
+  /** http://host:port */
+  readonly httpUrl: string;
+  /** ws://host:port — the client appends RELAY_PATH itself. */
+  readonly wsUrl: string;
+  readonly relay: Relay;
+  close(): Promise<void>;
+}
+
+export async function startRelay(options: StartRelayOptions): Promise<RunningRelay> {
+  const limits: RelayLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const logger = options.logger ?? createLogger({ level: 'silent' });
+  const relay = new Relay({ storage: options.storage, limits, logger, publicOrigin: options.publicOrigin });
+  // ws enforces twice our limit itself (close 1009); between the two we close with FRAME_TOO_LARGE.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes * 2, perMessageDeflate: false });
+
+  const handleHttp = (request: IncomingMessage, response: ServerResponse): void => {
+    applySecurityHeaders(response);
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (request.url === '/healthz') {
+      response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+      response.end(JSON.stringify({ ok: true, ...relay.stats() }));
+      return;
+    }
+    if (options.staticDir === undefined) {
+      response.writeHead(404).end();
+      return;
+    }
+    serveStatic(options.staticDir, request, response).catch(() => {
+      if (!response.headersSent) response.writeHead(500).end();
+    });
+  };
+
+  const server = createServer(handleHttp);
+  server.on('upgrade', (request, socket, head) => {
+    socket.on('error', () => socket.destroy());
+    const path = new URL(request.url ?? '/', 'http://x').pathname;
+    if (path !== RELAY_PATH) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => relay.accept(ws, request));
+  });
+  server.on('clientError', (_error, socket) => socket.destroy());
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  logger.log('info', 'relay listening', { host: address.address, port: address.port });
+
+  let closed: Promise<void> | null = null;
+  return {
+    port: address.port,
+    httpUrl: `http://${hostForUrl}:${address.port}`,
+    wsUrl: `ws://${hostForUrl}:${address.port}`,
+    relay,
+    close() {
+      closed ??= (async () => {
+        const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+        await relay.close();
+        for (const client of wss.clients) client.terminate();
+        wss.close();
+        server.closeAllConnections();
+        await serverClosed;
+        logger.log('info', 'relay stopped');
+      })();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,5 @@
+export * from './roomSecret.ts';
+export * from './deriveRoomKeys.ts';
+export * from './padding.ts';
+export * from './envelope.ts';
+export * from './deviceKeys.ts';

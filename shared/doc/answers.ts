@@ -1,0 +1,179 @@
+import * as Y from 'yjs';
+import { localOrigin } from './origins.ts';
+import { readBoolean, readFiniteNumber } from './parse.ts';
+import { MAX_ANSWER_LENGTH, RootKey, joinKey, rootMap } from './schema.ts';
+
+export interface CardRef {
+  readonly session: number;
+  readonly cardId: string;
+}
+
+export interface AnswerRef extends CardRef {
+  readonly memberId: string;
+}
+
+export interface AnswerRecord {
+  readonly text: string;
+  readonly submittedAt: number | null;
+  readonly passed: boolean;
+  readonly updatedAt: number | null;
+}
+
+/** What a viewer may know about someone else's answer (APP-4, APP-5). */
+export type AnswerState = 'none' | 'writing' | 'submitted' | 'passed';
+
+export interface OtherAnswer {
+  readonly memberId: string;
+  readonly state: AnswerState;
+  /** Only set when the answer is revealed to the viewer; null while veiled (APP-4). */
+  readonly text: string | null;
+  readonly submittedAt: number | null;
+}
+
+export interface CardAnswers {
+  readonly mine: AnswerRecord;
+  readonly others: readonly OtherAnswer[];
+  /** The viewer has submitted; other members' submitted answers are shown (APP-5). */
+  readonly revealed: boolean;
+  /** Every member has submitted or passed. */
+  readonly settled: boolean;
+}
+
+const EMPTY_ANSWER: AnswerRecord = { text: '', submittedAt: null, passed: false, updatedAt: null };
+
+export function answerKey(ref: AnswerRef): string {
+  return joinKey(ref.session, ref.cardId, ref.memberId);
+}
+
+function answerMap(doc: Y.Doc, ref: AnswerRef): Y.Map<unknown> | null {
+  const value = rootMap(doc, RootKey.Answers).get(answerKey(ref));
+  return value instanceof Y.Map ? value : null;
+}
+
+function parseAnswer(map: Y.Map<unknown> | null): AnswerRecord {
+  if (!map) return EMPTY_ANSWER;
+  const draft = map.get('draft');
+  const submittedAt = readFiniteNumber(map.get('submittedAt'));
+  return {
+    text: draft instanceof Y.Text ? draft.toString().slice(0, MAX_ANSWER_LENGTH) : '',
+    submittedAt,
+    // Submitting wins over a concurrent pass from another of the member's devices.
+    passed: submittedAt === null && readBoolean(map.get('passed')),
+    updatedAt: readFiniteNumber(map.get('updatedAt')),
+  };
+}
+
+export function readAnswer(doc: Y.Doc, ref: AnswerRef): AnswerRecord {
+  return parseAnswer(answerMap(doc, ref));
+}
+
+/**
+ * Returns the member's draft Y.Text, creating the answer entry if needed. Create it as soon as a
+ * card is shown rather than on the first keystroke: two of one member's devices creating the same
+ * entry concurrently keep only one of them, and an empty entry loses nothing (APP-3).
+ */
+export function ensureDraft(doc: Y.Doc, ref: AnswerRef & { readonly now: number }): Y.Text {
+  const existing = answerMap(doc, ref);
+  const existingDraft = existing?.get('draft');
+  if (existingDraft instanceof Y.Text) return existingDraft;
+  const draft = new Y.Text();
+  doc.transact(() => {
+    if (existing) {
+      existing.set('draft', draft);
+    } else {
+      const map = new Y.Map<unknown>();
+      map.set('draft', draft);
+      map.set('submittedAt', null);
+      map.set('passed', false);
+      map.set('updatedAt', ref.now);
+      rootMap(doc, RootKey.Answers).set(answerKey(ref), map);
+    }
+  }, localOrigin('draft'));
+  return draft;
+}
+
+/**
+ * Replaces the draft's text with `next` by editing only the changed middle (common prefix and suffix
+ * kept), so concurrent typing on two of the member's devices merges instead of duplicating (APP-3).
+ * Submitted answers are final and ignore edits.
+ */
+export function editDraft(doc: Y.Doc, ref: AnswerRef & { readonly text: string; readonly now: number }): void {
+  const next = ref.text.slice(0, MAX_ANSWER_LENGTH);
+  const draft = ensureDraft(doc, ref);
+  const map = answerMap(doc, ref);
+  if (!map || readFiniteNumber(map.get('submittedAt')) !== null) return;
+  const current = draft.toString();
+  if (current === next) return;
+  let start = 0;
+  const maxStart = Math.min(current.length, next.length);
+  while (start < maxStart && current.charCodeAt(start) === next.charCodeAt(start)) start++;
+  let endCurrent = current.length;
+  let endNext = next.length;
+  while (endCurrent > start && endNext > start && current.charCodeAt(endCurrent - 1) === next.charCodeAt(endNext - 1)) {
+    endCurrent--;
+    endNext--;
+  }
+  doc.transact(() => {
+    if (endCurrent > start) draft.delete(start, endCurrent - start);
+    if (endNext > start) draft.insert(start, next.slice(start, endNext));
+    map.set('updatedAt', ref.now);
+  }, localOrigin('draft'));
+}
+
+/** Submits a non-empty draft. Returns false (and changes nothing) when there is nothing to submit. */
+export function submitAnswer(doc: Y.Doc, ref: AnswerRef & { readonly now: number }): boolean {
+  const map = answerMap(doc, ref);
+  const draft = map?.get('draft');
+  if (!map || !(draft instanceof Y.Text) || draft.toString().trim() === '') return false;
+  if (readFiniteNumber(map.get('submittedAt')) !== null) return true;
+  doc.transact(() => {
+    map.set('submittedAt', ref.now);
+    map.set('passed', false);
+    map.set('updatedAt', ref.now);
+  }, localOrigin('submit'));
+  return true;
+}
+
+/** Passing needs no reason, keeps the draft, and can be undone until the member submits (APP-7). */
+export function setPassed(doc: Y.Doc, ref: AnswerRef & { readonly passed: boolean; readonly now: number }): void {
+  ensureDraft(doc, ref);
+  const map = answerMap(doc, ref);
+  if (!map || readFiniteNumber(map.get('submittedAt')) !== null) return;
+  doc.transact(() => {
+    map.set('passed', ref.passed);
+    map.set('updatedAt', ref.now);
+  }, localOrigin('pass'));
+}
+
+function otherState(answer: AnswerRecord): AnswerState {
+  if (answer.submittedAt !== null) return 'submitted';
+  if (answer.passed) return 'passed';
+  return answer.text.trim() === '' ? 'none' : 'writing';
+}
+
+/**
+ * One card's answers as the viewer may see them: the viewer's own draft, and every other member's
+ * answer veiled (state only) until the viewer has submitted their own (APP-4, APP-5).
+ */
+export function readCardAnswers(
+  doc: Y.Doc,
+  options: CardRef & { readonly viewerId: string; readonly memberIds: readonly string[] },
+): CardAnswers {
+  const mine = readAnswer(doc, { ...options, memberId: options.viewerId });
+  const revealed = mine.submittedAt !== null;
+  let settled = mine.submittedAt !== null || mine.passed;
+  const others = options.memberIds
+    .filter((id) => id !== options.viewerId)
+    .map((memberId): OtherAnswer => {
+      const answer = readAnswer(doc, { ...options, memberId });
+      const state = otherState(answer);
+      if (state !== 'submitted' && state !== 'passed') settled = false;
+      return {
+        memberId,
+        state,
+        text: revealed && state === 'submitted' ? answer.text : null,
+        submittedAt: answer.submittedAt,
+      };
+    });
+  return { mine, others, revealed, settled };
+}

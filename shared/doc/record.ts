@@ -1,0 +1,68 @@
+import type * as Y from 'yjs';
+import { readCardAnswers, type AnswerState } from './answers.ts';
+import { readCheckins, type SessionCheckins } from './checkins.ts';
+import { readCustomPrompts, type CustomPrompt } from './customPrompts.ts';
+import { readMembers, type Member } from './members.ts';
+import { readReactions, readReplies, type ReactionEntry, type Reply } from './responses.ts';
+import { readRoom, type RoomInfo } from './room.ts';
+import { readSessions, type SessionRecord } from './sessions.ts';
+
+export interface CardRecordAnswer {
+  readonly memberId: string;
+  /** The viewer's own unsubmitted text shows as 'draft'; others' follow the veil (APP-4). */
+  readonly state: AnswerState | 'draft';
+  readonly text: string | null;
+  readonly submittedAt: number | null;
+}
+
+export interface CardRecord {
+  readonly cardId: string;
+  readonly index: number;
+  readonly answers: readonly CardRecordAnswer[];
+  readonly replies: readonly Reply[];
+  readonly reactions: readonly ReactionEntry[];
+}
+
+export interface SessionRecordView extends SessionRecord {
+  readonly cards: readonly CardRecord[];
+  readonly checkins: SessionCheckins;
+}
+
+export interface RoomRecord {
+  readonly room: RoomInfo;
+  readonly members: readonly Member[];
+  readonly sessions: readonly SessionRecordView[];
+  readonly customPrompts: readonly CustomPrompt[];
+}
+
+/**
+ * Everything in the room as the viewer may see it — the basis for history and export. Other
+ * members' answers and check-ins stay veiled exactly as in the room itself, so an export can never
+ * be used to peek (APP-4, APP-11, APP-17).
+ */
+export function readRoomRecord(doc: Y.Doc, viewerId: string): RoomRecord {
+  const members = readMembers(doc);
+  const memberIds = members.map((member) => member.id);
+  const sessions = readSessions(doc).map((session): SessionRecordView => ({
+    ...session,
+    cards: session.cardIds.map((cardId, index): CardRecord => {
+      const ref = { session: session.number, cardId };
+      const answers = readCardAnswers(doc, { ...ref, viewerId, memberIds });
+      const mine: CardRecordAnswer = {
+        memberId: viewerId,
+        state: answers.mine.submittedAt !== null ? 'submitted' : answers.mine.passed ? 'passed' : answers.mine.text.trim() ? 'draft' : 'none',
+        text: answers.mine.text.trim() ? answers.mine.text : null,
+        submittedAt: answers.mine.submittedAt,
+      };
+      return {
+        cardId,
+        index,
+        answers: [mine, ...answers.others.map(({ memberId, state, text, submittedAt }) => ({ memberId, state, text, submittedAt }))],
+        replies: readReplies(doc, ref),
+        reactions: readReactions(doc, ref),
+      };
+    }),
+    checkins: readCheckins(doc, { session: session.number, viewerId, memberIds }),
+  }));
+  return { room: readRoom(doc), members, sessions, customPrompts: readCustomPrompts(doc) };
+}

@@ -1,0 +1,82 @@
+import type * as Y from 'yjs';
+import { localOrigin } from './origins.ts';
+import { readFiniteNumber, readString } from './parse.ts';
+import {
+  MAX_NAME_LENGTH,
+  MAX_ROOM_NAME_LENGTH,
+  RootKey,
+  SCHEMA_VERSION,
+  readMode,
+  rootMap,
+  type RoomMode,
+} from './schema.ts';
+
+export interface RoomInfo {
+  readonly name: string;
+  readonly deckId: string | null;
+  readonly mode: RoomMode;
+  readonly createdAt: number | null;
+  readonly createdBy: string | null;
+  /** Shared randomness both devices use to draw the same cards (APP-9). */
+  readonly seed: string;
+  readonly schemaVersion: number | null;
+}
+
+export interface CreateRoomOptions {
+  readonly name: string;
+  readonly deckId: string;
+  readonly mode: RoomMode;
+  readonly seed: string;
+  readonly now: number;
+  readonly member: { readonly id: string; readonly name: string };
+}
+
+export function cleanName(name: string, maxLength = MAX_NAME_LENGTH): string {
+  return name.replace(/\s+/g, ' ').trim().slice(0, maxLength);
+}
+
+/** Writes the room's initial settings and its first member in one transaction (APP-1). */
+export function createRoom(doc: Y.Doc, options: CreateRoomOptions): void {
+  doc.transact(() => {
+    const room = rootMap(doc, RootKey.Room);
+    room.set('name', cleanName(options.name, MAX_ROOM_NAME_LENGTH));
+    room.set('deckId', options.deckId);
+    room.set('mode', options.mode);
+    room.set('createdAt', options.now);
+    room.set('createdBy', options.member.id);
+    room.set('seed', options.seed);
+    room.set('schemaVersion', SCHEMA_VERSION);
+    rootMap(doc, RootKey.Members).set(options.member.id, {
+      name: cleanName(options.member.name),
+      joinedAt: options.now,
+    });
+  }, localOrigin('create-room'));
+}
+
+/** True once the room's creator (or a synced copy of their document) has written the room. */
+export function isRoomInitialised(doc: Y.Doc): boolean {
+  return readString(rootMap(doc, RootKey.Room).get('seed')) !== null;
+}
+
+export function readRoom(doc: Y.Doc): RoomInfo {
+  const room = rootMap(doc, RootKey.Room);
+  return {
+    name: readString(room.get('name'), MAX_ROOM_NAME_LENGTH) ?? '',
+    deckId: readString(room.get('deckId'), 200),
+    mode: readMode(room.get('mode')) ?? 'weekly',
+    createdAt: readFiniteNumber(room.get('createdAt')),
+    createdBy: readString(room.get('createdBy'), 200),
+    seed: readString(room.get('seed'), 200) ?? '',
+    schemaVersion: readFiniteNumber(room.get('schemaVersion')),
+  };
+}
+
+export function setRoomMode(doc: Y.Doc, mode: RoomMode): void {
+  doc.transact(() => rootMap(doc, RootKey.Room).set('mode', mode), localOrigin('settings'));
+}
+
+export function renameRoom(doc: Y.Doc, name: string): void {
+  const cleaned = cleanName(name, MAX_ROOM_NAME_LENGTH);
+  if (!cleaned) return;
+  doc.transact(() => rootMap(doc, RootKey.Room).set('name', cleaned), localOrigin('rename'));
+}

@@ -1,0 +1,115 @@
+// Every number that crosses the wire has a name here (PROTOCOL.md is the prose of this file).
+
+/** Major protocol version; also the WebSocket path segment (`/v1`). */
+export const PROTOCOL_VERSION = 1;
+export const RELAY_PATH = `/v${PROTOCOL_VERSION}`;
+
+/** First byte of every relay frame. Client→relay are 0x01–0x7f, relay→client 0x81–0xff. */
+export const FRAME = {
+  AUTH: 0x01,
+  PUT: 0x02,
+  EPHEMERAL: 0x03,
+  SEAL: 0x04,
+  DELETE_ROOM: 0x05,
+  HELLO: 0x81,
+  READY: 0x82,
+  ENV: 0x83,
+  BACKLOG_END: 0x84,
+  ACK: 0x85,
+  ERROR: 0x86,
+  EPH: 0x87,
+  HEARTBEAT: 0x88,
+  ROOM_STATE: 0x89,
+} as const;
+export type FrameType = (typeof FRAME)[keyof typeof FRAME];
+
+/** Second byte of an envelope. */
+export const ENVELOPE_TYPE = {
+  UPDATE: 1,
+  SNAPSHOT: 2,
+  PRESENCE: 3,
+} as const;
+export type EnvelopeType = (typeof ENVELOPE_TYPE)[keyof typeof ENVELOPE_TYPE];
+
+/** WebSocket close codes. 4400–4499 are permanent: y-websocket 3.1 stops reconnecting on them. */
+export const CLOSE = {
+  NORMAL: 1000,
+  GOING_AWAY: 1001,
+  PROTOCOL_VIOLATION: 4400,
+  AUTH_FAILED: 4401,
+  ROOM_SEALED: 4403,
+  ROOM_FULL: 4409,
+  ROOM_DELETED: 4410,
+  FRAME_TOO_LARGE: 4413,
+  VERSION_UNSUPPORTED: 4426,
+  OVERLOADED: 4503,
+  AUTH_TIMEOUT: 4508,
+  TOO_MANY_SOCKETS: 4509,
+  RATE_LIMITED: 4529,
+} as const;
+export type CloseCode = (typeof CLOSE)[keyof typeof CLOSE];
+
+/** Whether a close code means "do not try again" (the y-websocket 3.1 rule). */
+export function isPermanentClose(code: number): boolean {
+  return code >= 4400 && code < 4500;
+}
+
+/** Codes carried by an ERROR frame about one envelope; the connection stays open. */
+export const RELAY_ERROR = {
+  /** The write did not commit; keep it in the outbox and resend after reconnecting. */
+  STORE_FAILED: 1,
+  /** Same (session, seq) already stored with different bytes; the envelope is dropped. */
+  DUPLICATE_CONFLICT: 2,
+  /** The room has no storage left; the envelope was not stored or forwarded. */
+  QUOTA_EXCEEDED: 3,
+  /** A snapshot declared coverage beyond what the relay has assigned. */
+  SNAPSHOT_REJECTED: 4,
+  /** The envelope header is malformed or names another room. */
+  BAD_ENVELOPE: 5,
+} as const;
+export type RelayErrorCode = (typeof RELAY_ERROR)[keyof typeof RELAY_ERROR];
+
+/** Domain-separation labels. Changing one invalidates every key, room id or signature made with it. */
+export const LABEL = {
+  KDF_PREFIX: 'seen/v1/',
+  ENC_KEY: 'enc',
+  AUTH_SEED: 'auth',
+  ROOM_ID: 'seen/v1/room-id',
+  SIGN_REGISTER: 'seen/v1/register',
+  SIGN_AUTH: 'seen/v1/relay-auth',
+} as const;
+
+export const SIZE = {
+  ROOM_ID: 16,
+  SESSION_ID: 16,
+  PUBLIC_KEY: 32,
+  SIGNATURE: 64,
+  CHALLENGE: 32,
+  NONCE: 24,
+  SECRET: 32,
+  BOX_OVERHEAD: 16,
+} as const;
+
+/** Default relay limits (PROTOCOL.md "Limits"); the relay may be configured tighter or looser. */
+export const DEFAULT_LIMITS = {
+  maxFrameBytes: 2 * 1024 * 1024,
+  maxSocketsPerRoom: 8,
+  maxDevicesPerRoom: 6,
+  authDeadlineMs: 10_000,
+  challengeTtlMs: 30_000,
+  roomQuotaBytes: 20 * 1024 * 1024,
+  /** Stored envelopes per second per connection (token bucket refill) and burst. */
+  putsPerSecond: 100,
+  putBurst: 300,
+  /** Presence frames per second per connection; the excess is dropped, not refused. */
+  ephemeralsPerSecond: 20,
+  ephemeralBurst: 40,
+  /** Failed handshakes per IP per minute before that IP is refused for a while. */
+  authFailuresPerMinute: 10,
+  heartbeatMs: 10_000,
+  /** Superseded log entries are erased this long after a snapshot covering them was stored. */
+  supersededGraceMs: 30 * 24 * 3600 * 1000,
+  /** A socket whose send buffer exceeds this is considered a slow reader and closed. */
+  maxBufferedBytes: 8 * 1024 * 1024,
+} as const;
+export type RelayLimits = { -readonly [K in keyof typeof DEFAULT_LIMITS]: number };
