@@ -31,7 +31,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['server/**/*.ts'],
+    files: ['server/src/**/*.ts'],
     rules: restrict([...YJS, ...DECRYPTING], 'The relay cannot read content, so it imports nothing that could (no Yjs, nothing that decrypts).'),
   },
   {

@@ -106,7 +106,7 @@ export class Relay {
     deadline.unref();
 
     ws.on('message', (data, isBinary) => {
-      const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer);
+      const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
       if (!isBinary) return connection.close(CLOSE.PROTOCOL_VIOLATION, 'binary frames only');
       if (bytes.length > limits.maxFrameBytes) return connection.close(CLOSE.FRAME_TOO_LARGE, 'frame too large');
       connection.enqueue(() => this.handleFrame(connection, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length)));

@@ -18,8 +18,10 @@ const LINE_PATTERN = new RegExp(DECK_PATTERNS.LINE, 'u');
 /** Longest edit distance at which an unknown key is treated as a typo of a known one. */
 const MAX_TYPO_DISTANCE = 2;
 
-export function reportError(context: CheckContext, code: DeckErrorCode, field: string | null, sentence: string): void {
-  const path = field === null ? context.path : `${context.path}/${toPointerSegment(field)}`;
+/** `item` points inside a list field, e.g. the third theme: `/prompts/4/themes/2`. */
+export function reportError(context: CheckContext, code: DeckErrorCode, field: string | null, sentence: string, item?: number): void {
+  const fieldPath = field === null ? context.path : `${context.path}/${toPointerSegment(field)}`;
+  const path = item === undefined ? fieldPath : `${fieldPath}/${item}`;
   context.errors.push({ code, path, message: `${context.subject}: ${sentence}` });
 }
 

@@ -87,19 +87,20 @@ function readThemes(context: CheckContext, value: unknown): readonly Theme[] | u
   }
   const themes: Theme[] = [];
   let valid = true;
-  value.forEach((item: unknown, position) => {
-    const field = `themes/${position}`;
+  // An index loop, not forEach: forEach skips holes in a sparse array, which would hide them.
+  for (let position = 0; position < value.length; position += 1) {
+    const item: unknown = value[position];
     const theme = THEMES.find((candidate) => candidate === item);
     if (theme === undefined) {
       valid = false;
       const got = typeof item === 'string' ? `${describeValue(item)}, which is not a Seen theme` : `${describeType(item)}, which is not a theme name`;
-      reportError(context, DECK_ERROR.UNKNOWN_THEME, field, `"themes" contains ${got}; use ${formatChoices(THEMES, true)}.`);
+      reportError(context, DECK_ERROR.UNKNOWN_THEME, 'themes', `"themes" contains ${got}; use ${formatChoices(THEMES, true)}.`, position);
     } else if (themes.includes(theme)) {
       valid = false;
-      reportError(context, DECK_ERROR.DUPLICATE_THEME, field, `"themes" lists "${theme}" twice.`);
+      reportError(context, DECK_ERROR.DUPLICATE_THEME, 'themes', `"themes" lists "${theme}" twice.`, position);
     } else {
       themes.push(theme);
     }
-  });
+  }
   return valid ? themes : undefined;
 }

@@ -1,58 +1,58 @@
 import type * as Y from 'yjs';
+import type { Prompt, PromptKind, Theme } from '../decks/deckFormat.ts';
+import { parsePrompt } from '../decks/parsePrompt.ts';
 import { localOrigin } from './origins.ts';
-import { isRecord, readFiniteNumber, readString, readStringArray } from './parse.ts';
-import { MAX_PROMPT_LENGTH, RootKey, readLevel, rootMap, type Level } from './schema.ts';
+import { isRecord, readFiniteNumber, readString } from './parse.ts';
+import { RootKey, rootMap, type Level } from './schema.ts';
 
-export type PromptKind = 'question' | 'reflection' | 'action';
-export const PROMPT_KINDS: readonly PromptKind[] = ['question', 'reflection', 'action'];
-
-/** A prompt in the shared deck format, plus who added it to this room (APP-13). */
+/**
+ * A prompt the members wrote themselves. `prompt` is stored exactly in the deck format (so a room's
+ * own cards can be exported as a deck file) and is parsed with the deck parser on every read: it
+ * arrives decrypted from another device, which is a trust boundary like any imported file (APP-13).
+ */
 export interface CustomPrompt {
-  readonly id: string;
-  readonly level: Level;
-  readonly kind: PromptKind;
-  readonly themes: readonly string[];
-  readonly text: string;
-  readonly deeper?: string;
+  readonly prompt: Prompt;
   readonly addedBy: string | null;
   readonly addedAt: number | null;
 }
 
+/** Own cards get ids in the deck id format that no shipped deck uses. */
 export const CUSTOM_PROMPT_PREFIX = 'own-';
+export const DEFAULT_CUSTOM_THEME: Theme = 'us';
 
-function readKind(value: unknown): PromptKind | null {
-  return value === 'question' || value === 'reflection' || value === 'action' ? value : null;
-}
+export type AddCustomPromptResult = { readonly ok: true; readonly prompt: Prompt } | { readonly ok: false; readonly message: string };
 
 export function addCustomPrompt(
   doc: Y.Doc,
   options: {
+    /** Lowercase letters and digits; prefixed with `own-`. */
     readonly id: string;
     readonly text: string;
     readonly level: Level;
     readonly kind: PromptKind;
-    readonly themes?: readonly string[];
+    readonly themes?: readonly Theme[];
     readonly deeper?: string;
     readonly memberId: string;
     readonly now: number;
   },
-): CustomPrompt | null {
-  const text = options.text.replace(/\s+/g, ' ').trim().slice(0, MAX_PROMPT_LENGTH);
-  if (!text) return null;
-  const id = options.id.startsWith(CUSTOM_PROMPT_PREFIX) ? options.id : `${CUSTOM_PROMPT_PREFIX}${options.id}`;
-  const deeper = options.deeper?.trim().slice(0, MAX_PROMPT_LENGTH);
-  const prompt = {
+): AddCustomPromptResult {
+  const id = `${CUSTOM_PROMPT_PREFIX}${options.id.toLowerCase().replace(/[^a-z0-9-]/g, '')}`.slice(0, 48);
+  const deeper = options.deeper?.replace(/\s+/g, ' ').trim();
+  const candidate = {
     id,
     level: options.level,
     kind: options.kind,
-    themes: [...(options.themes ?? ['our own'])],
-    text,
+    themes: [...(options.themes?.length ? options.themes : [DEFAULT_CUSTOM_THEME])],
+    text: options.text.replace(/\s+/g, ' ').trim(),
     ...(deeper ? { deeper } : {}),
-    addedBy: options.memberId,
-    addedAt: options.now,
   };
-  doc.transact(() => rootMap(doc, RootKey.CustomPrompts).set(id, prompt), localOrigin('custom-prompt'));
-  return prompt;
+  const parsed = parsePrompt(candidate, { index: 0, path: `/customPrompts/${id}` });
+  if (!parsed.ok) return { ok: false, message: parsed.errors[0]?.message ?? 'This card could not be saved.' };
+  doc.transact(
+    () => rootMap(doc, RootKey.CustomPrompts).set(id, { prompt: parsed.value, addedBy: options.memberId, addedAt: options.now }),
+    localOrigin('custom-prompt'),
+  );
+  return { ok: true, prompt: parsed.value };
 }
 
 export function removeCustomPrompt(doc: Y.Doc, id: string): void {
@@ -62,22 +62,10 @@ export function removeCustomPrompt(doc: Y.Doc, id: string): void {
 export function readCustomPrompts(doc: Y.Doc): CustomPrompt[] {
   const prompts: CustomPrompt[] = [];
   rootMap(doc, RootKey.CustomPrompts).forEach((value, key) => {
-    if (!isRecord(value)) return;
-    const level = readLevel(value.level);
-    const kind = readKind(value.kind);
-    const text = readString(value.text, MAX_PROMPT_LENGTH);
-    if (value.id !== key || level === null || kind === null || !text) return;
-    const deeper = readString(value.deeper, MAX_PROMPT_LENGTH);
-    prompts.push({
-      id: key,
-      level,
-      kind,
-      themes: readStringArray(value.themes, 20),
-      text,
-      ...(deeper ? { deeper } : {}),
-      addedBy: readString(value.addedBy, 200),
-      addedAt: readFiniteNumber(value.addedAt),
-    });
+    if (!isRecord(value) || !key.startsWith(CUSTOM_PROMPT_PREFIX)) return;
+    const parsed = parsePrompt(value.prompt, { index: prompts.length, path: `/customPrompts/${key}` });
+    if (!parsed.ok || parsed.value.id !== key) return;
+    prompts.push({ prompt: parsed.value, addedBy: readString(value.addedBy, 200), addedAt: readFiniteNumber(value.addedAt) });
   });
   return prompts.sort((a, b) => (a.addedAt ?? 0) - (b.addedAt ?? 0));
 }

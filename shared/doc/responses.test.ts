@@ -26,15 +26,20 @@ describe('responses, own cards, presence, record', () => {
     expect(readReplies(alexDoc, { session: 1, cardId: 'other' })).toEqual([]);
   });
 
-  it('[APP-13] own cards are stored in the deck format and survive sync', () => {
+  it('[APP-13] own cards are stored in the deck format, validated on read, and survive sync', () => {
     const { alexDoc, samDoc } = createCouplePair();
-    const prompt = addCustomPrompt(alexDoc, { id: 'abc', text: 'What would you like more of from me?', level: 2, kind: 'question', memberId: ALEX.id, now: T0 });
-    expect(prompt).toMatchObject({ id: 'own-abc', level: 2, kind: 'question', themes: ['our own'] });
-    expect(addCustomPrompt(alexDoc, { id: 'empty', text: '   ', level: 1, kind: 'question', memberId: ALEX.id, now: T0 })).toBeNull();
-    alexDoc.getMap('customPrompts').set('own-bad', { id: 'own-bad', level: 9, kind: 'question', text: 'x' });
+    const added = addCustomPrompt(alexDoc, { id: 'Abc1', text: '  What would you like  more of from me? ', level: 2, kind: 'question', memberId: ALEX.id, now: T0 });
+    expect(added).toEqual({ ok: true, prompt: { id: 'own-abc1', level: 2, kind: 'question', themes: ['us'], text: 'What would you like more of from me?' } });
+    const tooShort = addCustomPrompt(alexDoc, { id: 'x1', text: 'Hi?', level: 1, kind: 'question', memberId: ALEX.id, now: T0 });
+    expect(tooShort.ok).toBe(false);
+    if (!tooShort.ok) expect(tooShort.message).toMatch(/text/);
+    alexDoc.getMap('customPrompts').set('own-bad', { prompt: { id: 'own-bad', level: 9, kind: 'question', themes: ['us'], text: 'A bad level here' } });
+    alexDoc.getMap('customPrompts').set('own-extra', { prompt: { id: 'own-extra', level: 1, kind: 'question', themes: ['us'], text: 'Has a stray field', secret: 1 } });
     syncDocs(alexDoc, samDoc);
-    expect(readCustomPrompts(samDoc).map((p) => p.id)).toEqual(['own-abc']);
-    removeCustomPrompt(samDoc, 'own-abc');
+    expect(readCustomPrompts(samDoc)).toEqual([
+      { prompt: { id: 'own-abc1', level: 2, kind: 'question', themes: ['us'], text: 'What would you like more of from me?' }, addedBy: ALEX.id, addedAt: T0 },
+    ]);
+    removeCustomPrompt(samDoc, 'own-abc1');
     expect(readCustomPrompts(samDoc)).toEqual([]);
   });
 

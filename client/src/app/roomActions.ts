@@ -1,0 +1,127 @@
+// Everything a member can do in a room, as plain functions over the document. Components receive
+// these through useRoomActions and never see the document itself.
+import type * as Y from 'yjs';
+import {
+  addCustomPrompt,
+  addMember,
+  closeSession,
+  editDraft,
+  ensureDraft,
+  markReady,
+  nextSessionNumber,
+  readCustomPrompts,
+  readDepth,
+  readDrawHistory,
+  readMembers,
+  readOpenSession,
+  readRoom,
+  removeCustomPrompt,
+  renameRoom,
+  sessionSeed,
+  setCheckin,
+  setDepthConsent,
+  setPassed,
+  setReaction,
+  setReply,
+  setRoomMode,
+  startSession,
+  submitAnswer,
+  type AddCustomPromptResult,
+  type Level,
+  type Reaction,
+  type RoomMode,
+} from '@seen/shared/doc';
+import { CARDS_PER_SESSION, drawSession, findShippedDeck, type PromptKind } from './decks.ts';
+import { randomId } from './ids.ts';
+
+export interface RoomActions {
+  startNextSession(): boolean;
+  prepareDraft(session: number, cardId: string): void;
+  editDraft(session: number, cardId: string, text: string): void;
+  submit(session: number, cardId: string): boolean;
+  setPassed(session: number, cardId: string, passed: boolean): void;
+  reply(session: number, cardId: string, text: string): void;
+  react(session: number, cardId: string, reaction: Reaction | null): void;
+  setReady(session: number, cardIndex: number, ready: boolean): void;
+  setDepth(level: Level): void;
+  checkIn(session: number, value: number): boolean;
+  closeSession(session: number): void;
+  addOwnCard(card: { text: string; level: Level; kind: PromptKind }): AddCustomPromptResult;
+  removeOwnCard(id: string): void;
+  setMode(mode: RoomMode): void;
+  renameRoom(name: string): void;
+  renameMe(name: string): void;
+}
+
+export function createRoomActions(doc: Y.Doc, memberId: string, clock: () => number = Date.now): RoomActions {
+  const memberIds = () => readMembers(doc).map((member) => member.id);
+  const answer = (session: number, cardId: string) => ({ session, cardId, memberId, now: clock() });
+  return {
+    startNextSession() {
+      if (readOpenSession(doc)) return false;
+      const room = readRoom(doc);
+      const deck = findShippedDeck(room.deckId);
+      if (!deck || !room.seed) return false;
+      const number = nextSessionNumber(doc);
+      const maxLevel = readDepth(doc).roomLevel;
+      const seed = sessionSeed(room.seed, number);
+      const drawn = drawSession({
+        deck,
+        seed,
+        sessionNumber: number,
+        history: readDrawHistory(doc),
+        maxLevel,
+        count: CARDS_PER_SESSION,
+        now: clock(),
+        customPrompts: readCustomPrompts(doc).map((custom) => custom.prompt),
+      });
+      startSession(doc, { number, seed, cardIds: drawn.promptIds, maxLevel, thenAndNow: drawn.thenAndNow, memberId, now: clock() });
+      return true;
+    },
+    prepareDraft(session, cardId) {
+      ensureDraft(doc, answer(session, cardId));
+    },
+    editDraft(session, cardId, text) {
+      editDraft(doc, { ...answer(session, cardId), text });
+    },
+    submit(session, cardId) {
+      return submitAnswer(doc, answer(session, cardId));
+    },
+    setPassed(session, cardId, passed) {
+      setPassed(doc, { ...answer(session, cardId), passed });
+    },
+    reply(session, cardId, text) {
+      setReply(doc, { ...answer(session, cardId), text });
+    },
+    react(session, cardId, reaction) {
+      setReaction(doc, { ...answer(session, cardId), reaction });
+    },
+    setReady(session, cardIndex, ready) {
+      markReady(doc, { session, cardIndex, memberId, ready, now: clock() });
+    },
+    setDepth(level) {
+      setDepthConsent(doc, { memberId, level });
+    },
+    checkIn(session, value) {
+      return setCheckin(doc, { session, memberId, value, now: clock(), memberIds: memberIds() });
+    },
+    closeSession(session) {
+      closeSession(doc, { number: session, memberId, now: clock() });
+    },
+    addOwnCard(card) {
+      return addCustomPrompt(doc, { id: randomId(6).toLowerCase(), ...card, memberId, now: clock() });
+    },
+    removeOwnCard(id) {
+      removeCustomPrompt(doc, id);
+    },
+    setMode(mode) {
+      setRoomMode(doc, mode);
+    },
+    renameRoom(name) {
+      renameRoom(doc, name);
+    },
+    renameMe(name) {
+      addMember(doc, { id: memberId, name, now: clock() });
+    },
+  };
+}

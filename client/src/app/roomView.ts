@@ -1,0 +1,155 @@
+// Builds the plain, read-only view of a room that components render. Pure: a doc and a viewer in,
+// plain values out (no Yjs types escape), so components never touch the document (APP-4 lives in
+// the readers this calls; nothing here may expose veiled text).
+import type * as Y from 'yjs';
+import {
+  firstAnswerer,
+  isRoomInitialised,
+  nextSessionNumber,
+  readCardAnswers,
+  readCheckins,
+  readCustomPrompts,
+  readDepth,
+  readLiveCardIndex,
+  readMembers,
+  readReactions,
+  readReadyMembers,
+  readReplies,
+  readRoom,
+  readSessions,
+  SCHEMA_VERSION,
+  type CardAnswers,
+  type CustomPrompt,
+  type DepthState,
+  type Member,
+  type ReactionEntry,
+  type Reply,
+  type RoomInfo,
+  type SessionCheckins,
+  type SessionRecord,
+} from '@seen/shared/doc';
+import { findShippedDeck, type Deck, type Prompt } from './decks.ts';
+
+export type CardWaiting = 'you' | 'others' | 'nobody';
+
+export interface CardView {
+  /** `<session>/<cardId>`: the id presence uses for "on this card". */
+  readonly key: string;
+  readonly session: number;
+  readonly index: number;
+  readonly cardId: string;
+  readonly prompt: Prompt | null;
+  readonly isThenAndNow: boolean;
+  readonly thenAndNowFrom: number | null;
+  readonly answers: CardAnswers;
+  readonly firstAnswererId: string | null;
+  readonly replies: readonly Reply[];
+  readonly reactions: readonly ReactionEntry[];
+  readonly readyMemberIds: readonly string[];
+  /** Weekly mode: who this card is waiting for. */
+  readonly waiting: CardWaiting;
+}
+
+export interface SessionView {
+  readonly record: SessionRecord;
+  readonly cards: readonly CardView[];
+  /** Live mode: the card everyone is on (cards.length when all are done). */
+  readonly liveIndex: number;
+  readonly checkins: SessionCheckins;
+  readonly allSettled: boolean;
+}
+
+export interface RoomView {
+  readonly initialised: boolean;
+  /** The document was written by a newer app version: show a gentle warning. */
+  readonly fromNewerVersion: boolean;
+  readonly room: RoomInfo;
+  readonly deck: Deck | null;
+  readonly members: readonly Member[];
+  readonly me: Member | null;
+  readonly others: readonly Member[];
+  readonly depth: DepthState;
+  readonly openSession: SessionView | null;
+  readonly sessions: readonly SessionRecord[];
+  readonly nextSessionNumber: number;
+  readonly customPrompts: readonly CustomPrompt[];
+  /** The newest closed session, if the viewer has not checked in for it yet. */
+  readonly pendingCheckin: SessionView | null;
+}
+
+export function cardKey(session: number, cardId: string): string {
+  return `${session}/${cardId}`;
+}
+
+export function resolvePrompt(deck: Deck | null, customPrompts: readonly CustomPrompt[], id: string): Prompt | null {
+  return deck?.prompts.find((prompt) => prompt.id === id) ?? customPrompts.find((custom) => custom.prompt.id === id)?.prompt ?? null;
+}
+
+function waitingFor(answers: CardAnswers): CardWaiting {
+  const mineDone = answers.mine.submittedAt !== null || answers.mine.passed;
+  if (!mineDone) return 'you';
+  return answers.settled ? 'nobody' : 'others';
+}
+
+function buildSessionView(doc: Y.Doc, record: SessionRecord, context: { viewerId: string; members: readonly Member[]; deck: Deck | null; customPrompts: readonly CustomPrompt[] }): SessionView {
+  const memberIds = context.members.map((member) => member.id);
+  const cardIds = [...record.cardIds];
+  const thenAndNow = record.thenAndNow;
+  if (thenAndNow && !cardIds.includes(thenAndNow.promptId)) cardIds.push(thenAndNow.promptId);
+  const cards = cardIds.map((cardId, index): CardView => {
+    const ref = { session: record.number, cardId };
+    const answers = readCardAnswers(doc, { ...ref, viewerId: context.viewerId, memberIds });
+    const isThenAndNow = thenAndNow?.promptId === cardId;
+    return {
+      key: cardKey(record.number, cardId),
+      session: record.number,
+      index,
+      cardId,
+      prompt: resolvePrompt(context.deck, context.customPrompts, cardId),
+      isThenAndNow,
+      thenAndNowFrom: isThenAndNow ? thenAndNow?.fromSession ?? null : null,
+      answers,
+      firstAnswererId: firstAnswerer(context.members, record.number, index)?.id ?? null,
+      replies: readReplies(doc, ref),
+      reactions: readReactions(doc, ref),
+      readyMemberIds: readReadyMembers(doc, record.number, index, memberIds),
+      waiting: waitingFor(answers),
+    };
+  });
+  return {
+    record,
+    cards,
+    liveIndex: readLiveCardIndex(doc, { session: record.number, cardCount: cards.length, memberIds }),
+    checkins: readCheckins(doc, { session: record.number, viewerId: context.viewerId, memberIds }),
+    allSettled: cards.every((card) => card.answers.settled),
+  };
+}
+
+export function buildRoomView(doc: Y.Doc, viewerId: string): RoomView {
+  const room = readRoom(doc);
+  const members = readMembers(doc);
+  const deck = findShippedDeck(room.deckId);
+  const customPrompts = readCustomPrompts(doc);
+  const sessions = readSessions(doc);
+  const context = { viewerId, members, deck, customPrompts };
+  const latest = sessions.at(-1) ?? null;
+  const openSession = latest && latest.closedAt === null ? buildSessionView(doc, latest, context) : null;
+  const lastClosed = [...sessions].reverse().find((session) => session.closedAt !== null) ?? null;
+  const lastClosedView = lastClosed ? buildSessionView(doc, lastClosed, context) : null;
+  return {
+    initialised: isRoomInitialised(doc),
+    fromNewerVersion: (room.schemaVersion ?? SCHEMA_VERSION) > SCHEMA_VERSION,
+    room,
+    deck,
+    members,
+    me: members.find((member) => member.id === viewerId) ?? null,
+    others: members.filter((member) => member.id !== viewerId),
+    depth: readDepth(doc),
+    openSession,
+    sessions,
+    nextSessionNumber: nextSessionNumber(doc),
+    customPrompts,
+    pendingCheckin: lastClosedView && lastClosedView.checkins.mine === null && members.length >= 2 ? lastClosedView : null,
+  };
+}
+

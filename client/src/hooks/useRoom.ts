@@ -1,0 +1,35 @@
+import { useEffect, useMemo, useState } from 'react';
+import { migrateDoc } from '@seen/shared/doc';
+import { createRoomActions, type RoomActions } from '../app/roomActions.ts';
+import { buildRoomView, type RoomView } from '../app/roomView.ts';
+import type { RoomSession } from '../sync/RoomSession.ts';
+import { useDocVersion } from './useDocVersion.ts';
+
+/** The room as plain values, recomputed only when the document changes. */
+export function useRoomView(session: RoomSession, viewerId: string): RoomView {
+  const version = useDocVersion(session.doc);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` is the doc's change counter: it is the dependency that matters
+  return useMemo(() => buildRoomView(session.doc, viewerId), [session, viewerId, version]);
+}
+
+export function useRoomActions(session: RoomSession, memberId: string): RoomActions {
+  return useMemo(() => createRoomActions(session.doc, memberId), [session, memberId]);
+}
+
+/** True once the device's stored copy is loaded (and migrated); before that the room may look empty. */
+export function useLocalLoaded(session: RoomSession | null): boolean {
+  const [loaded, setLoaded] = useState<RoomSession | null>(null);
+  useEffect(() => {
+    if (!session) return;
+    let cancelled = false;
+    void session.whenLocalLoaded().then(() => {
+      if (cancelled) return;
+      migrateDoc(session.doc);
+      setLoaded(session);
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [session]);
+  return session !== null && loaded === session;
+}

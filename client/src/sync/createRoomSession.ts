@@ -1,0 +1,216 @@
+import * as Y from 'yjs';
+import { Awareness } from 'y-protocols/awareness';
+import { WebsocketProvider } from 'y-websocket';
+import { IndexeddbPersistence } from 'y-indexeddb';
+import { DEFAULT_LIMITS, SIZE, encodeDeleteRoomFrame, encodeSealFrame } from '@seen/shared/protocol';
+import { deriveRoomKeys, generateDeviceKeyPair, randomBytes, type DeviceKeyPair, type RoomSecret } from '@seen/shared/crypto';
+import { createEncryptedSocketClass, type RelayEvent, type SocketConstructor } from './EncryptedSocket.ts';
+import { refusalForClose } from './closeReasons.ts';
+import type { RoomSession, SessionPhase, SessionStatus, RefusalReason } from './RoomSession.ts';
+import { SyncEngine } from './SyncEngine.ts';
+
+export interface CreateRoomSessionOptions {
+  readonly secret: RoomSecret;
+  /** ws(s)://host:port of the relay, no path. */
+  readonly relayUrl: string;
+  /** 'indexeddb' keeps the room on the device (browsers); 'memory' is for tests and Node. */
+  readonly persistence: 'indexeddb' | 'memory';
+  /** This device's key; omitted = a fresh one (the app stores one per device). */
+  readonly device?: DeviceKeyPair;
+  /** `ws` in Node (no global WebSocket in Node 20); the browser's WebSocket by default. */
+  readonly WebSocketImpl?: SocketConstructor;
+  /** Stored envelopes after the newest snapshot before this client uploads one. */
+  readonly compactAfter?: number;
+  readonly compactJitterMs?: number;
+  /** Start with this document (tests: a doc that survives across sessions, like IndexedDB would). */
+  readonly doc?: Y.Doc;
+  readonly maxBackoffMs?: number;
+}
+
+export const DEFAULT_COMPACT_AFTER = 500;
+const DEFAULT_COMPACT_JITTER_MS = 20_000;
+const DEFAULT_MAX_BACKOFF_MS = 10_000;
+
+/** The IndexedDB database holding one room's document on this device. */
+export function localDatabaseName(roomId: string): string {
+  return `seen-room-${roomId}`;
+}
+
+export interface RoomSessionInternals extends RoomSession {
+  readonly engine: SyncEngine;
+  readonly provider: WebsocketProvider;
+}
+
+/**
+ * One room, open on this device: the local Y.Doc (persisted), the WebsocketProvider over the
+ * encrypting socket, and one status value for the UI. Framework-free (React reads it through hooks).
+ */
+export function createRoomSession(options: CreateRoomSessionOptions): RoomSessionInternals {
+  const keys = deriveRoomKeys(options.secret);
+  const device = options.device ?? generateDeviceKeyPair();
+  const sessionId = randomBytes(SIZE.SESSION_ID);
+  const doc = options.doc ?? new Y.Doc();
+  const awareness = new Awareness(doc);
+  const listeners = new Set<() => void>();
+
+  let phase: SessionPhase = 'connecting';
+  let refusal: RefusalReason | null = null;
+  let sealed = false;
+  let deviceCount = 0;
+  let status: SessionStatus | null = null;
+  let resolveSynced: () => void = () => undefined;
+  const synced = new Promise<void>((resolve) => (resolveSynced = resolve));
+
+  const notify = (): void => {
+    status = null;
+    for (const listener of [...listeners]) listener();
+  };
+
+  const engine = new SyncEngine({
+    keys,
+    device,
+    sessionId,
+    localClientId: doc.clientID,
+    compactAfter: options.compactAfter ?? DEFAULT_COMPACT_AFTER,
+    compactJitterMs: options.compactJitterMs ?? DEFAULT_COMPACT_JITTER_MS,
+    maxFrameBytes: DEFAULT_LIMITS.maxFrameBytes,
+    onChange: notify,
+  });
+
+  const onRelayEvent = (event: RelayEvent): void => {
+    if (phase === 'refused') return;
+    switch (event.kind) {
+      case 'connecting':
+        if (phase !== 'offline') phase = 'connecting';
+        break;
+      case 'ready':
+      case 'room-state':
+        sealed = event.sealed;
+        deviceCount = event.deviceCount;
+        if (event.kind === 'ready') phase = 'syncing';
+        break;
+      case 'open':
+        // 'synced' follows when the provider has applied our SyncStep2 (see provider.on below).
+        break;
+      case 'closed': {
+        const reason = refusalForClose(event.code);
+        if (reason !== null) {
+          phase = 'refused';
+          refusal = reason;
+        } else {
+          phase = 'offline';
+        }
+        break;
+      }
+    }
+    notify();
+  };
+
+  const WebSocketImpl = options.WebSocketImpl ?? (globalThis.WebSocket as unknown as SocketConstructor);
+  const provider = new WebsocketProvider(options.relayUrl, keys.roomId, doc, {
+    connect: false,
+    awareness,
+    // The exact spelling matters: `WebsocketPolyfill` is ignored and would mean plaintext (SPEC SYNC-1).
+    WebSocketPolyfill: createEncryptedSocketClass({
+      relayUrl: options.relayUrl,
+      keys,
+      device,
+      sessionId,
+      engine,
+      WebSocketImpl,
+      onRelayEvent,
+    }) as unknown as typeof WebSocket,
+    // Tabs must not bypass the relay: every byte goes through the encrypting socket.
+    disableBc: true,
+    maxBackoffTime: options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS,
+  });
+
+  provider.on('synced', (isSynced: boolean) => {
+    if (!isSynced || phase === 'refused') return;
+    phase = 'synced';
+    resolveSynced();
+    notify();
+  });
+
+  const persistence = options.persistence === 'indexeddb' ? new IndexeddbPersistence(localDatabaseName(keys.roomId), doc) : null;
+  const localLoaded: Promise<void> = persistence === null ? Promise.resolve() : persistence.whenSynced.then(() => undefined);
+  let destroyed = false;
+  // Connect once the local copy is loaded, so the first handshake already carries local state.
+  void localLoaded.then(() => {
+    if (!destroyed) provider.connect();
+  });
+
+  const sendControl = (frame: Uint8Array): Promise<void> => {
+    const link = provider.ws as unknown as { canSend?: boolean; sendFrame?: (frame: Uint8Array) => void } | null;
+    if (link?.canSend !== true || link.sendFrame === undefined) {
+      return Promise.reject(new Error('Not connected to the relay. Try again when you are online.'));
+    }
+    link.sendFrame(frame);
+    return Promise.resolve();
+  };
+
+  return {
+    roomId: keys.roomId,
+    doc,
+    awareness,
+    engine,
+    provider,
+    getStatus() {
+      status ??= {
+        phase,
+        refusal,
+        pendingAcks: engine.pendingAcks,
+        lastSavedAt: engine.lastSavedAt,
+        partnerLastActiveAt: engine.partnerLastActiveAt,
+        sealed,
+        deviceCount,
+        warnings: engine.getWarnings(),
+        quotaExceeded: engine.quotaExceeded,
+      };
+      return status;
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    whenLocalLoaded: () => localLoaded,
+    whenSynced: () => synced,
+    async seal() {
+      await sendControl(encodeSealFrame());
+      await new Promise<void>((resolve) => {
+        if (sealed) return resolve();
+        const unsubscribe = (): void => void listeners.delete(check);
+        const check = (): void => {
+          if (sealed || phase === 'refused') {
+            unsubscribe();
+            resolve();
+          }
+        };
+        listeners.add(check);
+      });
+    },
+    async deleteRoom() {
+      await sendControl(encodeDeleteRoomFrame());
+      await new Promise<void>((resolve) => {
+        const check = (): void => {
+          if (phase === 'refused') {
+            listeners.delete(check);
+            resolve();
+          }
+        };
+        listeners.add(check);
+        check();
+      });
+      if (persistence !== null) await persistence.clearData();
+    },
+    destroy() {
+      if (destroyed) return;
+      destroyed = true;
+      provider.destroy();
+      awareness.destroy();
+      engine.destroy();
+      void persistence?.destroy();
+      listeners.clear();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RelayLimits } from '@seen/shared/protocol';
+import { startRelay, type RunningRelay } from '../src/startRelay.ts';
+import { createMemoryStorage } from '../src/storage/MemoryStorage.ts';
+import type { RelayStorage } from '../src/storage/RelayStorage.ts';
+import { createSqliteStorage } from '../src/storage/SqliteStorage.ts';
+import { createLogger, type Logger } from '../src/log.ts';
+
+export { createMemoryStorage, createSqliteStorage, startRelay, createLogger };
+export type { RelayStorage, RunningRelay, Logger };
+
+export interface TestRelay extends RunningRelay {
+  readonly storage: RelayStorage;
+  /** The SQLite file (sqlite storage only). */
+  readonly dbPath: string | null;
+  readonly dataDir: string;
+  /** Every log line the relay wrote. */
+  readonly logLines: string[];
+}
+
+/** A real relay on 127.0.0.1:0 with real SQLite in a temp folder (or memory). Call close() after. */
+export async function startTestRelay(options: { storage?: 'sqlite' | 'memory'; limits?: Partial<RelayLimits>; dataDir?: string; customStorage?: RelayStorage } = {}): Promise<TestRelay> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'seen-relay-'));
+  const dbPath = options.storage === 'memory' ? null : join(dataDir, 'relay.sqlite');
+  const storage = options.customStorage ?? (dbPath === null ? createMemoryStorage() : createSqliteStorage({ path: dbPath }));
+  const logLines: string[] = [];
+  const running = await startRelay({
+    storage,
+    port: 0,
+    limits: options.limits,
+    logger: createLogger({ level: 'debug', write: (line) => logLines.push(line) }),
+  });
+  return {
+    ...running,
+    storage,
+    dbPath,
+    dataDir,
+    logLines,
+    async close() {
+      await running.close();
+      if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
