@@ -44,3 +44,6 @@ export async function startTestRelay(options: { storage?: 'sqlite' | 'memory'; l
     },
   };
 }
+
+export { startFrameProxy, type FrameProxy, type Direction } from './frameProxy.ts';
+export { connectRawClient, type RawClient } from './rawClient.ts';

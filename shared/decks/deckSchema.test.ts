@@ -23,6 +23,9 @@ import { readDeckFile, readShippedDeckFiles } from './testing/readDeckFiles';
 
 type Node = Record<string, unknown>;
 
+/** Enough to hit every field with boundary values in a normal run; raise DECK_SCHEMA_RUNS to search harder. */
+const DIFFERENTIAL_RUNS = 400;
+
 function readSchema(): Node {
   return JSON.parse(readDeckFile('seen-deck.schema.json')) as Node;
 }
@@ -110,6 +113,7 @@ describe('seen-deck.schema.json', () => {
       action: fc.constantFrom('set', 'delete', 'copy-id'),
       value: fieldValue,
     });
+    const verdicts = new Set<boolean>();
     fc.assert(
       fc.property(arbitraryDeck(), fc.array(mutation, { maxLength: 3 }), (deck, mutations) => {
         const json = structuredClone(deck) as unknown as Node;
@@ -127,8 +131,11 @@ describe('seen-deck.schema.json', () => {
         const roundTripped: unknown = JSON.parse(JSON.stringify(json));
         const schemaValid = checkJsonSchema(schema, roundTripped).length === 0 && hasUniquePromptIds(roundTripped);
         expect(parseDeck(roundTripped).ok).toBe(schemaValid);
+        verdicts.add(schemaValid);
       }),
-      { numRuns: 400 },
+      { numRuns: Number(process.env.DECK_SCHEMA_RUNS ?? DIFFERENTIAL_RUNS) },
     );
+    // Guard against a generator that only ever produces valid (or only invalid) decks.
+    expect([...verdicts].sort()).toEqual([false, true]);
   });
 });

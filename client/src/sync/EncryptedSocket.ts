@@ -221,7 +221,7 @@ export function createEncryptedSocketClass(context: EncryptedSocketContext) {
           engine.publishPresence(QUERY_AWARENESS_MESSAGE);
           return;
         case FRAME.ACK:
-          engine.ack(frame.sessionId, frame.seq);
+          engine.ack(frame.sessionId, frame.seq, frame.relaySeq);
           return;
         case FRAME.ERROR:
           engine.handleRelayError(frame.code, frame.sessionId, frame.seq);

@@ -200,11 +200,18 @@ export class SyncEngine {
     return allowed.length === entries.length ? message : encodeAwarenessMessage(allowed);
   }
 
-  ack(sessionId: Uint8Array, seq: number): void {
+  /**
+   * The relay stored our envelope at relaySeq. Everything stored before it from other sessions was
+   * forwarded to us earlier on this same ordered socket, so the mirror holds all of it: the cursor
+   * (and a snapshot's coverage) may advance to here.
+   */
+  ack(sessionId: Uint8Array, seq: number, relaySeq: number): void {
     if (!equalBytes(sessionId, this.options.sessionId) || !this.outbox.delete(seq)) return;
+    if (relaySeq > this.cursor) this.cursor = relaySeq;
     this.lastSavedAt = this.now();
     this.quotaExceeded = false;
     this.options.onChange();
+    this.scheduleCompaction();
   }
 
   handleRelayError(code: number, sessionId: Uint8Array, seq: number): void {
@@ -312,6 +319,7 @@ export class SyncEngine {
 
   private scheduleCompaction(): void {
     if (this.sinceSnapshot < this.options.compactAfter || this.compactTimer !== null || !this.link?.canSend) return;
+    if (this.outbox.size > 0) return; // rescheduled by the ack that empties the outbox
     this.compactTimer = setTimeout(() => {
       this.compactTimer = null;
       this.compactNow();
@@ -321,6 +329,8 @@ export class SyncEngine {
   /** Uploads the mirror as a snapshot covering everything up to the cursor (PROTOCOL "Compaction"). */
   compactNow(): void {
     if (!this.link?.canSend || this.cursor === 0) return;
+    // Wait until our own writes are acknowledged: the snapshot then covers all of them.
+    if (this.outbox.size > 0) return;
     this.putStored(ENVELOPE_TYPE.SNAPSHOT, Y.encodeStateAsUpdate(this.mirror), this.cursor);
     this.sinceSnapshot = 0;
     this.snapshotsSent += 1;

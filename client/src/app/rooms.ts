@@ -1,0 +1,80 @@
+// Room lifecycle on this device: create, join, leave, delete. Each step writes the document through
+// shared/doc and remembers (or forgets) the room in roomStore.
+import { addMember, createRoom, readMembers, readRoom, type RoomMode } from '@seen/shared/doc';
+import type { RoomSession } from '../sync/RoomSession.ts';
+import { randomId } from './ids.ts';
+import { encodeSecret, generateRoomSecret, roomIdFor, type RoomSecret } from './invite.ts';
+import { clearPendingInvite } from './inviteFragment.ts';
+import { acquireRoomSession, clearLocalRoomData } from './openRoom.ts';
+import { forgetRoom, saveRoom, updateRoom } from './roomStore.ts';
+
+export async function createNewRoom(options: { yourName: string; roomName: string; deckId: string; mode: RoomMode }): Promise<string> {
+  const secret = generateRoomSecret();
+  const roomId = roomIdFor(secret);
+  const handle = acquireRoomSession(secret);
+  try {
+    await handle.session.whenLocalLoaded();
+    const memberId = randomId();
+    const now = Date.now();
+    createRoom(handle.session.doc, {
+      name: options.roomName,
+      deckId: options.deckId,
+      mode: options.mode,
+      seed: randomId(16),
+      now,
+      member: { id: memberId, name: options.yourName },
+    });
+    await saveRoom({
+      roomId,
+      secret: encodeSecret(secret),
+      name: readRoom(handle.session.doc).name,
+      memberId,
+      memberName: options.yourName.trim(),
+      partnerName: null,
+      lastActivityAt: now,
+      joinedAt: now,
+    });
+    return roomId;
+  } finally {
+    handle.release();
+  }
+}
+
+/** Joins as a new member, or (memberId given) as an existing member on another device. */
+export async function joinRoom(options: { session: RoomSession; secret: RoomSecret; name: string; memberId?: string }): Promise<string> {
+  const { session, secret } = options;
+  const now = Date.now();
+  const memberId = options.memberId ?? randomId();
+  if (!options.memberId) addMember(session.doc, { id: memberId, name: options.name, now });
+  const members = readMembers(session.doc);
+  const me = members.find((member) => member.id === memberId);
+  const others = members.filter((member) => member.id !== memberId);
+  await saveRoom({
+    roomId: session.roomId,
+    secret: encodeSecret(secret),
+    name: readRoom(session.doc).name,
+    memberId,
+    memberName: me?.name ?? options.name.trim(),
+    partnerName: others.map((member) => member.name).join(', ') || null,
+    lastActivityAt: now,
+    joinedAt: now,
+  });
+  clearPendingInvite();
+  return session.roomId;
+}
+
+/** Forget the room on this device only: its secret, its stored document. Others keep theirs (APP-19). */
+export async function leaveRoom(roomId: string): Promise<void> {
+  await forgetRoom(roomId);
+  await clearLocalRoomData(roomId);
+}
+
+/** Erase the room on the server for everyone, then forget it here (APP-19). */
+export async function deleteRoomForEveryone(session: RoomSession): Promise<void> {
+  await session.deleteRoom();
+  await leaveRoom(session.roomId);
+}
+
+export async function touchRoom(roomId: string, patch: Parameters<typeof updateRoom>[1]): Promise<void> {
+  await updateRoom(roomId, patch);
+}

@@ -1,0 +1,53 @@
+import type { ReactNode } from 'react';
+import { Avatar } from './Avatar.tsx';
+import { Icon } from './Icon.tsx';
+
+export function AnswerCard({ name, label, text, partner, children }: { name: string; label: string; text: string; partner?: boolean; children?: ReactNode }) {
+  return (
+    <section className={`answer ${partner ? 'answer--partner' : 'answer--mine'}`} aria-label={label}>
+      <p className="answer__who">
+        <Avatar name={name} partner={partner} small />
+        {label}
+      </p>
+      <p className="answer__text">{text}</p>
+      {children}
+    </section>
+  );
+}
+
+export type VeilState = 'none' | 'writing' | 'submitted' | 'passed';
+
+/** Where the partner's answer will appear: it says only whether it exists, never what it says. */
+export function VeiledAnswer({ name, state, typing, youSubmitted }: { name: string; state: VeilState; typing: boolean; youSubmitted: boolean }) {
+  const headline = (() => {
+    if (state === 'passed') return `${name} passed this card`;
+    if (state === 'submitted') return `${name} has answered`;
+    if (typing || state === 'writing') return `${name} is writing…`;
+    return `${name} hasn’t started yet`;
+  })();
+  const hint = (() => {
+    if (state === 'passed') return 'No reason needed. You can still answer for yourself.';
+    if (state === 'submitted') return youSubmitted ? '' : 'Their answer opens as soon as you share yours.';
+    return youSubmitted ? 'Their answer will open here when they share it.' : 'Answers stay veiled until you’ve both shared: write your own first.';
+  })();
+  return (
+    <section className="answer answer--partner" aria-label={`${name}’s answer`}>
+      <p className="answer__who">
+        <Avatar name={name} partner small />
+        {name}
+      </p>
+      <div className="veil">
+        <Icon name={state === 'submitted' ? 'lock' : state === 'passed' ? 'pass' : 'pen'} />
+        <p className="veil__state" aria-live="polite">
+          {headline}
+        </p>
+        <span className="writing-dots" data-active={typing || state === 'writing' ? 'true' : 'false'} aria-hidden="true">
+          <span />
+          <span />
+          <span />
+        </span>
+        {hint && <p className="veil__hint">{hint}</p>}
+      </div>
+    </section>
+  );
+}

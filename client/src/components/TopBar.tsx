@@ -1,0 +1,16 @@
+import type { MouseEvent, ReactNode } from 'react';
+import { BrandMark } from './Icon.tsx';
+
+export function TopBar({ children, onHome }: { children?: ReactNode; onHome: (event: MouseEvent<HTMLAnchorElement>) => void }) {
+  return (
+    <header className="topbar">
+      <div className="topbar__inner">
+        <a href="/" className="brand" onClick={onHome} aria-label="Seen — your rooms">
+          <BrandMark />
+          <span aria-hidden="true">Seen</span>
+        </a>
+        {children}
+      </div>
+    </header>
+  );
+}
