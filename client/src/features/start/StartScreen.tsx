@@ -1,0 +1,103 @@
+import { useState, type FormEvent } from 'react';
+import type { RoomMode } from '@seen/shared/doc';
+import { Button } from '../../components/Button.tsx';
+import { TextField } from '../../components/Field.tsx';
+import { Notice } from '../../components/Notice.tsx';
+import { SHIPPED_DECKS } from '../../app/decks.ts';
+import { createNewRoom } from '../../app/rooms.ts';
+import { navigate, roomPath } from '../../app/router.ts';
+
+const AUDIENCE_WORDS = { partners: 'For partners', friends: 'For friends', anyone: 'For anyone' } as const;
+
+export function StartScreen() {
+  const [yourName, setYourName] = useState('');
+  const [roomName, setRoomName] = useState('');
+  const [deckId, setDeckId] = useState(SHIPPED_DECKS[0]?.id ?? '');
+  const [mode, setMode] = useState<RoomMode>('weekly');
+  const [submitted, setSubmitted] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<string | null>(null);
+
+  const nameError = submitted && !yourName.trim() ? 'Add your name so your partner knows it’s you.' : null;
+  const roomError = submitted && !roomName.trim() ? 'Give the room a name — anything that means something to you both.' : null;
+
+  async function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    setSubmitted(true);
+    if (!yourName.trim() || !roomName.trim() || !deckId) {
+      (document.querySelector('[aria-invalid="true"]') as HTMLElement | null)?.focus();
+      return;
+    }
+    setBusy(true);
+    setFailure(null);
+    try {
+      const roomId = await createNewRoom({ yourName, roomName, deckId, mode });
+      navigate(roomPath(roomId), { replace: true });
+    } catch {
+      setFailure('The room could not be saved on this device. Your browser may be blocking storage (private windows sometimes do). Try a normal window; what you typed is still here.');
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main id="main" tabIndex={-1} className="page">
+      <div className="stack stack--tight">
+        <p className="eyebrow">New room</p>
+        <h1>Start a room</h1>
+        <p className="lede">One step. You’ll get a link to send to your partner — the key to the room travels inside it.</p>
+      </div>
+      <form className="panel stack--loose" onSubmit={onSubmit} noValidate>
+        <div className="choices choices--two">
+          <TextField label="Your name" autoComplete="given-name" maxLength={60} value={yourName} onChange={(e) => setYourName(e.target.value)} error={nameError} placeholder="Alex" />
+          <TextField label="Room name" maxLength={80} value={roomName} onChange={(e) => setRoomName(e.target.value)} error={roomError} placeholder="Sunday evenings" />
+        </div>
+
+        <fieldset className="stack stack--tight">
+          <legend>Deck</legend>
+          <div className="choices choices--two">
+            {SHIPPED_DECKS.map((deck) => (
+              <label key={deck.id} className="choice">
+                <input type="radio" name="deck" value={deck.id} checked={deckId === deck.id} onChange={() => setDeckId(deck.id)} />
+                <span className="choice__body">
+                  <span className="choice__title">{deck.title}</span>
+                  <span className="choice__text">{deck.description}</span>
+                  <span className="faint">
+                    {AUDIENCE_WORDS[deck.audience]} · {deck.prompts.length} cards
+                  </span>
+                </span>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+
+        <fieldset className="stack stack--tight">
+          <legend>How you’ll play</legend>
+          <div className="choices choices--two">
+            <label className="choice">
+              <input type="radio" name="mode" value="weekly" checked={mode === 'weekly'} onChange={() => setMode('weekly')} />
+              <span className="choice__body">
+                <span className="choice__title">Over the week</span>
+                <span className="choice__text">Answer this week’s cards whenever suits you. Each answer opens once you’ve both written.</span>
+              </span>
+            </label>
+            <label className="choice">
+              <input type="radio" name="mode" value="live" checked={mode === 'live'} onChange={() => setMode('live')} />
+              <span className="choice__body">
+                <span className="choice__title">Together, now</span>
+                <span className="choice__text">Both on the same card at the same time, taking turns to go first. You can switch any time.</span>
+              </span>
+            </label>
+          </div>
+        </fieldset>
+
+        {failure && <Notice tone="error" title="The room wasn’t created" live>{failure}</Notice>}
+
+        <div className="row row--end">
+          <Button type="submit" variant="primary" disabled={busy} icon="arrowRight">
+            {busy ? 'Creating…' : 'Create the room'}
+          </Button>
+        </div>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,109 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { encodeRoomSecret } from '@seen/shared/crypto';
+import { startFrameProxy, startTestRelay, type FrameProxy, type TestRelay } from '@seen/server/testing';
+import { waitFor } from '@seen/shared/testing';
+import { generateRoomSecret, openTestSession } from './testSession.ts';
+import type { RoomSessionInternals } from './createRoomSession.ts';
+
+let relay: TestRelay | null = null;
+let proxy: FrameProxy | null = null;
+const sessions: RoomSessionInternals[] = [];
+const open = (...args: Parameters<typeof openTestSession>): RoomSessionInternals => {
+  const session = openTestSession(...args);
+  sessions.push(session);
+  return session;
+};
+
+afterEach(async () => {
+  for (const session of sessions.splice(0)) session.destroy();
+  await proxy?.close();
+  proxy = null;
+  await relay?.close();
+  relay = null;
+});
+
+/** Every way the marker could appear in bytes: raw UTF-8, UTF-16, base64 and base64url, hex. */
+function encodingsOf(marker: string): Buffer[] {
+  const utf8 = Buffer.from(marker, 'utf8');
+  return [
+    utf8,
+    Buffer.from(marker, 'utf16le'),
+    Buffer.from(utf8.toString('base64').replace(/=+$/, '').slice(0, -2)),
+    Buffer.from(utf8.toString('base64url').slice(0, -2)),
+    Buffer.from(utf8.toString('hex')),
+  ];
+}
+
+function containsAny(haystack: Buffer, needles: Buffer[]): boolean {
+  return needles.some((needle) => haystack.includes(needle));
+}
+
+describe('plaintext canary (SPEC PRIV-1)', () => {
+  it('PRIV-1: a marker typed into an answer and into presence never reaches the relay in any form', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'seen-canary-'));
+    relay = await startTestRelay({ dataDir });
+    proxy = await startFrameProxy(relay.wsUrl, '/v1');
+    const secret = generateRoomSecret();
+    const marker = `CANARY-${Math.random().toString(36).slice(2)}-${Date.now()}`;
+    const alice = open(proxy.wsUrl, secret, { compactAfter: 5, compactJitterMs: 0 });
+    const sam = open(proxy.wsUrl, secret);
+    await Promise.all([alice.whenSynced(), sam.whenSynced()]);
+    alice.awareness.setLocalStateField('name', marker);
+    const answer = alice.doc.getText('answer');
+    for (const char of `My answer: ${marker}`) answer.insert(answer.length, char);
+    await waitFor(() => sam.doc.getText('answer').toString().includes(marker), { what: 'sam to read the answer' });
+    await waitFor(() => [...sam.awareness.getStates().values()].some((state) => state.name === marker), { what: 'presence' });
+    await waitFor(() => alice.engine.snapshotsSent > 0 && alice.getStatus().pendingAcks === 0, { what: 'snapshot stored' });
+
+    const needles = [...encodingsOf(marker), ...encodingsOf(encodeRoomSecret(secret)), Buffer.from(secret)];
+    expect(proxy.frames.length).toBeGreaterThan(20);
+    for (const frame of proxy.frames) expect(containsAny(Buffer.from(frame.bytes), needles)).toBe(false);
+    const scanDatabase = (): void => {
+      for (const file of readdirSync(dataDir)) {
+        expect(containsAny(readFileSync(join(dataDir, file)), needles), `database file ${file}`).toBe(false);
+      }
+    };
+    scanDatabase(); // while running: the WAL holds recent commits
+    await relay.close();
+    scanDatabase(); // after the checkpoint on close
+    rmSync(dataDir, { recursive: true, force: true });
+    for (const line of relay.logLines) expect(containsAny(Buffer.from(line), needles)).toBe(false);
+    // The canary must be findable when it is really there (the scan itself works).
+    expect(containsAny(Buffer.from(`x${marker}x`), needles)).toBe(true);
+  });
+});
+
+describe('presence (SPEC SYNC-10)', () => {
+  it('SYNC-10: a newly joined partner sees the other within a second', async () => {
+    relay = await startTestRelay();
+    const secret = generateRoomSecret();
+    const alice = open(relay.wsUrl, secret);
+    alice.awareness.setLocalStateField('name', 'Alice');
+    await alice.whenSynced();
+    const started = Date.now();
+    const sam = open(relay.wsUrl, secret);
+    await waitFor(() => [...sam.awareness.getStates().values()].some((state) => state.name === 'Alice'), { what: 'alice presence', timeoutMs: 1000 });
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('SYNC-11: presence claiming another client id is dropped (no spoofing)', async () => {
+    relay = await startTestRelay();
+    const secret = generateRoomSecret();
+    const alice = open(relay.wsUrl, secret);
+    const sam = open(relay.wsUrl, secret);
+    alice.awareness.setLocalStateField('name', 'Alice');
+    await Promise.all([alice.whenSynced(), sam.whenSynced()]);
+    await waitFor(() => sam.awareness.getStates().get(alice.doc.clientID)?.name === 'Alice', { what: 'alice presence' });
+    // A third session tries to speak for Alice's client id.
+    const mallory = open(relay.wsUrl, secret);
+    await mallory.whenSynced();
+    const { encodeAwarenessMessage } = await import('./yMessages.ts');
+    mallory.engine.publishPresence(encodeAwarenessMessage([{ clientId: alice.doc.clientID, clock: 999, state: JSON.stringify({ name: 'Not Alice' }) }]));
+    mallory.awareness.setLocalStateField('name', 'Mallory');
+    await waitFor(() => [...sam.awareness.getStates().values()].some((state) => state.name === 'Mallory'), { what: 'mallory presence' });
+    expect(sam.awareness.getStates().get(alice.doc.clientID)?.name).toBe('Alice');
+  });
+});
