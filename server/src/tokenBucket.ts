@@ -13,7 +13,7 @@ export class TokenBucket {
   }
 
   take(now: number): boolean {
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.updatedAt) / 1000) * this.rate);
+    this.tokens = Math.min(this.burst, this.tokens + (Math.max(0, now - this.updatedAt) / 1000) * this.rate);
     this.updatedAt = now;
     if (this.tokens < 1) return false;
     this.tokens -= 1;

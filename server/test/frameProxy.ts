@@ -15,6 +15,8 @@ export interface FrameProxy {
   transform: ((direction: Direction, bytes: Uint8Array, connection: number) => Uint8Array[]) | null;
   /** Sends bytes to every connected client as if from the relay. */
   injectToClients(bytes: Uint8Array): void;
+  /** Sends bytes to one client connection as if from the relay (delayed or injected frames). */
+  sendToClient(connection: number, bytes: Uint8Array): void;
   /** Drops every connection (both sides), as a network failure would. */
   dropAll(): void;
   close(): Promise<void>;
@@ -24,6 +26,7 @@ export async function startFrameProxy(relayWsUrl: string, relayPath: string): Pr
   const server: Server = createServer();
   const wss = new WebSocketServer({ server, perMessageDeflate: false });
   const pairs = new Set<{ client: WebSocket; upstream: WebSocket }>();
+  const clientsById = new Map<number, WebSocket>();
   let connections = 0;
   const proxy: FrameProxy = {
     wsUrl: '',
@@ -31,6 +34,10 @@ export async function startFrameProxy(relayWsUrl: string, relayPath: string): Pr
     transform: null,
     injectToClients(bytes) {
       for (const { client } of pairs) if (client.readyState === WebSocket.OPEN) client.send(bytes);
+    },
+    sendToClient(connection, bytes) {
+      const client = clientsById.get(connection);
+      if (client?.readyState === WebSocket.OPEN) client.send(bytes);
     },
     dropAll() {
       for (const { client, upstream } of pairs) {
@@ -50,6 +57,8 @@ export async function startFrameProxy(relayWsUrl: string, relayPath: string): Pr
     // Keep the client's Host header so the relay sees the origin the client signed.
     const upstream = new WebSocket(relayWsUrl + relayPath, { headers: { host: request.headers.host ?? '' } });
     const pair = { client, upstream };
+    clientsById.set(id, client);
+    client.on('close', () => clientsById.delete(id));
     pairs.add(pair);
     const early: Uint8Array[] = [];
     const forward = (direction: Direction, data: Buffer, target: WebSocket): void => {

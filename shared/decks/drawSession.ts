@@ -72,7 +72,7 @@ export function drawSession(options: DrawSessionOptions): SessionDraw {
   const revisitRoll = random();
   const revisit =
     count >= DRAW_RULES.THEN_AND_NOW_MIN_COUNT && revisitRoll < DRAW_RULES.THEN_AND_NOW_CHANCE
-      ? pickRevisit(eligible, history.lastDrawnAt, options.now, random)
+      ? pickRevisit({ eligible, history, now: options.now, count, random })
       : null;
 
   const usedThemes = new Set<string>(revisit?.themes ?? []);
@@ -154,11 +154,29 @@ function summarizeHistory(history: readonly DrawHistoryEntry[]): HistorySummary 
   return { cycleDraws, lastDrawnAt };
 }
 
-/** A card whose most recent draw is at least 90 days old, so the answer may have changed. */
-function pickRevisit(eligible: readonly Prompt[], lastDrawnAt: ReadonlyMap<string, number>, now: number, random: () => number): Prompt | null {
+type RevisitInput = {
+  readonly eligible: readonly Prompt[];
+  readonly history: HistorySummary;
+  readonly now: number;
+  readonly count: number;
+  readonly random: () => number;
+};
+
+/**
+ * A card whose most recent draw is at least 90 days old, so the answer may have changed (DECK-16).
+ * A card not yet drawn in the current cycle qualifies only if the session can still be filled from
+ * the current cycle without it: otherwise setting it aside as the revisit would force a repeat of
+ * another card before this one had its regular turn (DECK-14).
+ */
+function pickRevisit({ eligible, history, now, count, random }: RevisitInput): Prompt | null {
+  const drawsOf = (prompt: Prompt): number => history.cycleDraws.get(prompt.id) ?? 0;
+  const fewestDraws = Math.min(...eligible.map(drawsOf));
+  const currentCycleSize = eligible.filter((prompt) => drawsOf(prompt) === fewestDraws).length;
+  const cycleCanSpareOne = currentCycleSize >= count;
   const candidates = eligible.filter((prompt) => {
-    const last = lastDrawnAt.get(prompt.id);
-    return last !== undefined && now - last >= DRAW_RULES.THEN_AND_NOW_MIN_AGE_MS;
+    const last = history.lastDrawnAt.get(prompt.id);
+    const oldEnough = last !== undefined && now - last >= DRAW_RULES.THEN_AND_NOW_MIN_AGE_MS;
+    return oldEnough && (drawsOf(prompt) > fewestDraws || cycleCanSpareOne);
   });
   if (candidates.length === 0) return null;
   return candidates[pickIndex(random, candidates.length)] ?? null;
@@ -198,74 +216,96 @@ function pickByCycle(
 }
 
 /**
- * `need` cards from one tier (fewer than it holds). Levels are shared out first — one deepest, one
- * lightest, the rest in proportion to what the tier holds at each level, so a cycle uses its levels
- * up evenly instead of leaving a run of deepest-only sessions at its end. Within a level the card
- * sharing the fewest themes with the session so far wins (DECK-15); ties go to the seed.
+ * `need` cards from one tier (fewer than it holds). Levels are shared out first (allocateLevelSlots).
+ * Within a level, the card sharing the fewest themes with the session so far wins (DECK-15); among
+ * those, the card whose theme is most common in what is left of the tier, so common themes are used
+ * at the pace they occur instead of piling up into repetitive sessions at the end of the cycle.
+ * Remaining ties go to the seed.
  */
 function pickFromTier(tier: readonly Prompt[], need: number, usedThemes: Set<string>, random: () => number): Prompt[] {
-  const slots = allocateLevelSlots(tier, need);
   const remaining = [...tier];
+  const themeCounts = new Map<string, number>();
+  for (const prompt of remaining) for (const theme of prompt.themes) themeCounts.set(theme, (themeCounts.get(theme) ?? 0) + 1);
   const chosen: Prompt[] = [];
-  for (const level of slots) {
+  for (const level of allocateLevelSlots(tier, need)) {
     let best: Prompt[] = [];
-    let bestOverlap = Number.POSITIVE_INFINITY;
+    let bestScore: readonly [number, number] = [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
     for (const prompt of remaining) {
       if (prompt.level !== level) continue;
       const overlap = prompt.themes.filter((theme) => usedThemes.has(theme)).length;
-      if (overlap < bestOverlap) {
+      const pressure = Math.max(...prompt.themes.map((theme) => themeCounts.get(theme) ?? 0));
+      const comparison = overlap - bestScore[0] || bestScore[1] - pressure;
+      if (comparison < 0) {
         best = [prompt];
-        bestOverlap = overlap;
-      } else if (overlap === bestOverlap) best.push(prompt);
+        bestScore = [overlap, pressure];
+      } else if (comparison === 0) best.push(prompt);
     }
     const pick = best[pickIndex(random, best.length)];
     if (pick === undefined) continue;
     remaining.splice(remaining.indexOf(pick), 1);
     chosen.push(pick);
-    for (const theme of pick.themes) usedThemes.add(theme);
+    for (const theme of pick.themes) {
+      usedThemes.add(theme);
+      themeCounts.set(theme, (themeCounts.get(theme) ?? 1) - 1);
+    }
   }
   return chosen;
 }
 
 /**
- * The level of each slot, in the order slots are filled: deepest first (so it is reached, DECK-13),
- * then lightest (so the session opens gently), then the rest. Integer arithmetic only, so both
- * devices round the same way.
+ * The level of each of `need` slots, in the order they are filled. Slots are shared out in
+ * proportion to what the tier holds at each level (largest remainder), so a cycle uses its levels
+ * up evenly instead of ending in a run of single-level sessions. Then the deepest level present gets
+ * at least one slot (DECK-13: the session reaches it) and, with two or more slots, the lightest too
+ * (the session opens gently), each taken from the level with the most slots. Deepest is filled
+ * first, lightest second, so they win the themes. Integer arithmetic only: both devices round alike.
  */
 function allocateLevelSlots(tier: readonly Prompt[], need: number): PromptLevel[] {
   const available = PROMPT_LEVELS.map((level) => tier.filter((prompt) => prompt.level === level).length);
+  const total = available.reduce((sum, count) => sum + count, 0);
   const present = PROMPT_LEVELS.filter((_level, index) => (available[index] ?? 0) > 0);
   const deepest = present[present.length - 1];
   const lightest = present[0];
   if (deepest === undefined || lightest === undefined) return [];
-  const allotted = PROMPT_LEVELS.map(() => 0);
+
+  const slots = available.map((count) => Math.floor((need * count) / total));
+  const byRemainder = available
+    .map((count, index) => ({ index, remainder: (need * count) % total }))
+    .sort((left, right) => right.remainder - left.remainder || left.index - right.index);
+  let leftOver = need - slots.reduce((sum, count) => sum + count, 0);
+  for (const { index } of byRemainder) {
+    if (leftOver <= 0) break;
+    slots[index] = (slots[index] ?? 0) + 1;
+    leftOver -= 1;
+  }
+
+  const ensureOne = (level: PromptLevel, keep: PromptLevel | null): void => {
+    const target = PROMPT_LEVELS.indexOf(level);
+    if ((slots[target] ?? 0) > 0) return;
+    // The donor keeps at least one slot if it is the level we just secured.
+    const donor = slots
+      .map((count, index) => ({ index, spare: count - (PROMPT_LEVELS[index] === keep ? 1 : 0) }))
+      .filter(({ index, spare }) => index !== target && spare > 0)
+      .sort((left, right) => right.spare - left.spare || left.index - right.index)[0];
+    if (donor === undefined) return;
+    slots[donor.index] = (slots[donor.index] ?? 0) - 1;
+    slots[target] = 1;
+  };
+  ensureOne(deepest, null);
+  if (need >= 2 && lightest !== deepest) ensureOne(lightest, deepest);
+
   const order: PromptLevel[] = [];
-  const allot = (level: PromptLevel): void => {
+  const take = (level: PromptLevel): void => {
     const index = PROMPT_LEVELS.indexOf(level);
-    allotted[index] = (allotted[index] ?? 0) + 1;
+    if ((slots[index] ?? 0) <= 0) return;
+    slots[index] = (slots[index] ?? 0) - 1;
     order.push(level);
   };
-  allot(deepest);
-  if (need >= 2 && lightest !== deepest) allot(lightest);
-
-  // Largest remainder over what is left at each level; a remainder tie goes to the lighter level.
-  const rest = need - order.length;
-  const capacity = PROMPT_LEVELS.map((_level, index) => (available[index] ?? 0) - (allotted[index] ?? 0));
-  const totalCapacity = capacity.reduce((sum, value) => sum + value, 0);
-  if (rest > 0 && totalCapacity > 0) {
-    const shares = capacity.map((value) => Math.floor((rest * value) / totalCapacity));
-    const remainders = capacity.map((value, index) => ({ index, remainder: (rest * value) % totalCapacity }));
-    let leftOver = rest - shares.reduce((sum, value) => sum + value, 0);
-    remainders.sort((left, right) => right.remainder - left.remainder || left.index - right.index);
-    for (const { index } of remainders) {
-      if (leftOver <= 0) break;
-      shares[index] = (shares[index] ?? 0) + 1;
-      leftOver -= 1;
-    }
-    PROMPT_LEVELS.forEach((level, index) => {
-      for (let slot = 0; slot < (shares[index] ?? 0); slot += 1) allot(level);
-    });
-  }
+  take(deepest);
+  take(lightest);
+  PROMPT_LEVELS.forEach((level, index) => {
+    while ((slots[index] ?? 0) > 0) take(level);
+  });
   return order;
 }
 

@@ -7,9 +7,18 @@ import { arbitraryDeck } from './testing/arbitraryDeck';
 
 /** The same deck with every object's keys in reverse order. */
 function reverseKeys(deck: Deck): Deck {
-  const reversed = Object.fromEntries(Object.entries(deck).reverse());
-  reversed.prompts = deck.prompts.map((prompt) => Object.fromEntries(Object.entries(prompt).reverse()));
-  return reversed as Deck;
+  return {
+    prompts: deck.prompts.map(({ deeper, text, themes, kind, level, id }) =>
+      deeper === undefined ? { text, themes, kind, level, id } : { deeper, text, themes, kind, level, id },
+    ),
+    language: deck.language,
+    audience: deck.audience,
+    description: deck.description,
+    title: deck.title,
+    id: deck.id,
+    version: deck.version,
+    format: deck.format,
+  };
 }
 
 describe('serializeDeck', () => {

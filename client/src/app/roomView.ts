@@ -73,8 +73,8 @@ export interface RoomView {
   readonly sessions: readonly SessionRecord[];
   readonly nextSessionNumber: number;
   readonly customPrompts: readonly CustomPrompt[];
-  /** The newest closed session, if the viewer has not checked in for it yet. */
-  readonly pendingCheckin: SessionView | null;
+  /** The newest closed session (its check-in may still be waiting for someone). */
+  readonly lastClosed: SessionView | null;
 }
 
 export function cardKey(session: number, cardId: string): string {
@@ -149,7 +149,7 @@ export function buildRoomView(doc: Y.Doc, viewerId: string): RoomView {
     sessions,
     nextSessionNumber: nextSessionNumber(doc),
     customPrompts,
-    pendingCheckin: lastClosedView && lastClosedView.checkins.mine === null && members.length >= 2 ? lastClosedView : null,
+    lastClosed: lastClosedView,
   };
 }
 

@@ -78,3 +78,18 @@ export async function deleteRoomForEveryone(session: RoomSession): Promise<void>
 export async function touchRoom(roomId: string, patch: Parameters<typeof updateRoom>[1]): Promise<void> {
   await updateRoom(roomId, patch);
 }
+
+/**
+ * Why a room this device no longer remembers went away, for the rest of this page's life: the room
+ * screen shows it instead of a bare "unknown room".
+ */
+export type Farewell = 'deleted-by-you' | 'deleted-by-partner' | 'left';
+const farewells = new Map<string, Farewell>();
+
+export function noteFarewell(roomId: string, reason: Farewell): void {
+  farewells.set(roomId, reason);
+}
+
+export function readFarewell(roomId: string): Farewell | null {
+  return farewells.get(roomId) ?? null;
+}

@@ -28,7 +28,7 @@ export function PromptCard({ level, levelName, kindName, text, position, note, d
         )}
       </div>
       {note && <p className="chip">{note}</p>}
-      <h2 className="prompt__text" id={headingId}>
+      <h2 className="prompt__text" id={headingId} tabIndex={-1}>
         {text}
       </h2>
       {deeper && <p className="prompt__deeper">Going further: {deeper}</p>}

@@ -1,0 +1,152 @@
+import WebSocket from 'ws';
+import { FRAME, RELAY_PATH, parseRelayFrame } from '@seen/shared/protocol';
+import type { ServerKind } from '../lib/serverProcess.ts';
+import { ENV_SEQ_OFFSET, buildAuthFrame, type BenchIdentity } from './seenKeys.ts';
+import { Y_MESSAGE, Y_SYNC, hocusAuthMessage, readVarUint, skipVarString, updateClientId, type Cursor } from './yFrames.ts';
+
+/** What a bench client reports; every callback is on the hot path, so they carry numbers only. */
+export interface ClientSink {
+  /** A stored update from the partner arrived (live). `seq` is the Seen seq, -1 elsewhere. */
+  update(seq: number): void;
+  presence(): void;
+  /** The server confirmed one of our updates (Seen ACK, Hocuspocus SyncStatus). */
+  ack(seq: number, relaySeq: number): void;
+  /** Seen only: an ENV during catch-up (before BACKLOG_END). */
+  backlog?(relaySeq: number, envelope: Uint8Array): void;
+  /** Yjs servers: the reply to our SyncStep1 (the whole document). */
+  syncStep2?(update: Uint8Array): void;
+  closed?(code: number): void;
+}
+
+export interface OpenClientOptions {
+  readonly kind: ServerKind;
+  readonly port: number;
+  /** Room name for floor / yws / hocus; Seen rooms are named by their keys. */
+  readonly roomName: string;
+  readonly identity?: BenchIdentity;
+  /** Yjs servers echo our own updates and awareness: the clientID tells them apart. */
+  readonly ownClientId?: number;
+  readonly sink: ClientSink;
+  readonly fromRelaySeq?: number;
+}
+
+export interface BenchClient {
+  readonly ws: WebSocket;
+  send(frame: Uint8Array): void;
+  close(): void;
+  terminate(): void;
+  /** Seen: the upTo of BACKLOG_END; others 0. */
+  readonly backlogUpTo: number;
+}
+
+const isSeen = (kind: ServerKind): boolean => kind === 'seen' || kind === 'seen-raised';
+
+export function clientUrl(kind: ServerKind, port: number, roomName: string): string {
+  if (isSeen(kind)) return `ws://127.0.0.1:${port}${RELAY_PATH}`;
+  if (kind === 'hocus') return `ws://127.0.0.1:${port}/`;
+  return `ws://127.0.0.1:${port}/${roomName}`;
+}
+
+/** Opens one client and resolves when it may send (Seen: after BACKLOG_END; Hocuspocus: after auth). */
+export function openClient(options: OpenClientOptions): Promise<BenchClient> {
+  const { kind, sink } = options;
+  const url = clientUrl(kind, options.port, options.roomName);
+  const ws = new WebSocket(url, { perMessageDeflate: false });
+  ws.binaryType = 'nodebuffer';
+  const cursor: Cursor = { pos: 0 };
+  const ownClient = options.ownClientId ?? -1;
+  let backlogUpTo = 0;
+  let live = false;
+
+  return new Promise<BenchClient>((resolveOpen, rejectOpen) => {
+    const client: BenchClient = {
+      ws,
+      send: (frame) => ws.send(frame),
+      close: () => ws.close(),
+      terminate: () => ws.terminate(),
+      get backlogUpTo() {
+        return backlogUpTo;
+      },
+    };
+    const becomeLive = (): void => {
+      if (live) return;
+      live = true;
+      resolveOpen(client);
+    };
+    ws.on('error', (error) => {
+      if (!live) rejectOpen(error);
+    });
+    ws.on('close', (code) => {
+      if (!live) rejectOpen(new Error(`closed ${code} before ready (${kind})`));
+      sink.closed?.(code);
+    });
+
+    if (isSeen(kind)) {
+      const identity = options.identity!;
+      const origin = `ws://127.0.0.1:${options.port}`;
+      ws.on('message', (data: Buffer) => {
+        switch (data[0]) {
+          case FRAME.ENV:
+            if (live) sink.update(data.readUInt32BE(ENV_SEQ_OFFSET));
+            else sink.backlog?.(Number(data.readBigUInt64BE(1)), data.subarray(9));
+            return;
+          case FRAME.EPH:
+            sink.presence();
+            return;
+          case FRAME.ACK:
+            sink.ack(data.readUInt32BE(17), Number(data.readBigUInt64BE(21)));
+            return;
+          case FRAME.HELLO: {
+            const parsed = parseRelayFrame(data);
+            if (!parsed.ok || parsed.value.kind !== FRAME.HELLO) return;
+            ws.send(buildAuthFrame(identity, origin, parsed.value.challenge, options.fromRelaySeq ?? 0));
+            return;
+          }
+          case FRAME.BACKLOG_END:
+            backlogUpTo = Number(data.readBigUInt64BE(1));
+            becomeLive();
+            return;
+          default:
+            return; // READY, HEARTBEAT, ROOM_STATE, ERROR (counted by the relay's own logs)
+        }
+      });
+      return;
+    }
+
+    if (kind === 'floor') {
+      ws.on('open', becomeLive);
+      ws.on('message', (data: Buffer) => {
+        if (data[0] === FRAME.PUT) sink.update(-1);
+        else sink.presence();
+      });
+      return;
+    }
+
+    const hocus = kind === 'hocus';
+    if (hocus) ws.on('open', () => ws.send(hocusAuthMessage(options.roomName)));
+    else ws.on('open', becomeLive);
+    ws.on('message', (data: Buffer) => {
+      cursor.pos = 0;
+      if (hocus) skipVarString(data, cursor);
+      const type = readVarUint(data, cursor);
+      if (type === Y_MESSAGE.SYNC) {
+        const step = readVarUint(data, cursor);
+        if (step === Y_SYNC.UPDATE) {
+          readVarUint(data, cursor); // update length
+          if (updateClientId(data, cursor) !== ownClient) sink.update(-1);
+        } else if (step === Y_SYNC.STEP2 && sink.syncStep2 !== undefined) {
+          const length = readVarUint(data, cursor);
+          sink.syncStep2(data.subarray(cursor.pos, cursor.pos + length));
+        }
+      } else if (type === Y_MESSAGE.AWARENESS) {
+        readVarUint(data, cursor); // update length
+        readVarUint(data, cursor); // entries
+        if (readVarUint(data, cursor) !== ownClient) sink.presence();
+      } else if (type === Y_MESSAGE.SYNC_STATUS) {
+        sink.ack(-1, -1);
+      } else if (type === Y_MESSAGE.AUTH && hocus) {
+        becomeLive(); // Authenticated
+      }
+    });
+  });
+}

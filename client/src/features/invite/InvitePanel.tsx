@@ -1,0 +1,82 @@
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { Button } from '../../components/Button.tsx';
+import { Icon } from '../../components/Icon.tsx';
+import { Toast } from '../../components/Toast.tsx';
+
+const QrCode = lazy(() => import('./QrCode.tsx'));
+
+/** The invite link with copy, share and a QR code for the phone across the table. */
+export function InvitePanel({ link, partnerWord = 'your partner', prominent }: { link: string; partnerWord?: string; prominent?: boolean }) {
+  const [showQr, setShowQr] = useState(false);
+  const [toast, setToast] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!toast) return;
+    const timer = setTimeout(() => setToast(null), 2400);
+    return () => clearTimeout(timer);
+  }, [toast]);
+
+  async function copy() {
+    try {
+      await navigator.clipboard.writeText(link);
+      setToast('Invite link copied');
+    } catch {
+      const field = document.getElementById('invite-link') as HTMLInputElement | null;
+      field?.select();
+      setToast('Select the link and copy it');
+    }
+  }
+
+  async function share() {
+    try {
+      await navigator.share({ title: 'Join me in Seen', text: 'A room for the two of us:', url: link });
+    } catch {
+      // The person closed the share sheet; nothing to do.
+    }
+  }
+
+  const canShare = typeof navigator !== 'undefined' && typeof navigator.share === 'function';
+
+  return (
+    <section className={prominent ? 'panel' : 'panel panel--sunk'} aria-labelledby="invite-title">
+      <div className="stack stack--tight">
+        <h2 id="invite-title">{prominent ? `Invite ${partnerWord}` : 'Invite link'}</h2>
+        <p className="muted">
+          Anyone with this link can open the room, so send it only to {partnerWord}. The key is in the part after the #; it never reaches the server.
+        </p>
+      </div>
+      <div className="invite-link">
+        <label htmlFor="invite-link" className="visually-hidden">
+          Invite link
+        </label>
+        <input id="invite-link" className="input" readOnly value={link} onFocus={(event) => event.currentTarget.select()} />
+        <Button variant="primary" icon="copy" onClick={() => void copy()}>
+          Copy link
+        </Button>
+      </div>
+      <div className="row">
+        {canShare && (
+          <Button small icon="arrowRight" onClick={() => void share()}>
+            Share…
+          </Button>
+        )}
+        <Button small icon="qr" aria-expanded={showQr} aria-controls="invite-qr" onClick={() => setShowQr((shown) => !shown)}>
+          {showQr ? 'Hide QR code' : 'Show QR code'}
+        </Button>
+      </div>
+      <div id="invite-qr" hidden={!showQr}>
+        {showQr && (
+          <div className="stack stack--tight">
+            <Suspense fallback={<div className="qr qr-placeholder">Drawing the code…</div>}>
+              <QrCode text={link} label="QR code of the invite link" />
+            </Suspense>
+            <p className="faint">
+              <Icon name="info" className="icon-inline" /> Point the other phone’s camera here. Keep it between the two of you.
+            </p>
+          </div>
+        )}
+      </div>
+      <Toast message={toast} />
+    </section>
+  );
+}

@@ -1,0 +1,227 @@
+import { useEffect, useMemo, useState } from 'react';
+import { Notice } from '../../components/Notice.tsx';
+import { StatusLine, type StatusLineProps } from '../../components/StatusLine.tsx';
+import { TopBar } from '../../components/TopBar.tsx';
+import { Waiting } from '../../components/Waiting.tsx';
+import { Button } from '../../components/Button.tsx';
+import { decodeSecret, inviteLinkFor } from '../../app/invite.ts';
+import { leaveRoom, noteFarewell, readFarewell, touchRoom } from '../../app/rooms.ts';
+import { navigate, roomPath, type RoomTab } from '../../app/router.ts';
+import type { SavedRoom } from '../../app/roomStore.ts';
+import { REFUSALS, describeSync, listNames, partnerActivity } from '../../app/words.ts';
+import { useLinkHandler } from '../../hooks/useLink.ts';
+import { useNow } from '../../hooks/useNow.ts';
+import { usePeers, usePublishPresence } from '../../hooks/usePresence.ts';
+import { useLocalLoaded, useRoomActions, useRoomView } from '../../hooks/useRoom.ts';
+import { useRoomSession } from '../../hooks/useRoomSession.ts';
+import { useSavedRoom } from '../../hooks/useSavedRooms.ts';
+import { useSessionStatus } from '../../hooks/useSessionStatus.ts';
+import type { RoomSession } from '../../sync/RoomSession.ts';
+import { HistoryTab } from '../history/HistoryTab.tsx';
+import { SessionTab } from '../session/SessionTab.tsx';
+import { SettingsTab } from '../settings/SettingsTab.tsx';
+
+export function RoomScreen({ roomId, tab }: { roomId: string; tab: RoomTab }) {
+  const saved = useSavedRoom(roomId);
+  const onLink = useLinkHandler();
+
+  if (saved.state === 'loading') {
+    return (
+      <>
+        <TopBar onHome={onLink} />
+        <main id="main" tabIndex={-1} className="page">
+          <Waiting title="Opening the room…" />
+        </main>
+      </>
+    );
+  }
+  if (saved.state === 'error' || saved.value === null) {
+    const farewell = readFarewell(roomId);
+    return (
+      <>
+        <TopBar onHome={onLink} />
+        <main id="main" tabIndex={-1} className="page">
+          {farewell === 'deleted-by-partner' ? (
+            <Notice tone="warn" title={REFUSALS.deleted.title} live>
+              {REFUSALS.deleted.body}
+            </Notice>
+          ) : farewell === 'deleted-by-you' ? (
+            <Notice title="The room is deleted" live>
+              It’s gone from the server for everyone, and from this device.
+            </Notice>
+          ) : farewell === 'left' ? (
+            <Notice title="You left the room on this device" live>
+              Its data is gone from this device. Your partner still has the room; open the invite link again to come back.
+            </Notice>
+          ) : (
+            <Notice tone="warn" title="This device doesn’t know this room">
+              {saved.state === 'error' ? saved.message : 'It may have been left or deleted here. To come back, open the invite link again.'}
+            </Notice>
+          )}
+          <p>
+            <a href="/" onClick={onLink}>
+              Go to your rooms
+            </a>
+          </p>
+        </main>
+      </>
+    );
+  }
+  return <OpenRoom saved={saved.value} tab={tab} />;
+}
+
+function OpenRoom({ saved, tab }: { saved: SavedRoom; tab: RoomTab }) {
+  const secret = useMemo(() => decodeSecret(saved.secret), [saved.secret]);
+  const session = useRoomSession(secret);
+  const onLink = useLinkHandler();
+  if (!secret) {
+    return (
+      <main id="main" tabIndex={-1} className="page">
+        <Notice tone="error" title="This room’s key is damaged on this device">
+          Open the invite link again to restore it.
+        </Notice>
+      </main>
+    );
+  }
+  if (!session) {
+    return (
+      <>
+        <TopBar onHome={onLink} />
+        <main id="main" tabIndex={-1} className="page">
+          <Waiting title="Opening the room…" />
+        </main>
+      </>
+    );
+  }
+  return <RoomLoaded session={session} saved={saved} tab={tab} inviteLink={inviteLinkFor(secret)} />;
+}
+
+function RoomLoaded({ session, saved, tab, inviteLink }: { session: RoomSession; saved: SavedRoom; tab: RoomTab; inviteLink: string }) {
+  const loaded = useLocalLoaded(session);
+  const status = useSessionStatus(session);
+  const view = useRoomView(session, saved.memberId);
+  const actions = useRoomActions(session, saved.memberId);
+  const peers = usePeers(session, saved.memberId);
+  const now = useNow(30_000);
+  const onLink = useLinkHandler();
+  const [activeCardId, setActiveCardId] = useState<string | null>(null);
+  const [typing, setTyping] = useState(false);
+
+  const myName = view.me?.name ?? saved.memberName;
+  usePublishPresence(session, { memberId: saved.memberId, name: myName, activeCardId: tab === 'session' ? activeCardId : null, typing: tab === 'session' && typing });
+
+  const otherNames = view.others.map((member) => member.name);
+  const partnerNames = listNames(otherNames);
+
+  // Keep "Your rooms" current: the room's name, who is in it, and when anything last happened.
+  const lastActivityAt = Math.max(status.lastSavedAt ?? 0, status.partnerLastActiveAt ?? 0, saved.lastActivityAt);
+  useEffect(() => {
+    if (!loaded || !view.initialised) return;
+    void touchRoom(saved.roomId, {
+      name: view.room.name,
+      memberName: myName,
+      partnerName: partnerNames || null,
+      lastActivityAt,
+    }).catch(() => undefined);
+  }, [loaded, view.initialised, view.room.name, myName, partnerNames, lastActivityAt, saved.roomId]);
+
+  // Deleted by a member: this device lets the room go too (APP-19).
+  const deleted = status.phase === 'refused' && status.refusal === 'deleted';
+  useEffect(() => {
+    if (!deleted) return;
+    noteFarewell(saved.roomId, 'deleted-by-partner');
+    void leaveRoom(saved.roomId);
+  }, [deleted, saved.roomId]);
+
+  const sync = describeSync(status, now);
+  const partnerLine: StatusLineProps['partner'] = (() => {
+    if (otherNames.length === 0) return { text: 'Nobody else has joined yet', state: 'away' };
+    const present = peers.length > 0;
+    const typingPeers = peers.filter((peer) => peer.typing);
+    const names = present ? listNames(peers.map((peer) => peer.name)) : partnerNames;
+    return {
+      text: partnerActivity({ names: typingPeers.length ? listNames(typingPeers.map((p) => p.name)) : names, present, typing: typingPeers.length > 0, lastActiveAt: status.partnerLastActiveAt, now }),
+      state: typingPeers.length ? 'typing' : present ? 'here' : 'away',
+    };
+  })();
+
+  const refusal = status.phase === 'refused' && status.refusal && !deleted ? REFUSALS[status.refusal] : null;
+
+  return (
+    <>
+      <TopBar onHome={onLink}>
+        <div className="topbar__title">
+          <span className="topbar__room">{view.room.name || saved.name || 'Your room'}</span>
+          <span className="faint">{otherNames.length ? `You and ${partnerNames}` : `Just you, so far`}</span>
+        </div>
+      </TopBar>
+      <div className="room-head">
+        <StatusLine sync={sync} partner={partnerLine} />
+        <nav className="tabs" aria-label="Room">
+          <a href={roomPath(saved.roomId)} onClick={onLink} aria-current={tab === 'session' ? 'page' : undefined}>
+            This week
+          </a>
+          <a href={roomPath(saved.roomId, 'history')} onClick={onLink} aria-current={tab === 'history' ? 'page' : undefined}>
+            History
+          </a>
+          <a href={roomPath(saved.roomId, 'room')} onClick={onLink} aria-current={tab === 'room' ? 'page' : undefined}>
+            Room &amp; data
+          </a>
+        </nav>
+      </div>
+      <hr className="divider" />
+      <main id="main" tabIndex={-1} className={tab === 'history' ? 'page' : 'page page--wide'}>
+        {deleted ? (
+          <Notice tone="warn" title={REFUSALS.deleted.title} live>
+            {REFUSALS.deleted.body}
+          </Notice>
+        ) : (
+          <>
+            {refusal && (
+              <Notice
+                tone="error"
+                title={refusal.title}
+                live
+                actions={
+                  refusal.suggestForget ? (
+                    <Button
+                      small
+                      icon="door"
+                      onClick={() => {
+                        noteFarewell(saved.roomId, 'left');
+                        void leaveRoom(saved.roomId).then(() => navigate('/'));
+                      }}
+                    >
+                      Forget this room on this device
+                    </Button>
+                  ) : undefined
+                }
+              >
+                {refusal.body}
+              </Notice>
+            )}
+            {status.warnings.map((warning) => (
+              <Notice key={warning} tone="warn" title="Something may be missing">
+                {warning}
+              </Notice>
+            ))}
+            {view.fromNewerVersion && (
+              <Notice tone="warn" title="A newer version of Seen has written to this room">
+                Reload the page to update. Until then, some things your partner added may not show here.
+              </Notice>
+            )}
+            {!loaded || !view.initialised ? (
+              <Waiting title={loaded ? 'Waiting for the room to arrive…' : 'Opening the room…'} detail={loaded ? sync.detail : undefined} />
+            ) : tab === 'session' ? (
+              <SessionTab view={view} actions={actions} peers={peers} inviteLink={inviteLink} now={now} onActiveCard={setActiveCardId} onTyping={setTyping} />
+            ) : tab === 'history' ? (
+              <HistoryTab session={session} viewerId={saved.memberId} view={view} />
+            ) : (
+              <SettingsTab session={session} view={view} actions={actions} inviteLink={inviteLink} status={status} />
+            )}
+          </>
+        )}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,241 @@
+import { useEffect, useId, useState } from 'react';
+import { REACTIONS, type Presence, type Reaction } from '@seen/shared/doc';
+import { AnswerCard, VeiledAnswer } from '../../components/Answers.tsx';
+import { Button } from '../../components/Button.tsx';
+import { TextArea } from '../../components/Field.tsx';
+import { Icon, type IconName } from '../../components/Icon.tsx';
+import { PromptCard } from '../../components/PromptCard.tsx';
+import { ReactionBar } from '../../components/Reactions.tsx';
+import { KIND_NAMES, LEVEL_NAMES } from '../../app/decks.ts';
+import type { RoomActions } from '../../app/roomActions.ts';
+import type { CardView, RoomView } from '../../app/roomView.ts';
+import { REACTION_WORDS } from '../../app/words.ts';
+import { AnswerEditor } from './AnswerEditor.tsx';
+
+const REACTION_ICONS: Record<Reaction, IconName> = {
+  'thank-you': 'heart',
+  'me-too': 'hands',
+  'i-see-you': 'eye',
+  'tell-me-more': 'chat',
+  hug: 'hug',
+};
+const REACTION_OPTIONS = REACTIONS.map((id) => ({ id, label: REACTION_WORDS[id], icon: REACTION_ICONS[id] }));
+
+export interface CardPanelProps {
+  readonly card: CardView;
+  readonly view: RoomView;
+  readonly actions: RoomActions;
+  readonly peers: readonly Presence[];
+  readonly live: boolean;
+  readonly position: string;
+  readonly onTyping: (typing: boolean) => void;
+  readonly autoFocus?: boolean;
+  readonly headingId?: string;
+}
+
+export function CardPanel({ card, view, actions, peers, live, position, onTyping, autoFocus, headingId: givenHeadingId }: CardPanelProps) {
+  const fallbackHeadingId = useId();
+  const headingId = givenHeadingId ?? fallbackHeadingId;
+  const hintId = useId();
+  const me = view.me;
+  const nameOf = (id: string) => view.members.find((member) => member.id === id)?.name ?? 'Your partner';
+  const { mine, others, revealed } = card.answers;
+  const prompt = card.prompt;
+
+  // Create the draft entry as soon as the card is shown (see ensureDraft: avoids losing a first
+  // keystroke race between two of this member's devices).
+  useEffect(() => {
+    if (mine.submittedAt === null && !mine.passed) actions.prepareDraft(card.session, card.cardId);
+  }, [actions, card.session, card.cardId, mine.submittedAt, mine.passed]);
+
+  const [announcement, setAnnouncement] = useState('');
+  const anyRevealedText = others.some((other) => other.text !== null);
+  useEffect(() => {
+    if (anyRevealedText) setAnnouncement('Both answers are open.');
+  }, [anyRevealedText]);
+
+  const first = card.firstAnswererId;
+  const turnText = first ? (first === me?.id ? 'You go first on this card' : `${nameOf(first)} goes first on this card`) : null;
+  const showDeeper = revealed && anyRevealedText && prompt?.deeper;
+
+  function submit() {
+    if (actions.submit(card.session, card.cardId)) onTyping(false);
+  }
+
+  return (
+    <section className="stack stack--loose" aria-labelledby={headingId}>
+      <PromptCard
+        level={prompt?.level ?? 1}
+        levelName={prompt ? LEVEL_NAMES[prompt.level] : 'Card'}
+        kindName={prompt ? KIND_NAMES[prompt.kind] : 'Unknown card'}
+        text={prompt?.text ?? 'This card isn’t in this version of the deck. You can still answer it in your own words, or pass.'}
+        position={position}
+        note={card.isThenAndNow ? `Then and now${card.thenAndNowFrom ? ` · first drawn in session ${card.thenAndNowFrom}` : ''}` : null}
+        deeper={showDeeper ? prompt?.deeper : null}
+        headingId={headingId}
+      >
+        {live && turnText && (
+          <p className="turn">
+            <Icon name="sparkle" />
+            {turnText}
+          </p>
+        )}
+      </PromptCard>
+
+      <p className="visually-hidden" aria-live="polite">
+        {announcement}
+      </p>
+
+      <div className="answers">
+        {mine.submittedAt !== null ? (
+          <AnswerCard name={me?.name ?? 'You'} label="Your answer" text={mine.text}>
+            <ReceivedResponses card={card} nameOf={nameOf} />
+          </AnswerCard>
+        ) : mine.passed ? (
+          <section className="answer answer--mine" aria-label="Your answer">
+            <div className="passed">
+              <p>
+                <strong>You passed this card.</strong> No reason needed — it costs nothing.
+              </p>
+              <p className="faint">Your partner’s answer stays veiled unless you answer after all.</p>
+              <div>
+                <Button small icon="pen" onClick={() => actions.setPassed(card.session, card.cardId, false)}>
+                  Answer after all
+                </Button>
+              </div>
+            </div>
+          </section>
+        ) : (
+          <section className="answer answer--mine" aria-label="Your answer">
+            <p className="answer__who">Your answer</p>
+            <AnswerEditor
+              id={`answer-${card.key}`}
+              label={`Your answer to: ${prompt?.text ?? 'this card'}`}
+              value={mine.text}
+              onChange={(text) => actions.editDraft(card.session, card.cardId, text)}
+              onTyping={onTyping}
+              describedBy={hintId}
+              autoFocus={autoFocus}
+            />
+            <p id={hintId} className="faint">
+              Only you can read this until you share it. Your draft is kept, even if you close the page.
+            </p>
+            <div className="answer__foot">
+              <Button variant="quiet" small icon="pass" onClick={() => actions.setPassed(card.session, card.cardId, true)}>
+                Pass this card
+              </Button>
+              <Button variant="primary" icon="eye" disabled={mine.text.trim() === ''} onClick={submit}>
+                Share my answer
+              </Button>
+            </div>
+          </section>
+        )}
+
+        {others.map((other) => {
+          const name = nameOf(other.memberId);
+          const typing = peers.some((peer) => peer.memberId === other.memberId && peer.typing && peer.activeCardId === card.key);
+          if (other.text !== null) {
+            const myReaction = card.reactions.find((entry) => entry.memberId === me?.id)?.reaction ?? null;
+            return (
+              <AnswerCard key={other.memberId} name={name} label={`${name}’s answer`} text={other.text} partner>
+                <ReactionBar
+                  label={`React to ${name}’s answer`}
+                  options={REACTION_OPTIONS}
+                  selected={myReaction}
+                  onSelect={(reaction) => actions.react(card.session, card.cardId, reaction)}
+                />
+              </AnswerCard>
+            );
+          }
+          return <VeiledAnswer key={other.memberId} name={name} state={other.state} typing={typing} youSubmitted={mine.submittedAt !== null} />;
+        })}
+      </div>
+
+      {revealed && anyRevealedText && <WhatIHeard card={card} actions={actions} partnerNames={others.filter((o) => o.text !== null).map((o) => nameOf(o.memberId))} myId={me?.id ?? ''} />}
+    </section>
+  );
+}
+
+function ReceivedResponses({ card, nameOf }: { card: CardView; nameOf: (id: string) => string }) {
+  const reactions = card.reactions.filter((entry) => card.answers.others.some((other) => other.memberId === entry.memberId));
+  const replies = card.replies.filter((entry) => card.answers.others.some((other) => other.memberId === entry.memberId));
+  if (!reactions.length && !replies.length) return null;
+  return (
+    <div className="responses">
+      {reactions.map((entry) => (
+        <p key={entry.memberId} className="received">
+          <Icon name={REACTION_ICONS[entry.reaction]} />
+          {nameOf(entry.memberId)}: {REACTION_WORDS[entry.reaction]}
+        </p>
+      ))}
+      {replies.map((reply) => (
+        <div key={reply.memberId} className="reply">
+          <p className="reply__who">What {nameOf(reply.memberId)} heard</p>
+          <p className="reply__text">{reply.text}</p>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function WhatIHeard({ card, actions, partnerNames, myId }: { card: CardView; actions: RoomActions; partnerNames: string[]; myId: string }) {
+  const mine = card.replies.find((reply) => reply.memberId === myId) ?? null;
+  const [editing, setEditing] = useState(false);
+  const [text, setText] = useState('');
+  const who = partnerNames.join(' and ') || 'your partner';
+
+  if (mine && !editing) {
+    return (
+      <section className="panel panel--sunk" aria-label="What you heard">
+        <div className="reply">
+          <p className="reply__who">What you heard</p>
+          <p className="reply__text">{mine.text}</p>
+        </div>
+        <div>
+          <Button
+            small
+            variant="quiet"
+            icon="pen"
+            onClick={() => {
+              setText(mine.text);
+              setEditing(true);
+            }}
+          >
+            Change it
+          </Button>
+        </div>
+      </section>
+    );
+  }
+  return (
+    <form
+      className="panel panel--sunk"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (!text.trim()) return;
+        actions.reply(card.session, card.cardId, text);
+        setEditing(false);
+        setText('');
+      }}
+    >
+      <TextArea
+        short
+        label="What I heard"
+        hint={`In a line or two, say back what you heard in ${who}’s answer — not whether you agree.`}
+        maxLength={1000}
+        value={text}
+        onChange={(event) => setText(event.target.value)}
+      />
+      <div className="row row--end">
+        {editing && (
+          <Button small variant="quiet" onClick={() => setEditing(false)}>
+            Keep the old one
+          </Button>
+        )}
+        <Button small type="submit" variant="primary" disabled={!text.trim()}>
+          Send
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,82 @@
+import { useId } from 'react';
+import { Button } from '../../components/Button.tsx';
+import { Scale } from '../../components/Scale.tsx';
+import type { RoomActions } from '../../app/roomActions.ts';
+import type { RoomView, SessionView } from '../../app/roomView.ts';
+import { CHECKIN_LABELS, CHECKIN_QUESTION, listNames } from '../../app/words.ts';
+
+/**
+ * The end of a session: one question, 1–7, private until everyone has answered (APP-11). For an
+ * open session it also closes the session; for a closed one it just collects the check-in.
+ */
+export function CheckinPanel({ view, actions, session, onClosed }: { view: RoomView; actions: RoomActions; session: SessionView; onClosed?: () => void }) {
+  const titleId = useId();
+  const me = view.me;
+  const partnerNames = listNames(view.others.map((member) => member.name));
+  const { checkins } = session;
+  const isOpen = session.record.closedAt === null;
+  const nameOf = (id: string) => (id === me?.id ? 'You' : (view.members.find((member) => member.id === id)?.name ?? 'Someone'));
+  const waitingOn = checkins.entries.filter((entry) => !entry.answered && entry.memberId !== me?.id).map((entry) => nameOf(entry.memberId));
+  const closedBy = session.record.closedBy && session.record.closedBy !== me?.id ? nameOf(session.record.closedBy) : null;
+
+  return (
+    <section className="panel" aria-labelledby={titleId}>
+      <div className="stack stack--tight">
+        <p className="eyebrow">{isOpen ? 'When you’re done for now' : `Session ${session.record.number} is closed`}</p>
+        <h2 id={titleId}>{isOpen ? 'Close the session' : checkins.revealed ? 'How close you both felt' : 'Your check-in'}</h2>
+        <p className="muted">
+          {isOpen
+            ? 'One last question, just for the two of you. Your number stays private until you’ve both answered. Unanswered cards simply stay in your history.'
+            : closedBy
+              ? `${closedBy} closed this session. Add your check-in whenever you like — you’ll both see the numbers once you’ve both answered.`
+              : 'Saved. You’ll both see the numbers once you’ve both answered.'}
+        </p>
+      </div>
+
+      {checkins.revealed ? (
+        <div className="checkin-result" role="status">
+          {checkins.entries.map((entry) => (
+            <div key={entry.memberId} className="stack stack--tight">
+              <span className="faint">{nameOf(entry.memberId)}</span>
+              <span className="checkin-result__value">{entry.value}</span>
+              <span className="faint">{entry.value ? CHECKIN_LABELS[entry.value] : ''}</span>
+            </div>
+          ))}
+        </div>
+      ) : (
+        <>
+          <Scale legend={CHECKIN_QUESTION(partnerNames)} labels={CHECKIN_LABELS} value={checkins.mine} onChange={(value) => actions.checkIn(session.record.number, value)} />
+          <p className="faint" role="status">
+            {view.others.length === 0
+              ? 'Your partner can add theirs once they join.'
+              : waitingOn.length
+                ? `${listNames(waitingOn)} ${waitingOn.length === 1 ? 'hasn’t' : 'haven’t'} checked in yet.`
+                : `${partnerNames} has checked in. Yours opens both.`}
+          </p>
+        </>
+      )}
+
+      {isOpen && (
+        <div className="row row--end">
+          <Button
+            variant="primary"
+            icon="check"
+            disabled={checkins.mine === null}
+            aria-describedby={checkins.mine === null ? `${titleId}-why` : undefined}
+            onClick={() => {
+              actions.closeSession(session.record.number);
+              onClosed?.();
+            }}
+          >
+            Close session {session.record.number}
+          </Button>
+          {checkins.mine === null && (
+            <span id={`${titleId}-why`} className="visually-hidden">
+              Choose a number first.
+            </span>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}

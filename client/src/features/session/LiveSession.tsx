@@ -1,0 +1,96 @@
+import { useEffect } from 'react';
+import { Avatar } from '../../components/Avatar.tsx';
+import { Button } from '../../components/Button.tsx';
+import { listNames } from '../../app/words.ts';
+import { CardPanel } from './CardPanel.tsx';
+import type { SessionModeProps } from './WeeklySession.tsx';
+
+/**
+ * Live mode: everyone on the same card. The current card is derived from "ready" flags in the
+ * document (APP-14), so both screens move on together, and who goes first alternates (APP-12).
+ */
+export function LiveSession({ view, session, actions, peers, onActiveCard, onTyping }: SessionModeProps) {
+  const total = session.cards.length;
+  const done = session.liveIndex >= total;
+  const card = done ? null : (session.cards[session.liveIndex] ?? null);
+  const me = view.me;
+
+  useEffect(() => {
+    onActiveCard(card?.key ?? null);
+  }, [card?.key, onActiveCard]);
+
+  const withMe = card ? peers.filter((peer) => peer.activeCardId === card.key) : [];
+  const elsewhere = peers.filter((peer) => !withMe.includes(peer));
+  const presenceText = (() => {
+    if (view.others.length === 0) return 'Nobody else has joined yet — you can start, and they’ll catch up.';
+    if (withMe.length) return `${listNames(withMe.map((peer) => peer.name))} ${withMe.length === 1 ? 'is' : 'are'} on this card with you`;
+    if (elsewhere.length) return `${listNames(elsewhere.map((peer) => peer.name))} ${elsewhere.length === 1 ? 'is' : 'are'} in the room`;
+    return `${listNames(view.others.map((member) => member.name))} isn’t here right now. You can answer; they’ll catch up.`;
+  })();
+
+  const myDone = card ? card.answers.mine.submittedAt !== null || card.answers.mine.passed : false;
+  const iAmReady = card && me ? card.readyMemberIds.includes(me.id) : false;
+  const notReady = card ? view.members.filter((member) => member.id !== me?.id && !card.readyMemberIds.includes(member.id)) : [];
+
+  return (
+    <div className="stack stack--loose">
+      <div className="live-head">
+        <ol className="progress" aria-label={`Card ${Math.min(session.liveIndex + 1, total)} of ${total}`}>
+          {session.cards.map((c, index) => (
+            <li key={c.key} data-state={index < session.liveIndex ? 'done' : index === session.liveIndex ? 'current' : 'next'} />
+          ))}
+        </ol>
+        <p className="here-together muted" aria-live="polite">
+          <span className="avatars" aria-hidden="true">
+            {withMe.map((peer) => (
+              <Avatar key={peer.memberId} name={peer.name} partner small />
+            ))}
+          </span>
+          {presenceText}
+        </p>
+      </div>
+
+      {card ? (
+        <>
+          <CardPanel
+            key={card.key}
+            card={card}
+            view={view}
+            actions={actions}
+            peers={peers}
+            live
+            position={`Card ${session.liveIndex + 1} of ${total}`}
+            onTyping={onTyping}
+            headingId={`card-heading-${card.key}`}
+          />
+          <div className="ready-bar" aria-live="polite">
+            {!myDone ? (
+              <p className="muted">Answer or pass, then talk it through. You’ll move on together.</p>
+            ) : !iAmReady ? (
+              <>
+                <p className="muted">When you’ve talked it through:</p>
+                <Button variant="primary" icon="arrowRight" onClick={() => actions.setReady(card.session, card.index, true)}>
+                  {card.index + 1 === total ? 'Finish the cards' : 'Ready for the next card'}
+                </Button>
+              </>
+            ) : (
+              <>
+                <p className="muted">
+                  {notReady.length ? `Waiting for ${listNames(notReady.map((member) => member.name))} to be ready…` : 'Moving on…'}
+                </p>
+                <Button small variant="quiet" onClick={() => actions.setReady(card.session, card.index, false)}>
+                  Not yet
+                </Button>
+              </>
+            )}
+          </div>
+        </>
+      ) : (
+        <section className="panel panel--sunk">
+          <h2>That was the last card</h2>
+          <p className="muted">Take a moment together. When you’re ready, close the session below with one last question.</p>
+        </section>
+      )}
+    </div>
+  );
+}

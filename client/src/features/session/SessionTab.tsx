@@ -1,0 +1,119 @@
+import { useState } from 'react';
+import type { Presence } from '@seen/shared/doc';
+import { Button } from '../../components/Button.tsx';
+import { Notice } from '../../components/Notice.tsx';
+import { Segmented } from '../../components/Segmented.tsx';
+import { CARDS_PER_SESSION, LEVEL_NAMES } from '../../app/decks.ts';
+import type { RoomActions } from '../../app/roomActions.ts';
+import type { RoomView } from '../../app/roomView.ts';
+import { formatDate, listNames } from '../../app/words.ts';
+import { InvitePanel } from '../invite/InvitePanel.tsx';
+import { CheckinPanel } from './CheckinPanel.tsx';
+import { DepthNotice } from './DepthNotice.tsx';
+import { LiveSession } from './LiveSession.tsx';
+import { WeeklySession } from './WeeklySession.tsx';
+
+export interface SessionTabProps {
+  readonly view: RoomView;
+  readonly actions: RoomActions;
+  readonly peers: readonly Presence[];
+  readonly inviteLink: string;
+  readonly now: number;
+  readonly onActiveCard: (cardKey: string | null) => void;
+  readonly onTyping: (typing: boolean) => void;
+}
+
+const MODE_OPTIONS = [
+  { value: 'weekly', label: 'Over the week' },
+  { value: 'live', label: 'Together now' },
+] as const;
+
+export function SessionTab({ view, actions, peers, inviteLink, onActiveCard, onTyping }: SessionTabProps) {
+  const partnerNames = listNames(view.others.map((member) => member.name));
+  const session = view.openSession;
+  const [justClosed, setJustClosed] = useState<number | null>(null);
+  const lastClosed = view.lastClosed;
+  // The closing check-in stays on screen for the session just closed here, and for a closed
+  // session the viewer has not checked in on yet (the partner closed it).
+  const showClosedCheckin =
+    lastClosed !== null && !session && view.others.length > 0 && (lastClosed.checkins.mine === null || lastClosed.record.number === justClosed);
+
+  return (
+    <div className="stack stack--loose">
+      {view.others.length === 0 && <InvitePanel link={inviteLink} prominent />}
+
+      <DepthNotice view={view} actions={actions} />
+
+      {showClosedCheckin && <CheckinPanel view={view} actions={actions} session={lastClosed} />}
+
+      {!session ? (
+        <StartSession view={view} actions={actions} partnerNames={partnerNames} justClosed={justClosed} />
+      ) : (
+        <>
+          <div className="section-title">
+            <div className="stack stack--tight">
+              <p className="eyebrow">
+                Session {session.record.number} · started {formatDate(session.record.startedAt)}
+              </p>
+              <h1>{view.room.mode === 'live' ? 'Together, card by card' : 'This week’s cards'}</h1>
+            </div>
+            <Segmented legend="How you’re playing" hideLegend options={MODE_OPTIONS} value={view.room.mode} onChange={(mode) => actions.setMode(mode)} />
+          </div>
+          {view.room.mode === 'live' ? (
+            <LiveSession view={view} session={session} actions={actions} peers={peers} onActiveCard={onActiveCard} onTyping={onTyping} />
+          ) : (
+            <WeeklySession view={view} session={session} actions={actions} peers={peers} onActiveCard={onActiveCard} onTyping={onTyping} />
+          )}
+          <CheckinPanel
+            view={view}
+            actions={actions}
+            session={session}
+            onClosed={() => {
+              setJustClosed(session.record.number);
+              onActiveCard(null);
+            }}
+          />
+        </>
+      )}
+    </div>
+  );
+}
+
+function StartSession({ view, actions, partnerNames, justClosed }: { view: RoomView; actions: RoomActions; partnerNames: string; justClosed: number | null }) {
+  const [failed, setFailed] = useState(false);
+  const level = view.depth.roomLevel;
+  const first = view.sessions.length === 0;
+  return (
+    <section className="panel" aria-labelledby="start-session-title">
+      {justClosed !== null && (
+        <p className="chip chip--done" role="status">
+          Session {justClosed} is closed and saved in your history.
+        </p>
+      )}
+      <div className="stack stack--tight">
+        <p className="eyebrow">Session {view.nextSessionNumber}</p>
+        <h1 id="start-session-title">{first ? 'Draw your first cards' : 'Ready for this week’s cards?'}</h1>
+        <p className="muted">
+          {CARDS_PER_SESSION} cards, from {LEVEL_NAMES[1].toLowerCase()}
+          {level > 1 ? ` up to ${LEVEL_NAMES[level].toLowerCase()}` : ''}. {partnerNames ? `${partnerNames} will see the same cards.` : 'Whoever joins will see the same cards.'} Answer them together now
+          or over the week — and pass any card you like.
+        </p>
+      </div>
+      {!view.deck && (
+        <Notice tone="warn" title="This room’s deck isn’t in this version of Seen">
+          Reload the page to update. Your own cards and everything you’ve written are safe.
+        </Notice>
+      )}
+      {failed && (
+        <Notice tone="error" title="The cards couldn’t be drawn" live>
+          The room’s deck isn’t available here. Reload the page, and if it keeps happening, add a few cards of your own under “Room &amp; data”.
+        </Notice>
+      )}
+      <div className="row">
+        <Button variant="primary" icon="layers" disabled={!view.deck} onClick={() => setFailed(!actions.startNextSession())}>
+          Draw the cards
+        </Button>
+      </div>
+    </section>
+  );
+}

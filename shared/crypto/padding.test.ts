@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { PADDING_BUCKETS, paddedLength } from './padding.ts';
+
+describe('padding buckets', () => {
+  it('CRYPTO-2 rounds every length up to the smallest bucket that holds it, edges included', () => {
+    expect(paddedLength(0)).toBe(256);
+    expect(paddedLength(1)).toBe(256);
+    let previous = 0;
+    for (const bucket of PADDING_BUCKETS) {
+      expect(paddedLength(previous + 1)).toBe(bucket);
+      expect(paddedLength(bucket)).toBe(bucket);
+      previous = bucket;
+    }
+  });
+
+  it('CRYPTO-2 above the largest bucket, rounds up to a multiple of it', () => {
+    const largest = PADDING_BUCKETS.at(-1)!;
+    expect(paddedLength(largest + 1)).toBe(2 * largest);
+    expect(paddedLength(2 * largest)).toBe(2 * largest);
+    expect(paddedLength(2 * largest + 1)).toBe(3 * largest);
+  });
+});

@@ -1,0 +1,305 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { FRAME, PROTOCOL_VERSION, SIZE } from './constants.ts';
+import { MAX_SAFE_U64, utf8Encoder } from './bytes.ts';
+import {
+  AUTH_FRAME_LENGTH,
+  FRAME_ERROR,
+  encodeAckFrame,
+  encodeAuthFrame,
+  encodeBacklogEndFrame,
+  encodeDeleteRoomFrame,
+  encodeEnvFrame,
+  encodeEphFrame,
+  encodeEphemeralFrame,
+  encodeErrorFrame,
+  encodeHeartbeatFrame,
+  encodeHelloFrame,
+  encodePutFrame,
+  encodeReadyFrame,
+  encodeRoomStateFrame,
+  encodeSealFrame,
+  parseClientFrame,
+  parseRelayFrame,
+  type FrameError,
+} from './frames.ts';
+import type { Result } from './result.ts';
+
+const bytesOf = (length: number): fc.Arbitrary<Uint8Array> => fc.uint8Array({ minLength: length, maxLength: length });
+const u64 = fc.oneof(fc.constantFrom(0, 1, 2 ** 32 - 1, 2 ** 32, MAX_SAFE_U64), fc.integer({ min: 0, max: MAX_SAFE_U64 }));
+const u32 = fc.oneof(fc.constantFrom(0, 0xffffffff), fc.integer({ min: 0, max: 0xffffffff }));
+const envelopeBytes = fc.uint8Array({ maxLength: 300 });
+/** Origins the relay could present: any text whose UTF-8 fits the 512-byte field. */
+const origin = fc.oneof(
+  fc.constantFrom('ws://127.0.0.1:8080', 'wss://relay.example', ''),
+  fc.string({ unit: 'grapheme', maxLength: 60 }).filter((text) => utf8Encoder.encode(text).length <= 512),
+);
+const RUNS = { numRuns: 500 };
+
+/** Overwrites the big-endian u64 at `offset` with 2^53, the first value a JS number cannot hold exactly. */
+function withUnsafeU64(frame: Uint8Array, offset: number): Uint8Array {
+  const copy = frame.slice();
+  const view = new DataView(copy.buffer);
+  view.setUint32(offset, 2 ** 21);
+  view.setUint32(offset + 4, 0);
+  return copy;
+}
+
+const grow = (frame: Uint8Array): Uint8Array => Uint8Array.from([...frame, 0]);
+const shrink = (frame: Uint8Array): Uint8Array => frame.slice(0, -1);
+const errorOf = <T>(result: Result<T, FrameError>): FrameError | null => (result.ok ? null : result.error);
+
+describe('client frames', () => {
+  it('PROTO-1 AUTH round-trips every field, including the largest safe relaySeq', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          roomId: bytesOf(SIZE.ROOM_ID),
+          authPublicKey: bytesOf(SIZE.PUBLIC_KEY),
+          devicePublicKey: bytesOf(SIZE.PUBLIC_KEY),
+          sessionId: bytesOf(SIZE.SESSION_ID),
+          fromRelaySeq: u64,
+          roomSignature: bytesOf(SIZE.SIGNATURE),
+          deviceSignature: bytesOf(SIZE.SIGNATURE),
+        }),
+        (fields) => {
+          const bytes = encodeAuthFrame(fields);
+          expect(bytes.length).toBe(AUTH_FRAME_LENGTH);
+          expect(parseClientFrame(bytes)).toEqual({ ok: true, value: { kind: FRAME.AUTH, version: PROTOCOL_VERSION, ...fields } });
+        },
+      ),
+      { seed: 1001, ...RUNS },
+    );
+  });
+
+  it('PROTO-1 PUT and EPHEMERAL carry any envelope bytes unchanged (empty included)', () => {
+    fc.assert(
+      fc.property(envelopeBytes, (envelope) => {
+        expect(parseClientFrame(encodePutFrame(envelope))).toEqual({ ok: true, value: { kind: FRAME.PUT, envelope } });
+        expect(parseClientFrame(encodeEphemeralFrame(envelope))).toEqual({ ok: true, value: { kind: FRAME.EPHEMERAL, envelope } });
+      }),
+      { seed: 1002, ...RUNS },
+    );
+  });
+
+  it('PROTO-1 SEAL and DELETE_ROOM round-trip', () => {
+    expect(parseClientFrame(encodeSealFrame())).toEqual({ ok: true, value: { kind: FRAME.SEAL } });
+    expect(parseClientFrame(encodeDeleteRoomFrame())).toEqual({ ok: true, value: { kind: FRAME.DELETE_ROOM } });
+  });
+
+  it('PROTO-1 AUTH reports the version it carries, so the relay can refuse an unsupported one', () => {
+    const bytes = encodeAuthFrame({
+      roomId: new Uint8Array(SIZE.ROOM_ID),
+      authPublicKey: new Uint8Array(SIZE.PUBLIC_KEY),
+      devicePublicKey: new Uint8Array(SIZE.PUBLIC_KEY),
+      sessionId: new Uint8Array(SIZE.SESSION_ID),
+      fromRelaySeq: 0,
+      roomSignature: new Uint8Array(SIZE.SIGNATURE),
+      deviceSignature: new Uint8Array(SIZE.SIGNATURE),
+    });
+    bytes[1] = PROTOCOL_VERSION + 1;
+    const parsed = parseClientFrame(bytes);
+    expect(parsed.ok && parsed.value.kind === FRAME.AUTH && parsed.value.version).toBe(PROTOCOL_VERSION + 1);
+  });
+
+  it('PROTO-2 rejects AUTH, SEAL and DELETE_ROOM of the wrong length with frame-bad-length', () => {
+    const auth = new Uint8Array(AUTH_FRAME_LENGTH);
+    auth[0] = FRAME.AUTH;
+    for (const frame of [auth, encodeSealFrame(), encodeDeleteRoomFrame()]) {
+      expect(errorOf(parseClientFrame(frame))).toBeNull();
+      expect(errorOf(parseClientFrame(grow(frame)))).toBe(FRAME_ERROR.BAD_LENGTH);
+    }
+    expect(errorOf(parseClientFrame(shrink(auth)))).toBe(FRAME_ERROR.BAD_LENGTH);
+    expect(errorOf(parseClientFrame(Uint8Array.of(FRAME.AUTH)))).toBe(FRAME_ERROR.BAD_LENGTH);
+  });
+
+  it('PROTO-2 rejects an AUTH whose fromRelaySeq does not fit a safe integer with frame-bad-number', () => {
+    const auth = new Uint8Array(AUTH_FRAME_LENGTH);
+    auth[0] = FRAME.AUTH;
+    const seqOffset = 2 + SIZE.ROOM_ID + SIZE.PUBLIC_KEY * 2 + SIZE.SESSION_ID;
+    expect(errorOf(parseClientFrame(withUnsafeU64(auth, seqOffset)))).toBe(FRAME_ERROR.BAD_NUMBER);
+  });
+
+  it('PROTO-2 rejects an empty frame and every type byte that is not a client frame', () => {
+    expect(errorOf(parseClientFrame(new Uint8Array()))).toBe(FRAME_ERROR.EMPTY);
+    const clientTypes = new Set<number>([FRAME.AUTH, FRAME.PUT, FRAME.EPHEMERAL, FRAME.SEAL, FRAME.DELETE_ROOM]);
+    for (let type = 0; type < 256; type++) {
+      if (clientTypes.has(type)) continue;
+      // Relay frames sent back at the relay (a reflection) are unknown types too.
+      expect(errorOf(parseClientFrame(Uint8Array.of(type, 0, 0, 0)))).toBe(FRAME_ERROR.UNKNOWN_TYPE);
+    }
+  });
+
+  it('PROTO-2 parseClientFrame never throws on random bytes', () => {
+    const typeByte = fc.constantFrom(...Object.values(FRAME), 0, 0x7f, 0x80, 0xff);
+    const frame = fc.oneof(
+      fc.uint8Array({ maxLength: 400 }),
+      fc.tuple(typeByte, fc.uint8Array({ maxLength: 400 })).map(([type, rest]) => Uint8Array.of(type, ...rest)),
+      fc.tuple(fc.uint8Array({ minLength: AUTH_FRAME_LENGTH - 1, maxLength: AUTH_FRAME_LENGTH - 1 })).map(([rest]) => Uint8Array.of(FRAME.AUTH, ...rest)),
+    );
+    fc.assert(
+      fc.property(frame, (bytes) => {
+        const parsed = parseClientFrame(bytes);
+        expect(typeof parsed.ok).toBe('boolean');
+      }),
+      { seed: 1003, numRuns: 5_000 },
+    );
+  });
+});
+
+describe('relay frames', () => {
+  it('PROTO-1 HELLO round-trips challenge, server time and relay origin', () => {
+    fc.assert(
+      fc.property(bytesOf(SIZE.CHALLENGE), u64, origin, (challenge, serverTime, relayOrigin) => {
+        expect(parseRelayFrame(encodeHelloFrame({ challenge, serverTime, relayOrigin }))).toEqual({
+          ok: true,
+          value: { kind: FRAME.HELLO, version: PROTOCOL_VERSION, challenge, serverTime, relayOrigin },
+        });
+      }),
+      { seed: 1004, ...RUNS },
+    );
+  });
+
+  it('PROTO-1 READY and ROOM_STATE round-trip sealed and deviceCount', () => {
+    fc.assert(
+      fc.property(fc.boolean(), fc.integer({ min: 0, max: 255 }), (sealed, deviceCount) => {
+        expect(parseRelayFrame(encodeReadyFrame({ sealed, deviceCount }))).toEqual({ ok: true, value: { kind: FRAME.READY, sealed, deviceCount } });
+        expect(parseRelayFrame(encodeRoomStateFrame({ sealed, deviceCount }))).toEqual({
+          ok: true,
+          value: { kind: FRAME.ROOM_STATE, sealed, deviceCount },
+        });
+      }),
+      { seed: 1005, numRuns: 200 },
+    );
+  });
+
+  it('PROTO-1 ENV and EPH carry the envelope bytes unchanged; ENV keeps its relaySeq', () => {
+    fc.assert(
+      fc.property(u64, envelopeBytes, (relaySeq, envelope) => {
+        expect(parseRelayFrame(encodeEnvFrame(relaySeq, envelope))).toEqual({ ok: true, value: { kind: FRAME.ENV, relaySeq, envelope } });
+        expect(parseRelayFrame(encodeEphFrame(envelope))).toEqual({ ok: true, value: { kind: FRAME.EPH, envelope } });
+      }),
+      { seed: 1006, ...RUNS },
+    );
+  });
+
+  it('PROTO-1 BACKLOG_END round-trips, and a sinceSnapshot count beyond u32 saturates instead of wrapping', () => {
+    fc.assert(
+      fc.property(u64, u32, (upToRelaySeq, sinceSnapshot) => {
+        expect(parseRelayFrame(encodeBacklogEndFrame({ upToRelaySeq, sinceSnapshot }))).toEqual({
+          ok: true,
+          value: { kind: FRAME.BACKLOG_END, upToRelaySeq, sinceSnapshot },
+        });
+      }),
+      { seed: 1007, ...RUNS },
+    );
+    // A wrapped count would read as "no compaction needed" exactly when it is needed most.
+    const huge = parseRelayFrame(encodeBacklogEndFrame({ upToRelaySeq: 5, sinceSnapshot: 2 ** 32 + 3 }));
+    expect(huge.ok && huge.value.kind === FRAME.BACKLOG_END && huge.value.sinceSnapshot).toBe(0xffffffff);
+  });
+
+  it('PROTO-1 ACK and ERROR round-trip session, seq, relaySeq and code', () => {
+    fc.assert(
+      fc.property(bytesOf(SIZE.SESSION_ID), u32, u64, fc.integer({ min: 0, max: 255 }), (sessionId, seq, relaySeq, code) => {
+        expect(parseRelayFrame(encodeAckFrame({ sessionId, seq, relaySeq }))).toEqual({ ok: true, value: { kind: FRAME.ACK, sessionId, seq, relaySeq } });
+        expect(parseRelayFrame(encodeErrorFrame({ code, sessionId, seq }))).toEqual({ ok: true, value: { kind: FRAME.ERROR, code, sessionId, seq } });
+      }),
+      { seed: 1008, ...RUNS },
+    );
+  });
+
+  it('PROTO-1 HEARTBEAT round-trips the server time', () => {
+    fc.assert(
+      fc.property(u64, (serverTime) => {
+        expect(parseRelayFrame(encodeHeartbeatFrame(serverTime))).toEqual({ ok: true, value: { kind: FRAME.HEARTBEAT, serverTime } });
+      }),
+      { seed: 1009, numRuns: 200 },
+    );
+  });
+
+  it('PROTO-2 rejects every fixed-length relay frame one byte short or long with frame-bad-length', () => {
+    const sessionId = new Uint8Array(SIZE.SESSION_ID);
+    const fixed = [
+      encodeReadyFrame({ sealed: false, deviceCount: 1 }),
+      encodeRoomStateFrame({ sealed: true, deviceCount: 2 }),
+      encodeBacklogEndFrame({ upToRelaySeq: 1, sinceSnapshot: 1 }),
+      encodeAckFrame({ sessionId, seq: 1, relaySeq: 1 }),
+      encodeErrorFrame({ code: 1, sessionId, seq: 1 }),
+      encodeHeartbeatFrame(1),
+      encodeHelloFrame({ challenge: new Uint8Array(SIZE.CHALLENGE), serverTime: 1, relayOrigin: 'wss://relay.example' }),
+    ];
+    for (const frame of fixed) {
+      expect(errorOf(parseRelayFrame(frame))).toBeNull();
+      expect(errorOf(parseRelayFrame(shrink(frame)))).toBe(FRAME_ERROR.BAD_LENGTH);
+      expect(errorOf(parseRelayFrame(grow(frame)))).toBe(FRAME_ERROR.BAD_LENGTH);
+      expect(errorOf(parseRelayFrame(Uint8Array.of(frame[0]!)))).toBe(FRAME_ERROR.BAD_LENGTH);
+    }
+    // ENV needs at least its relaySeq.
+    expect(errorOf(parseRelayFrame(encodeEnvFrame(1, new Uint8Array())))).toBeNull();
+    expect(errorOf(parseRelayFrame(shrink(encodeEnvFrame(1, new Uint8Array()))))).toBe(FRAME_ERROR.BAD_LENGTH);
+  });
+
+  it('PROTO-2 rejects a HELLO whose origin is longer than 512 bytes, or is not UTF-8', () => {
+    const challenge = new Uint8Array(SIZE.CHALLENGE);
+    expect(errorOf(parseRelayFrame(encodeHelloFrame({ challenge, serverTime: 1, relayOrigin: 'a'.repeat(512) })))).toBeNull();
+    expect(errorOf(parseRelayFrame(encodeHelloFrame({ challenge, serverTime: 1, relayOrigin: 'a'.repeat(513) })))).toBe(FRAME_ERROR.BAD_LENGTH);
+    const hello = encodeHelloFrame({ challenge, serverTime: 1, relayOrigin: 'ab' });
+    hello[hello.length - 1] = 0xff;
+    expect(errorOf(parseRelayFrame(hello))).toBe(FRAME_ERROR.BAD_TEXT);
+  });
+
+  it('PROTO-2 rejects relay numbers that do not fit a safe integer with frame-bad-number', () => {
+    const sessionId = new Uint8Array(SIZE.SESSION_ID);
+    expect(errorOf(parseRelayFrame(withUnsafeU64(encodeEnvFrame(1, Uint8Array.of(9)), 1)))).toBe(FRAME_ERROR.BAD_NUMBER);
+    expect(errorOf(parseRelayFrame(withUnsafeU64(encodeBacklogEndFrame({ upToRelaySeq: 1, sinceSnapshot: 0 }), 1)))).toBe(FRAME_ERROR.BAD_NUMBER);
+    expect(errorOf(parseRelayFrame(withUnsafeU64(encodeAckFrame({ sessionId, seq: 1, relaySeq: 1 }), 1 + SIZE.SESSION_ID + 4)))).toBe(
+      FRAME_ERROR.BAD_NUMBER,
+    );
+    expect(errorOf(parseRelayFrame(withUnsafeU64(encodeHeartbeatFrame(1), 1)))).toBe(FRAME_ERROR.BAD_NUMBER);
+    const hello = encodeHelloFrame({ challenge: new Uint8Array(SIZE.CHALLENGE), serverTime: 1, relayOrigin: 'x' });
+    expect(errorOf(parseRelayFrame(withUnsafeU64(hello, 2 + SIZE.CHALLENGE)))).toBe(FRAME_ERROR.BAD_NUMBER);
+  });
+
+  it('PROTO-2 rejects an empty frame and every type byte that is not a relay frame', () => {
+    expect(errorOf(parseRelayFrame(new Uint8Array()))).toBe(FRAME_ERROR.EMPTY);
+    const relayTypes = new Set<number>([
+      FRAME.HELLO,
+      FRAME.READY,
+      FRAME.ENV,
+      FRAME.BACKLOG_END,
+      FRAME.ACK,
+      FRAME.ERROR,
+      FRAME.EPH,
+      FRAME.HEARTBEAT,
+      FRAME.ROOM_STATE,
+    ]);
+    for (let type = 0; type < 256; type++) {
+      if (relayTypes.has(type)) continue;
+      // A client frame echoed back by a hostile relay is an unknown type, never misread.
+      expect(errorOf(parseRelayFrame(Uint8Array.of(type, 0, 0, 0)))).toBe(FRAME_ERROR.UNKNOWN_TYPE);
+    }
+  });
+
+  it('PROTO-2 parseRelayFrame never throws on random bytes', () => {
+    const typeByte = fc.constantFrom(...Object.values(FRAME), 0, 0x7f, 0x80, 0xff);
+    const helloLike = fc
+      .tuple(fc.uint8Array({ minLength: 1 + SIZE.CHALLENGE + 8, maxLength: 1 + SIZE.CHALLENGE + 8 }), fc.uint8Array({ maxLength: 600 }), fc.integer({ min: -1, max: 1 }))
+      .map(([head, tail, skew]) => {
+        // The declared origin length is mostly right, so the UTF-8 and number checks are reached.
+        const length = Math.max(0, tail.length + skew);
+        return Uint8Array.of(FRAME.HELLO, ...head, length >> 8, length & 0xff, ...tail);
+      });
+    const frame = fc.oneof(
+      fc.uint8Array({ maxLength: 400 }),
+      fc.tuple(typeByte, fc.uint8Array({ maxLength: 64 })).map(([type, rest]) => Uint8Array.of(type, ...rest)),
+      helloLike,
+    );
+    fc.assert(
+      fc.property(frame, (bytes) => {
+        const parsed = parseRelayFrame(bytes);
+        expect(typeof parsed.ok).toBe('boolean');
+      }),
+      { seed: 1010, numRuns: 5_000 },
+    );
+  });
+});
