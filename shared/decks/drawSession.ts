@@ -185,7 +185,9 @@ function pickRevisit({ eligible, history, now, count, random }: RevisitInput): P
 /**
  * The no-repeat cycle (DECK-14): cards are grouped by how often they were drawn, and a group is
  * used up before any card of the next is taken. So no card repeats until every eligible card has
- * been drawn, and a new cycle starts by itself — with no stored cycle state to merge.
+ * been drawn, and a new cycle starts by itself — with no stored cycle state to merge. One effect to
+ * know: after a room raises maxLevel, the newly eligible cards have fewer draws than the rest, so
+ * they come first until they catch up.
  */
 function pickByCycle(
   candidates: readonly Prompt[],

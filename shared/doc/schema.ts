@@ -1,4 +1,4 @@
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 
 /**
  * The room document's layout. Every root type is a Y.Map so that unknown keys written by a newer

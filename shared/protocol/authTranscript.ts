@@ -1,4 +1,4 @@
-import { LABEL } from './constants.ts';
+import type { LABEL } from './constants.ts';
 import { concatBytes, utf8Encoder } from './bytes.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { FRAME, PROTOCOL_VERSION, SIZE } from './constants.ts';
-import { concatBytes, readU64, utf8Decoder, utf8Encoder, viewOf, writeU64 } from './bytes.ts';
+import { readU64, utf8Decoder, utf8Encoder, viewOf, writeU64 } from './bytes.ts';
 import { fail, ok, type Result } from './result.ts';
 
 // Relay frames (PROTOCOL.md "Frames"). One WebSocket binary message = one frame; byte 0 is its type.

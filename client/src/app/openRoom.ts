@@ -1,36 +1,49 @@
-// The one place that creates room sessions. Screens acquire a session for a room and release it;
-// the session stays open while any screen holds it, so moving from "join" to the room, or between
-// tabs of a room, does not reconnect. Release is deferred a moment so React StrictMode's
+// The one place that creates room sessions. Screens hold a session for a room while they are
+// mounted; the session stays open while anyone holds it, so moving from "join" into the room, or
+// between a room's tabs, does not reconnect. Release is deferred a moment so React StrictMode's
 // mount-unmount-mount in development reuses the session instead of tearing it down.
+import { restoreDeviceKeyPair, generateDeviceKeyPair, type DeviceKeyPair } from '@seen/shared/crypto';
+import { decodeBase64Url, encodeBase64Url } from '@seen/shared/protocol';
+import { createRoomSession, localDatabaseName } from '../sync/createRoomSession.ts';
 import type { RoomSession } from '../sync/RoomSession.ts';
-import { createLocalSession } from './localSession.ts';
-import { roomIdFor, type RoomSecret } from './invite.ts';
-
-export interface RoomHandle {
-  readonly session: RoomSession;
-  release(): void;
-}
+import { relayUrlFor, roomIdFor, type RoomSecret } from './invite.ts';
 
 interface OpenRoom {
-  session: RoomSession;
+  readonly session: RoomSession;
   holders: number;
   closeTimer: ReturnType<typeof setTimeout> | null;
 }
 
 const RELEASE_DELAY_MS = 1_000;
 const openRooms = new Map<string, OpenRoom>();
+const listeners = new Set<() => void>();
 
-function createSession(secret: RoomSecret): RoomSession {
-  // Replaced by createRoomSession({ secret, relayUrl: relayUrlFor(), persistence: 'indexeddb' }).
-  return createLocalSession(roomIdFor(secret));
+function notify(): void {
+  for (const listener of [...listeners]) listener();
 }
 
-export function acquireRoomSession(secret: RoomSecret): RoomHandle {
+/**
+ * This device's key for one room, kept with the room on this device. It must stay the same across
+ * visits: once a room is sealed, the relay only lets in devices it has seen before.
+ */
+export function newDeviceKey(): string {
+  return encodeBase64Url(generateDeviceKeyPair().secretKey);
+}
+
+function restoreDevice(encoded: string | null): DeviceKeyPair | undefined {
+  const bytes = encoded ? decodeBase64Url(encoded) : null;
+  return bytes && bytes.length === 64 ? restoreDeviceKeyPair(bytes) : undefined;
+}
+
+/** Holds the room's session until release() (the first holder's device key is the one used). */
+export function acquireRoomSession(secret: RoomSecret, deviceKey: string | null): { readonly session: RoomSession; release(): void } {
   const roomId = roomIdFor(secret);
   let open = openRooms.get(roomId);
   if (!open) {
-    open = { session: createSession(secret), holders: 0, closeTimer: null };
+    const session = createRoomSession({ secret, relayUrl: relayUrlFor(), persistence: 'indexeddb', device: restoreDevice(deviceKey) });
+    open = { session, holders: 0, closeTimer: null };
     openRooms.set(roomId, open);
+    notify();
   }
   const entry = open;
   if (entry.closeTimer) clearTimeout(entry.closeTimer);
@@ -48,35 +61,40 @@ export function acquireRoomSession(secret: RoomSecret): RoomHandle {
         if (entry.holders > 0 || openRooms.get(roomId) !== entry) return;
         openRooms.delete(roomId);
         entry.session.destroy();
+        notify();
       }, RELEASE_DELAY_MS);
     },
   };
 }
 
-/** Closes a room's session now (before forgetting or after deleting it). */
+export function peekRoomSession(roomId: string): RoomSession | null {
+  return openRooms.get(roomId)?.session ?? null;
+}
+
+export function subscribeToOpenRooms(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** Closes a room's session now (before forgetting it on this device). */
 export function closeRoomSession(roomId: string): void {
   const open = openRooms.get(roomId);
   if (!open) return;
   if (open.closeTimer) clearTimeout(open.closeTimer);
   openRooms.delete(roomId);
   open.session.destroy();
+  notify();
 }
 
-/**
- * Erases the room's document from this device. The database name must match the one the session
- * persists to; it is the lead's sync layer that decides it.
- */
+/** Erases the room's document from this device's IndexedDB (APP-19). */
 export async function clearLocalRoomData(roomId: string): Promise<void> {
   closeRoomSession(roomId);
   if (typeof indexedDB === 'undefined') return;
   await new Promise<void>((resolve) => {
-    const request = indexedDB.deleteDatabase(localDocumentDbName(roomId));
+    const request = indexedDB.deleteDatabase(localDatabaseName(roomId));
     request.onsuccess = () => resolve();
     request.onerror = () => resolve();
+    // Another tab still has it open: it is deleted as soon as that tab lets go.
     request.onblocked = () => resolve();
   });
-}
-
-export function localDocumentDbName(roomId: string): string {
-  return `seen-room-${roomId}`;
 }

@@ -13,6 +13,8 @@ export interface SavedRoom {
   readonly partnerName: string | null;
   readonly lastActivityAt: number;
   readonly joinedAt: number;
+  /** This device's Ed25519 secret key for the room (base64url); see openRoom.newDeviceKey. */
+  readonly deviceKey: string | null;
 }
 
 const DB_NAME = 'seen-rooms';
@@ -48,6 +50,7 @@ function parseSavedRoom(value: unknown): SavedRoom | null {
     partnerName: str(v.partnerName),
     lastActivityAt: num(v.lastActivityAt) ?? 0,
     joinedAt: num(v.joinedAt) ?? 0,
+    deviceKey: str(v.deviceKey),
   };
 }
 

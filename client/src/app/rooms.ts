@@ -5,13 +5,14 @@ import type { RoomSession } from '../sync/RoomSession.ts';
 import { randomId } from './ids.ts';
 import { encodeSecret, generateRoomSecret, roomIdFor, type RoomSecret } from './invite.ts';
 import { clearPendingInvite } from './inviteFragment.ts';
-import { acquireRoomSession, clearLocalRoomData } from './openRoom.ts';
+import { acquireRoomSession, clearLocalRoomData, newDeviceKey } from './openRoom.ts';
 import { forgetRoom, saveRoom, updateRoom } from './roomStore.ts';
 
 export async function createNewRoom(options: { yourName: string; roomName: string; deckId: string; mode: RoomMode }): Promise<string> {
   const secret = generateRoomSecret();
   const roomId = roomIdFor(secret);
-  const handle = acquireRoomSession(secret);
+  const deviceKey = newDeviceKey();
+  const handle = acquireRoomSession(secret, deviceKey);
   try {
     await handle.session.whenLocalLoaded();
     const memberId = randomId();
@@ -33,6 +34,7 @@ export async function createNewRoom(options: { yourName: string; roomName: strin
       partnerName: null,
       lastActivityAt: now,
       joinedAt: now,
+      deviceKey,
     });
     return roomId;
   } finally {
@@ -41,7 +43,7 @@ export async function createNewRoom(options: { yourName: string; roomName: strin
 }
 
 /** Joins as a new member, or (memberId given) as an existing member on another device. */
-export async function joinRoom(options: { session: RoomSession; secret: RoomSecret; name: string; memberId?: string }): Promise<string> {
+export async function joinRoom(options: { session: RoomSession; secret: RoomSecret; deviceKey: string; name: string; memberId?: string }): Promise<string> {
   const { session, secret } = options;
   const now = Date.now();
   const memberId = options.memberId ?? randomId();
@@ -58,6 +60,7 @@ export async function joinRoom(options: { session: RoomSession; secret: RoomSecr
     partnerName: others.map((member) => member.name).join(', ') || null,
     lastActivityAt: now,
     joinedAt: now,
+    deviceKey: options.deviceKey,
   });
   clearPendingInvite();
   return session.roomId;

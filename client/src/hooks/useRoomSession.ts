@@ -1,23 +1,27 @@
-import { useEffect, useState } from 'react';
-import { acquireRoomSession } from '../app/openRoom.ts';
-import type { RoomSecret } from '../app/invite.ts';
+import { useCallback, useSyncExternalStore } from 'react';
+import { acquireRoomSession, peekRoomSession, subscribeToOpenRooms } from '../app/openRoom.ts';
+import { roomIdFor, type RoomSecret } from '../app/invite.ts';
 import type { RoomSession } from '../sync/RoomSession.ts';
 
 /**
- * Holds a room session while the component is mounted. The effect owns the session (created and
- * released there, never during render), so StrictMode's double effects are safe: openRoom.ts
- * defers the release and the second mount gets the same session back.
+ * Holds a room's session while the component is mounted. Holding *is* the subscription: React
+ * subscribes after commit and unsubscribes on unmount, so nothing is created during render, and
+ * StrictMode's double subscribe gets the same session back (openRoom.ts defers the release).
  */
-export function useRoomSession(secret: RoomSecret | null): RoomSession | null {
-  const [session, setSession] = useState<RoomSession | null>(null);
-  useEffect(() => {
-    if (!secret) {
-      setSession(null);
-      return;
-    }
-    const handle = acquireRoomSession(secret);
-    setSession(handle.session);
-    return () => handle.release();
-  }, [secret]);
-  return session;
+export function useRoomSession(secret: RoomSecret | null, deviceKey: string | null): RoomSession | null {
+  const roomId = secret ? roomIdFor(secret) : null;
+  const subscribe = useCallback(
+    (onChange: () => void) => {
+      if (!secret) return () => {};
+      const unsubscribe = subscribeToOpenRooms(onChange);
+      const handle = acquireRoomSession(secret, deviceKey);
+      onChange();
+      return () => {
+        unsubscribe();
+        handle.release();
+      };
+    },
+    [secret, deviceKey],
+  );
+  return useSyncExternalStore(subscribe, () => (roomId ? peekRoomSession(roomId) : null));
 }

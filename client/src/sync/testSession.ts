@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { generateRoomSecret, type RoomSecret } from '@seen/shared/crypto';
 import type { SocketConstructor } from './EncryptedSocket.ts';
 import { createRoomSession, type CreateRoomSessionOptions, type RoomSessionInternals } from './createRoomSession.ts';

@@ -7,6 +7,7 @@ import { Notice } from '../../components/Notice.tsx';
 import { Waiting } from '../../components/Waiting.tsx';
 import { roomIdFor } from '../../app/invite.ts';
 import { clearPendingInvite, consumeInviteFragment } from '../../app/inviteFragment.ts';
+import { newDeviceKey } from '../../app/openRoom.ts';
 import { getRoom } from '../../app/roomStore.ts';
 import { joinRoom } from '../../app/rooms.ts';
 import { navigate, roomPath } from '../../app/router.ts';
@@ -16,6 +17,7 @@ import { useLinkHandler } from '../../hooks/useLink.ts';
 import { useRoomSession } from '../../hooks/useRoomSession.ts';
 import { useSessionStatus } from '../../hooks/useSessionStatus.ts';
 import { useLocalLoaded } from '../../hooks/useRoom.ts';
+import { useNow } from '../../hooks/useNow.ts';
 
 export function JoinScreen() {
   const invite = useMemo(() => consumeInviteFragment(), []);
@@ -81,11 +83,15 @@ function JoinWithSecret({ secret }: { secret: Uint8Array }) {
 }
 
 function JoinForm({ secret }: { secret: Uint8Array }) {
-  const session = useRoomSession(secret);
+  // This device's key for the room: registered with the relay on the first connection and kept
+  // with the room when joining, so the device still gets in after the room is sealed.
+  const [deviceKey] = useState(newDeviceKey);
+  const session = useRoomSession(secret, deviceKey);
   const status = useSessionStatus(session);
   const loaded = useLocalLoaded(session);
   const version = useDocVersion(session?.doc ?? null);
   const onLink = useLinkHandler();
+  const now = useNow(30_000);
   const [name, setName] = useState('');
   const [submitted, setSubmitted] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -107,7 +113,7 @@ function JoinForm({ secret }: { secret: Uint8Array }) {
     setBusy(true);
     setFailure(null);
     try {
-      const roomId = await joinRoom({ session, secret, name, memberId });
+      const roomId = await joinRoom({ session, secret, deviceKey, name, memberId });
       navigate(roomPath(roomId), { replace: true });
     } catch {
       setBusy(false);
@@ -152,7 +158,7 @@ function JoinForm({ secret }: { secret: Uint8Array }) {
   const roomName = info?.initialised ? info.room.name : null;
   const members = info?.members ?? [];
   const waitingForRoom = !info?.initialised;
-  const sync = describeSync(status, Date.now());
+  const sync = describeSync(status, now);
 
   return (
     <main id="main" tabIndex={-1} className="page">

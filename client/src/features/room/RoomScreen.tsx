@@ -5,6 +5,7 @@ import { TopBar } from '../../components/TopBar.tsx';
 import { Waiting } from '../../components/Waiting.tsx';
 import { Button } from '../../components/Button.tsx';
 import { decodeSecret, inviteLinkFor } from '../../app/invite.ts';
+import { newDeviceKey } from '../../app/openRoom.ts';
 import { leaveRoom, noteFarewell, readFarewell, touchRoom } from '../../app/rooms.ts';
 import { navigate, roomPath, type RoomTab } from '../../app/router.ts';
 import type { SavedRoom } from '../../app/roomStore.ts';
@@ -72,7 +73,13 @@ export function RoomScreen({ roomId, tab }: { roomId: string; tab: RoomTab }) {
 
 function OpenRoom({ saved, tab }: { saved: SavedRoom; tab: RoomTab }) {
   const secret = useMemo(() => decodeSecret(saved.secret), [saved.secret]);
-  const session = useRoomSession(secret);
+  // Rooms saved before device keys existed get one now, kept from then on.
+  const [fallbackKey] = useState(newDeviceKey);
+  const deviceKey = saved.deviceKey ?? fallbackKey;
+  useEffect(() => {
+    if (!saved.deviceKey) void touchRoom(saved.roomId, { deviceKey: fallbackKey }).catch(() => undefined);
+  }, [saved.deviceKey, saved.roomId, fallbackKey]);
+  const session = useRoomSession(secret, deviceKey);
   const onLink = useLinkHandler();
   if (!secret) {
     return (

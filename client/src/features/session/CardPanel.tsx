@@ -48,11 +48,9 @@ export function CardPanel({ card, view, actions, peers, live, position, onTyping
     if (mine.submittedAt === null && !mine.passed) actions.prepareDraft(card.session, card.cardId);
   }, [actions, card.session, card.cardId, mine.submittedAt, mine.passed]);
 
-  const [announcement, setAnnouncement] = useState('');
   const anyRevealedText = others.some((other) => other.text !== null);
-  useEffect(() => {
-    if (anyRevealedText) setAnnouncement('Both answers are open.');
-  }, [anyRevealedText]);
+  // The live region exists from the start, so the reveal is announced when its text appears.
+  const announcement = anyRevealedText ? 'Both answers are open.' : '';
 
   const first = card.firstAnswererId;
   const turnText = first ? (first === me?.id ? 'You go first on this card' : `${nameOf(first)} goes first on this card`) : null;
