@@ -23,8 +23,8 @@ describe('sessions', () => {
     expect(readOpenSession(doc)).toBeNull();
     expect(nextSessionNumber(doc)).toBe(2);
     startSession(doc, draw(2, ['d']));
-    expect(readDrawHistory(doc)).toEqual([
-      { promptId: 'a', drawnAt: T0 + 1 }, { promptId: 'b', drawnAt: T0 + 1 }, { promptId: 'c', drawnAt: T0 + 1 }, { promptId: 'd', drawnAt: T0 + 2 },
+    expect(readDrawHistory(doc).map((entry) => [entry.promptId, entry.drawnAt, entry.session])).toEqual([
+      ['a', T0 + 1, 1], ['b', T0 + 1, 1], ['c', T0 + 1, 1], ['d', T0 + 2, 2],
     ]);
   });
 

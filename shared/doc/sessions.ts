@@ -124,9 +124,22 @@ export function closeSession(doc: Y.Doc, options: { number: number; memberId: st
   }, localOrigin('close-session'));
 }
 
-/** Prompt ids and when they were drawn, for the deck's "don't repeat too soon" rules. */
-export function readDrawHistory(doc: Y.Doc): { promptId: string; drawnAt: number }[] {
+export interface DrawHistoryEntry {
+  readonly promptId: string;
+  readonly drawnAt: number;
+  readonly session: number;
+  /** Drawn as that session's "then and now" revisit (outside the deck's no-repeat cycle). */
+  readonly thenAndNow: boolean;
+}
+
+/** Every card drawn so far, for the deck's drawing rules ("don't repeat too soon", revisits). */
+export function readDrawHistory(doc: Y.Doc): DrawHistoryEntry[] {
   return readSessions(doc).flatMap((session) =>
-    session.cardIds.map((promptId) => ({ promptId, drawnAt: session.startedAt })),
+    session.cardIds.map((promptId) => ({
+      promptId,
+      drawnAt: session.startedAt,
+      session: session.number,
+      thenAndNow: session.thenAndNow?.promptId === promptId,
+    })),
   );
 }

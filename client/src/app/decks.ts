@@ -1,41 +1,57 @@
-// The app's single door to decks. Today `@seen/shared/decks` has no index yet (its owner is still
-// writing the content and the drawing rules), so this adapter serves a small placeholder deck and a
-// placeholder draw. When SHIPPED_DECKS and drawSession land, replace the bodies below with re-exports;
-// the rest of the app only uses the names in this file.
-// TODO(decks): swap in SHIPPED_DECKS, findShippedDeck and drawSession from '@seen/shared/decks'.
+// The app's single door to decks. The deck content (a few hundred prompts) is not part of the first
+// download: the decks module is imported on demand and cached, and the UI renders from the cache.
+// Types come from '@seen/shared/decks'; the drawing rules are the decks module's, never copied here.
+import type { Deck, Prompt, PromptKind, PromptLevel } from '@seen/shared/decks';
 
-export type PromptLevel = 1 | 2 | 3;
-export type PromptKind = 'question' | 'reflection' | 'action';
+export type { Deck, Prompt, PromptKind, PromptLevel };
 
-export interface Prompt {
-  readonly id: string;
-  readonly level: PromptLevel;
-  readonly kind: PromptKind;
-  readonly themes: readonly string[];
-  readonly text: string;
-  readonly deeper?: string;
+type DecksModule = typeof import('@seen/shared/decks');
+
+/** Cards per session: a handful, so a session fits one evening. */
+export const CARDS_PER_SESSION = 5;
+
+let modulePromise: Promise<DecksModule> | null = null;
+let loaded: DecksModule | null = null;
+const listeners = new Set<() => void>();
+
+export function loadDecks(): Promise<DecksModule> {
+  modulePromise ??= import('@seen/shared/decks').then(
+    (module) => {
+      loaded = module;
+      for (const listener of [...listeners]) listener();
+      return module;
+    },
+    (error: unknown) => {
+      // A failed chunk load (offline on a first visit): let the next attempt try again.
+      modulePromise = null;
+      throw error;
+    },
+  );
+  return modulePromise;
 }
 
-export interface Deck {
-  readonly format: 'seen-deck';
-  readonly version: 1;
-  readonly id: string;
-  readonly title: string;
-  readonly description: string;
-  readonly audience: 'partners' | 'friends' | 'anyone';
-  readonly language: string;
-  readonly prompts: readonly Prompt[];
+export function subscribeToDecks(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
 }
 
-export interface DrawOptions {
-  readonly deck: Deck;
+/** Shipped decks if they are loaded already, else null (call loadDecks to load them). */
+export function loadedShippedDecks(): readonly Deck[] | null {
+  return loaded?.SHIPPED_DECKS ?? null;
+}
+
+export function loadedDeck(id: string | null): Deck | null {
+  return id ? (loaded?.findShippedDeck(id) ?? null) : null;
+}
+
+export interface DrawInput {
+  readonly deckId: string;
   readonly seed: string;
   readonly sessionNumber: number;
-  readonly history: readonly { promptId: string; drawnAt: number }[];
+  readonly history: readonly { promptId: string; drawnAt: number; thenAndNow?: boolean; session: number }[];
   readonly maxLevel: PromptLevel;
-  readonly count: number;
   readonly now: number;
-  readonly customPrompts?: readonly Prompt[];
+  readonly customPrompts: readonly Prompt[];
 }
 
 export interface DrawResult {
@@ -43,65 +59,24 @@ export interface DrawResult {
   readonly thenAndNow: { readonly promptId: string; readonly fromSession: number | null } | null;
 }
 
-/** Cards per session: a handful, so a session fits one evening. */
-export const CARDS_PER_SESSION = 5;
-
-const placeholder = (id: string, level: PromptLevel, kind: PromptKind, text: string, deeper?: string): Prompt =>
-  deeper ? { id, level, kind, themes: ['us'], text, deeper } : { id, level, kind, themes: ['us'], text };
-
-const PLACEHOLDER_DECKS: readonly Deck[] = [
-  {
-    format: 'seen-deck',
-    version: 1,
-    id: 'placeholder-partners',
-    title: 'Us, this week',
-    description: 'A placeholder deck for two partners while the real decks are being written.',
-    audience: 'partners',
-    language: 'en',
-    prompts: [
-      placeholder('ph-1', 1, 'question', 'What small moment from this week would you like to live again?'),
-      placeholder('ph-2', 1, 'question', 'When did you feel most like yourself in the last few days?'),
-      placeholder('ph-3', 1, 'reflection', 'Name one thing your partner did recently that you noticed but did not mention.'),
-      placeholder('ph-4', 2, 'question', 'What is something you have been carrying alone that you would like to share?', 'What would help you carry it?'),
-      placeholder('ph-5', 2, 'reflection', 'Describe a time you felt understood by me without having to explain.'),
-      placeholder('ph-6', 2, 'question', 'What part of you do you keep a little hidden, even here?'),
-      placeholder('ph-7', 3, 'question', 'What do you most hope I will never stop seeing in you?'),
-      placeholder('ph-8', 3, 'action', 'Look at each other for two quiet minutes, then write what you noticed.'),
-    ],
-  },
-  {
-    format: 'seen-deck',
-    version: 1,
-    id: 'placeholder-friends',
-    title: 'Deep lunch',
-    description: 'A placeholder deck for friends while the real decks are being written.',
-    audience: 'friends',
-    language: 'en',
-    prompts: [
-      placeholder('phf-1', 1, 'question', 'What has been quietly taking up space in your head lately?'),
-      placeholder('phf-2', 1, 'question', 'What are you looking forward to, even a little?'),
-      placeholder('phf-3', 2, 'question', 'When did you last change your mind about something that mattered?'),
-      placeholder('phf-4', 2, 'reflection', 'What do you wish more people asked you about?'),
-      placeholder('phf-5', 3, 'question', 'What are you afraid people would think if they really knew you?'),
-    ],
-  },
-];
-
-export const SHIPPED_DECKS: readonly Deck[] = PLACEHOLDER_DECKS;
-
-export function findShippedDeck(id: string | null): Deck | null {
-  return SHIPPED_DECKS.find((deck) => deck.id === id) ?? null;
-}
-
-/** Placeholder: lowest levels first, skipping cards already drawn; not the real drawing rules. */
-export function drawSession(options: DrawOptions): DrawResult {
-  const drawn = new Set(options.history.map((entry) => entry.promptId));
-  const pool = [...options.deck.prompts, ...(options.customPrompts ?? [])]
-    .filter((prompt) => prompt.level <= options.maxLevel)
-    .sort((a, b) => a.level - b.level);
-  const fresh = pool.filter((prompt) => !drawn.has(prompt.id));
-  const chosen = (fresh.length >= options.count ? fresh : pool).slice(0, options.count);
-  return { promptIds: chosen.sort((a, b) => a.level - b.level).map((prompt) => prompt.id), thenAndNow: null };
+/** Draws a session with the decks module's rules; null when the room's deck is unknown here. */
+export async function drawCards(input: DrawInput): Promise<DrawResult | null> {
+  const decks = await loadDecks();
+  const deck = decks.findShippedDeck(input.deckId);
+  if (!deck) return null;
+  const draw = decks.drawSession({
+    deck,
+    customPrompts: input.customPrompts,
+    seed: input.seed,
+    sessionNumber: input.sessionNumber,
+    history: input.history.map(({ promptId, drawnAt, thenAndNow }) => ({ promptId, drawnAt, thenAndNow })),
+    maxLevel: input.maxLevel,
+    count: CARDS_PER_SESSION,
+    now: input.now,
+  });
+  const revisit = draw.thenAndNow;
+  const fromSession = revisit ? (input.history.find((entry) => entry.promptId === revisit && !entry.thenAndNow)?.session ?? null) : null;
+  return { promptIds: draw.promptIds, thenAndNow: revisit ? { promptId: revisit, fromSession } : null };
 }
 
 export const LEVEL_NAMES: Readonly<Record<PromptLevel, string>> = { 1: 'Warm-up', 2: 'Deeper', 3: 'Deepest' };

@@ -22,7 +22,7 @@ export const arbitraryId = (): fc.Arbitrary<string> => fc.stringMatching(new Reg
 
 /** One-line text within the limits (at most 20 words of at most 8 characters, plus a question mark). */
 export const arbitraryText = (): fc.Arbitrary<string> =>
-  fc.array(fc.constantFrom(...WORDS), { minLength: 3, maxLength: MAX_TEXT_WORDS }).map((words) => `${words.join(' ')}?`);
+  fc.array(fc.constantFrom(...WORDS), { minLength: 4, maxLength: MAX_TEXT_WORDS }).map((words) => `${words.join(' ')}?`);
 
 export const arbitraryThemes = (): fc.Arbitrary<Theme[]> => fc.uniqueArray(fc.constantFrom(...THEMES), { minLength: 1, maxLength: 3 });
 
