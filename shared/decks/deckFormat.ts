@@ -1,4 +1,4 @@
-// The deck format, version 1 (DECK_RULES.md DECK-1…DECK-5). `seen-deck.schema.json` publishes the
+// The deck format, version 1 (SPEC.md DECK-1…DECK-5). `seen-deck.schema.json` publishes the
 // same contract for people who write decks by hand; deckSchema.test.ts fails if the two drift.
 // Adding a field or widening a limit is a format change: bump DECK_FORMAT_VERSION, because an
 // older app rejects unknown fields (strict) and would refuse the new deck with a wrong message.
