@@ -43,7 +43,6 @@ export const MAX_NAME_LENGTH = 60;
 export const MAX_ROOM_NAME_LENGTH = 80;
 export const MAX_ANSWER_LENGTH = 20_000;
 export const MAX_REPLY_LENGTH = 1_000;
-export const MAX_PROMPT_LENGTH = 400;
 
 export function rootMap(doc: Y.Doc, key: (typeof RootKey)[keyof typeof RootKey]): Y.Map<unknown> {
   return doc.getMap<unknown>(key);

@@ -32,11 +32,15 @@ export function machineLoad(): { load1: number; runnable: number } {
   return { load1: Number(load1), runnable: Number((running ?? '0/0').split('/')[0]) };
 }
 
-/** Total CPU time of the whole machine (all cores, non-idle) in microseconds, from /proc/stat. */
-export function machineBusyMicros(): { busy: number; total: number } {
-  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
-  const values = line.trim().split(/\s+/).slice(1).map(Number);
-  const idle = (values[3] ?? 0) + (values[4] ?? 0);
-  const total = values.reduce((sum, value) => sum + value, 0);
-  return { busy: ((total - idle) * 1_000_000) / CLOCK_TICKS_PER_SECOND, total: (total * 1_000_000) / CLOCK_TICKS_PER_SECOND };
+/** Non-idle CPU time per core in microseconds, from /proc/stat (guest time is already in user). */
+export function coreBusyMicros(): number[] {
+  const cores: number[] = [];
+  for (const line of readFileSync('/proc/stat', 'utf8').split('\n')) {
+    const match = /^cpu(\d+)\s+(.*)$/.exec(line);
+    if (match === null) continue;
+    const v = match[2]!.trim().split(/\s+/).map(Number);
+    const busy = (v[0] ?? 0) + (v[1] ?? 0) + (v[2] ?? 0) + (v[5] ?? 0) + (v[6] ?? 0) + (v[7] ?? 0);
+    cores[Number(match[1])] = (busy * 1_000_000) / CLOCK_TICKS_PER_SECOND;
+  }
+  return cores;
 }

@@ -1,6 +1,6 @@
 import { openClient, type BenchClient, type ClientSink } from '../clients/benchClient.ts';
-import { machineBusyMicros, selfCpuMicros } from '../lib/procStats.ts';
-import type { ServerHandle, ServerKind } from '../lib/serverProcess.ts';
+import { coreBusyMicros, selfCpuMicros } from '../lib/procStats.ts';
+import { setUpPinning, type ServerHandle, type ServerKind } from '../lib/serverProcess.ts';
 import type { ClientPlan } from './rooms.ts';
 
 /** Opens every planned client, at most `concurrency` handshakes at a time. */
@@ -60,7 +60,7 @@ export async function waitUntil(done: () => boolean, timeoutMs: number, stepMs =
 export class CpuWindow {
   private server0 = 0;
   private self0 = 0;
-  private machine0 = { busy: 0, total: 0 };
+  private cores0: number[] = [];
   private wall0 = 0;
   serverMicros = 0;
   generatorMicros = 0;
@@ -72,17 +72,26 @@ export class CpuWindow {
   start(): void {
     this.server0 = this.server?.cpuMicros() ?? 0;
     this.self0 = selfCpuMicros();
-    this.machine0 = machineBusyMicros();
+    this.cores0 = coreBusyMicros();
     this.wall0 = performance.now();
   }
 
   stop(): void {
     this.serverMicros = (this.server?.cpuMicros() ?? 0) - this.server0;
     this.generatorMicros = selfCpuMicros() - this.self0;
-    const machine = machineBusyMicros();
+    const cores = coreBusyMicros();
     this.wallMs = performance.now() - this.wall0;
-    // Everything else on the box: other engineers' tests, builds. Not exact (tick granularity).
-    this.foreignMicros = Math.max(0, machine.busy - this.machine0.busy - this.serverMicros - this.generatorMicros);
+    // Everything else on the box (other engineers' tests, builds), on the busier of the two cores
+    // we use. With pinning, core 1 runs the server and core 0 the generator. Tick-granular (10 ms).
+    const delta = cores.map((busy, i) => busy - (this.cores0[i] ?? 0));
+    const pinned = setUpPinning();
+    if (pinned.available && delta.length >= 2) {
+      const onServerCore = delta[pinned.serverCpu]! - this.serverMicros;
+      const onGeneratorCore = delta[pinned.generatorCpu]! - this.generatorMicros;
+      this.foreignMicros = Math.max(0, onServerCore, onGeneratorCore);
+    } else {
+      this.foreignMicros = Math.max(0, delta.reduce((a, b) => a + b, 0) - this.serverMicros - this.generatorMicros);
+    }
   }
 
   /** Fractions of one core. */
@@ -102,7 +111,3 @@ export const GENERATOR_CPU_LIMIT = 0.7;
 export const SEND_LAG_P99_LIMIT_MS = 5;
 /** Other processes using more than this share of a core during a window make it "busy". */
 export const FOREIGN_BUSY_LIMIT = 0.15;
-
-export function serverKindsLabel(kind: ServerKind): string {
-  return kind;
-}

@@ -31,11 +31,12 @@ import {
   type Reaction,
   type RoomMode,
 } from '@seen/shared/doc';
-import { CARDS_PER_SESSION, drawSession, findShippedDeck, type PromptKind } from './decks.ts';
+import { drawCards, type PromptKind } from './decks.ts';
 import { randomId } from './ids.ts';
 
 export interface RoomActions {
-  startNextSession(): boolean;
+  /** Draws and starts the next session; false if one is open or the deck is unavailable. */
+  startNextSession(): Promise<boolean>;
   prepareDraft(session: number, cardId: string): void;
   editDraft(session: number, cardId: string, text: string): void;
   submit(session: number, cardId: string): boolean;
@@ -57,25 +58,26 @@ export function createRoomActions(doc: Y.Doc, memberId: string, clock: () => num
   const memberIds = () => readMembers(doc).map((member) => member.id);
   const answer = (session: number, cardId: string) => ({ session, cardId, memberId, now: clock() });
   return {
-    startNextSession() {
+    async startNextSession() {
       if (readOpenSession(doc)) return false;
       const room = readRoom(doc);
-      const deck = findShippedDeck(room.deckId);
-      if (!deck || !room.seed) return false;
+      if (!room.deckId || !room.seed) return false;
       const number = nextSessionNumber(doc);
       const maxLevel = readDepth(doc).roomLevel;
       const seed = sessionSeed(room.seed, number);
-      const drawn = drawSession({
-        deck,
+      const now = clock();
+      const drawn = await drawCards({
+        deckId: room.deckId,
         seed,
         sessionNumber: number,
         history: readDrawHistory(doc),
         maxLevel,
-        count: CARDS_PER_SESSION,
-        now: clock(),
+        now,
         customPrompts: readCustomPrompts(doc).map((custom) => custom.prompt),
       });
-      startSession(doc, { number, seed, cardIds: drawn.promptIds, maxLevel, thenAndNow: drawn.thenAndNow, memberId, now: clock() });
+      // Someone else may have started it while the deck loaded; startSession keeps theirs.
+      if (!drawn || drawn.promptIds.length === 0 || readOpenSession(doc)) return false;
+      startSession(doc, { number, seed, cardIds: drawn.promptIds, maxLevel, thenAndNow: drawn.thenAndNow, memberId, now });
       return true;
     },
     prepareDraft(session, cardId) {

@@ -28,7 +28,7 @@ import {
   type SessionCheckins,
   type SessionRecord,
 } from '@seen/shared/doc';
-import { findShippedDeck, type Deck, type Prompt } from './decks.ts';
+import { loadedDeck, loadedShippedDecks, type Deck, type Prompt } from './decks.ts';
 
 export type CardWaiting = 'you' | 'others' | 'nobody';
 
@@ -65,6 +65,8 @@ export interface RoomView {
   readonly fromNewerVersion: boolean;
   readonly room: RoomInfo;
   readonly deck: Deck | null;
+  /** 'loading' until the deck content has been fetched; 'missing' if this app does not have it. */
+  readonly deckState: 'loading' | 'ready' | 'missing';
   readonly members: readonly Member[];
   readonly me: Member | null;
   readonly others: readonly Member[];
@@ -128,7 +130,8 @@ function buildSessionView(doc: Y.Doc, record: SessionRecord, context: { viewerId
 export function buildRoomView(doc: Y.Doc, viewerId: string): RoomView {
   const room = readRoom(doc);
   const members = readMembers(doc);
-  const deck = findShippedDeck(room.deckId);
+  const deck = loadedDeck(room.deckId);
+  const deckState = deck ? 'ready' : loadedShippedDecks() === null ? 'loading' : 'missing';
   const customPrompts = readCustomPrompts(doc);
   const sessions = readSessions(doc);
   const context = { viewerId, members, deck, customPrompts };
@@ -141,6 +144,7 @@ export function buildRoomView(doc: Y.Doc, viewerId: string): RoomView {
     fromNewerVersion: (room.schemaVersion ?? SCHEMA_VERSION) > SCHEMA_VERSION,
     room,
     deck,
+    deckState,
     members,
     me: members.find((member) => member.id === viewerId) ?? null,
     others: members.filter((member) => member.id !== viewerId),

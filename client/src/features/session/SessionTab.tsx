@@ -81,6 +81,7 @@ export function SessionTab({ view, actions, peers, inviteLink, onActiveCard, onT
 
 function StartSession({ view, actions, partnerNames, justClosed }: { view: RoomView; actions: RoomActions; partnerNames: string; justClosed: number | null }) {
   const [failed, setFailed] = useState(false);
+  const [busy, setBusy] = useState(false);
   const level = view.depth.roomLevel;
   const first = view.sessions.length === 0;
   return (
@@ -99,19 +100,38 @@ function StartSession({ view, actions, partnerNames, justClosed }: { view: RoomV
           or over the week — and pass any card you like.
         </p>
       </div>
-      {!view.deck && (
+      {view.deckState === 'missing' && (
         <Notice tone="warn" title="This room’s deck isn’t in this version of Seen">
           Reload the page to update. Your own cards and everything you’ve written are safe.
         </Notice>
       )}
       {failed && (
         <Notice tone="error" title="The cards couldn’t be drawn" live>
-          The room’s deck isn’t available here. Reload the page, and if it keeps happening, add a few cards of your own under “Room &amp; data”.
+          The deck couldn’t be loaded — you may be offline on your first visit. Reload the page once you’re connected; nothing you wrote is lost.
         </Notice>
       )}
       <div className="row">
-        <Button variant="primary" icon="layers" disabled={!view.deck} onClick={() => setFailed(!actions.startNextSession())}>
-          Draw the cards
+        <Button
+          variant="primary"
+          icon="layers"
+          disabled={view.deckState !== 'ready' || busy}
+          onClick={() => {
+            setBusy(true);
+            setFailed(false);
+            void actions.startNextSession().then(
+              (started) => {
+                setBusy(false);
+                // Not started because a session appeared meanwhile is fine: it shows up on its own.
+                if (!started && !view.openSession) setFailed(true);
+              },
+              () => {
+                setBusy(false);
+                setFailed(true);
+              },
+            );
+          }}
+        >
+          {view.deckState === 'loading' ? 'Fetching the deck…' : busy ? 'Drawing…' : 'Draw the cards'}
         </Button>
       </div>
     </section>

@@ -3,7 +3,8 @@ import type { RoomMode } from '@seen/shared/doc';
 import { Button } from '../../components/Button.tsx';
 import { TextField } from '../../components/Field.tsx';
 import { Notice } from '../../components/Notice.tsx';
-import { SHIPPED_DECKS } from '../../app/decks.ts';
+import { loadedShippedDecks } from '../../app/decks.ts';
+import { useDecksLoaded } from '../../hooks/useRoom.ts';
 import { createNewRoom } from '../../app/rooms.ts';
 import { navigate, roomPath } from '../../app/router.ts';
 
@@ -12,7 +13,10 @@ const AUDIENCE_WORDS = { partners: 'For partners', friends: 'For friends', anyon
 export function StartScreen() {
   const [yourName, setYourName] = useState('');
   const [roomName, setRoomName] = useState('');
-  const [deckId, setDeckId] = useState(SHIPPED_DECKS[0]?.id ?? '');
+  const decksLoaded = useDecksLoaded();
+  const decks = decksLoaded ? (loadedShippedDecks() ?? []) : [];
+  const [chosenDeckId, setDeckId] = useState<string | null>(null);
+  const deckId = chosenDeckId ?? decks[0]?.id ?? '';
   const [mode, setMode] = useState<RoomMode>('weekly');
   const [submitted, setSubmitted] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -55,7 +59,8 @@ export function StartScreen() {
         <fieldset className="stack stack--tight">
           <legend>Deck</legend>
           <div className="choices choices--two">
-            {SHIPPED_DECKS.map((deck) => (
+            {!decksLoaded && <p className="faint">Fetching the decks…</p>}
+            {decks.map((deck) => (
               <label key={deck.id} className="choice">
                 <input type="radio" name="deck" value={deck.id} checked={deckId === deck.id} onChange={() => setDeckId(deck.id)} />
                 <span className="choice__body">
