@@ -1,12 +1,17 @@
-import { useEffect, useRef } from 'react';
+import { lazy, Suspense, useEffect, useRef } from 'react';
 import { TopBar } from './components/TopBar.tsx';
 import { HomeScreen } from './features/home/HomeScreen.tsx';
-import { JoinScreen } from './features/join/JoinScreen.tsx';
-import { RoomScreen } from './features/room/RoomScreen.tsx';
-import { StartScreen } from './features/start/StartScreen.tsx';
 import { Notice } from './components/Notice.tsx';
+import { Waiting } from './components/Waiting.tsx';
 import { useLinkHandler } from './hooks/useLink.ts';
 import { useRoute } from './hooks/useRoute.ts';
+
+// One-time flows load on demand, keeping the first download for the screens used every week.
+const StartScreen = lazy(() => import('./features/start/StartScreen.tsx').then((module) => ({ default: module.StartScreen })));
+const JoinScreen = lazy(() => import('./features/join/JoinScreen.tsx').then((module) => ({ default: module.JoinScreen })));
+// The room (with Yjs, the crypto and the sync layer) is its own chunk; main.tsx starts fetching it
+// before React renders when the address is a room, so there is no extra round trip.
+const RoomScreen = lazy(() => import('./features/room/RoomScreen.tsx').then((module) => ({ default: module.RoomScreen })));
 
 export function App() {
   const route = useRoute();
@@ -30,13 +35,16 @@ export function App() {
         Skip to content
       </a>
       {route.name === 'room' ? (
-        <RoomScreen roomId={route.roomId} tab={route.tab} />
+        <Suspense fallback={<RoomFallback />}>
+          <RoomScreen roomId={route.roomId} tab={route.tab} />
+        </Suspense>
       ) : (
         <>
           <TopBar onHome={onLink} />
           {route.name === 'home' && <HomeScreen />}
-          {route.name === 'new' && <StartScreen />}
-          {route.name === 'join' && <JoinScreen />}
+          {(route.name === 'new' || route.name === 'join') && (
+            <Suspense fallback={<Waiting title="One moment…" />}>{route.name === 'new' ? <StartScreen /> : <JoinScreen />}</Suspense>
+          )}
           {route.name === 'not-found' && (
             <main id="main" tabIndex={-1} className="page">
               <h1>Nothing here</h1>
@@ -50,5 +58,17 @@ export function App() {
         </>
       )}
     </div>
+  );
+}
+
+function RoomFallback() {
+  const onLink = useLinkHandler();
+  return (
+    <>
+      <TopBar onHome={onLink} />
+      <main id="main" tabIndex={-1} className="page">
+        <Waiting title="Opening the room…" />
+      </main>
+    </>
   );
 }

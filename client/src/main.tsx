@@ -3,6 +3,11 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import './styles/app.css';
 
+// Start downloading the screen this address needs while React boots (same modules App imports
+// lazily, so the browser fetches each chunk once).
+if (window.location.pathname.startsWith('/r/')) void import('./features/room/RoomScreen.tsx');
+else if (window.location.pathname === '/join') void import('./features/join/JoinScreen.tsx');
+
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html is missing #root');
 createRoot(root).render(

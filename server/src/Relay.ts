@@ -21,6 +21,7 @@ import {
   encodeReadyFrame,
   encodeRoomStateFrame,
   equalBytes,
+  normalizeRelayOrigin,
   parseClientFrame,
   parseEnvelopeHeader,
   toHex,
@@ -64,7 +65,11 @@ export class Relay {
   private readonly heartbeatTimer: NodeJS.Timeout;
   private closing = false;
 
+  private readonly publicOrigin: string | undefined;
+
   constructor(private readonly options: RelayOptions) {
+    // Clients sign a normalized origin (scheme://host[:port], lower-case, no path): compare alike.
+    this.publicOrigin = options.publicOrigin === undefined ? undefined : normalizeRelayOrigin(options.publicOrigin);
     this.commits = new GroupCommit(options.storage, (freed) => {
       for (const [roomId, bytes] of freed) {
         const room = this.rooms.get(roomId);
@@ -85,7 +90,7 @@ export class Relay {
     const { limits } = this.options;
     const now = Date.now();
     const ip = request.socket.remoteAddress ?? 'unknown';
-    const relayOrigin = this.options.publicOrigin ?? `${request.headers['x-forwarded-proto'] === 'https' ? 'wss' : 'ws'}://${request.headers.host ?? ''}`.toLowerCase();
+    const relayOrigin = this.publicOrigin ?? `${request.headers['x-forwarded-proto'] === 'https' ? 'wss' : 'ws'}://${request.headers.host ?? ''}`.toLowerCase();
     const connection = new Connection(
       ws,
       ip,
@@ -337,6 +342,7 @@ export class Relay {
   }
 
   private handlePut(connection: Connection, room: RoomState, envelope: Uint8Array): Promise<void> | void {
+    if (room.deleted) return; // the erase is in progress; the socket is about to close with ROOM_DELETED
     if (!connection.putBucket.take(Date.now())) return connection.close(CLOSE.RATE_LIMITED, 'too many writes');
     const header = this.checkHeader(connection, room, envelope);
     if (header === null || header.type === ENVELOPE_TYPE.PRESENCE) {

@@ -66,7 +66,7 @@ export function prepareTyping(options: { rooms: number; durationMs: number; warm
 export async function runTyping(setup: TypingSetup, kind: ServerKind, rep: number, options: { cpuProfDir?: string } = {}): Promise<TypingResult> {
   const { schedule } = setup;
   const plans = setup.plans.get(wireFormatOf(kind))!;
-  const server = await startServer({ kind, durable: true, cpuProfDir: options.cpuProfDir });
+  const server = await startServer({ kind, durable: process.env.BENCH_MEMORY !== "1", cpuProfDir: options.cpuProfDir });
   const notes: string[] = [];
   const clientCount = plans.length;
   const received = new Int32Array(clientCount); // updates received FROM client c (by its partner)
@@ -151,6 +151,14 @@ export async function runTyping(setup: TypingSetup, kind: ServerKind, rep: numbe
     const busy = cpu.foreignCore > FOREIGN_BUSY_LIMIT;
     if (busy) notes.push(`machine busy: other processes used ${(cpu.foreignCore * 100).toFixed(0)} % of a core`);
     if (orderErrors > 0) notes.push(`${orderErrors} updates arrived out of order`);
+    if (delivered < expectedTotal) {
+      const short: string[] = [];
+      for (let c = 0; c < clientCount && short.length < 5; c++) {
+        const expected = schedule.updateTimes[c]!.length;
+        if (received[c]! < expected) short.push(`client ${c}: ${received[c]}/${expected}`);
+      }
+      notes.push(`undelivered: ${expectedTotal - delivered} (${short.join(', ')})`);
+    }
     return {
       workload: 'W2',
       server: kind,

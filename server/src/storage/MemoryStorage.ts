@@ -59,10 +59,13 @@ export function createMemoryStorage(): RelayStorage {
     },
     async appendBatch(entries: readonly AppendEntry[], now) {
       // Validate first so the batch is all-or-nothing, like the SQLite transaction.
+      const inBatch = new Set<string>();
       for (const entry of entries) {
         const room = liveRoom(entry.roomId);
         if (room === undefined) throw new Error('room does not exist');
-        if (room.bySessionSeq.has(keyOf(entry.sessionId, entry.seq))) throw new Error('duplicate (session, seq)');
+        const key = keyOf(entry.sessionId, entry.seq);
+        if (room.bySessionSeq.has(key) || inBatch.has(`${entry.roomId}\n${key}`)) throw new Error('duplicate (session, seq)');
+        inBatch.add(`${entry.roomId}\n${key}`);
       }
       const freed = new Map<string, number>();
       for (const entry of entries) {

@@ -64,7 +64,11 @@ export function createSqliteStorage(options: { path: string; synchronous?: Sqlit
     ),
     createRoom: db.prepare('INSERT OR IGNORE INTO rooms (room_id, auth_pk, created_at) VALUES (?, ?, ?)'),
     listDevices: db.prepare<[string], { device_pk: Buffer }>('SELECT device_pk FROM devices WHERE room_id = ?'),
-    addDevice: db.prepare('INSERT OR IGNORE INTO devices (room_id, device_pk, registered_at) VALUES (?, ?, ?)'),
+    // A deleted room (tombstone) accepts no device and no entry (STORE-11).
+    addDevice: db.prepare(
+      'INSERT OR IGNORE INTO devices (room_id, device_pk, registered_at) SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM rooms WHERE room_id = ? AND deleted_at IS NULL)',
+    ),
+    isLive: db.prepare<[string], { live: number }>('SELECT 1 AS live FROM rooms WHERE room_id = ? AND deleted_at IS NULL'),
     setSealed: db.prepare('UPDATE rooms SET sealed = ? WHERE room_id = ?'),
     insert: db.prepare(
       'INSERT INTO envelopes (room_id, relay_seq, session_id, seq, covers, size, received_at, blob) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -97,6 +101,7 @@ export function createSqliteStorage(options: { path: string; synchronous?: Sqlit
   const appendTransaction = db.transaction((entries: readonly AppendEntry[], now: number) => {
     const freed = new Map<string, number>();
     for (const entry of entries) {
+      if (statements.isLive.get(entry.roomId) === undefined) throw new Error('room does not exist');
       statements.insert.run(
         entry.roomId,
         entry.relaySeq,
@@ -143,7 +148,7 @@ export function createSqliteStorage(options: { path: string; synchronous?: Sqlit
       return statements.listDevices.all(roomId).map((row) => new Uint8Array(row.device_pk));
     },
     async addDevice(roomId, devicePublicKey, now) {
-      statements.addDevice.run(roomId, devicePublicKey, now);
+      statements.addDevice.run(roomId, devicePublicKey, now, roomId);
     },
     async setSealed(roomId, sealed) {
       statements.setSealed.run(sealed ? 1 : 0, roomId);

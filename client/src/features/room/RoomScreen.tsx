@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { Notice } from '../../components/Notice.tsx';
 import { StatusLine, type StatusLineProps } from '../../components/StatusLine.tsx';
 import { TopBar } from '../../components/TopBar.tsx';
@@ -18,9 +18,11 @@ import { useRoomSession } from '../../hooks/useRoomSession.ts';
 import { useSavedRoom } from '../../hooks/useSavedRooms.ts';
 import { useSessionStatus } from '../../hooks/useSessionStatus.ts';
 import type { RoomSession } from '../../sync/RoomSession.ts';
-import { HistoryTab } from '../history/HistoryTab.tsx';
 import { SessionTab } from '../session/SessionTab.tsx';
-import { SettingsTab } from '../settings/SettingsTab.tsx';
+
+// The weekly screen loads with the app; history and settings arrive when first opened.
+const HistoryTab = lazy(() => import('../history/HistoryTab.tsx').then((module) => ({ default: module.HistoryTab })));
+const SettingsTab = lazy(() => import('../settings/SettingsTab.tsx').then((module) => ({ default: module.SettingsTab })));
 
 export function RoomScreen({ roomId, tab }: { roomId: string; tab: RoomTab }) {
   const saved = useSavedRoom(roomId);
@@ -221,10 +223,14 @@ function RoomLoaded({ session, saved, tab, inviteLink }: { session: RoomSession;
               <Waiting title={loaded ? 'Waiting for the room to arrive…' : 'Opening the room…'} detail={loaded ? sync.detail : undefined} />
             ) : tab === 'session' ? (
               <SessionTab view={view} actions={actions} peers={peers} inviteLink={inviteLink} now={now} onActiveCard={setActiveCardId} onTyping={setTyping} />
-            ) : tab === 'history' ? (
-              <HistoryTab session={session} viewerId={saved.memberId} view={view} />
             ) : (
-              <SettingsTab session={session} view={view} actions={actions} inviteLink={inviteLink} status={status} />
+              <Suspense fallback={<Waiting title="One moment…" />}>
+                {tab === 'history' ? (
+                  <HistoryTab session={session} viewerId={saved.memberId} view={view} />
+                ) : (
+                  <SettingsTab session={session} view={view} actions={actions} inviteLink={inviteLink} status={status} />
+                )}
+              </Suspense>
             )}
           </>
         )}
