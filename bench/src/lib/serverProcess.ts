@@ -122,6 +122,8 @@ export interface ServerHandle {
   rssBytes(): number;
   heap(): Promise<{ heapUsed: number; external: number; arrayBuffers: number; rss: number }>;
   eventLoopDelay(reset?: boolean): Promise<{ p50: number; p99: number; max: number }>;
+  /** Asks the probe to exit cleanly (so --cpu-prof writes its profile) and waits for the exit. */
+  requestExit(): Promise<void>;
   /** SIGKILL, no cleanup of the data folder. */
   kill(): Promise<void>;
   /** SIGTERM (graceful), then removes the temp data folder unless it was given. */
@@ -249,6 +251,13 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
     eventLoopDelay: async (reset = false) => {
       const answer = await ask('eld', { reset });
       return { p50: answer.p50!, p99: answer.p99!, max: answer.max! };
+    },
+    requestExit: async () => {
+      if (exited) return;
+      child.send({ cmd: 'exit', id: 0 });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exit;
+      clearTimeout(timer);
     },
     kill: async () => {
       if (!exited) child.kill('SIGKILL');

@@ -48,9 +48,11 @@ export interface PlanOptions {
 export function planClients(options: PlanOptions): ClientPlan[] {
   const random = new Random(options.seed);
   const plans: ClientPlan[] = [];
-  const ywsFrames: Uint8Array[][] = [[], []];
+  // y-websocket frames carry no room name: one framed copy per (trace pair, side) serves every room.
+  const ywsFrames = new Map<string, Uint8Array[]>();
   for (let room = 0; room < options.rooms; room++) {
-    const pair = options.pairs[room % options.pairs.length]!;
+    const pairIndex = room % options.pairs.length;
+    const pair = options.pairs[pairIndex]!;
     const roomName = `${options.roomPrefix ?? 'room'}-${room}`;
     const roomKeys = options.format === 'seen' ? makeBenchRoomKeys(random) : null;
     for (const side of [0, 1] as const) {
@@ -72,7 +74,9 @@ export function planClients(options: PlanOptions): ClientPlan[] {
         const presence = Array.from({ length: presenceNeeded }, (_, j) => sealPresence(identity, j, awareness(j)));
         plans.push({ room, side, roomName, identity, ownClientId: clientId, updates, presence });
       } else if (options.format === 'yws') {
-        const cache = ywsFrames[side]!;
+        const key = `${pairIndex}:${side}`;
+        const cache = ywsFrames.get(key) ?? [];
+        ywsFrames.set(key, cache);
         while (cache.length < updatesNeeded) cache.push(syncUpdateMessage(null, stream[cache.length]!));
         const presence = Array.from({ length: presenceNeeded }, (_, j) => awareness(j));
         plans.push({ room, side, roomName, ownClientId: clientId, updates: cache.slice(0, updatesNeeded), presence });

@@ -1,10 +1,10 @@
-import { LatencyHistogram, type LatencySummary } from '../lib/histogram.ts';
-import { EVENT, buildTypingSchedule, runSchedule, type Schedule } from '../lib/schedule.ts';
+import type { LatencySummary } from '../lib/histogram.ts';
+import { buildTypingSchedule, type Schedule } from '../lib/schedule.ts';
 import { startServer, type ServerKind } from '../lib/serverProcess.ts';
 import type { TypingPair } from '../lib/traces.ts';
-import type { BenchClient } from '../clients/benchClient.ts';
-import { CpuWindow, FOREIGN_BUSY_LIMIT, GENERATOR_CPU_LIMIT, SEND_LAG_P99_LIMIT_MS, closeAll, connectAll, sleep, waitUntil } from './common.ts';
+import { CpuWindow, FOREIGN_BUSY_LIMIT, GENERATOR_CPU_LIMIT, SEND_LAG_P99_LIMIT_MS, sleep, waitUntil } from './common.ts';
 import { planClients, wireFormatOf, type ClientPlan, type WireFormat } from './rooms.ts';
+import { TypingLoad } from './typingLoad.ts';
 
 export interface TypingResult {
   readonly workload: 'W2';
@@ -28,8 +28,8 @@ export interface TypingResult {
   readonly rssEndMb: number;
   readonly heapEndMb: number;
   readonly eventLoopP99Ms: number;
+  readonly eventLoopMaxMs: number;
   readonly acks: number;
-  readonly orderErrors: number;
   readonly valid: boolean;
   readonly busy: boolean;
   readonly notes: string[];
@@ -44,7 +44,15 @@ export interface TypingSetup {
 }
 
 /** Builds the schedule and every server's frames once, so each server gets identical work. */
-export function prepareTyping(options: { rooms: number; durationMs: number; warmupMs: number; seed: number; pairs: readonly TypingPair[]; formats: readonly WireFormat[] }): TypingSetup {
+export function prepareTyping(options: {
+  rooms: number;
+  durationMs: number;
+  warmupMs: number;
+  seed: number;
+  pairs: readonly TypingPair[];
+  formats: readonly WireFormat[];
+  roomPrefix?: string;
+}): TypingSetup {
   const schedule = buildTypingSchedule({ clients: options.rooms * 2, durationMs: options.durationMs, seed: options.seed });
   const plans = new Map<WireFormat, ClientPlan[]>();
   for (const format of options.formats) {
@@ -57,6 +65,7 @@ export function prepareTyping(options: { rooms: number; durationMs: number; warm
         updatesPerClient: schedule.updatesPerClient,
         presencePerClient: schedule.presencePerClient,
         seed: options.seed + 1,
+        roomPrefix: options.roomPrefix,
       }),
     );
   }
@@ -66,129 +75,72 @@ export function prepareTyping(options: { rooms: number; durationMs: number; warm
 export async function runTyping(setup: TypingSetup, kind: ServerKind, rep: number, options: { cpuProfDir?: string } = {}): Promise<TypingResult> {
   const { schedule } = setup;
   const plans = setup.plans.get(wireFormatOf(kind))!;
-  const server = await startServer({ kind, durable: process.env.BENCH_MEMORY !== "1", cpuProfDir: options.cpuProfDir });
+  const server = await startServer({ kind, durable: true, cpuProfDir: options.cpuProfDir });
   const notes: string[] = [];
-  const clientCount = plans.length;
-  const received = new Int32Array(clientCount); // updates received FROM client c (by its partner)
-  const sentAt = schedule.updateTimes.map((times) => new Float64Array(times.length));
-  const e2e = new LatencyHistogram();
-  const transit = new LatencyHistogram();
-  const sendLag = new LatencyHistogram();
-  let startAt = Infinity;
   let windowStart = Infinity;
   let windowEnd = Infinity;
-  let delivered = 0;
-  let inWindowDelivered = 0;
-  let presenceDelivered = 0;
-  let acks = 0;
-  let orderErrors = 0;
-  let clients: BenchClient[] = [];
+  const load = new TypingLoad(schedule, plans, (intended) => (intended >= windowStart && intended < windowEnd ? 0 : -1), 1);
   try {
-    clients = await connectAll(kind, server.port, plans, (i) => {
-      const partner = i ^ 1;
-      return {
-        update(seq) {
-          const now = performance.now();
-          const k = received[partner]!++;
-          if (seq >= 0 && seq !== k) orderErrors++;
-          delivered++;
-          const intended = startAt + schedule.updateTimes[partner]![k]!;
-          if (intended >= windowStart && intended < windowEnd) {
-            inWindowDelivered++;
-            e2e.recordMs(now - intended);
-            transit.recordMs(now - sentAt[partner]![k]!);
-          }
-        },
-        presence() {
-          presenceDelivered++;
-        },
-        ack() {
-          acks++;
-        },
-      };
-    });
+    await load.connect(server);
     await sleep(300);
     const rssIdle = server.rssBytes();
-    startAt = performance.now() + 50;
-    windowStart = startAt + setup.warmupMs;
-    windowEnd = startAt + setup.durationMs;
+    await server.eventLoopDelay(true);
+    const run = load.run(50, setup.warmupMs);
+    windowStart = load.startAt + setup.warmupMs;
+    windowEnd = load.startAt + setup.durationMs;
     const cpu = new CpuWindow(server);
     const windowTimer = setTimeout(() => cpu.start(), windowStart - performance.now());
-    await server.eventLoopDelay(true);
-    const run = runSchedule(
-      schedule,
-      (client, eventKind, index) => {
-        const plan = plans[client]!;
-        if (eventKind === EVENT.UPDATE) {
-          sentAt[client]![index] = performance.now();
-          clients[client]!.send(plan.updates[index]!);
-        } else {
-          clients[client]!.send(plan.presence[index]!);
-        }
-      },
-      {
-        startAt,
-        onLag: (lag) => {
-          if (performance.now() >= windowStart) sendLag.recordMs(lag);
-        },
-      },
-    );
     await run;
     const stopIn = windowEnd - performance.now();
     if (stopIn > 0) await sleep(stopIn);
     cpu.stop();
     clearTimeout(windowTimer);
-    const expectedTotal = schedule.updateTimes.reduce((sum, times) => sum + times.length, 0);
-    await waitUntil(() => delivered >= expectedTotal, 5000);
+    await waitUntil(() => load.delivered >= load.expectedTotal, 5000);
     let expectedInWindow = 0;
-    for (const times of schedule.updateTimes) for (const t of times) if (startAt + t >= windowStart && startAt + t < windowEnd) expectedInWindow++;
+    for (const times of schedule.updateTimes) {
+      for (const t of times) if (load.startAt + t >= windowStart && load.startAt + t < windowEnd) expectedInWindow++;
+    }
     const eld = await server.eventLoopDelay();
     const rssEnd = server.rssBytes();
     const heap = await server.heap();
-    const lag = sendLag.summary();
+    const lag = load.sendLag.summary();
+    const e2e = load.histograms[0]!.e2e.summary();
     const valid = cpu.generatorCore <= GENERATOR_CPU_LIMIT && lag.p99 <= SEND_LAG_P99_LIMIT_MS;
-    if (!valid) notes.push(`generator saturated: ${(cpu.generatorCore * 100).toFixed(0)} % CPU, send lag p99 ${lag.p99} ms`);
+    if (!valid) notes.push(`generator saturated or late: ${(cpu.generatorCore * 100).toFixed(0)} % CPU, send lag p99 ${lag.p99} ms`);
     const busy = cpu.foreignCore > FOREIGN_BUSY_LIMIT;
     if (busy) notes.push(`machine busy: other processes used ${(cpu.foreignCore * 100).toFixed(0)} % of a core`);
-    if (orderErrors > 0) notes.push(`${orderErrors} updates arrived out of order`);
-    if (delivered < expectedTotal) {
-      const short: string[] = [];
-      for (let c = 0; c < clientCount && short.length < 5; c++) {
-        const expected = schedule.updateTimes[c]!.length;
-        if (received[c]! < expected) short.push(`client ${c}: ${received[c]}/${expected}`);
-      }
-      notes.push(`undelivered: ${expectedTotal - delivered} (${short.join(', ')})`);
-    }
+    if (load.orderErrors > 0) notes.push(`${load.orderErrors} updates arrived out of order`);
+    if (load.delivered < load.expectedTotal) notes.push(`undelivered: ${load.expectedTotal - load.delivered} (${load.shortfall().join(', ')})`);
     return {
       workload: 'W2',
       server: kind,
       rooms: setup.rooms,
       rep,
-      e2e: e2e.summary(),
-      transit: transit.summary(),
+      e2e,
+      transit: load.histograms[0]!.transit.summary(),
       sendLag: lag,
-      deliveredUpdates: inWindowDelivered,
+      deliveredUpdates: e2e.count,
       expectedUpdates: expectedInWindow,
-      reach: expectedInWindow === 0 ? 1 : inWindowDelivered / expectedInWindow,
-      presenceDelivered,
+      reach: expectedInWindow === 0 ? 1 : e2e.count / expectedInWindow,
+      presenceDelivered: load.presenceDelivered,
       updatesPerSecond: expectedInWindow / (cpu.wallMs / 1000),
       serverCore: cpu.serverCore,
-      serverCpuUsPerUpdate: inWindowDelivered === 0 ? 0 : cpu.serverMicros / inWindowDelivered,
+      serverCpuUsPerUpdate: e2e.count === 0 ? 0 : cpu.serverMicros / e2e.count,
       generatorCore: cpu.generatorCore,
       foreignCore: cpu.foreignCore,
       rssIdleMb: rssIdle / 2 ** 20,
       rssEndMb: rssEnd / 2 ** 20,
       heapEndMb: heap.heapUsed / 2 ** 20,
       eventLoopP99Ms: eld.p99,
-      acks,
-      orderErrors,
+      eventLoopMaxMs: eld.max,
+      acks: load.acks,
       valid,
       busy,
       notes,
     };
   } finally {
-    await closeAll(clients);
-    if (options.cpuProfDir !== undefined) await server.heap().catch(() => undefined);
+    await load.close();
+    if (options.cpuProfDir !== undefined) await server.requestExit();
     await server.stop();
   }
 }

@@ -125,7 +125,7 @@ export function createRoomSession(options: CreateRoomSessionOptions): RoomSessio
     maxBackoffTime: options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS,
   });
 
-  provider.on('synced', (isSynced: boolean) => {
+  provider.on('sync', (isSynced: boolean) => {
     if (!isSynced || phase === 'refused') return;
     phase = 'synced';
     resolveSynced();

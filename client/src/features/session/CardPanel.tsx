@@ -231,7 +231,7 @@ function WhatIHeard({ card, actions, partnerNames, myId }: { card: CardView; act
           </Button>
         )}
         <Button small type="submit" variant="primary" disabled={!text.trim()}>
-          Send
+          Share what I heard
         </Button>
       </div>
     </form>

@@ -9,7 +9,19 @@ import { CHECKIN_LABELS, CHECKIN_QUESTION, listNames } from '../../app/words.ts'
  * The end of a session: one question, 1–7, private until everyone has answered (APP-11). For an
  * open session it also closes the session; for a closed one it just collects the check-in.
  */
-export function CheckinPanel({ view, actions, session, onClosed }: { view: RoomView; actions: RoomActions; session: SessionView; onClosed?: () => void }) {
+export function CheckinPanel({
+  view,
+  actions,
+  session,
+  onClosed,
+  onCheckin,
+}: {
+  view: RoomView;
+  actions: RoomActions;
+  session: SessionView;
+  onClosed?: () => void;
+  onCheckin?: () => void;
+}) {
   const titleId = useId();
   const me = view.me;
   const partnerNames = listNames(view.others.map((member) => member.name));
@@ -45,7 +57,9 @@ export function CheckinPanel({ view, actions, session, onClosed }: { view: RoomV
         </div>
       ) : (
         <>
-          <Scale legend={CHECKIN_QUESTION(partnerNames)} labels={CHECKIN_LABELS} value={checkins.mine} onChange={(value) => actions.checkIn(session.record.number, value)} />
+          <Scale legend={CHECKIN_QUESTION(partnerNames)} labels={CHECKIN_LABELS} value={checkins.mine} onChange={(value) => {
+              if (actions.checkIn(session.record.number, value)) onCheckin?.();
+            }} />
           <p className="faint" role="status">
             {view.others.length === 0
               ? 'Your partner can add theirs once they join.'

@@ -5,7 +5,7 @@ import { Notice } from '../../components/Notice.tsx';
 import { Segmented } from '../../components/Segmented.tsx';
 import { CARDS_PER_SESSION, LEVEL_NAMES } from '../../app/decks.ts';
 import type { RoomActions } from '../../app/roomActions.ts';
-import type { RoomView } from '../../app/roomView.ts';
+import type { RoomView, SessionView } from '../../app/roomView.ts';
 import { formatDate, listNames } from '../../app/words.ts';
 import { InvitePanel } from '../invite/InvitePanel.tsx';
 import { CheckinPanel } from './CheckinPanel.tsx';
@@ -32,11 +32,14 @@ export function SessionTab({ view, actions, peers, inviteLink, onActiveCard, onT
   const partnerNames = listNames(view.others.map((member) => member.name));
   const session = view.openSession;
   const [justClosed, setJustClosed] = useState<number | null>(null);
+  // Once the closing check-in is on screen it stays there (showing the reveal when it comes) until
+  // the next session starts, even after this member has answered it.
+  const [keepCheckinFor, setKeepCheckinFor] = useState<number | null>(null);
   const lastClosed = view.lastClosed;
   // The closing check-in stays on screen for the session just closed here, and for a closed
   // session the viewer has not checked in on yet (the partner closed it).
   const showClosedCheckin =
-    lastClosed !== null && !session && view.others.length > 0 && (lastClosed.checkins.mine === null || lastClosed.record.number === justClosed);
+    lastClosed !== null && !session && view.others.length > 0 && (lastClosed.checkins.mine === null || lastClosed.record.number === keepCheckinFor);
 
   return (
     <div className="stack stack--loose">
@@ -44,7 +47,7 @@ export function SessionTab({ view, actions, peers, inviteLink, onActiveCard, onT
 
       <DepthNotice view={view} actions={actions} />
 
-      {showClosedCheckin && <CheckinPanel view={view} actions={actions} session={lastClosed} />}
+      {showClosedCheckin && <CheckinPanel view={view} actions={actions} session={lastClosed} onCheckin={() => setKeepCheckinFor(lastClosed.record.number)} />}
 
       {!session ? (
         <StartSession view={view} actions={actions} partnerNames={partnerNames} justClosed={justClosed} />
@@ -64,17 +67,36 @@ export function SessionTab({ view, actions, peers, inviteLink, onActiveCard, onT
           ) : (
             <WeeklySession view={view} session={session} actions={actions} peers={peers} onActiveCard={onActiveCard} onTyping={onTyping} />
           )}
-          <CheckinPanel
+          <SessionClosing
             view={view}
             actions={actions}
             session={session}
             onClosed={() => {
               setJustClosed(session.record.number);
+              setKeepCheckinFor(session.record.number);
               onActiveCard(null);
             }}
           />
         </>
       )}
+    </div>
+  );
+}
+
+/**
+ * The closing check-in waits until the cards are done (live: after the last card; weekly: once
+ * every card is answered or passed). Before that, one quiet button finishes early — ending a
+ * session is never a penalty.
+ */
+function SessionClosing({ view, actions, session, onClosed }: { view: RoomView; actions: RoomActions; session: SessionView; onClosed: () => void }) {
+  const [early, setEarly] = useState(false);
+  const done = view.room.mode === 'live' ? session.liveIndex >= session.cards.length : session.allSettled;
+  if (done || early || session.checkins.entries.some((entry) => entry.answered)) return <CheckinPanel view={view} actions={actions} session={session} onClosed={onClosed} />;
+  return (
+    <div className="row row--end">
+      <Button small variant="quiet" icon="check" onClick={() => setEarly(true)}>
+        Finish this session early
+      </Button>
     </div>
   );
 }

@@ -22,7 +22,9 @@ function statusChip(card: CardView, view: RoomView): { text: string; tone: 'you'
   const pendingOthers = card.answers.others.filter((other) => other.state !== 'submitted' && other.state !== 'passed');
   if (card.waiting === 'you') {
     const answered = card.answers.others.filter((other) => other.state === 'submitted');
-    return { text: answered.length ? `${listNames(answered.map((o) => nameOf(o.memberId)))} answered · waiting for you` : 'Waiting for you', tone: 'you' };
+    const drafted = card.answers.mine.text.trim() !== '';
+    const lead = answered.length ? `${listNames(answered.map((o) => nameOf(o.memberId)))} answered · ` : '';
+    return { text: `${lead}${drafted ? 'your draft is saved' : 'waiting for you'}`.replace(/^./, (c) => c.toUpperCase()), tone: 'you' };
   }
   if (card.waiting === 'others') return { text: `Waiting for ${listNames(pendingOthers.map((o) => nameOf(o.memberId)))}`, tone: 'partner' };
   if (card.answers.mine.passed) return { text: 'You passed', tone: 'done' };

@@ -1,0 +1,37 @@
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type * as Y from 'yjs';
+import type { DeviceKeyPair } from '@seen/shared/crypto';
+import { REPO_ROOT } from './paths.ts';
+
+// The real client session (client/src/sync/createRoomSession.ts), loaded at run time. The bench
+// does not type-check the client's sources (they compile under the client's own tsconfig, with
+// its DOM and Vite types); this is the slice of its API the bench uses.
+export interface BenchRoomSession {
+  readonly doc: Y.Doc;
+  whenSynced(): Promise<void>;
+  getStatus(): { readonly phase: string; readonly pendingAcks: number };
+  destroy(): void;
+}
+
+export interface BenchRoomSessionOptions {
+  readonly secret: Uint8Array;
+  readonly relayUrl: string;
+  readonly persistence: 'memory';
+  readonly WebSocketImpl: unknown;
+  readonly device?: DeviceKeyPair;
+  readonly compactAfter?: number;
+  readonly doc?: Y.Doc;
+}
+
+type CreateRoomSession = (options: BenchRoomSessionOptions) => BenchRoomSession;
+
+let loaded: CreateRoomSession | null = null;
+
+export async function loadCreateRoomSession(): Promise<CreateRoomSession> {
+  if (loaded !== null) return loaded;
+  const path = resolve(REPO_ROOT, 'client/src/sync/createRoomSession.ts');
+  const module = (await import(pathToFileURL(path).href)) as { createRoomSession: CreateRoomSession };
+  loaded = module.createRoomSession;
+  return loaded;
+}

@@ -1,0 +1,110 @@
+import { LatencyHistogram } from '../lib/histogram.ts';
+import { EVENT, runSchedule, type Schedule } from '../lib/schedule.ts';
+import type { ServerHandle } from '../lib/serverProcess.ts';
+import type { BenchClient } from '../clients/benchClient.ts';
+import { closeAll, connectAll } from './common.ts';
+import type { ClientPlan } from './rooms.ts';
+
+/**
+ * Rooms of two people typing, open loop from a seeded schedule. Each delivered update is matched
+ * FIFO to its sender's k-th intended send time (every server delivers one sender's updates in order).
+ * `bucketOf(intendedAt)` picks which latency histogram a delivery counts in (-1 = none).
+ */
+export class TypingLoad {
+  readonly histograms: { e2e: LatencyHistogram; transit: LatencyHistogram }[];
+  readonly sendLag = new LatencyHistogram();
+  delivered = 0;
+  presenceDelivered = 0;
+  acks = 0;
+  orderErrors = 0;
+  startAt = Infinity;
+  private clients: BenchClient[] = [];
+  private readonly received: Int32Array;
+  private readonly sentAt: Float64Array[];
+  private stopped = false;
+
+  constructor(
+    private readonly schedule: Schedule,
+    private readonly plans: readonly ClientPlan[],
+    private readonly bucketOf: (intendedAt: number) => number,
+    buckets: number,
+  ) {
+    this.histograms = Array.from({ length: buckets }, () => ({ e2e: new LatencyHistogram(), transit: new LatencyHistogram() }));
+    this.received = new Int32Array(plans.length);
+    this.sentAt = schedule.updateTimes.map((times) => new Float64Array(times.length));
+  }
+
+  get expectedTotal(): number {
+    return this.schedule.updateTimes.reduce((sum, times) => sum + times.length, 0);
+  }
+
+  async connect(server: ServerHandle): Promise<void> {
+    const { schedule, received, sentAt } = this;
+    this.clients = await connectAll(server.kind, server.port, this.plans, (i) => {
+      const partner = i ^ 1;
+      return {
+        update: (seq) => {
+          const now = performance.now();
+          const k = received[partner]!++;
+          if (seq >= 0 && seq !== k) this.orderErrors++;
+          this.delivered++;
+          const intended = this.startAt + schedule.updateTimes[partner]![k]!;
+          const bucket = this.bucketOf(intended);
+          if (bucket >= 0) {
+            this.histograms[bucket]!.e2e.recordMs(now - intended);
+            this.histograms[bucket]!.transit.recordMs(now - sentAt[partner]![k]!);
+          }
+        },
+        presence: () => {
+          this.presenceDelivered++;
+        },
+        ack: () => {
+          this.acks++;
+        },
+      };
+    });
+  }
+
+  /** Starts the schedule `delayMs` from now; resolves when the last send has been made. */
+  run(delayMs: number, recordLagFrom = 0): Promise<void> {
+    this.startAt = performance.now() + delayMs;
+    return runSchedule(
+      this.schedule,
+      (client, kind, index) => {
+        if (this.stopped) return;
+        const plan = this.plans[client]!;
+        if (kind === EVENT.UPDATE) {
+          this.sentAt[client]![index] = performance.now();
+          this.clients[client]!.send(plan.updates[index]!);
+        } else {
+          this.clients[client]!.send(plan.presence[index]!);
+        }
+      },
+      {
+        startAt: this.startAt,
+        onLag: (lag) => {
+          if (performance.now() >= this.startAt + recordLagFrom) this.sendLag.recordMs(lag);
+        },
+      },
+    );
+  }
+
+  /** Clients whose partner has not yet received all they sent (for diagnostics). */
+  shortfall(limit = 5): string[] {
+    const short: string[] = [];
+    for (let c = 0; c < this.plans.length && short.length < limit; c++) {
+      const expected = this.schedule.updateTimes[c]!.length;
+      if (this.received[c]! < expected) short.push(`client ${c}: ${this.received[c]}/${expected}`);
+    }
+    return short;
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  async close(): Promise<void> {
+    this.stopped = true;
+    await closeAll(this.clients);
+  }
+}
