@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateRoomSecret, openEnvelope, type RoomSecret } from '@seen/shared/crypto';
-import { toHex } from '@seen/shared/protocol';
+import { CLOSE, toHex } from '@seen/shared/protocol';
 import { waitFor } from '@seen/shared/testing';
 import { connectRawClient, type RawClient } from './rawClient.ts';
 import { spawnRelayProcess, type RelayProcess } from './relayProcess.ts';
@@ -65,5 +65,26 @@ describe('crash durability (SPEC LOG-9)', () => {
       expect(missing).toEqual([]);
       expect(acked[index]!.size).toBeGreaterThanOrEqual(WRITES_BEFORE_KILL / ROOMS);
     }
+  });
+
+  it('LOG-10: SIGTERM sends GOING_AWAY, commits what is pending and exits cleanly', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'seen-term-'));
+    const relay = await spawnRelayProcess({ dataDir });
+    processes.push(relay);
+    const secret = generateRoomSecret();
+    const writer = await connectRawClient({ wsUrl: relay.wsUrl, secret });
+    clients.push(writer);
+    await writer.ready;
+    for (let i = 0; i < 50; i++) writer.put(new TextEncoder().encode(`write ${i}`));
+    await writer.waitForAcks(50);
+    relay.child.kill('SIGTERM');
+    expect((await writer.closed).code).toBe(CLOSE.GOING_AWAY);
+    expect(await relay.exited).toBe(0);
+    const again = await spawnRelayProcess({ dataDir });
+    processes.push(again);
+    const reader = await connectRawClient({ wsUrl: again.wsUrl, secret });
+    clients.push(reader);
+    await reader.ready;
+    expect(reader.envs).toHaveLength(50);
   });
 });
