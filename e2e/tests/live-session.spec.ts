@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { answerBox, createRoom, drawCards, expectAccessible, joinRoom, openPartner, snap } from '../fixtures/seen.ts';
+import { answerBox, createRoom, drawCards, expectAccessible, openPartner, snap, closePartners } from '../fixtures/seen.ts';
 
 // APP-4, APP-5, APP-6, APP-11, APP-12, APP-14: a whole evening together, two partners, one relay.
 test('a live session: create, join by link, answer, veil, reveal, respond, check in, history', async ({ browser }, testInfo) => {
@@ -71,6 +71,11 @@ test('a live session: create, join by link, answer, veil, reveal, respond, check
   await expectAccessible(alex.page, 'revealed card with responses');
   await snap(alex.page, testInfo, '07-live-revealed');
   await snap(sam.page, testInfo, '08-live-revealed-sam');
+  // The same screen in the dark theme (prefers-color-scheme), held to the same contrast rules.
+  await alex.page.emulateMedia({ colorScheme: 'dark' });
+  await expectAccessible(alex.page, 'revealed card (dark)');
+  await snap(alex.page, testInfo, '07-live-revealed-dark');
+  await alex.page.emulateMedia({ colorScheme: 'light' });
 
   // Next card together (APP-14); the turn passes to Sam (APP-12).
   await alex.page.getByRole('button', { name: 'Ready for the next card' }).click();
@@ -118,7 +123,9 @@ test('a live session: create, join by link, answer, veil, reveal, respond, check
   await expect(alex.page.getByRole('link', { name: /Sunday evenings/ })).toContainText('With Sam');
   await expectAccessible(alex.page, 'your rooms');
   await snap(alex.page, testInfo, '13-your-rooms');
+  await alex.page.emulateMedia({ colorScheme: 'dark' });
+  await expectAccessible(alex.page, 'your rooms (dark)');
+  await snap(alex.page, testInfo, '13-your-rooms-dark');
 
-  await alex.context.close();
-  await sam.context.close();
+  await closePartners(alex, sam);
 });

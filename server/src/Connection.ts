@@ -12,9 +12,16 @@ export class Connection {
   sessionId: Uint8Array = new Uint8Array(0);
   /** Live frames that arrived while the backlog was streaming: sent right after BACKLOG_END. */
   liveQueue: Uint8Array[] = [];
+  /** Bytes in liveQueue: bounded by maxBufferedBytes like the send buffer (ABUSE-3). */
+  liveQueueBytes = 0;
   alive = true;
+  /** Counted against the unauthenticated caps until the handshake succeeds or the socket closes. */
+  unauthenticated = true;
   private busy = false;
-  private waiting: (() => Promise<void> | void)[] = [];
+  private waiting: { readonly handler: () => Promise<void> | void; readonly bytes: number }[] = [];
+  /** Bytes received but not yet handled; over the limit, reading pauses (ABUSE-3). */
+  private waitingBytes = 0;
+  private readonly maxWaitingBytes: number;
 
   constructor(
     readonly ws: WebSocket,
@@ -24,7 +31,15 @@ export class Connection {
     readonly challengeIssuedAt: number,
     readonly putBucket: TokenBucket,
     readonly ephemeralBucket: TokenBucket,
-  ) {}
+    maxWaitingBytes: number,
+  ) {
+    this.maxWaitingBytes = maxWaitingBytes;
+  }
+
+  /** What this connection holds in memory on the relay: unsent, queued and unhandled bytes. */
+  get heldBytes(): number {
+    return this.ws.bufferedAmount + this.liveQueueBytes + this.waitingBytes;
+  }
 
   get isOpen(): boolean {
     return this.phase !== 'closed';
@@ -51,18 +66,24 @@ export class Connection {
 
   /**
    * Runs handlers one at a time. Synchronous handlers run immediately (the hot path pays no
-   * microtask); an async handler holds later frames until it settles.
+   * microtask); an async handler holds later frames until it settles. A client that keeps sending
+   * while an async handler waits (e.g. its own backlog, which it does not read) would grow this
+   * queue without bound, so past maxWaitingBytes the socket stops reading until the queue drains.
    */
-  enqueue(handler: () => Promise<void> | void): void {
-    this.waiting.push(handler);
+  enqueue(handler: () => Promise<void> | void, bytes = 0): void {
+    this.waiting.push({ handler, bytes });
+    this.waitingBytes += bytes;
+    if (this.waitingBytes > this.maxWaitingBytes && !this.ws.isPaused) this.ws.pause();
     if (!this.busy) this.drain();
   }
 
   private drain(): void {
     while (!this.busy) {
-      const handler = this.waiting.shift();
-      if (handler === undefined) return;
-      const result = handler();
+      const next = this.waiting.shift();
+      if (next === undefined) return;
+      this.waitingBytes -= next.bytes;
+      if (this.ws.isPaused && this.waitingBytes <= this.maxWaitingBytes / 2 && this.phase !== 'closed') this.ws.resume();
+      const result = next.handler();
       if (result !== undefined) {
         this.busy = true;
         const release = (): void => {

@@ -39,6 +39,8 @@ import { computeRoomIdBytes, verifyEd25519 } from './verifyEd25519.ts';
 
 /** Rows per catch-up page: the relay waits for each page to drain before reading the next. */
 const BACKLOG_PAGE_ROWS = 256;
+/** Within a page, wait for the socket to drain whenever this much is unsent (bounds a catch-up's buffer). */
+const BACKLOG_DRAIN_BYTES = 1024 * 1024;
 const AUTH_FAILURE_WINDOW_MS = 60_000;
 
 export interface RelayOptions {
@@ -47,12 +49,28 @@ export interface RelayOptions {
   readonly logger: Logger;
   /** The origin clients sign (e.g. wss://seen.example). Default: ws://<Host header>. */
   readonly publicOrigin?: string;
+  /**
+   * Behind a reverse proxy every socket comes from the proxy's address, so per-address limits
+   * would throttle everyone together. When true, the client address is the last entry of
+   * X-Forwarded-For (the one the proxy appended). Never enable without a proxy that sets it:
+   * a client could then claim any address.
+   */
+  readonly trustProxy?: boolean;
 }
 
 export interface RelayStats {
   readonly rooms: number;
   readonly connections: number;
+  /** Sockets that have not completed the handshake. */
+  readonly unauthenticated: number;
   readonly pendingWrites: number;
+  /** Bytes the relay holds for sockets: unsent, queued behind a backlog, or received and unhandled. */
+  readonly heldBytes: number;
+}
+
+interface AddressCount {
+  open: number;
+  unauthenticated: number;
 }
 
 /** The blind relay: authenticates sockets, orders, forwards and stores opaque envelopes. */
@@ -61,6 +79,9 @@ export class Relay {
   private readonly roomLoads = new Map<string, Promise<RoomState | 'deleted'>>();
   private readonly connections = new Set<Connection>();
   private readonly authFailures = new Map<string, { count: number; windowStart: number }>();
+  /** Open and not-yet-authenticated sockets per client address (ABUSE-1, ABUSE-2). */
+  private readonly addresses = new Map<string, AddressCount>();
+  private unauthenticated = 0;
   private readonly commits: GroupCommit;
   private readonly heartbeatTimer: NodeJS.Timeout;
   private closing = false;
@@ -81,7 +102,48 @@ export class Relay {
   }
 
   stats(): RelayStats {
-    return { rooms: this.rooms.size, connections: this.connections.size, pendingWrites: this.commits.pendingCount };
+    let heldBytes = 0;
+    for (const connection of this.connections) heldBytes += connection.heldBytes;
+    return {
+      rooms: this.rooms.size,
+      connections: this.connections.size,
+      unauthenticated: this.unauthenticated,
+      pendingWrites: this.commits.pendingCount,
+      heldBytes,
+    };
+  }
+
+  private clientAddress(request: IncomingMessage): string {
+    if (this.options.trustProxy === true) {
+      const forwarded = request.headers['x-forwarded-for'];
+      const last = (Array.isArray(forwarded) ? forwarded.join(',') : (forwarded ?? '')).split(',').pop()?.trim();
+      if (last !== undefined && last !== '') return last;
+    }
+    return request.socket.remoteAddress ?? 'unknown';
+  }
+
+  /**
+   * Connection caps, checked before anything else is spent on a socket. Returns the close code
+   * that refuses it, or null. Both codes are transient: a legitimate client retries with backoff.
+   */
+  private admissionRefusal(ip: string): number | null {
+    const { limits } = this.options;
+    if (this.unauthenticated >= limits.maxUnauthenticated) return CLOSE.OVERLOADED;
+    const count = this.addresses.get(ip);
+    if (count === undefined) return null;
+    if (count.open >= limits.maxConnectionsPerIp || count.unauthenticated >= limits.maxUnauthenticatedPerIp) {
+      return CLOSE.TOO_MANY_CONNECTIONS;
+    }
+    return null;
+  }
+
+  /** The handshake succeeded (or the socket closed before it did): stop counting it as pending. */
+  private markAuthenticated(connection: Connection): void {
+    if (!connection.unauthenticated) return;
+    connection.unauthenticated = false;
+    this.unauthenticated -= 1;
+    const count = this.addresses.get(connection.ip);
+    if (count !== undefined) count.unauthenticated -= 1;
   }
 
   // ---- connection lifecycle -----------------------------------------------------------------
@@ -89,7 +151,14 @@ export class Relay {
   accept(ws: WebSocket, request: IncomingMessage): void {
     const { limits } = this.options;
     const now = Date.now();
-    const ip = request.socket.remoteAddress ?? 'unknown';
+    const ip = this.clientAddress(request);
+    // Refuse before spending anything on the socket: a flood costs one upgrade and one close each.
+    const refusal = this.closing ? CLOSE.GOING_AWAY : this.admissionRefusal(ip);
+    if (refusal !== null) {
+      ws.on('error', () => undefined);
+      ws.close(refusal, refusal === CLOSE.GOING_AWAY ? 'relay shutting down' : refusal === CLOSE.OVERLOADED ? 'relay busy' : 'too many connections from this address');
+      return;
+    }
     const relayOrigin = this.publicOrigin ?? `${request.headers['x-forwarded-proto'] === 'https' ? 'wss' : 'ws'}://${request.headers.host ?? ''}`.toLowerCase();
     const connection = new Connection(
       ws,
@@ -99,11 +168,13 @@ export class Relay {
       now,
       new TokenBucket(limits.putsPerSecond, limits.putBurst, now),
       new TokenBucket(limits.ephemeralsPerSecond, limits.ephemeralBurst, now),
+      limits.maxBufferedBytes,
     );
-    if (this.closing) {
-      ws.close(CLOSE.GOING_AWAY, 'relay shutting down');
-      return;
-    }
+    const count = this.addresses.get(ip) ?? { open: 0, unauthenticated: 0 };
+    count.open += 1;
+    count.unauthenticated += 1;
+    this.addresses.set(ip, count);
+    this.unauthenticated += 1;
     this.connections.add(connection);
     const deadline = setTimeout(() => {
       if (connection.phase === 'awaiting-auth') connection.close(CLOSE.AUTH_TIMEOUT, 'auth deadline');
@@ -114,7 +185,7 @@ export class Relay {
       const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
       if (!isBinary) return connection.close(CLOSE.PROTOCOL_VIOLATION, 'binary frames only');
       if (bytes.length > limits.maxFrameBytes) return connection.close(CLOSE.FRAME_TOO_LARGE, 'frame too large');
-      connection.enqueue(() => this.handleFrame(connection, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length)));
+      connection.enqueue(() => this.handleFrame(connection, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length)), bytes.length);
     });
     ws.on('pong', () => {
       connection.alive = true;
@@ -133,7 +204,12 @@ export class Relay {
 
   private detach(connection: Connection): void {
     connection.phase = 'closed';
-    this.connections.delete(connection);
+    if (!this.connections.delete(connection)) return;
+    this.markAuthenticated(connection);
+    const count = this.addresses.get(connection.ip);
+    if (count !== undefined && --count.open <= 0) this.addresses.delete(connection.ip);
+    connection.liveQueue = [];
+    connection.liveQueueBytes = 0;
     const room = connection.room;
     if (room === null) return;
     room.sockets.delete(connection);
@@ -247,6 +323,8 @@ export class Relay {
     connection.room = room;
     connection.phase = 'catching-up';
     connection.liveQueue = [];
+    connection.liveQueueBytes = 0;
+    this.markAuthenticated(connection);
     room.sockets.add(connection);
     const upTo = room.nextRelaySeq - 1;
     connection.send(encodeReadyFrame({ sealed: room.sealed, deviceCount: room.devices.size }));
@@ -259,7 +337,8 @@ export class Relay {
    * page drained before the next (backpressure). Live frames meanwhile wait in liveQueue.
    */
   private async streamBacklog(connection: Connection, room: RoomState, fromRelaySeq: number, upTo: number): Promise<void> {
-    const { storage } = this.options;
+    const { storage, limits } = this.options;
+    const drainAbove = Math.min(BACKLOG_DRAIN_BYTES, limits.maxBufferedBytes);
     await this.commits.flush();
     let cursor = fromRelaySeq;
     let skip = -1;
@@ -274,7 +353,12 @@ export class Relay {
       const rows = await storage.readLog(room.roomId, cursor, upTo, BACKLOG_PAGE_ROWS);
       const frames = rows.filter((row) => row.relaySeq !== skip).map((row) => encodeEnvFrame(row.relaySeq, row.envelope));
       const last = frames.pop();
-      for (const frame of frames) connection.send(frame);
+      for (const frame of frames) {
+        if (!connection.isOpen) return;
+        // A reader that does not read stalls here instead of filling the relay's memory (ABUSE-4).
+        if (connection.ws.bufferedAmount >= drainAbove) await connection.sendAndDrain(frame);
+        else connection.send(frame);
+      }
       if (last !== undefined) await connection.sendAndDrain(last);
       if (rows.length < BACKLOG_PAGE_ROWS) break;
       cursor = rows[rows.length - 1]!.relaySeq;
@@ -285,6 +369,7 @@ export class Relay {
     connection.send(encodeBacklogEndFrame({ upToRelaySeq: upTo, sinceSnapshot }));
     for (const frame of connection.liveQueue) connection.send(frame);
     connection.liveQueue = [];
+    connection.liveQueueBytes = 0;
     connection.phase = 'live';
   }
 
@@ -368,7 +453,7 @@ export class Relay {
     const envFrame = encodeEnvFrame(relaySeq, envelope);
     for (const peer of room.sockets) {
       if (peer === connection) continue;
-      if (peer.phase === 'catching-up') peer.liveQueue.push(envFrame);
+      if (peer.phase === 'catching-up') this.queueLive(peer, envFrame);
       else this.sendLive(peer, envFrame);
     }
     const key = `${connection.sessionHex}:${header.seq}`;
@@ -425,13 +510,29 @@ export class Relay {
     for (const peer of room.sockets) if (peer !== connection && peer.phase === 'live') this.sendLive(peer, frame);
   }
 
-  /** A reader that never drains is closed (transiently) instead of growing the relay's memory. */
+  /**
+   * A reader that never drains is closed (transiently) instead of growing the relay's memory
+   * (ABUSE-3). The close frame waits behind the unsent bytes; ws destroys the socket if the peer
+   * has not answered within closeTimeoutMs, which frees them.
+   */
   private sendLive(peer: Connection, frame: Uint8Array): void {
     if (peer.ws.bufferedAmount > this.options.limits.maxBufferedBytes) {
       peer.close(CLOSE.OVERLOADED, 'slow reader');
       return;
     }
     peer.send(frame);
+  }
+
+  /** Live frames for a socket still streaming its backlog wait here, under the same bound. */
+  private queueLive(peer: Connection, frame: Uint8Array): void {
+    if (peer.liveQueueBytes + frame.length > this.options.limits.maxBufferedBytes) {
+      peer.close(CLOSE.OVERLOADED, 'slow reader');
+      peer.liveQueue = [];
+      peer.liveQueueBytes = 0;
+      return;
+    }
+    peer.liveQueue.push(frame);
+    peer.liveQueueBytes += frame.length;
   }
 
   private broadcast(room: RoomState, frame: Uint8Array): void {

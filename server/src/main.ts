@@ -24,8 +24,12 @@ const running = await startRelay({
   port: Number(env.PORT ?? 8080),
   staticDir,
   publicOrigin: env.PUBLIC_ORIGIN,
+  trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
   logger,
-  limits: env.ROOM_QUOTA_BYTES === undefined ? {} : { roomQuotaBytes: Number(env.ROOM_QUOTA_BYTES) },
+  limits: {
+    ...(env.ROOM_QUOTA_BYTES === undefined ? {} : { roomQuotaBytes: Number(env.ROOM_QUOTA_BYTES) }),
+    ...(env.MAX_CONNECTIONS_PER_IP === undefined ? {} : { maxConnectionsPerIp: Number(env.MAX_CONNECTIONS_PER_IP) }),
+  },
 });
 console.log(`Seen is running at ${running.httpUrl} (data in ${dataDir})`);
 

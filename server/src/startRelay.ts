@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type ServerOptions } from 'ws';
 import { DEFAULT_LIMITS, RELAY_PATH, type RelayLimits } from '@seen/shared/protocol';
 import { createLogger, type Logger } from './log.ts';
 import { Relay } from './Relay.ts';
@@ -17,6 +17,8 @@ export interface StartRelayOptions {
   /** Folder of the built client; omitted = WebSocket and health only. */
   readonly staticDir?: string;
   readonly publicOrigin?: string;
+  /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
+  readonly trustProxy?: boolean;
 }
 
 export interface RunningRelay {
@@ -32,9 +34,18 @@ export interface RunningRelay {
 export async function startRelay(options: StartRelayOptions): Promise<RunningRelay> {
   const limits: RelayLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const logger = options.logger ?? createLogger({ level: 'silent' });
-  const relay = new Relay({ storage: options.storage, limits, logger, publicOrigin: options.publicOrigin });
+  const relay = new Relay({ storage: options.storage, limits, logger, publicOrigin: options.publicOrigin, trustProxy: options.trustProxy });
   // ws enforces twice our limit itself (close 1009); between the two we close with FRAME_TOO_LARGE.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes * 2, perMessageDeflate: false });
+  // A peer that ignores our close frame (a slow or hostile reader) is cut off after closeTimeoutMs
+  // instead of ws's 30 s default, so what it left unsent is freed sooner (ABUSE-3).
+  // (closeTimeout is in ws 8.23 but not yet in @types/ws.)
+  const serverOptions: ServerOptions & { closeTimeout: number } = {
+    noServer: true,
+    maxPayload: limits.maxFrameBytes * 2,
+    perMessageDeflate: false,
+    closeTimeout: limits.closeTimeoutMs,
+  };
+  const wss = new WebSocketServer(serverOptions);
 
   const handleHttp = (request: IncomingMessage, response: ServerResponse): void => {
     applySecurityHeaders(response);

@@ -61,11 +61,13 @@ export async function connectRawClient(options: {
   signedOrigin?: string;
   /** Corrupt the device signature (tests an attacker without the keys). */
   badSignature?: boolean;
+  /** Connect from this loopback address (127.0.0.2, …) to test per-address limits. */
+  localAddress?: string;
 }): Promise<RawClient> {
   const keys = deriveRoomKeys(options.secret);
   const device = options.device ?? generateDeviceKeyPair();
   const sessionId = options.sessionId ?? randomBytes(SIZE.SESSION_ID);
-  const socket = new WebSocket(options.wsUrl + RELAY_PATH);
+  const socket = new WebSocket(options.wsUrl + RELAY_PATH, { localAddress: options.localAddress });
   socket.binaryType = 'nodebuffer';
   const frames: RelayFrame[] = [];
   const envs: EnvFrame[] = [];

@@ -47,3 +47,5 @@ export async function startTestRelay(options: { storage?: 'sqlite' | 'memory'; l
 
 export { startFrameProxy, type FrameProxy, type Direction } from './frameProxy.ts';
 export { connectRawClient, type RawClient } from './rawClient.ts';
+export { startHostileRelay, envelopeKey, type HostileRelay, type RelayedFrame, type ToClientRule } from './hostileRelay.ts';
+export { connectFastClient, createFastRoom, pauseReading, resumeReading, type FastClient, type FastRoom } from './fastClient.ts';

@@ -37,11 +37,19 @@ export function formatInviteLink(appOrigin: string, secret: RoomSecret): string 
 export function parseInviteFragment(hash: string): Result<RoomSecret, InviteError> {
   const fragment = hash.startsWith('#') ? hash.slice(1) : hash;
   const params = new URLSearchParams(fragment);
-  const encoded = params.get(INVITE_FRAGMENT_KEY);
+  const keys = params.getAll(INVITE_FRAGMENT_KEY);
+  const encoded = keys[0] ?? null;
   if (encoded === null || encoded === '') {
     return fail({
       code: INVITE_ERROR.MISSING,
       message: 'This link has no room key in it. Ask your partner to send the whole invite link again.',
+    });
+  }
+  // Two keys in one link is not a link Seen made: refuse rather than guess which room was meant.
+  if (keys.length > 1) {
+    return fail({
+      code: INVITE_ERROR.MALFORMED,
+      message: 'This invite link has characters that do not belong in it. Ask your partner to copy it again.',
     });
   }
   if (encoded.length !== ENCODED_SECRET_LENGTH) {

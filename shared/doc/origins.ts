@@ -4,7 +4,7 @@
  * The sync layer and the UI tell local edits from remote ones by origin (never by comparing
  * strings at call sites), and the "undo my own typing" and "was this my write?" questions depend on
  * it. Add a reason here rather than passing a literal.
- * @see APP_RULES.md APP-20
+ * @see SPEC.md APP-20
  */
 export type LocalReason =
   | 'create-room'

@@ -15,7 +15,7 @@ import type * as Y from 'yjs';
  *   checkins      "<n>/<memberId>" → { value: 1..7, at }
  *   customPrompts promptId → deck-format prompt + { addedBy, addedAt }
  *
- * @see APP_RULES.md for the behaviour rules these maps carry.
+ * @see SPEC.md for the behaviour rules these maps carry.
  */
 export const SCHEMA_VERSION = 1;
 

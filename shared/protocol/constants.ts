@@ -46,6 +46,8 @@ export const CLOSE = {
   AUTH_TIMEOUT: 4508,
   TOO_MANY_SOCKETS: 4509,
   RATE_LIMITED: 4529,
+  /** Too many connections open, or waiting to authenticate, from this address (ABUSE-1, ABUSE-2). */
+  TOO_MANY_CONNECTIONS: 4530,
 } as const;
 export type CloseCode = (typeof CLOSE)[keyof typeof CLOSE];
 
@@ -109,7 +111,19 @@ export const DEFAULT_LIMITS = {
   heartbeatMs: 10_000,
   /** Superseded log entries are erased this long after a snapshot covering them was stored. */
   supersededGraceMs: 30 * 24 * 3600 * 1000,
-  /** A socket whose send buffer exceeds this is considered a slow reader and closed. */
+  /**
+   * A socket whose unsent bytes (send buffer, or frames queued while its backlog streams) exceed
+   * this is a slow reader and is closed with OVERLOADED; received frames waiting to be handled
+   * beyond this pause reading from the socket (TCP pushes back on the sender).
+   */
   maxBufferedBytes: 8 * 1024 * 1024,
+  /** Open sockets per client address (all rooms). Over: close TOO_MANY_CONNECTIONS. */
+  maxConnectionsPerIp: 64,
+  /** Sockets per client address that have not authenticated yet. Over: close TOO_MANY_CONNECTIONS. */
+  maxUnauthenticatedPerIp: 16,
+  /** Sockets relay-wide that have not authenticated yet. Over: close OVERLOADED (shedding load). */
+  maxUnauthenticated: 1024,
+  /** A peer that does not answer our close frame within this is disconnected (ws default: 30 s). */
+  closeTimeoutMs: 5_000,
 } as const;
 export type RelayLimits = { -readonly [K in keyof typeof DEFAULT_LIMITS]: number };

@@ -6,8 +6,8 @@ import { Y_MESSAGE, Y_SYNC, hocusAuthMessage, readVarUint, skipVarString, update
 
 /** What a bench client reports; every callback is on the hot path, so they carry numbers only. */
 export interface ClientSink {
-  /** A stored update from the partner arrived (live). `seq` is the Seen seq, -1 elsewhere. */
-  update(seq: number): void;
+  /** A stored update from the partner arrived (live). Seen: its seq and relaySeq; -1 elsewhere. */
+  update(seq: number, relaySeq: number): void;
   presence(): void;
   /** The server confirmed one of our updates (Seen ACK, Hocuspocus SyncStatus). */
   ack(seq: number, relaySeq: number): void;
@@ -28,6 +28,8 @@ export interface OpenClientOptions {
   readonly ownClientId?: number;
   readonly sink: ClientSink;
   readonly fromRelaySeq?: number;
+  /** Source address on the loopback (127.x.y.z), so thousands of clients look like many users. */
+  readonly localAddress?: string;
 }
 
 export interface BenchClient {
@@ -41,6 +43,18 @@ export interface BenchClient {
 
 const isSeen = (kind: ServerKind): boolean => kind === 'seen' || kind === 'seen-raised';
 
+/**
+ * A loopback source address for client `index` of `count`. The relay limits connections per
+ * address (as it should); a load test of many users must not look like one abusive address. Up to
+ * ~32 clients share an address, and neighbours in connect order get different addresses, so a
+ * batch of concurrent handshakes never piles onto one.
+ */
+export function loopbackAddressFor(index: number, count: number): string {
+  const addresses = Math.max(16, Math.ceil(count / 32));
+  const group = index % addresses;
+  return `127.10.${(group >> 8) & 255}.${(group & 255) + 1}`;
+}
+
 export function clientUrl(kind: ServerKind, port: number, roomName: string): string {
   if (isSeen(kind)) return `ws://127.0.0.1:${port}${RELAY_PATH}`;
   if (kind === 'hocus') return `ws://127.0.0.1:${port}/`;
@@ -51,7 +65,7 @@ export function clientUrl(kind: ServerKind, port: number, roomName: string): str
 export function openClient(options: OpenClientOptions): Promise<BenchClient> {
   const { kind, sink } = options;
   const url = clientUrl(kind, options.port, options.roomName);
-  const ws = new WebSocket(url, { perMessageDeflate: false });
+  const ws = new WebSocket(url, { perMessageDeflate: false, localAddress: options.localAddress });
   ws.binaryType = 'nodebuffer';
   const cursor: Cursor = { pos: 0 };
   const ownClient = options.ownClientId ?? -1;
@@ -87,14 +101,15 @@ export function openClient(options: OpenClientOptions): Promise<BenchClient> {
       ws.on('message', (data: Buffer) => {
         switch (data[0]) {
           case FRAME.ENV:
-            if (live) sink.update(data.readUInt32BE(ENV_SEQ_OFFSET));
-            else sink.backlog?.(Number(data.readBigUInt64BE(1)), data.subarray(9));
+            // relaySeq is a u64 below 2^48: its low six bytes are enough and avoid a BigInt.
+            if (live) sink.update(data.readUInt32BE(ENV_SEQ_OFFSET), data.readUIntBE(3, 6));
+            else sink.backlog?.(data.readUIntBE(3, 6), data.subarray(9));
             return;
           case FRAME.EPH:
             sink.presence();
             return;
           case FRAME.ACK:
-            sink.ack(data.readUInt32BE(17), Number(data.readBigUInt64BE(21)));
+            sink.ack(data.readUInt32BE(17), data.readUIntBE(23, 6));
             return;
           case FRAME.HELLO: {
             const parsed = parseRelayFrame(data);
@@ -103,7 +118,7 @@ export function openClient(options: OpenClientOptions): Promise<BenchClient> {
             return;
           }
           case FRAME.BACKLOG_END:
-            backlogUpTo = Number(data.readBigUInt64BE(1));
+            backlogUpTo = data.readUIntBE(3, 6);
             becomeLive();
             return;
           default:
@@ -116,7 +131,7 @@ export function openClient(options: OpenClientOptions): Promise<BenchClient> {
     if (kind === 'floor') {
       ws.on('open', becomeLive);
       ws.on('message', (data: Buffer) => {
-        if (data[0] === FRAME.PUT) sink.update(-1);
+        if (data[0] === FRAME.PUT) sink.update(-1, -1);
         else sink.presence();
       });
       return;
@@ -133,7 +148,7 @@ export function openClient(options: OpenClientOptions): Promise<BenchClient> {
         const step = readVarUint(data, cursor);
         if (step === Y_SYNC.UPDATE) {
           readVarUint(data, cursor); // update length
-          if (updateClientId(data, cursor) !== ownClient) sink.update(-1);
+          if (updateClientId(data, cursor) !== ownClient) sink.update(-1, -1);
         } else if (step === Y_SYNC.STEP2 && sink.syncStep2 !== undefined) {
           const length = readVarUint(data, cursor);
           sink.syncStep2(data.subarray(cursor.pos, cursor.pos + length));

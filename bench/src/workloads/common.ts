@@ -1,4 +1,4 @@
-import { openClient, type BenchClient, type ClientSink } from '../clients/benchClient.ts';
+import { loopbackAddressFor, openClient, type BenchClient, type ClientSink } from '../clients/benchClient.ts';
 import { coreBusyMicros, selfCpuMicros } from '../lib/procStats.ts';
 import { setUpPinning, type ServerHandle, type ServerKind } from '../lib/serverProcess.ts';
 import type { ClientPlan } from './rooms.ts';
@@ -24,6 +24,7 @@ export async function connectAll(
         identity: plan.identity,
         ownClientId: plan.ownClientId,
         sink: sinkFor(i),
+        localAddress: loopbackAddressFor(i, plans.length),
       });
     }
   };

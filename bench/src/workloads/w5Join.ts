@@ -20,9 +20,23 @@ export interface SeenHistoryRoom {
   readonly updates: number;
   readonly snapshot: boolean;
   readonly secret: Uint8Array;
-  /** What the joiner's document must contain once synced. */
-  readonly expectedLength: number;
-  readonly textName: string;
+  /** Returns null when the joiner's document is complete, else what is wrong. */
+  readonly check: (doc: Y.Doc) => string | null;
+  /** Bytes of the newest snapshot's payload (0 without one). */
+  readonly snapshotBytes: number;
+}
+
+/** Checks that a joined document holds exactly the history (same state vector as the original). */
+export function sameStateAs(original: Y.Doc): (doc: Y.Doc) => string | null {
+  const expected = Buffer.from(Y.encodeStateVector(original));
+  return (doc) => (Buffer.from(Y.encodeStateVector(doc)).equals(expected) ? null : 'state vector differs from the original');
+}
+
+export function textLengthIs(textName: string, length: number): (doc: Y.Doc) => string | null {
+  return (doc) => {
+    const actual = doc.getText(textName).length;
+    return actual === length ? null : `text length ${actual}, expected ${length}`;
+  };
 }
 
 /** Updates after the newest snapshot: the client compacts every 500, so a tail averages ~250. */
@@ -35,7 +49,7 @@ export const SNAPSHOT_TAIL = 250;
  */
 export async function preloadSeenHistory(options: {
   dataDir: string;
-  rooms: readonly { label: string; updates: Uint8Array[]; snapshot: boolean; textName: string; expectedLength: number }[];
+  rooms: readonly { label: string; updates: readonly Uint8Array[]; snapshot: boolean; check: (doc: Y.Doc) => string | null }[];
   seed: number;
 }): Promise<SeenHistoryRoom[]> {
   const random = new Random(options.seed);
@@ -66,17 +80,20 @@ export async function preloadSeenHistory(options: {
       seq++;
     };
     const covered = room.snapshot ? Math.max(0, room.updates.length - SNAPSHOT_TAIL) : 0;
+    let snapshotBytes = 0;
     for (let i = 0; i < room.updates.length; i++) {
       if (room.snapshot && i === covered) {
         const doc = new Y.Doc();
         for (let j = 0; j < covered; j++) Y.applyUpdate(doc, room.updates[j]!);
-        push(ENVELOPE_TYPE.SNAPSHOT, Y.encodeStateAsUpdate(doc), relaySeq - 1);
+        const state = Y.encodeStateAsUpdate(doc);
+        snapshotBytes = state.length;
+        push(ENVELOPE_TYPE.SNAPSHOT, state, relaySeq - 1);
         doc.destroy();
       }
       push(ENVELOPE_TYPE.UPDATE, room.updates[i]!, null);
     }
     for (let i = 0; i < entries.length; i += 5000) await storage.appendBatch(entries.slice(i, i + 5000), now);
-    made.push({ label: room.label, updates: room.updates.length, snapshot: room.snapshot, secret, expectedLength: room.expectedLength, textName: room.textName });
+    made.push({ label: room.label, updates: room.updates.length, snapshot: room.snapshot, secret, check: room.check, snapshotBytes });
   }
   await storage.close();
   return made;
@@ -124,8 +141,8 @@ export async function joinSeenRoom(port: number, room: SeenHistoryRoom, device: 
     const timeout = sleep(120_000).then(() => 'timeout' as const);
     if ((await Promise.race([synced, timeout])) === 'timeout') throw new Error(`join of ${room.label} did not sync within 120 s`);
     const syncedMs = performance.now() - t0;
-    const length = session.doc.getText(room.textName).length;
-    if (length !== room.expectedLength) throw new Error(`join of ${room.label}: text length ${length}, expected ${room.expectedLength}`);
+    const problem = room.check(session.doc);
+    if (problem !== null) throw new Error(`join of ${room.label}: ${problem}`);
     return { streamMs: lean.ms, syncedMs, bytes: lean.bytes };
   } finally {
     session.destroy();

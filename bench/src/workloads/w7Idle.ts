@@ -36,8 +36,10 @@ export async function runIdle(kind: ServerKind, connections: number, rep: number
   let clients: Awaited<ReturnType<typeof connectAll>> = [];
   try {
     await sleep(200);
+    // RSS is read right after a forced GC (by the probe), before and after: allocator retention
+    // from the handshakes would otherwise count as per-connection memory.
     const base = await server.heap();
-    const rssBase = server.rssBytes();
+    const rssBase = base.rss;
     const noop = (): void => undefined;
     const t0 = performance.now();
     clients = await connectAll(kind, server.port, plans, () => ({ update: noop, presence: noop, ack: noop }));
@@ -48,7 +50,7 @@ export async function runIdle(kind: ServerKind, connections: number, rep: number
     await sleep(idleMs);
     cpu.stop();
     const heap = await server.heap();
-    const rss = server.rssBytes();
+    const rss = heap.rss;
     const busy = cpu.foreignCore > FOREIGN_BUSY_LIMIT;
     if (busy) notes.push(`machine busy: other processes used ${(cpu.foreignCore * 100).toFixed(0)} % of a core`);
     return {

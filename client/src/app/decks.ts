@@ -1,11 +1,12 @@
 // The app's single door to decks. The deck content (a few hundred prompts) is not part of the first
 // download: the decks module is imported on demand and cached, and the UI renders from the cache.
 // Types come from '@seen/shared/decks'; the drawing rules are the decks module's, never copied here.
+import type * as DecksApi from '@seen/shared/decks';
 import type { Deck, Prompt, PromptKind, PromptLevel } from '@seen/shared/decks';
 
 export type { Deck, Prompt, PromptKind, PromptLevel };
 
-type DecksModule = typeof import('@seen/shared/decks');
+type DecksModule = typeof DecksApi;
 
 /** Cards per session: a handful, so a session fits one evening. */
 export const CARDS_PER_SESSION = 5;

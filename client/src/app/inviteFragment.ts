@@ -14,8 +14,10 @@ export type InviteRead =
 let consumed: InviteRead | null = null;
 
 export function consumeInviteFragment(location: Pick<Location, 'hash' | 'pathname' | 'search'> = window.location): InviteRead {
-  if (consumed) return consumed;
   const hash = location.hash;
+  // A fragment in the address is always a new invite (another link opened in this tab); without
+  // one, this tab's earlier read stands.
+  if (consumed && (!hash || hash === '#')) return consumed;
   if (hash && hash !== '#') {
     const parsed = parseInviteFragment(hash);
     window.history.replaceState(null, '', `${location.pathname}${location.search}`);

@@ -11,6 +11,9 @@ const NOW = 1_750_000_000_000;
 describe('status in words', () => {
   it('[APP-22] every sync phase has a label and a sentence', () => {
     expect(describeSync({ ...base, phase: 'offline' }, NOW)).toMatchObject({ tone: 'offline', label: 'Offline' });
+    expect(describeSync({ ...base, phase: 'offline', offlineReason: 'room-busy' }, NOW)).toMatchObject({ label: 'Reconnecting…', detail: expect.stringMatching(/too many windows/) });
+    // The device knows it has no network before the socket does.
+    expect(describeSync(base, NOW, false)).toMatchObject({ tone: 'offline', label: 'Offline' });
     expect(describeSync({ ...base, phase: 'connecting' }, NOW).tone).toBe('syncing');
     expect(describeSync({ ...base, pendingAcks: 2 }, NOW)).toMatchObject({ tone: 'syncing', label: 'Saving…' });
     expect(describeSync({ ...base, lastSavedAt: NOW - 5 * 60_000 }, NOW)).toMatchObject({ tone: 'saved', detail: 'Saved to the server 5 minutes ago.' });

@@ -1,7 +1,7 @@
 // Every sentence the app says about state and failure, in one place so the wording stays calm and
 // consistent: what happened, and what to do, never a bare code.
 import type { Reaction } from '@seen/shared/doc';
-import type { RefusalReason, SessionStatus } from '../sync/RoomSession.ts';
+import type { OfflineReason, RefusalReason, SessionStatus } from '../sync/RoomSession.ts';
 
 export interface Refusal {
   readonly title: string;
@@ -48,6 +48,17 @@ export const REFUSALS: Readonly<Record<RefusalReason, Refusal>> = {
   },
 };
 
+/** Why the connection is down for now, and that nothing is lost meanwhile. */
+export const OFFLINE_REASONS: Readonly<Record<OfflineReason, string>> = {
+  network: 'Can’t reach the server. Everything you write is kept on this device and syncs when you’re back.',
+  'relay-restarting': 'The server is restarting. Trying again in a moment; your writing is kept here.',
+  'relay-busy': 'The server is busy right now. Trying again shortly; nothing you write is lost.',
+  'rate-limited': 'Lots of changes at once, so the server asked for a pause. Trying again shortly; nothing is lost.',
+  'too-many-connections': 'Too many connections from this network right now. Trying again shortly; your writing is kept here.',
+  'room-busy': 'This room is open in too many windows. Close one you aren’t using; this one keeps trying.',
+  'slow-handshake': 'The connection is too slow to finish connecting. Trying again; your writing is kept here.',
+};
+
 export type SyncTone = 'saved' | 'syncing' | 'offline' | 'problem';
 
 export interface SyncWords {
@@ -56,16 +67,15 @@ export interface SyncWords {
   readonly detail: string;
 }
 
-export function describeSync(status: SessionStatus, now: number): SyncWords {
-  switch (status.phase) {
+export function describeSync(status: SessionStatus, now: number, deviceOnline = true): SyncWords {
+  const phase = !deviceOnline && status.phase !== 'refused' ? 'offline' : status.phase;
+  switch (phase) {
     case 'refused':
       return { tone: 'problem', label: 'Not connected', detail: status.refusal ? REFUSALS[status.refusal].title : 'The server refused this room.' };
-    case 'offline':
-      return {
-        tone: 'offline',
-        label: 'Offline',
-        detail: 'Can’t reach the server. Everything you write is kept on this device and syncs when you’re back.',
-      };
+    case 'offline': {
+      const reason = deviceOnline ? (status.offlineReason ?? 'network') : 'network';
+      return { tone: 'offline', label: reason === 'network' ? 'Offline' : 'Reconnecting…', detail: OFFLINE_REASONS[reason] };
+    }
     case 'connecting':
       return { tone: 'syncing', label: 'Connecting…', detail: 'Finding the server. You can keep writing; nothing is lost.' };
     case 'syncing':

@@ -20,7 +20,7 @@ export function StatusLine({ sync, partner }: StatusLineProps) {
         </span>
       </p>
       {partner && (
-        <p className={`presence presence--${partner.state}`} aria-live="polite">
+        <p className={`presence presence--${partner.state}`} aria-live="polite" title={partner.text}>
           <span className="presence__dot" aria-hidden="true" />
           <span>{partner.text}</span>
         </p>

@@ -74,6 +74,8 @@ export function createEncryptedSocketClass(context: EncryptedSocketContext) {
     private readonly socket: SocketLike;
     private authenticated = false;
     private finished = false;
+    /** The cursor this connection's AUTH carried: the backlog starts after it. */
+    private fromRelaySeq = 0;
 
     // The provider passes its own URL (serverUrl/roomname); the relay URL comes from the context
     // so that nothing about the room appears in the request line.
@@ -159,14 +161,16 @@ export function createEncryptedSocketClass(context: EncryptedSocketContext) {
       try {
         this.onmessage({ data: message.slice().buffer });
       } catch {
-        context.engine.warn('A change could not be applied on this device and was skipped.');
+        context.engine.warn('A change couldn’t be applied on this device and was skipped. If something looks missing, reload the page.');
       }
     }
 
     private handleRelayFrame(bytes: Uint8Array): void {
       const parsed = parseRelayFrame(bytes);
       if (!parsed.ok) {
-        context.engine.warn('The relay sent something this app does not understand; it was ignored.');
+        // Raw y-protocols bytes, truncated frames or garbage injected by a hostile relay end here:
+        // nothing unparsed ever reaches the provider (HOST-5).
+        context.engine.warn('The server sent something this version of Seen couldn’t read. It was ignored, and nothing here changed.');
         return;
       }
       this.handle(parsed.value);
@@ -178,6 +182,7 @@ export function createEncryptedSocketClass(context: EncryptedSocketContext) {
         case FRAME.HELLO: {
           if (this.authenticated) return;
           if (frame.version !== PROTOCOL_VERSION) return this.close(CLOSE.VERSION_UNSUPPORTED, 'version');
+          this.fromRelaySeq = engine.cursor;
           const signatures = signHandshake({
             relayOrigin: normalizeRelayOrigin(context.relayUrl),
             roomId: context.keys.roomIdBytes,
@@ -192,17 +197,21 @@ export function createEncryptedSocketClass(context: EncryptedSocketContext) {
               authPublicKey: context.keys.authKeyPair.publicKey,
               devicePublicKey: context.device.publicKey,
               sessionId: context.sessionId,
-              fromRelaySeq: engine.cursor,
+              fromRelaySeq: this.fromRelaySeq,
               ...signatures,
             }),
           );
           return;
         }
         case FRAME.READY:
+          // A second READY (injected) must not restart the backlog bookkeeping.
+          if (this.authenticated) return;
           this.authenticated = true;
+          engine.beginBacklog(this.fromRelaySeq);
           context.onRelayEvent({ kind: 'ready', sealed: frame.sealed, deviceCount: frame.deviceCount });
           return;
         case FRAME.ROOM_STATE:
+          if (!this.authenticated) return;
           context.onRelayEvent({ kind: 'room-state', sealed: frame.sealed, deviceCount: frame.deviceCount });
           return;
         case FRAME.ENV: {
@@ -213,7 +222,8 @@ export function createEncryptedSocketClass(context: EncryptedSocketContext) {
         }
         case FRAME.BACKLOG_END:
           if (!this.authenticated || this.readyState !== READY_STATE.CONNECTING) return;
-          engine.resumeAfterBacklog(frame.sinceSnapshot);
+          // false: the relay went back in time; the engine restarts the connection to rebuild.
+          if (!engine.resumeAfterBacklog(frame.sinceSnapshot, frame.upToRelaySeq)) return;
           this.readyState = READY_STATE.OPEN;
           context.onRelayEvent({ kind: 'open' });
           this.onopen?.({ type: 'open' });
@@ -221,12 +231,15 @@ export function createEncryptedSocketClass(context: EncryptedSocketContext) {
           engine.publishPresence(QUERY_AWARENESS_MESSAGE);
           return;
         case FRAME.ACK:
+          if (!this.authenticated) return;
           engine.ack(frame.sessionId, frame.seq, frame.relaySeq);
           return;
         case FRAME.ERROR:
+          if (!this.authenticated) return;
           engine.handleRelayError(frame.code, frame.sessionId, frame.seq);
           return;
         case FRAME.EPH: {
+          if (!this.authenticated) return;
           const message = engine.receivePresence(frame.envelope);
           if (message !== null) this.deliver(message);
           return;

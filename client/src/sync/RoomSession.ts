@@ -11,6 +11,35 @@ export type RefusalReason =
   | 'version' // this app version and the relay do not speak the same protocol
   | 'protocol'; // the relay and this app disagreed about a frame
 
+/**
+ * Why the connection is down for now (it comes back by itself). Set with phase 'offline'. The
+ * relay's transient close codes each have one (SPEC ABUSE-7), so a rate limit is never silent.
+ */
+export type OfflineReason =
+  | 'network' // the connection dropped or never opened (no close code from the relay)
+  | 'relay-restarting' // the relay is restarting (1001)
+  | 'relay-busy' // the relay is shedding load, or this device read too slowly (4503)
+  | 'rate-limited' // too many writes, or too many failed handshakes from this address (4529)
+  | 'too-many-connections' // too many connections from this address (4530)
+  | 'room-busy' // too many open windows on this room (4509)
+  | 'slow-handshake'; // the handshake took longer than the relay allows (4508)
+
+/** A data-integrity problem the session found, in structured form (the sentence is in `warnings`). */
+export interface IntegrityAlert {
+  readonly kind: IntegrityAlertKind;
+  /** When the possibly missing changes start (sender's clock, ms since epoch), if known. */
+  readonly since: number | null;
+  /** The device whose changes may be missing (hex public key), if one device is concerned. */
+  readonly device: string | null;
+  readonly message: string;
+}
+export type IntegrityAlertKind =
+  | 'missing-changes' // a hole in another session's numbered changes that a full re-read did not fill
+  | 'relay-rollback' // the relay served an older state than it had served before
+  | 'foreign-data' // the relay sent an envelope from another room, or a tampered one
+  | 'unreadable' // the relay sent a frame or change this app could not read
+  | 'refused-change'; // the relay refused one of our changes (it stays on this device)
+
 /** One status value the UI can put into words. */
 export type SessionPhase = 'connecting' | 'syncing' | 'synced' | 'offline' | 'refused';
 
@@ -32,6 +61,10 @@ export interface SessionStatus {
   readonly warnings: readonly string[];
   /** The room was over its storage quota on the last write. */
   readonly quotaExceeded: boolean;
+  /** Set with phase 'offline': why, so the UI can say "busy, trying again" rather than nothing. */
+  readonly offlineReason?: OfflineReason | null;
+  /** The same problems as `warnings`, with when they start and whose changes they concern. */
+  readonly alerts?: readonly IntegrityAlert[];
 }
 
 export interface RoomSession {

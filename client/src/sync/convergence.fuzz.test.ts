@@ -117,3 +117,116 @@ describe('seeded convergence fuzz (SPEC SYNC-16)', () => {
     });
   }
 });
+
+const WIPE_STEPS = 80;
+/** Pinned seeds for the wipe variant; a failing seed found later becomes its own named case here. */
+const WIPE_SEEDS = [7, 20261125, 31337];
+
+/**
+ * FUZZ-4: the same hostile network, plus devices that lose everything (a wiped phone: same device
+ * key, empty document). Whatever the relay acknowledged before the wipe must survive it: an edit
+ * is acknowledged when its writer's mirror holds it and the writer's outbox is empty (PROTOCOL
+ * "ACK … only after the commit"). Unacknowledged edits on a wiped device may be lost — that is the
+ * contract — but nothing appears that nobody wrote, and everyone converges.
+ */
+describe('seeded convergence fuzz with wiped devices (SPEC FUZZ-4)', () => {
+  for (const seed of WIPE_SEEDS) {
+    it(`FUZZ-4: seed ${seed} — no acknowledged edit is lost when devices are wiped`, async () => {
+      const random = createSeededRandom(seed);
+      relay = await startTestRelay();
+      proxy = await startFrameProxy(relay.wsUrl, '/v1');
+      const held = new Map<number, Uint8Array>();
+      proxy.transform = (direction, bytes, connection) => {
+        if (direction !== 'to-client' || bytes[0] !== FRAME.ENV) return [bytes];
+        const previous = held.get(connection);
+        if (previous !== undefined) {
+          held.delete(connection);
+          return [bytes, previous];
+        }
+        const roll = random();
+        if (roll < 0.1) return [bytes, bytes];
+        if (roll < 0.2) {
+          held.set(connection, bytes);
+          setTimeout(() => {
+            if (held.get(connection) === bytes) {
+              held.delete(connection);
+              proxy?.sendToClient(connection, bytes);
+            }
+          }, 15);
+          return [];
+        }
+        return [bytes];
+      };
+      const secret = generateRoomSecret();
+      const docs = Array.from({ length: CLIENTS }, () => new Y.Doc());
+      const devices = docs.map(() => generateDeviceKeyPair());
+      const openClient = (index: number): RoomSessionInternals => {
+        const session = openTestSession(proxy!.wsUrl, secret, { doc: docs[index]!, device: devices[index]!, compactAfter: 12, compactJitterMs: 30, gapGraceMs: 200 });
+        sessions.add(session);
+        return session;
+      };
+      const live: (RoomSessionInternals | null)[] = docs.map((_, index) => openClient(index));
+      const written = docs.map(() => new Set<string>());
+      const acked = new Set<string>();
+      let wipes = 0;
+      const noteAcknowledged = (): void => {
+        for (const [index, session] of live.entries()) {
+          if (session === null || session.getStatus().pendingAcks > 0) continue;
+          const mirrored = session.engine.mirror.getMap('answers');
+          for (const key of written[index]!) if (mirrored.has(key)) acked.add(key);
+        }
+      };
+      for (let step = 0; step < WIPE_STEPS; step++) {
+        const index = Math.floor(random() * CLIENTS);
+        const roll = random();
+        if (roll < 0.35) {
+          const text = docs[index]!.getText('text');
+          text.insert(Math.floor(random() * (text.length + 1)), String.fromCharCode(97 + Math.floor(random() * 26)));
+        } else if (roll < 0.7) {
+          const key = `c${index}-s${step}`;
+          docs[index]!.getMap('answers').set(key, step);
+          written[index]!.add(key);
+        } else if (roll < 0.82) {
+          const session = live[index];
+          if (session !== null && session !== undefined) {
+            session.destroy();
+            sessions.delete(session);
+            live[index] = null;
+          } else {
+            live[index] = openClient(index);
+          }
+        } else if (roll < 0.88) {
+          // The device loses everything it had; it comes back empty with the same key.
+          noteAcknowledged();
+          live[index]?.destroy();
+          if (live[index]) sessions.delete(live[index]!);
+          docs[index] = new Y.Doc();
+          live[index] = openClient(index);
+          wipes += 1;
+        } else if (roll < 0.94) {
+          proxy.dropAll();
+        } else {
+          live[index]?.engine.compactNow();
+        }
+        if (random() < 0.4) await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 12)));
+        noteAcknowledged();
+      }
+      proxy.transform = null;
+      for (const [index, session] of live.entries()) if (session === null) live[index] = openClient(index);
+      const json = (doc: Y.Doc): string =>
+        JSON.stringify({ text: doc.getText('text').toString(), answers: Object.entries(doc.getMap('answers').toJSON()).sort() });
+      await waitFor(() => docs.every((doc) => json(doc) === json(docs[0]!)), { timeoutMs: 20_000, what: `convergence (seed ${seed})` });
+      await waitFor(() => live.every((session) => session!.getStatus().pendingAcks === 0), { timeoutMs: 10_000, what: 'acks' });
+      const present = new Set(Object.keys(docs[0]!.getMap('answers').toJSON()));
+      const everWritten = new Set(written.flatMap((keys) => [...keys]));
+      expect([...acked].filter((key) => !present.has(key))).toEqual([]);
+      expect([...present].filter((key) => !everWritten.has(key))).toEqual([]);
+      expect(acked.size).toBeGreaterThan(0);
+      const fresh = openTestSession(relay.wsUrl, secret);
+      sessions.add(fresh);
+      await fresh.whenSynced();
+      await waitFor(() => json(fresh.doc) === json(docs[0]!), { timeoutMs: 10_000, what: 'fresh device equal' });
+      console.info(`[FUZZ-4] seed ${seed}: ${WIPE_STEPS} steps, ${wipes} wipes, ${acked.size} acknowledged edits all kept, ${everWritten.size - present.size} unacknowledged lost`);
+    });
+  }
+});

@@ -5,9 +5,18 @@ import { IndexeddbPersistence } from 'y-indexeddb';
 import { DEFAULT_LIMITS, SIZE, encodeDeleteRoomFrame, encodeSealFrame } from '@seen/shared/protocol';
 import { deriveRoomKeys, generateDeviceKeyPair, randomBytes, type DeviceKeyPair, type RoomSecret } from '@seen/shared/crypto';
 import { createEncryptedSocketClass, type RelayEvent, type SocketConstructor } from './EncryptedSocket.ts';
-import { refusalForClose } from './closeReasons.ts';
-import type { RoomSession, SessionPhase, SessionStatus, RefusalReason } from './RoomSession.ts';
-import { SyncEngine } from './SyncEngine.ts';
+import { offlineReasonForClose, refusalForClose } from './closeReasons.ts';
+import type { OfflineReason, RoomSession, SessionPhase, SessionStatus, RefusalReason } from './RoomSession.ts';
+import { SyncEngine, type RelayWatermark } from './SyncEngine.ts';
+
+/**
+ * Where a session keeps what it learned about the relay's history between page loads, so that a
+ * relay serving an older copy of the room is noticed even on a fresh start (SPEC HOST-6).
+ */
+export interface RelayWatermarkStore {
+  load(): Promise<RelayWatermark | null>;
+  save(watermark: RelayWatermark): Promise<void> | void;
+}
 
 export interface CreateRoomSessionOptions {
   readonly secret: RoomSecret;
@@ -25,11 +34,44 @@ export interface CreateRoomSessionOptions {
   /** Start with this document (tests: a doc that survives across sessions, like IndexedDB would). */
   readonly doc?: Y.Doc;
   readonly maxBackoffMs?: number;
+  /** Default: next to the document in IndexedDB ('indexeddb'), none ('memory'). */
+  readonly watermarkStore?: RelayWatermarkStore;
+  /** How long a hole in a partner's changes may last before a re-read (tests shorten it). */
+  readonly gapGraceMs?: number;
+  readonly resyncCooldownMs?: number;
 }
 
 export const DEFAULT_COMPACT_AFTER = 500;
 const DEFAULT_COMPACT_JITTER_MS = 20_000;
 const DEFAULT_MAX_BACKOFF_MS = 10_000;
+/** The watermark grows with every envelope; writing it to IndexedDB once a second is plenty. */
+const WATERMARK_SAVE_DELAY_MS = 1_000;
+
+function isWatermark(value: unknown): value is RelayWatermark {
+  if (typeof value !== 'object' || value === null) return false;
+  const { highWater, confirmedCoverage } = value as Record<string, unknown>;
+  return Number.isSafeInteger(highWater) && Number.isSafeInteger(confirmedCoverage) && (highWater as number) >= 0 && (confirmedCoverage as number) >= 0;
+}
+
+/** Keeps the watermark in y-indexeddb's key-value store, per relay (another relay has its own history). */
+function indexeddbWatermarkStore(persistence: IndexeddbPersistence, relayUrl: string): RelayWatermarkStore {
+  const key = `seen:relay-watermark:${relayUrl.toLowerCase()}`;
+  return {
+    async load() {
+      const text: unknown = await persistence.get(key);
+      if (typeof text !== 'string') return null;
+      try {
+        const value: unknown = JSON.parse(text);
+        return isWatermark(value) ? value : null;
+      } catch {
+        return null;
+      }
+    },
+    async save(watermark) {
+      await persistence.set(key, JSON.stringify({ highWater: watermark.highWater, confirmedCoverage: watermark.confirmedCoverage }));
+    },
+  };
+}
 
 /** The IndexedDB database holding one room's document on this device. */
 export function localDatabaseName(roomId: string): string {
@@ -55,6 +97,7 @@ export function createRoomSession(options: CreateRoomSessionOptions): RoomSessio
 
   let phase: SessionPhase = 'connecting';
   let refusal: RefusalReason | null = null;
+  let offlineReason: OfflineReason | null = null;
   let sealed = false;
   let deviceCount = 0;
   let status: SessionStatus | null = null;
@@ -75,7 +118,20 @@ export function createRoomSession(options: CreateRoomSessionOptions): RoomSessio
     compactJitterMs: options.compactJitterMs ?? DEFAULT_COMPACT_JITTER_MS,
     maxFrameBytes: DEFAULT_LIMITS.maxFrameBytes,
     onChange: notify,
+    gapGraceMs: options.gapGraceMs,
+    resyncCooldownMs: options.resyncCooldownMs,
+    onWatermark: () => scheduleWatermarkSave(),
   });
+  let watermarkStore: RelayWatermarkStore | null = options.watermarkStore ?? null;
+  let watermarkTimer: ReturnType<typeof setTimeout> | null = null;
+  const saveWatermark = (): void => {
+    if (watermarkTimer !== null) clearTimeout(watermarkTimer);
+    watermarkTimer = null;
+    void Promise.resolve(watermarkStore?.save(engine.watermark)).catch(() => undefined);
+  };
+  function scheduleWatermarkSave(): void {
+    if (watermarkTimer === null && watermarkStore !== null) watermarkTimer = setTimeout(saveWatermark, WATERMARK_SAVE_DELAY_MS);
+  }
 
   const onRelayEvent = (event: RelayEvent): void => {
     if (phase === 'refused') return;
@@ -87,7 +143,10 @@ export function createRoomSession(options: CreateRoomSessionOptions): RoomSessio
       case 'room-state':
         sealed = event.sealed;
         deviceCount = event.deviceCount;
-        if (event.kind === 'ready') phase = 'syncing';
+        if (event.kind === 'ready') {
+          phase = 'syncing';
+          offlineReason = null;
+        }
         break;
       case 'open':
         // 'synced' follows when the provider has applied our SyncStep2 (see provider.on below).
@@ -97,8 +156,10 @@ export function createRoomSession(options: CreateRoomSessionOptions): RoomSessio
         if (reason !== null) {
           phase = 'refused';
           refusal = reason;
+          offlineReason = null;
         } else {
           phase = 'offline';
+          offlineReason = offlineReasonForClose(event.code);
         }
         break;
       }
@@ -134,11 +195,18 @@ export function createRoomSession(options: CreateRoomSessionOptions): RoomSessio
 
   const persistence = options.persistence === 'indexeddb' ? new IndexeddbPersistence(localDatabaseName(keys.roomId), doc) : null;
   const localLoaded: Promise<void> = persistence === null ? Promise.resolve() : persistence.whenSynced.then(() => undefined);
+  if (watermarkStore === null && persistence !== null) watermarkStore = indexeddbWatermarkStore(persistence, options.relayUrl);
   let destroyed = false;
-  // Connect once the local copy is loaded, so the first handshake already carries local state.
-  void localLoaded.then(() => {
-    if (!destroyed) provider.connect();
-  });
+  // Connect once the local copy and the relay watermark are loaded, so the first handshake
+  // already carries local state and the first backlog can be checked against what we knew.
+  void localLoaded
+    .then(async () => {
+      const watermark = await watermarkStore?.load().catch(() => null);
+      if (watermark) engine.restoreWatermark(watermark);
+    })
+    .then(() => {
+      if (!destroyed) provider.connect();
+    });
 
   const sendControl = (frame: Uint8Array): Promise<void> => {
     const link = provider.ws as unknown as { canSend?: boolean; sendFrame?: (frame: Uint8Array) => void } | null;
@@ -166,6 +234,8 @@ export function createRoomSession(options: CreateRoomSessionOptions): RoomSessio
         deviceCount,
         warnings: engine.getWarnings(),
         quotaExceeded: engine.quotaExceeded,
+        offlineReason: phase === 'offline' ? offlineReason : null,
+        alerts: engine.getAlerts(),
       };
       return status;
     },
@@ -206,6 +276,7 @@ export function createRoomSession(options: CreateRoomSessionOptions): RoomSessio
     destroy() {
       if (destroyed) return;
       destroyed = true;
+      if (watermarkTimer !== null) saveWatermark();
       provider.destroy();
       awareness.destroy();
       engine.destroy();

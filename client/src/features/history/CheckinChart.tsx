@@ -1,3 +1,5 @@
+import { useLayoutEffect, useRef, useState } from 'react';
+
 // Loaded only on the History tab: a small hand-drawn SVG of both check-ins over the sessions.
 export interface ChartPoint {
   readonly session: number;
@@ -5,12 +7,25 @@ export interface ChartPoint {
   readonly partner: number | null;
 }
 
-const WIDTH = 640;
-const HEIGHT = 220;
+const DEFAULT_WIDTH = 640;
+const HEIGHT = 200;
 const PAD = { left: 34, right: 16, top: 14, bottom: 34 };
 
 export default function CheckinChart({ points, partnerName }: { points: readonly ChartPoint[]; partnerName: string }) {
-  const innerWidth = WIDTH - PAD.left - PAD.right;
+  // Drawn at the size it is shown (1 SVG unit = 1 CSS pixel), so labels stay readable on a phone
+  // and don't balloon on a desktop.
+  const frame = useRef<HTMLElement>(null);
+  const [width, setWidth] = useState(DEFAULT_WIDTH);
+  useLayoutEffect(() => {
+    const element = frame.current;
+    if (!element || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(([entry]) => {
+      if (entry) setWidth(Math.max(240, Math.round(entry.contentRect.width)));
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  const innerWidth = width - PAD.left - PAD.right;
   const innerHeight = HEIGHT - PAD.top - PAD.bottom;
   const x = (index: number) => PAD.left + (points.length <= 1 ? innerWidth / 2 : (index / (points.length - 1)) * innerWidth);
   const y = (value: number) => PAD.top + ((7 - value) / 6) * innerHeight;
@@ -33,11 +48,11 @@ export default function CheckinChart({ points, partnerName }: { points: readonly
     .join('; ');
 
   return (
-    <figure className="stack stack--tight chart-frame">
-      <svg className="chart" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={`Closeness check-ins, 1 to 7. ${summary}.`}>
+    <figure className="stack stack--tight chart-frame" ref={frame}>
+      <svg className="chart" viewBox={`0 0 ${width} ${HEIGHT}`} role="img" aria-label={`Closeness check-ins, 1 to 7. ${summary}.`}>
         {[1, 4, 7].map((value) => (
           <g key={value}>
-            <line className="grid" x1={PAD.left} x2={WIDTH - PAD.right} y1={y(value)} y2={y(value)} />
+            <line className="grid" x1={PAD.left} x2={width - PAD.right} y1={y(value)} y2={y(value)} />
             <text x={PAD.left - 10} y={y(value) + 4} textAnchor="end">
               {value}
             </text>

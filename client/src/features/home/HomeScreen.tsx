@@ -64,6 +64,7 @@ export function HomeScreen() {
           </ul>
         )}
 
+        {!hasRooms && (
         <section className="pairs" aria-label="How Seen works">
           <div className="pair">
             <Icon name="pen" />
@@ -81,6 +82,7 @@ export function HomeScreen() {
             <p className="muted">No accounts. Everything is encrypted on your devices; the server only keeps sealed envelopes it cannot open.</p>
           </div>
         </section>
+        )}
       </main>
       <footer className="footer">Seen keeps your rooms on this device and syncs them, encrypted, through a server that can’t read them.</footer>
     </>

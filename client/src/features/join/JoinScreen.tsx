@@ -18,10 +18,17 @@ import { useRoomSession } from '../../hooks/useRoomSession.ts';
 import { useSessionStatus } from '../../hooks/useSessionStatus.ts';
 import { useLocalLoaded } from '../../hooks/useRoom.ts';
 import { useNow } from '../../hooks/useNow.ts';
+import { useOnline } from '../../hooks/useOnline.ts';
 
 export function JoinScreen() {
-  const invite = useMemo(() => consumeInviteFragment(), []);
+  const [invite, setInvite] = useState(consumeInviteFragment);
   const onLink = useLinkHandler();
+  // Another invite link opened in this same tab only changes the fragment (no page load).
+  useEffect(() => {
+    const onHashChange = () => setInvite(consumeInviteFragment());
+    window.addEventListener('hashchange', onHashChange);
+    return () => window.removeEventListener('hashchange', onHashChange);
+  }, []);
 
   if (invite.kind === 'none') {
     return (
@@ -54,7 +61,7 @@ export function JoinScreen() {
       </main>
     );
   }
-  return <JoinWithSecret secret={invite.secret} />;
+  return <JoinWithSecret key={roomIdFor(invite.secret)} secret={invite.secret} />;
 }
 
 function JoinWithSecret({ secret }: { secret: Uint8Array }) {
@@ -103,6 +110,8 @@ function JoinForm({ secret }: { secret: Uint8Array }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps -- version is the doc's change counter
   }, [session, version]);
 
+  const online = useOnline();
+  const sync = describeSync(status, now, online);
   const synced = status.phase === 'synced';
   const refusal = status.phase === 'refused' && status.refusal ? REFUSALS[status.refusal] : null;
   const emptyRoom = synced && loaded && info !== null && !info.initialised;
@@ -158,7 +167,6 @@ function JoinForm({ secret }: { secret: Uint8Array }) {
   const roomName = info?.initialised ? info.room.name : null;
   const members = info?.members ?? [];
   const waitingForRoom = !info?.initialised;
-  const sync = describeSync(status, now);
 
   return (
     <main id="main" tabIndex={-1} className="page">
@@ -181,7 +189,7 @@ function JoinForm({ secret }: { secret: Uint8Array }) {
         </div>
       </div>
 
-      {status.phase === 'offline' && waitingForRoom && (
+      {sync.tone === 'offline' && waitingForRoom && (
         <Notice tone="warn" title="Can’t reach the server right now" live>
           You can still join: your name is saved on this device and the room arrives as soon as the connection is back.
         </Notice>

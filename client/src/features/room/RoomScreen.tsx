@@ -12,11 +12,13 @@ import type { SavedRoom } from '../../app/roomStore.ts';
 import { REFUSALS, describeSync, listNames, partnerActivity } from '../../app/words.ts';
 import { useLinkHandler } from '../../hooks/useLink.ts';
 import { useNow } from '../../hooks/useNow.ts';
+import { useOnline } from '../../hooks/useOnline.ts';
 import { usePeers, usePublishPresence } from '../../hooks/usePresence.ts';
 import { useLocalLoaded, useRoomActions, useRoomView } from '../../hooks/useRoom.ts';
 import { useRoomSession } from '../../hooks/useRoomSession.ts';
 import { useSavedRoom } from '../../hooks/useSavedRooms.ts';
 import { useSessionStatus } from '../../hooks/useSessionStatus.ts';
+import type { Presence } from '@seen/shared/doc';
 import type { RoomSession } from '../../sync/RoomSession.ts';
 import { SessionTab } from '../session/SessionTab.tsx';
 
@@ -44,6 +46,7 @@ export function RoomScreen({ roomId, tab }: { roomId: string; tab: RoomTab }) {
       <>
         <TopBar onHome={onLink} />
         <main id="main" tabIndex={-1} className="page">
+          <h1>{farewell === 'left' ? 'You left the room' : farewell ? 'Room deleted' : 'Room not found'}</h1>
           {farewell === 'deleted-by-partner' ? (
             <Notice tone="warn" title={REFUSALS.deleted.title} live>
               {REFUSALS.deleted.body}
@@ -105,12 +108,14 @@ function OpenRoom({ saved, tab }: { saved: SavedRoom; tab: RoomTab }) {
   return <RoomLoaded session={session} saved={saved} tab={tab} inviteLink={inviteLinkFor(secret)} />;
 }
 
+const NO_PEERS: readonly Presence[] = [];
+
 function RoomLoaded({ session, saved, tab, inviteLink }: { session: RoomSession; saved: SavedRoom; tab: RoomTab; inviteLink: string }) {
   const loaded = useLocalLoaded(session);
   const status = useSessionStatus(session);
   const view = useRoomView(session, saved.memberId);
   const actions = useRoomActions(session, saved.memberId);
-  const peers = usePeers(session, saved.memberId);
+  const livePeers = usePeers(session, saved.memberId);
   const now = useNow(30_000);
   const onLink = useLinkHandler();
   const [activeCardId, setActiveCardId] = useState<string | null>(null);
@@ -142,7 +147,12 @@ function RoomLoaded({ session, saved, tab, inviteLink }: { session: RoomSession;
     void leaveRoom(saved.roomId);
   }, [deleted, saved.roomId]);
 
-  const sync = describeSync(status, now);
+  const online = useOnline();
+  // "Saved" only once the relay has acknowledged everything: the status never claims more than it knows.
+  const sync = describeSync(status, now, online);
+  // Presence is only as fresh as the connection: offline, nobody is "here" as far as we can know.
+  const connected = sync.tone !== 'offline' && status.phase !== 'refused';
+  const peers = connected ? livePeers : NO_PEERS;
   const partnerLine: StatusLineProps['partner'] = (() => {
     if (otherNames.length === 0) return { text: 'Nobody else has joined yet', state: 'away' };
     const present = peers.length > 0;
@@ -179,11 +189,19 @@ function RoomLoaded({ session, saved, tab, inviteLink }: { session: RoomSession;
         </nav>
       </div>
       <hr className="divider" />
-      <main id="main" tabIndex={-1} className={tab === 'history' ? 'page' : 'page page--wide'}>
+      <main id="main" tabIndex={-1} className="page page--wide">
         {deleted ? (
-          <Notice tone="warn" title={REFUSALS.deleted.title} live>
-            {REFUSALS.deleted.body}
-          </Notice>
+          <>
+            <h1>Room deleted</h1>
+            <Notice tone="warn" title={REFUSALS.deleted.title} live>
+              {REFUSALS.deleted.body}
+            </Notice>
+            <p>
+              <a href="/" onClick={onLink}>
+                Go to your rooms
+              </a>
+            </p>
+          </>
         ) : (
           <>
             {refusal && (

@@ -1,4 +1,5 @@
 import { useEffect, useLayoutEffect, useRef } from 'react';
+import { MAX_ANSWER_LENGTH } from '@seen/shared/doc';
 
 const TYPING_IDLE_MS = 2_500;
 
@@ -65,6 +66,7 @@ export function AnswerEditor({
         id={id}
         className="textarea"
         value={value}
+        maxLength={MAX_ANSWER_LENGTH}
         autoFocus={autoFocus}
         aria-describedby={describedBy}
         placeholder="Take your time. Write it the way you’d say it."

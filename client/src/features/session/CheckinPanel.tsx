@@ -39,9 +39,11 @@ export function CheckinPanel({
         <p className="muted">
           {isOpen
             ? 'One last question, just for the two of you. Your number stays private until you’ve both answered. Unanswered cards simply stay in your history.'
-            : closedBy
-              ? `${closedBy} closed this session. Add your check-in whenever you like — you’ll both see the numbers once you’ve both answered.`
-              : 'Saved. You’ll both see the numbers once you’ve both answered.'}
+            : checkins.revealed
+              ? 'Kept in your history, with how close you each felt over the weeks. Nothing to fix here — just something to notice together.'
+              : closedBy
+                ? `${closedBy} closed this session. Add your check-in whenever you like — you’ll both see the numbers once you’ve both answered.`
+                : 'Saved. You’ll both see the numbers once you’ve both answered.'}
         </p>
       </div>
 

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import type { Presence } from '@seen/shared/doc';
 import { Button } from '../../components/Button.tsx';
 import { Notice } from '../../components/Notice.tsx';
@@ -7,11 +7,34 @@ import { CARDS_PER_SESSION, LEVEL_NAMES } from '../../app/decks.ts';
 import type { RoomActions } from '../../app/roomActions.ts';
 import type { RoomView, SessionView } from '../../app/roomView.ts';
 import { formatDate, listNames } from '../../app/words.ts';
-import { InvitePanel } from '../invite/InvitePanel.tsx';
-import { CheckinPanel } from './CheckinPanel.tsx';
 import { DepthNotice } from './DepthNotice.tsx';
-import { LiveSession } from './LiveSession.tsx';
 import { WeeklySession } from './WeeklySession.tsx';
+
+// Parts of the week that are not on screen most of the time (live mode, the closing check-in, the
+// invite while waiting for a partner) load separately, and are fetched as soon as the browser is
+// idle so they are there before anyone needs them.
+const loadLive = () => import('./LiveSession.tsx');
+const loadCheckin = () => import('./CheckinPanel.tsx');
+const loadInvite = () => import('../invite/InvitePanel.tsx');
+const LiveSession = lazy(() => loadLive().then((module) => ({ default: module.LiveSession })));
+const CheckinPanel = lazy(() => loadCheckin().then((module) => ({ default: module.CheckinPanel })));
+const InvitePanel = lazy(() => loadInvite().then((module) => ({ default: module.InvitePanel })));
+
+function usePrefetchWhenIdle(): void {
+  useEffect(() => {
+    const prefetch = () => {
+      void loadLive().catch(() => undefined);
+      void loadCheckin().catch(() => undefined);
+      void loadInvite().catch(() => undefined);
+    };
+    if (typeof requestIdleCallback === 'function') {
+      const handle = requestIdleCallback(prefetch, { timeout: 3_000 });
+      return () => cancelIdleCallback(handle);
+    }
+    const timer = setTimeout(prefetch, 1_000);
+    return () => clearTimeout(timer);
+  }, []);
+}
 
 export interface SessionTabProps {
   readonly view: RoomView;
@@ -29,6 +52,7 @@ const MODE_OPTIONS = [
 ] as const;
 
 export function SessionTab({ view, actions, peers, inviteLink, onActiveCard, onTyping }: SessionTabProps) {
+  usePrefetchWhenIdle();
   const partnerNames = listNames(view.others.map((member) => member.name));
   const session = view.openSession;
   const [justClosed, setJustClosed] = useState<number | null>(null);
@@ -43,11 +67,19 @@ export function SessionTab({ view, actions, peers, inviteLink, onActiveCard, onT
 
   return (
     <div className="stack stack--loose">
-      {view.others.length === 0 && <InvitePanel link={inviteLink} prominent />}
+      {view.others.length === 0 && (
+        <Suspense fallback={<div className="panel chart-frame" aria-hidden="true" />}>
+          <InvitePanel link={inviteLink} prominent />
+        </Suspense>
+      )}
 
       <DepthNotice view={view} actions={actions} />
 
-      {showClosedCheckin && <CheckinPanel view={view} actions={actions} session={lastClosed} onCheckin={() => setKeepCheckinFor(lastClosed.record.number)} />}
+      {showClosedCheckin && (
+        <Suspense fallback={<div className="panel chart-frame" aria-hidden="true" />}>
+          <CheckinPanel view={view} actions={actions} session={lastClosed} onCheckin={() => setKeepCheckinFor(lastClosed.record.number)} />
+        </Suspense>
+      )}
 
       {!session ? (
         <StartSession view={view} actions={actions} partnerNames={partnerNames} justClosed={justClosed} />
@@ -63,7 +95,9 @@ export function SessionTab({ view, actions, peers, inviteLink, onActiveCard, onT
             <Segmented legend="How you’re playing" hideLegend options={MODE_OPTIONS} value={view.room.mode} onChange={(mode) => actions.setMode(mode)} />
           </div>
           {view.room.mode === 'live' ? (
-            <LiveSession view={view} session={session} actions={actions} peers={peers} onActiveCard={onActiveCard} onTyping={onTyping} />
+            <Suspense fallback={<div className="panel chart-frame" aria-hidden="true" />}>
+              <LiveSession view={view} session={session} actions={actions} peers={peers} onActiveCard={onActiveCard} onTyping={onTyping} />
+            </Suspense>
           ) : (
             <WeeklySession view={view} session={session} actions={actions} peers={peers} onActiveCard={onActiveCard} onTyping={onTyping} />
           )}
@@ -91,7 +125,13 @@ export function SessionTab({ view, actions, peers, inviteLink, onActiveCard, onT
 function SessionClosing({ view, actions, session, onClosed }: { view: RoomView; actions: RoomActions; session: SessionView; onClosed: () => void }) {
   const [early, setEarly] = useState(false);
   const done = view.room.mode === 'live' ? session.liveIndex >= session.cards.length : session.allSettled;
-  if (done || early || session.checkins.entries.some((entry) => entry.answered)) return <CheckinPanel view={view} actions={actions} session={session} onClosed={onClosed} />;
+  if (done || early || session.checkins.entries.some((entry) => entry.answered)) {
+    return (
+      <Suspense fallback={<div className="panel chart-frame" aria-hidden="true" />}>
+        <CheckinPanel view={view} actions={actions} session={session} onClosed={onClosed} />
+      </Suspense>
+    );
+  }
   return (
     <div className="row row--end">
       <Button small variant="quiet" icon="check" onClick={() => setEarly(true)}>

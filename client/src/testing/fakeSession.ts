@@ -1,0 +1,39 @@
+// A RoomSession stand-in for unit tests: a real Y.Doc and Awareness, no network.
+import * as Y from 'yjs';
+import { Awareness } from 'y-protocols/awareness';
+import type { RoomSession, SessionStatus } from '../sync/RoomSession.ts';
+
+export interface FakeSession extends RoomSession {
+  setStatus(patch: Partial<SessionStatus>): void;
+}
+
+export function createFakeSession(doc = new Y.Doc()): FakeSession {
+  const awareness = new Awareness(doc);
+  const listeners = new Set<() => void>();
+  let status: SessionStatus = {
+    phase: 'synced', refusal: null, pendingAcks: 0, lastSavedAt: null, partnerLastActiveAt: null,
+    sealed: false, deviceCount: 1, warnings: [], quotaExceeded: false,
+  };
+  return {
+    roomId: 'test-room',
+    doc,
+    awareness,
+    getStatus: () => status,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    setStatus(patch) {
+      status = { ...status, ...patch };
+      for (const listener of listeners) listener();
+    },
+    whenLocalLoaded: () => Promise.resolve(),
+    whenSynced: () => Promise.resolve(),
+    seal: () => Promise.resolve(),
+    deleteRoom: () => Promise.resolve(),
+    destroy: () => {
+      awareness.destroy();
+      doc.destroy();
+    },
+  };
+}

@@ -1,0 +1,181 @@
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { answerBox, closePartners, createRoom, drawCards, joinRoom, openPartner, syncStatus, type Partner } from '../fixtures/seen.ts';
+
+// SPEC WEB-1…WEB-4: what the web client gives away, checked in a real Chromium against the real
+// relay. Every request, header, WebSocket frame and console line of both partners is recorded
+// while they create a room, join by link and answer; none may carry the room secret or a canary
+// typed into an answer, and the secret may live only in this origin's IndexedDB.
+
+interface Recorder {
+  readonly requests: { url: string; headers: Record<string, string>; body: string }[];
+  readonly frames: Buffer[];
+  readonly console: string[];
+  readonly violations: string[];
+}
+
+/** Records everything a browser context sends (and its WebSocket frames both ways). */
+function record(context: BrowserContext): Recorder {
+  const recorder: Recorder = { requests: [], frames: [], console: [], violations: [] };
+  context.on('request', (request) => {
+    void request.allHeaders().then((headers) => recorder.requests.push({ url: request.url(), headers, body: request.postData() ?? '' }));
+  });
+  const watch = (page: Page): void => {
+    page.on('console', (message) => recorder.console.push(message.text()));
+    page.on('websocket', (socket) => {
+      recorder.requests.push({ url: socket.url(), headers: {}, body: '' });
+      const keep = ({ payload }: { payload: string | Buffer }): void => void recorder.frames.push(Buffer.isBuffer(payload) ? payload : Buffer.from(payload));
+      socket.on('framesent', keep);
+      socket.on('framereceived', keep);
+    });
+    page.on('pageerror', (error) => recorder.console.push(String(error)));
+  };
+  context.on('page', watch);
+  for (const page of context.pages()) watch(page);
+  return recorder;
+}
+
+/** CSP violations are reported to the page; collect them from the first script on. */
+async function watchCsp(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { __cspViolations: string[] }).__cspViolations = seen;
+    document.addEventListener('securitypolicyviolation', (event) => seen.push(`${event.violatedDirective} ${event.blockedURI}`));
+  });
+}
+
+/** Every form in which a string could show up in bytes: UTF-8, UTF-16, base64, base64url, hex. */
+function needlesFor(text: string): Buffer[] {
+  const utf8 = Buffer.from(text, 'utf8');
+  return [utf8, Buffer.from(text, 'utf16le'), Buffer.from(utf8.toString('base64').slice(0, -4)), Buffer.from(utf8.toString('base64url').slice(0, -4)), Buffer.from(utf8.toString('hex'))];
+}
+
+const containsAny = (haystack: Buffer, needles: Buffer[]): boolean => needles.some((needle) => haystack.includes(needle));
+
+/** Everything this origin keeps outside IndexedDB: web storage, cookies, Cache Storage. */
+async function nonIndexedDbStorage(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const dump = (storage: Storage): string[] => Array.from({ length: storage.length }, (_, i) => `${storage.key(i)}=${storage.getItem(storage.key(i)!)}`);
+    const cached: string[] = [];
+    if ('caches' in window) for (const name of await caches.keys()) cached.push(name);
+    return JSON.stringify({ local: dump(localStorage), session: dump(sessionStorage), cookie: document.cookie, cached });
+  });
+}
+
+/** The names of IndexedDB databases whose stored values contain `needle` (as text or bytes). */
+async function indexedDbHolding(page: Page, needle: string): Promise<string[]> {
+  return page.evaluate(async (text) => {
+    const bytes = new TextEncoder().encode(text);
+    const containsBytes = (hay: Uint8Array): boolean => {
+      outer: for (let i = 0; i + bytes.length <= hay.length; i++) {
+        for (let j = 0; j < bytes.length; j++) if (hay[i + j] !== bytes[j]) continue outer;
+        return true;
+      }
+      return false;
+    };
+    const holds = (value: unknown): boolean => {
+      if (typeof value === 'string') return value.includes(text);
+      if (value instanceof ArrayBuffer) return containsBytes(new Uint8Array(value));
+      if (ArrayBuffer.isView(value)) return containsBytes(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+      if (typeof value === 'object' && value !== null) return Object.values(value).some(holds);
+      return false;
+    };
+    const found: string[] = [];
+    for (const info of await indexedDB.databases()) {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open(info.name!);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      for (const storeName of Array.from(db.objectStoreNames)) {
+        const values = await new Promise<unknown[]>((resolve, reject) => {
+          const request = db.transaction(storeName, 'readonly').objectStore(storeName).getAll();
+          request.onsuccess = () => resolve(request.result);
+          request.onerror = () => reject(request.error);
+        });
+        if (values.some(holds)) found.push(`${info.name}/${storeName}`);
+      }
+      db.close();
+    }
+    return found;
+  }, needle);
+}
+
+test('WEB-1: the app is served with a strict CSP, no inline script and no third-party origin', async ({ request, baseURL }) => {
+  const response = await request.get('/');
+  expect(response.ok()).toBe(true);
+  const headers = response.headers();
+  const csp = headers['content-security-policy'] ?? '';
+  expect(csp).toContain("default-src 'self'");
+  expect(csp).toContain("script-src 'self'");
+  expect(csp).toContain("object-src 'none'");
+  expect(csp).toContain("frame-ancestors 'none'");
+  expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|https?:\/\/|\*/);
+  expect(headers['referrer-policy']).toBe('no-referrer');
+  const html = await response.text();
+  // Every script has a src on this origin; no inline code, handlers or javascript: URLs.
+  const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)];
+  expect(scripts.length).toBeGreaterThan(0);
+  for (const [, attributes, body] of scripts) {
+    expect(attributes).toMatch(/\bsrc="\/[^/]/);
+    expect(body!.trim()).toBe('');
+  }
+  expect(html).not.toMatch(/<[^>]+\son[a-z]+\s*=/i);
+  expect(html).not.toMatch(/=\s*["']?\s*javascript:/i);
+  for (const [, url] of html.matchAll(/(?:src|href)="([^"]+)"/g)) expect(new URL(url!, baseURL).origin).toBe(new URL(baseURL!).origin);
+});
+
+test('WEB-2, WEB-3, WEB-4: no request, header, frame or log carries the secret or an answer; the link fragment is gone; the secret lives only in IndexedDB', async ({ browser, baseURL }, testInfo) => {
+  const alex: Partner = await openPartner(browser, testInfo, 'Alex');
+  const sam: Partner = await openPartner(browser, testInfo, 'Sam');
+  await Promise.all([watchCsp(alex.context), watchCsp(sam.context)]);
+  const alexRecorder = record(alex.context);
+  const samRecorder = record(sam.context);
+  const canary = `CANARY-${Math.random().toString(36).slice(2)}-${Date.now()}`;
+
+  const link = await createRoom(alex.page, { yourName: 'Alex', roomName: 'Private things' });
+  const secret = link.split('#k=')[1]!;
+  expect(secret).toHaveLength(43);
+  await joinRoom(sam.page, link, 'Sam');
+  // WEB-3: read once, then gone from the address bar and from this tab's history entry.
+  expect(await sam.page.evaluate(() => location.href)).not.toContain('#');
+  expect(await sam.page.evaluate(() => location.href)).not.toContain(secret);
+
+  await drawCards(alex.page);
+  await alex.page.getByRole('list', { name: 'Session 1 cards' }).getByRole('button').first().click();
+  await answerBox(alex.page).fill(`Alex wrote ${canary}`);
+  await alex.page.getByRole('button', { name: 'Share my answer' }).click();
+  await expect(syncStatus(alex.page)).toHaveText(/^Saved/);
+  await sam.page.getByRole('list', { name: 'Session 1 cards' }).getByRole('button').first().click();
+  await answerBox(sam.page).fill(`Sam wrote ${canary}`);
+  await sam.page.getByRole('button', { name: 'Share my answer' }).click();
+  await expect(sam.page.getByText(`Alex wrote ${canary}`)).toBeVisible();
+  await expect(alex.page.getByText(`Sam wrote ${canary}`)).toBeVisible();
+  await expect(syncStatus(sam.page)).toHaveText(/^Saved/);
+
+  const needles = [...needlesFor(canary), ...needlesFor(secret), Buffer.from(secret, 'base64url')];
+  const origin = new URL(baseURL!).host;
+  for (const recorder of [alexRecorder, samRecorder]) {
+    expect(recorder.requests.length).toBeGreaterThan(3);
+    expect(recorder.frames.length).toBeGreaterThan(10);
+    for (const { url, headers, body } of recorder.requests) {
+      // WEB-2: same origin only; nothing secret in the URL, any header or any body; no Referer at all.
+      expect(new URL(url).host).toBe(origin);
+      expect(containsAny(Buffer.from(url), needles), url).toBe(false);
+      expect(containsAny(Buffer.from(JSON.stringify(headers)), needles), `headers of ${url}`).toBe(false);
+      expect(containsAny(Buffer.from(body), needles), `body of ${url}`).toBe(false);
+      expect(headers.referer, `Referer on ${url}`).toBeUndefined();
+    }
+    for (const frame of recorder.frames) expect(containsAny(frame, needles), 'a WebSocket frame').toBe(false);
+    for (const line of recorder.console) expect(containsAny(Buffer.from(line), needles), `console: ${line}`).toBe(false);
+  }
+  // The scan itself works: the canary is findable where it really is.
+  expect(containsAny(Buffer.from(`x${canary}x`), needles)).toBe(true);
+
+  for (const page of [alex.page, sam.page]) {
+    // WEB-4: the secret is in this origin's IndexedDB and nowhere else the page can store things.
+    expect(await nonIndexedDbStorage(page)).not.toContain(secret);
+    expect(await indexedDbHolding(page, secret)).toContain('seen-rooms/rooms');
+    expect(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations)).toEqual([]);
+  }
+  await closePartners(alex, sam);
+});
