@@ -26,6 +26,7 @@ const USAGE = `pnpm bench [-- options]
   --quick              a smaller version of every workload (< 5 minutes)
   --only W1,W2,...     run only these (${WORKLOADS.join(', ')})
   --reps N             repetitions (default: 3; --quick uses fewer for the long workloads)
+  --servers a,b,...    only these servers (seen, floor, yws, hocus); W1 uses seen-raised for seen
   --seed N             seed for every schedule and key
   --cpu-prof DIR       write V8 CPU profiles of Seen's relay (W2 at the largest N, W4) into DIR
   --no-client-build    measure the existing client/dist instead of building it
@@ -38,10 +39,11 @@ interface Args {
   seed: number | null;
   cpuProf: string | null;
   clientBuild: boolean;
+  servers: Set<string> | null;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, only: new Set(WORKLOADS), reps: null, seed: null, cpuProf: null, clientBuild: true };
+  const args: Args = { quick: false, only: new Set(WORKLOADS), reps: null, seed: null, cpuProf: null, clientBuild: true, servers: null };
   // pnpm forwards a literal `--` when called as `pnpm bench -- --quick`.
   const list = argv.filter((a) => a !== '--');
   for (let i = 0; i < list.length; i++) {
@@ -61,6 +63,12 @@ function parseArgs(argv: string[]): Args {
     else if (arg === '--seed') args.seed = Number(value());
     else if (arg === '--cpu-prof') args.cpuProf = value();
     else if (arg === '--no-client-build') args.clientBuild = false;
+    else if (arg === '--servers') {
+      const wanted = value().split(',').map((w) => w.trim());
+      const unknown = wanted.filter((w) => !['seen', 'floor', 'yws', 'hocus'].includes(w));
+      if (unknown.length > 0) throw new Error(`unknown server ${unknown.join(', ')}\n${USAGE}`);
+      args.servers = new Set(wanted);
+    }
     else if (arg === '--help' || arg === '-h') {
       console.log(USAGE);
       process.exit(0);
@@ -89,6 +97,11 @@ function withOverrides(base: BenchConfig, args: Args): BenchConfig {
 /** Rotates the server order each repetition (ABCD, BCDA, …) so no server always runs first. */
 const rotate = <T>(items: readonly T[], by: number): T[] => items.map((_, i) => items[(i + by) % items.length]!);
 
+let serverFilter: Set<string> | null = null;
+/** The servers to run, rotated for repetition `rep`; `seen-raised` counts as `seen` for --servers. */
+const order = (kinds: readonly ServerKind[], rep: number): ServerKind[] =>
+  rotate(kinds.filter((k) => serverFilter === null || serverFilter.has(k === 'seen-raised' ? 'seen' : k)), rep);
+
 function git(args: string[]): string {
   try {
     return execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
@@ -104,6 +117,7 @@ const log = (message: string): void => {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const config = withOverrides(args.quick ? QUICK : FULL, args);
+  serverFilter = args.servers;
   requireTraces();
   const started = performance.now();
   const loadAverageAtStart = Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
@@ -135,7 +149,7 @@ async function main(): Promise<void> {
       const count = (size >= 4096 ? config.w1.roundTrips4k : config.w1.roundTrips) + config.w1.warmup;
       const plan = preparePingPong(size, count, config.seed + size);
       for (let rep = 0; rep < config.w1.reps; rep++) {
-        for (const kind of rotate<ServerKind>(['seen-raised', 'floor', 'yws', 'hocus'], rep)) {
+        for (const kind of order(['seen-raised', 'floor', 'yws', 'hocus'], rep)) {
           log(`W1 ${size} B ${kind} rep ${rep + 1}/${config.w1.reps}`);
           await attempt('W1', kind, () => runPingPong(plan, kind, rep, config.w1.warmup), results.w1);
         }
@@ -148,7 +162,7 @@ async function main(): Promise<void> {
       log(`W2 preparing ${rooms} rooms (sealing and framing every update up front)`);
       const setup = prepareTyping({ rooms, durationMs: config.w2.durationMs, warmupMs: config.w2.warmupMs, seed: config.seed + rooms, pairs, formats: ['seen', 'yws', 'hocus'] });
       for (let rep = 0; rep < config.w2.reps; rep++) {
-        for (const kind of rotate(baselines, rep)) {
+        for (const kind of order(baselines, rep)) {
           log(`W2 N=${rooms} ${kind} rep ${rep + 1}/${config.w2.reps}`);
           const profile = args.cpuProf !== null && kind === 'seen' && rooms === Math.max(...config.w2.rooms) && rep === 0 ? args.cpuProf : undefined;
           await attempt('W2', kind, () => runTyping(setup, kind, rep, { cpuProfDir: profile }), results.w2);
@@ -160,7 +174,7 @@ async function main(): Promise<void> {
   if (wants('W4')) {
     for (let rep = 0; rep < config.w4.reps; rep++) {
       for (const rate of config.w4.rates) {
-        for (const kind of rotate<ServerKind>(['seen', 'floor'], rep)) {
+        for (const kind of order(['seen', 'floor'], rep)) {
           log(`W4 ${rate}/s ${kind} rep ${rep + 1}/${config.w4.reps}`);
           const profile = args.cpuProf !== null && kind === 'seen' && rep === 0 && rate === config.w4.rates[0] ? args.cpuProf : undefined;
           await attempt(
@@ -198,7 +212,7 @@ async function main(): Promise<void> {
       const background = prepareTyping({ rooms: config.w5.backgroundRooms, durationMs: 600_000, warmupMs: 1000, seed: config.seed + 55, pairs, formats: ['seen', 'yws', 'hocus'], roomPrefix: 'bg' });
       const device = joinerDevice();
       for (let rep = 0; rep < config.w5.reps; rep++) {
-        for (const kind of rotate<ServerKind>(['seen', 'yws', 'hocus'], rep)) {
+        for (const kind of order(['seen', 'yws', 'hocus'], rep)) {
           log(`W5 ${kind} rep ${rep + 1}/${config.w5.reps}`);
           await attempt(
             'W5',
@@ -233,7 +247,7 @@ async function main(): Promise<void> {
 
   if (wants('W7')) {
     for (let rep = 0; rep < config.w7.reps; rep++) {
-      for (const kind of rotate(baselines, rep)) {
+      for (const kind of order(baselines, rep)) {
         log(`W7 ${config.w7.connections} idle connections ${kind} rep ${rep + 1}/${config.w7.reps}`);
         await attempt('W7', kind, () => runIdle(kind, config.w7.connections, rep, pairs, config.w7.idleMs), results.w7);
       }

@@ -179,3 +179,49 @@ test('WEB-2, WEB-3, WEB-4: no request, header, frame or log carries the secret o
   }
   await closePartners(alex, sam);
 });
+
+/** ENV = 0x83 | relaySeq u64 | envelope; the envelope's clear header: ver, type, room 16, session 16, seq u32. */
+const FRAME_ENV = 0x83;
+const FRAME_BACKLOG_END = 0x84;
+function storedEnvelopeKey(bytes: Buffer): string | null {
+  if (bytes[0] !== FRAME_ENV || bytes.length < 9 + 39) return null;
+  const session = bytes.subarray(9 + 18, 9 + 34).toString('hex');
+  return `${session}:${bytes.readUInt32BE(9 + 34)}`;
+}
+
+test('WEB-5: when the relay withholds a partner’s change, the room says in words that something may be missing, and since when', async ({ browser }, testInfo) => {
+  const alex = await openPartner(browser, testInfo, 'Alex');
+  const sam = await openPartner(browser, testInfo, 'Sam');
+  const link = await createRoom(alex.page, { yourName: 'Alex', roomName: 'Withheld' });
+  // Sam's browser talks to a hostile relay: the real one, behind Playwright's WebSocket routing.
+  // Once Alex starts typing live, it withholds one of Alex's stored changes from Sam, for good.
+  const live = new WeakSet<object>();
+  let withheld: string | null = null;
+  const firstSeen = new Map<string, number>();
+  await sam.context.routeWebSocket(/\/v1$/, (client) => {
+    const server = client.connectToServer();
+    client.onMessage((message) => server.send(message));
+    server.onMessage((message) => {
+      const bytes = Buffer.isBuffer(message) ? message : Buffer.from(message);
+      if (bytes[0] === FRAME_BACKLOG_END) live.add(client);
+      const key = storedEnvelopeKey(bytes);
+      if (key !== null) {
+        const [session, seq] = key.split(':') as [string, string];
+        if (live.has(client) && withheld === null && firstSeen.has(session) && Number(seq) >= firstSeen.get(session)! + 1) withheld = key;
+        if (!firstSeen.has(session) && live.has(client)) firstSeen.set(session, Number(seq));
+        if (key === withheld) return;
+      }
+      client.send(message);
+    });
+  });
+  await joinRoom(sam.page, link, 'Sam');
+  await drawCards(alex.page);
+  await alex.page.getByRole('list', { name: 'Session 1 cards' }).getByRole('button').first().click();
+  await answerBox(alex.page).pressSequentially('one keystroke at a time', { delay: 30 });
+  await alex.page.getByRole('button', { name: 'Share my answer' }).click();
+  await expect(syncStatus(alex.page)).toHaveText(/^Saved/);
+  await expect.poll(() => withheld, { message: 'the hostile relay to pick a change to withhold' }).not.toBeNull();
+  // The grace period, one automatic re-read that cannot find it either, then the sentence.
+  await expect(sam.page.getByText(/^Some of your partner’s changes since .+ may be missing\. Nothing on this device is lost/)).toBeVisible({ timeout: 20_000 });
+  await closePartners(alex, sam);
+});

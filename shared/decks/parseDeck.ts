@@ -22,6 +22,8 @@ const LANGUAGE_PATTERN = new RegExp(DECK_PATTERNS.LANGUAGE, 'u');
 /** Editors on Windows may save UTF-8 with a byte-order mark, which JSON.parse rejects. */
 const BYTE_ORDER_MARK = '\uFEFF';
 const BYTES_PER_MEGABYTE = 1024 * 1024;
+/** The engine's detail is for orientation only; a long quote would swamp the sentence. */
+const MAX_JSON_DETAIL_CHARS = 160;
 const PROMPTS_POINTER = '/prompts';
 const UTF8_ONE_BYTE_BELOW = 0x80;
 const UTF8_TWO_BYTES_BELOW = 0x800;
@@ -46,7 +48,8 @@ export function parseDeckFile(text: string): DeckParseResult {
   } catch (error) {
     // The engine's own wording says where the file broke; it differs between browsers, so tests
     // check the code, not this detail.
-    const detail = error instanceof Error ? ` (${error.message})` : '';
+    // V8 may quote surrounding lines of the file, newlines included: fold to one line, bounded.
+    const detail = error instanceof Error ? ` (${error.message.replace(/\s+/g, ' ').trim().slice(0, MAX_JSON_DETAIL_CHARS)})` : '';
     return fail({ code: DECK_ERROR.INVALID_JSON, path: '', message: `The deck file is not valid JSON${detail}.` });
   }
   return parseDeck(json);

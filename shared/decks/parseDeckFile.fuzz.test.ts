@@ -78,12 +78,7 @@ describe('deck file importer (SPEC FUZZ-3)', () => {
     );
   });
 
-  // Pinned counterexample (fast-check seed 20261125, run 8): deleting four characters from a real
-  // deck makes V8's JSON.parse quote the surrounding lines of the file, newline included, and
-  // parseDeckFile passes that detail into its one-sentence message (DECK-6 says one sentence; the
-  // UI shows it as is). Fix in parseDeck.ts (collapse whitespace in the detail, or drop it); then
-  // turn `it.fails` into `it`. Kept failing on purpose so the known bug stays visible.
-  it.fails('FUZZ-3 (known bug, DECK-6): an invalid-JSON message stays on one line even when the engine quotes the file', () => {
+  it('FUZZ-3 (DECK-6): an invalid-JSON message stays on one line even when the engine quotes the file', () => {
     const deck = parseDeckFile(
       JSON.stringify({
         format: 'seen-deck',

@@ -52,7 +52,7 @@ const isSeen = (kind: ServerKind): boolean => kind === 'seen' || kind === 'seen-
 export function loopbackAddressFor(index: number, count: number): string {
   const addresses = Math.max(16, Math.ceil(count / 32));
   const group = index % addresses;
-  return `127.10.${(group >> 8) & 255}.${(group & 255) + 1}`;
+  return `127.10.${(Math.floor(group / 254) % 254) + 1}.${(group % 254) + 1}`;
 }
 
 export function clientUrl(kind: ServerKind, port: number, roomName: string): string {

@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { BENCH_DIST, BENCH_ROOT, REPO_ROOT, SERVER_MAIN } from './paths.ts';
 import { readCpuMicros, readRssBytes } from './procStats.ts';
@@ -131,12 +132,14 @@ export interface ServerHandle {
   readonly output: string[];
 }
 
-const PROBE = resolve(BENCH_ROOT, 'src/servers/probe.cjs');
+const PROBE = pathToFileURL(resolve(BENCH_ROOT, 'src/servers/probe.mjs')).href;
 
 function commandFor(kind: ServerKind): { script: string; cwd: string } {
   switch (kind) {
     case 'seen':
-      return { script: SERVER_MAIN, cwd: REPO_ROOT };
+      // SEEN_RELAY_MAIN benchmarks a candidate relay build (e.g. a patched bundle) in place of
+      // server/dist/main.js, with the same environment.
+      return { script: process.env.SEEN_RELAY_MAIN ?? SERVER_MAIN, cwd: REPO_ROOT };
     case 'seen-raised':
       return { script: join(BENCH_DIST, 'seen-raised.mjs'), cwd: BENCH_ROOT };
     case 'floor':
@@ -173,7 +176,7 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
   }
   if (options.durable === true && options.kind === 'yws') env.YPERSISTENCE = join(dataDir, 'leveldb');
   if (options.durable === true && options.kind === 'hocus') env.DATA_DIR = dataDir;
-  const nodeArgs = ['--expose-gc', '--require', PROBE];
+  const nodeArgs = ['--expose-gc', '--import', PROBE];
   if (options.cpuProfDir !== undefined) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`);
   const argv = pins.available ? ['taskset', '-c', String(pins.serverCpu), process.execPath] : [process.execPath];
   const started = performance.now();

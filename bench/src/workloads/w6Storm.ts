@@ -146,23 +146,34 @@ export async function runStorm(options: { clients: number; rep: number; jitterMs
     let failures = 0;
     const done = (client: StormClient, partner: StormClient): boolean =>
       client.caughtUp && client.outbox.size === 0 && client.fromPartner.size === partner.sent;
-    await Promise.all(
-      clients.map(async (client, i) => {
-        await sleep(random.uniform(0, options.jitterMs));
-        for (let attempt = 0; attempt < 20; attempt++) {
-          try {
-            await client.connect();
-            break;
-          } catch {
-            failures++;
-            await sleep(100 + random.uniform(0, 200));
-          }
+    // Reconnect everyone with jitter; a refused handshake (the relay sheds load with OVERLOADED
+    // once too many are waiting to authenticate) is retried after a short random backoff.
+    const reconnects = clients.map(async (client) => {
+      await sleep(random.uniform(0, options.jitterMs));
+      for (let attempt = 0; attempt < 40; attempt++) {
+        try {
+          await client.connect();
+          return;
+        } catch {
+          failures++;
+          await sleep(100 + random.uniform(0, 400));
         }
-        const partner = clients[i ^ 1]!;
-        await waitUntil(() => done(client, partner), 60_000, 5);
-        client.resyncedAt = performance.now() - dropAt;
-      }),
-    );
+      }
+    });
+    // One poll over all clients (not one timer per client: 10k timers would load the generator).
+    let remaining = clients.length;
+    await waitUntil(() => {
+      const now = performance.now() - dropAt;
+      for (let i = 0; i < clients.length; i++) {
+        const client = clients[i]!;
+        if (client.resyncedAt === 0 && done(client, clients[i ^ 1]!)) {
+          client.resyncedAt = now;
+          remaining--;
+        }
+      }
+      return remaining === 0;
+    }, 90_000, 10);
+    await Promise.race([Promise.all(reconnects), sleep(1000)]);
     cpu.stop();
     const eld = await server.eventLoopDelay();
     let lost = 0;
@@ -178,7 +189,7 @@ export async function runStorm(options: { clients: number; rep: number; jitterMs
       replayed += client.replayed;
       if (done(client, partner)) resynced++;
     }
-    const times = clients.map((c) => c.resyncedAt).sort((a, b) => a - b);
+    const times = clients.map((c) => (c.resyncedAt === 0 ? Infinity : c.resyncedAt)).sort((a, b) => a - b);
     const valid = cpu.generatorCore <= GENERATOR_CPU_LIMIT;
     if (!valid) notes.push(`generator saturated during the storm: ${(cpu.generatorCore * 100).toFixed(0)} % CPU (handshakes are signed here; the result is an upper bound)`);
     const busy = cpu.foreignCore > FOREIGN_BUSY_LIMIT;

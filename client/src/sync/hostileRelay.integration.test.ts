@@ -101,7 +101,7 @@ describe('hostile relay: drops and freezes', () => {
     expect(alice.getStatus().warnings).toEqual([]);
   });
 
-  it('HOST-2: a change the relay withholds for good is reported, naming whose changes and since when', async () => {
+  it('HOST-2, SYNC-9: a change the relay withholds for good is reported, naming whose changes and since when', async () => {
     const relay = await testRelay();
     const hostile = await hostileOver(relay);
     const secret = generateRoomSecret();

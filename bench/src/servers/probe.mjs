@@ -1,8 +1,7 @@
-// Preloaded into every benchmarked server (node --expose-gc --require probe.cjs ...). It answers
+// Preloaded into every benchmarked server (node --expose-gc --import probe.mjs ...). It answers
 // the orchestrator over the IPC channel: heap after a forced GC, and event-loop delay. It does no
 // work until asked, apart from the event-loop delay monitor, which every server carries alike.
-'use strict';
-const { monitorEventLoopDelay } = require('node:perf_hooks');
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 if (typeof process.send === 'function') {
   const delay = monitorEventLoopDelay({ resolution: 10 });
@@ -10,9 +9,9 @@ if (typeof process.send === 'function') {
   process.on('message', (message) => {
     if (message === null || typeof message !== 'object') return;
     if (message.cmd === 'heap') {
-      if (typeof global.gc === 'function') {
-        global.gc();
-        global.gc();
+      if (typeof globalThis.gc === 'function') {
+        globalThis.gc();
+        globalThis.gc();
       }
       const usage = process.memoryUsage();
       process.send({ id: message.id, heapUsed: usage.heapUsed, external: usage.external, arrayBuffers: usage.arrayBuffers, rss: usage.rss });
