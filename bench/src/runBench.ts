@@ -138,7 +138,8 @@ async function main(): Promise<void> {
       results.failures.push({ workload, server, error: message });
     }
   };
-  const wants = (w: Workload): boolean => args.only.has(w);
+  const seenOnly: readonly Workload[] = ['W6', 'W9', 'client'];
+  const wants = (w: Workload): boolean => args.only.has(w) && (!seenOnly.includes(w) || serverFilter === null || serverFilter.has('seen'));
   const baselines: ServerKind[] = ['seen', 'floor', 'yws', 'hocus'];
 
   log('loading editing traces (josephg/editing-traces, CC BY 4.0)');
