@@ -253,6 +253,7 @@ export function renderMarkdown(meta: Meta, r: Results, targets: Target[]): strin
     for (const rooms of [...new Set(r.w2.map((x) => x.rooms))].sort((a, b) => a - b)) {
       const m = (kind: string, f: (x: TypingResult) => number): number => median(r.w2.filter((x) => x.server === kind && x.rooms === rooms).map(f));
       for (const base of ['floor', 'yws', 'hocus']) {
+        if (!r.w2.some((x) => x.server === base && x.rooms === rooms) || !r.w2.some((x) => x.server === 'seen' && x.rooms === rooms)) continue;
         ratioRows.push([
           String(rooms),
           `Seen ÷ ${name(base)}`,
@@ -264,7 +265,7 @@ export function renderMarkdown(meta: Meta, r: Results, targets: Target[]): strin
         ]);
       }
     }
-    out.push(table(['rooms', 'ratio', 'CPU/update', 'e2e p50', 'e2e p99', 'RSS growth while typing', 'heap after GC'], ratioRows));
+    if (ratioRows.length > 0) out.push(table(['rooms', 'ratio', 'CPU/update', 'e2e p50', 'e2e p99', 'RSS growth while typing', 'heap after GC'], ratioRows));
   }
 
   if (r.w4.length > 0) {

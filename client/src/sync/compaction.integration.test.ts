@@ -1,20 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { FRAME, parseRelayFrame } from '@seen/shared/protocol';
-import { startFrameProxy, type FrameProxy } from '@seen/server/testing';
-import { startTestRelay, type TestRelay } from '@seen/server/testing';
 import { waitFor } from '@seen/shared/testing';
-import { generateRoomSecret, openTestSession } from './testSession.ts';
+import { generateRoomSecret, createSyncHarness } from './testSession.ts';
 import type { RoomSessionInternals } from './createRoomSession.ts';
 
-let relay: TestRelay | null = null;
-let proxy: FrameProxy | null = null;
-const sessions: RoomSessionInternals[] = [];
-const open = (...args: Parameters<typeof openTestSession>): RoomSessionInternals => {
-  const session = openTestSession(...args);
-  sessions.push(session);
-  return session;
-};
+const harness = createSyncHarness();
+const { open } = harness;
 const typeWords = (session: RoomSessionInternals, prefix: string, count: number): void => {
   const map = session.doc.getMap('words');
   for (let i = 0; i < count; i++) map.set(`${prefix}${i}`, i);
@@ -22,17 +14,9 @@ const typeWords = (session: RoomSessionInternals, prefix: string, count: number)
 const settled = (session: RoomSessionInternals): Promise<void> =>
   waitFor(() => session.getStatus().pendingAcks === 0, { what: 'all writes acknowledged', timeoutMs: 10_000 });
 
-afterEach(async () => {
-  for (const session of sessions.splice(0)) session.destroy();
-  await proxy?.close();
-  proxy = null;
-  await relay?.close();
-  relay = null;
-});
-
 describe('compaction (snapshots) over the real relay', () => {
   it('SYNC-5: a client uploads a snapshot past the threshold; a late joiner loads snapshot + tail and sees everything', async () => {
-    relay = await startTestRelay();
+    const relay = await harness.relay();
     const secret = generateRoomSecret();
     const alice = open(relay.wsUrl, secret, { compactAfter: 50, compactJitterMs: 0 });
     await alice.whenSynced();
@@ -41,7 +25,7 @@ describe('compaction (snapshots) over the real relay', () => {
     await settled(alice);
     typeWords(alice, 'tail', 5);
     await settled(alice);
-    proxy = await startFrameProxy(relay.wsUrl, '/v1');
+    const proxy = await harness.proxy(relay);
     const late = open(proxy.wsUrl, secret, { compactAfter: 10_000 });
     await late.whenSynced();
     expect(late.doc.getMap('words').size).toBe(85);
@@ -51,7 +35,7 @@ describe('compaction (snapshots) over the real relay', () => {
   });
 
   it('SYNC-6: two concurrent snapshots at the same coverage lose nothing', async () => {
-    relay = await startTestRelay();
+    const relay = await harness.relay();
     const secret = generateRoomSecret();
     const alice = open(relay.wsUrl, secret, { compactAfter: 10_000 });
     const sam = open(relay.wsUrl, secret, { compactAfter: 10_000 });
@@ -77,7 +61,7 @@ describe('compaction (snapshots) over the real relay', () => {
   });
 
   it('SYNC-7: an update that races a snapshot survives the next join', async () => {
-    relay = await startTestRelay();
+    const relay = await harness.relay();
     const secret = generateRoomSecret();
     const alice = open(relay.wsUrl, secret, { compactAfter: 10_000 });
     const sam = open(relay.wsUrl, secret, { compactAfter: 10_000 });
@@ -96,7 +80,7 @@ describe('compaction (snapshots) over the real relay', () => {
   });
 
   it('SYNC-8: a snapshot from the relay is applied without any Yjs merge of the whole log', async () => {
-    relay = await startTestRelay();
+    const relay = await harness.relay();
     const secret = generateRoomSecret();
     const doc = new Y.Doc();
     const alice = open(relay.wsUrl, secret, { doc, compactAfter: 10_000 });
@@ -106,7 +90,7 @@ describe('compaction (snapshots) over the real relay', () => {
     await settled(alice);
     alice.engine.compactNow();
     await settled(alice);
-    proxy = await startFrameProxy(relay.wsUrl, '/v1');
+    const proxy = await harness.proxy(relay);
     const joiner = open(proxy.wsUrl, secret);
     await joiner.whenSynced();
     expect(joiner.doc.getText('answer').toString()).toBe('x'.repeat(50));

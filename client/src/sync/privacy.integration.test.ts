@@ -1,29 +1,13 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeRoomSecret } from '@seen/shared/crypto';
-import { startFrameProxy, startTestRelay, type FrameProxy, type TestRelay } from '@seen/server/testing';
 import { waitFor } from '@seen/shared/testing';
-import { generateRoomSecret, openTestSession } from './testSession.ts';
-import type { RoomSessionInternals } from './createRoomSession.ts';
+import { createSyncHarness, generateRoomSecret } from './testSession.ts';
 
-let relay: TestRelay | null = null;
-let proxy: FrameProxy | null = null;
-const sessions: RoomSessionInternals[] = [];
-const open = (...args: Parameters<typeof openTestSession>): RoomSessionInternals => {
-  const session = openTestSession(...args);
-  sessions.push(session);
-  return session;
-};
-
-afterEach(async () => {
-  for (const session of sessions.splice(0)) session.destroy();
-  await proxy?.close();
-  proxy = null;
-  await relay?.close();
-  relay = null;
-});
+const harness = createSyncHarness();
+const { open } = harness;
 
 /** Every way the marker could appear in bytes: raw UTF-8, UTF-16, base64 and base64url, hex. */
 function encodingsOf(marker: string): Buffer[] {
@@ -44,8 +28,8 @@ function containsAny(haystack: Buffer, needles: Buffer[]): boolean {
 describe('plaintext canary (SPEC PRIV-1)', () => {
   it('PRIV-1: a marker typed into an answer and into presence never reaches the relay in any form', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'seen-canary-'));
-    relay = await startTestRelay({ dataDir });
-    proxy = await startFrameProxy(relay.wsUrl, '/v1');
+    const relay = await harness.relay({ dataDir });
+    const proxy = await harness.proxy(relay);
     const secret = generateRoomSecret();
     const marker = `CANARY-${Math.random().toString(36).slice(2)}-${Date.now()}`;
     const alice = open(proxy.wsUrl, secret, { compactAfter: 5, compactJitterMs: 0 });
@@ -78,7 +62,7 @@ describe('plaintext canary (SPEC PRIV-1)', () => {
 
 describe('presence (SPEC SYNC-10)', () => {
   it('SYNC-10: a newly joined partner sees the other within a second', async () => {
-    relay = await startTestRelay();
+    const relay = await harness.relay();
     const secret = generateRoomSecret();
     const alice = open(relay.wsUrl, secret);
     alice.awareness.setLocalStateField('name', 'Alice');
@@ -90,7 +74,7 @@ describe('presence (SPEC SYNC-10)', () => {
   });
 
   it('SYNC-11: presence claiming another client id is dropped (no spoofing)', async () => {
-    relay = await startTestRelay();
+    const relay = await harness.relay();
     const secret = generateRoomSecret();
     const alice = open(relay.wsUrl, secret);
     const sam = open(relay.wsUrl, secret);

@@ -2,29 +2,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSqliteStorage, startRelay, startTestRelay, type RunningRelay, type TestRelay } from '@seen/server/testing';
+import { createSqliteStorage, startRelay, type RunningRelay } from '@seen/server/testing';
 import { generateDeviceKeyPair } from '@seen/shared/crypto';
 import { waitFor } from '@seen/shared/testing';
-import { generateRoomSecret, openTestSession } from './testSession.ts';
-import type { RoomSessionInternals } from './createRoomSession.ts';
+import { createSyncHarness, generateRoomSecret } from './testSession.ts';
 
-const relays: (RunningRelay | TestRelay)[] = [];
-const sessions: RoomSessionInternals[] = [];
-const open = (...args: Parameters<typeof openTestSession>): RoomSessionInternals => {
-  const session = openTestSession(...args);
-  sessions.push(session);
-  return session;
-};
-
+const harness = createSyncHarness();
+const { open } = harness;
+const relays: RunningRelay[] = [];
 afterEach(async () => {
-  for (const session of sessions.splice(0)) session.destroy();
   for (const relay of relays.splice(0)) await relay.close();
 });
 
 describe('close codes and reconnection (SPEC SYNC-12)', () => {
   it('SYNC-12: a permanent refusal (sealed room) stops reconnecting and says why', async () => {
-    const relay = await startTestRelay();
-    relays.push(relay);
+    const relay = await harness.relay();
     const secret = generateRoomSecret();
     const alice = open(relay.wsUrl, secret);
     await alice.whenSynced();
@@ -37,8 +29,7 @@ describe('close codes and reconnection (SPEC SYNC-12)', () => {
   });
 
   it('SYNC-13: a deleted room is refused with its reason on every device', async () => {
-    const relay = await startTestRelay();
-    relays.push(relay);
+    const relay = await harness.relay();
     const secret = generateRoomSecret();
     const alice = open(relay.wsUrl, secret);
     const sam = open(relay.wsUrl, secret);
@@ -71,8 +62,7 @@ describe('close codes and reconnection (SPEC SYNC-12)', () => {
   });
 
   it('SYNC-15: two tabs on one device have separate sessions and converge', async () => {
-    const relay = await startTestRelay();
-    relays.push(relay);
+    const relay = await harness.relay();
     const secret = generateRoomSecret();
     const device = generateDeviceKeyPair();
     const tabA = open(relay.wsUrl, secret, { device });

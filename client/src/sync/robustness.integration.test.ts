@@ -1,30 +1,20 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { connectRawClient, startTestRelay, type RawClient, type TestRelay } from '@seen/server/testing';
+import { connectRawClient, type RawClient } from '@seen/server/testing';
 import { waitFor } from '@seen/shared/testing';
-import { generateRoomSecret, openTestSession } from './testSession.ts';
-import type { RoomSessionInternals } from './createRoomSession.ts';
+import { generateRoomSecret, createSyncHarness } from './testSession.ts';
 
-let relay: TestRelay | null = null;
-const sessions: RoomSessionInternals[] = [];
+const harness = createSyncHarness();
+const { open } = harness;
 const raws: RawClient[] = [];
-const open = (...args: Parameters<typeof openTestSession>): RoomSessionInternals => {
-  const session = openTestSession(...args);
-  sessions.push(session);
-  return session;
-};
-
-afterEach(async () => {
-  for (const session of sessions.splice(0)) session.destroy();
+afterEach(() => {
   for (const raw of raws.splice(0)) raw.close();
-  await relay?.close();
-  relay = null;
 });
 
 describe('session robustness', () => {
   it('SYNC-17: an authentic but malformed update is caught, reported, and the connection keeps working', async () => {
-    relay = await startTestRelay();
+    const relay = await harness.relay();
     const secret = generateRoomSecret();
     const alice = open(relay.wsUrl, secret);
     await alice.whenSynced();
@@ -42,7 +32,7 @@ describe('session robustness', () => {
   });
 
   it('SYNC-18: relay heartbeats feed the provider watchdog while nobody types', async () => {
-    relay = await startTestRelay({ limits: { heartbeatMs: 40 } });
+    const relay = await harness.relay({ limits: { heartbeatMs: 40 } });
     const alice = open(relay.wsUrl, generateRoomSecret());
     await alice.whenSynced();
     const before = alice.provider.wsLastMessageReceived;
@@ -51,7 +41,7 @@ describe('session robustness', () => {
   });
 
   it('SYNC-19: the room opens from the device store while the relay is unreachable', async () => {
-    relay = await startTestRelay();
+    const relay = await harness.relay();
     const secret = generateRoomSecret();
     const first = open(relay.wsUrl, secret, { persistence: 'indexeddb' });
     await first.whenSynced();
@@ -60,7 +50,6 @@ describe('session robustness', () => {
     first.destroy();
     const port = relay.port;
     await relay.close();
-    relay = null;
     const offline = open(`ws://127.0.0.1:${port}`, secret, { persistence: 'indexeddb' });
     await offline.whenLocalLoaded();
     expect(offline.doc.getText('answer').toString()).toBe('kept on this device');
@@ -69,7 +58,7 @@ describe('session robustness', () => {
   });
 
   it('SYNC-20: the provider socket is the encrypting polyfill, never a plain WebSocket', async () => {
-    relay = await startTestRelay();
+    const relay = await harness.relay();
     const alice = open(relay.wsUrl, generateRoomSecret());
     await alice.whenSynced();
     expect(alice.provider._WS.name).toBe('EncryptedSocket');

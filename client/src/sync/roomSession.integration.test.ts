@@ -1,26 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { startTestRelay, type TestRelay } from '@seen/server/testing';
 import { waitFor } from '@seen/shared/testing';
-import { generateRoomSecret, openTestSession, answerText } from './testSession.ts';
-import type { RoomSessionInternals } from './createRoomSession.ts';
+import { answerText, generateRoomSecret, createSyncHarness } from './testSession.ts';
 
-let relay: TestRelay;
-const sessions: RoomSessionInternals[] = [];
-const open = (...args: Parameters<typeof openTestSession>): RoomSessionInternals => {
-  const session = openTestSession(...args);
-  sessions.push(session);
-  return session;
-};
-
-afterEach(async () => {
-  for (const session of sessions.splice(0)) session.destroy();
-  await relay?.close();
-});
+const harness = createSyncHarness();
+const { open } = harness;
 
 describe('room session over the real relay', () => {
   it('SYNC-2: two partners sync live', async () => {
-    relay = await startTestRelay();
+    const relay = await harness.relay();
     const secret = generateRoomSecret();
     const alice = open(relay.wsUrl, secret);
     const sam = open(relay.wsUrl, secret);
@@ -35,7 +23,7 @@ describe('room session over the real relay', () => {
   });
 
   it('SYNC-3: a cold join with the partner offline syncs from the log alone', async () => {
-    relay = await startTestRelay();
+    const relay = await harness.relay();
     const secret = generateRoomSecret();
     const alice = open(relay.wsUrl, secret);
     await alice.whenSynced();
@@ -49,7 +37,7 @@ describe('room session over the real relay', () => {
   });
 
   it('SYNC-4: an offline edit, including a delete-only edit, reaches the partner after reconnect', async () => {
-    relay = await startTestRelay();
+    const relay = await harness.relay();
     const secret = generateRoomSecret();
     const aliceDoc = new Y.Doc();
     let alice = open(relay.wsUrl, secret, { doc: aliceDoc });
