@@ -22,6 +22,34 @@ afterEach(async () => {
 
 const CLIENTS = 3;
 const STEPS = 70;
+const HOLD_BACK_MS = 15;
+
+/** Hostile network: duplicate about 10% of ENV frames to a client; hold back and reorder another 10%. */
+function makeNetworkHostile(proxy: FrameProxy, random: () => number): void {
+  const held = new Map<number, Uint8Array>();
+  proxy.transform = (direction, bytes, connection) => {
+    if (direction !== 'to-client' || bytes[0] !== FRAME.ENV) return [bytes];
+    const previous = held.get(connection);
+    if (previous !== undefined) {
+      held.delete(connection);
+      return [bytes, previous];
+    }
+    const roll = random();
+    if (roll < 0.1) return [bytes, bytes];
+    if (roll < 0.2) {
+      held.set(connection, bytes);
+      setTimeout(() => {
+        if (held.get(connection) === bytes) {
+          held.delete(connection);
+          proxy.sendToClient(connection, bytes);
+        }
+      }, HOLD_BACK_MS);
+      return [];
+    }
+    return [bytes];
+  };
+}
+
 /** Pinned seeds: a failing seed found later is added here as its own named case. */
 const SEEDS = [1, 20261125, 424242];
 
@@ -35,29 +63,7 @@ describe('seeded convergence fuzz (SPEC SYNC-16)', () => {
       const random = createSeededRandom(seed);
       relay = await startTestRelay();
       proxy = await startFrameProxy(relay.wsUrl, '/v1');
-      const held = new Map<number, Uint8Array>();
-      // Hostile network: duplicate some ENV frames, swap the order of others.
-      proxy.transform = (direction, bytes, connection) => {
-        if (direction !== 'to-client' || bytes[0] !== FRAME.ENV) return [bytes];
-        const previous = held.get(connection);
-        if (previous !== undefined) {
-          held.delete(connection);
-          return [bytes, previous];
-        }
-        const roll = random();
-        if (roll < 0.1) return [bytes, bytes];
-        if (roll < 0.2) {
-          held.set(connection, bytes);
-          setTimeout(() => {
-            if (held.get(connection) === bytes) {
-              held.delete(connection);
-              proxy?.sendToClient(connection, bytes);
-            }
-          }, 15);
-          return [];
-        }
-        return [bytes];
-      };
+      makeNetworkHostile(proxy, random);
       const secret = generateRoomSecret();
       const docs = Array.from({ length: CLIENTS }, () => new Y.Doc());
       // Each client is one device: reopening keeps its key (a new key per reopen would fill the room).
@@ -138,28 +144,7 @@ describe('seeded convergence fuzz with wiped devices (SPEC FUZZ-4)', () => {
       const network = createSeededRandom(seed ^ 0x9e3779b9);
       relay = await startTestRelay();
       proxy = await startFrameProxy(relay.wsUrl, '/v1');
-      const held = new Map<number, Uint8Array>();
-      proxy.transform = (direction, bytes, connection) => {
-        if (direction !== 'to-client' || bytes[0] !== FRAME.ENV) return [bytes];
-        const previous = held.get(connection);
-        if (previous !== undefined) {
-          held.delete(connection);
-          return [bytes, previous];
-        }
-        const roll = network();
-        if (roll < 0.1) return [bytes, bytes];
-        if (roll < 0.2) {
-          held.set(connection, bytes);
-          setTimeout(() => {
-            if (held.get(connection) === bytes) {
-              held.delete(connection);
-              proxy?.sendToClient(connection, bytes);
-            }
-          }, 15);
-          return [];
-        }
-        return [bytes];
-      };
+      makeNetworkHostile(proxy, network);
       const secret = generateRoomSecret();
       const docs = Array.from({ length: CLIENTS }, () => new Y.Doc());
       const devices = docs.map(() => generateDeviceKeyPair());
