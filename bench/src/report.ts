@@ -29,6 +29,9 @@ export interface Meta {
   readonly dirty: boolean;
   readonly quick: boolean;
   readonly reps: number;
+  /** Repetitions per workload, as run. */
+  readonly repsByWorkload: string;
+  readonly w4Rooms: number;
   readonly seed: number;
   readonly pinning: string;
   readonly durationS: number;
@@ -198,7 +201,7 @@ export function renderMarkdown(meta: Meta, r: Results, targets: Target[]): strin
   out.push('');
   out.push(
     `Machine: ${meta.cores} × ${meta.cpuModel}, ${meta.memoryGb} GiB, Linux ${meta.kernel}, Node ${meta.node}. Commit \`${meta.commit.slice(0, 12)}\`${meta.dirty ? ' (+ uncommitted changes)' : ''}. ` +
-      `${meta.pinning} ${meta.reps} repetition${meta.reps === 1 ? '' : 's'} (W2 and others as configured), servers interleaved; values are medians (min–max). ` +
+      `${meta.pinning} Repetitions: ${meta.repsByWorkload}; servers interleaved (the order rotates each repetition); values are medians (min–max) over repetitions. ` +
       `Run time ${Math.round(meta.durationS)} s. Load average at start ${meta.loadAverageAtStart.toFixed(2)}; ${meta.busyRuns} of ${meta.totalRuns} runs saw other processes use > 15 % of a core ("busy").`,
   );
   out.push('');
@@ -269,7 +272,7 @@ export function renderMarkdown(meta: Meta, r: Results, targets: Target[]): strin
   }
 
   if (r.w4.length > 0) {
-    out.push('', '#### W4 durable throughput (open-loop Poisson over 1,000 rooms × 2, keystroke envelopes, default per-connection limits)', '');
+    out.push('', `#### W4 durable throughput (open-loop Poisson over ${meta.w4Rooms.toLocaleString('en-US')} rooms × 2, keystroke envelopes, default per-connection limits)`, '');
     const rows: string[][] = [];
     for (const [, runs] of groupBy(r.w4, (x) => `${String(x.nominalPerSecond).padStart(7, '0')}|${x.server}`)) {
       rows.push([
@@ -320,7 +323,7 @@ export function renderMarkdown(meta: Meta, r: Results, targets: Target[]): strin
         flags(runs),
       ]);
     }
-    out.push(table(['server', 'other rooms p99 ms, between joins', 'other rooms p99 ms, during joins', 'event-loop max ms', 'heap MB holding one room (by updates)', 'flags'], bg));
+    out.push(table(['server', 'other rooms p99 ms, between joins', 'other rooms p99 ms, during joins', 'event-loop max ms', 'heap MB holding one room, by updates (GC noise ±1 MB)', 'flags'], bg));
   }
 
   if (r.w6.length > 0) {

@@ -210,7 +210,9 @@ async function main(): Promise<void> {
           [false, true].map((snapshot) => ({ label: `${updates}${snapshot ? '+snapshot' : ''}`, updates: history.slice(0, updates), snapshot, check: textLengthIs('paper', lengths.get(updates)!) })),
         ),
       });
-      const background = prepareTyping({ rooms: config.w5.backgroundRooms, durationMs: 600_000, warmupMs: 1000, seed: config.seed + 55, pairs, formats: ['seen', 'yws', 'hocus'], roomPrefix: 'bg' });
+      // Long enough to cover one server's joins; every update of it is sealed up front, so not longer.
+      const backgroundMs = config.quick ? 60_000 : 120_000;
+      const background = prepareTyping({ rooms: config.w5.backgroundRooms, durationMs: backgroundMs, warmupMs: 1000, seed: config.seed + 55, pairs, formats: ['seen', 'yws', 'hocus'], roomPrefix: 'bg' });
       const device = joinerDevice();
       for (let rep = 0; rep < config.w5.reps; rep++) {
         for (const kind of order(['seen', 'yws', 'hocus'], rep)) {
@@ -312,6 +314,8 @@ async function main(): Promise<void> {
     dirty: git(['status', '--porcelain', '--untracked-files=no']) !== '',
     quick: config.quick,
     reps: config.reps,
+    repsByWorkload: `W1 ${config.w1.reps}, W2 ${config.w2.reps}, W4 ${config.w4.reps}, W5 ${config.w5.reps}, W6 ${config.w6.reps}, W7 ${config.w7.reps}, W9 ${config.w9.kills} kill${config.w9.kills === 1 ? '' : 's'} per mode`,
+    w4Rooms: config.w4.rooms,
     seed: config.seed,
     pinning,
     durationS: (performance.now() - started) / 1000,

@@ -45,7 +45,7 @@ const LAYOUTS: Layout[] = [
     keys: (room, _t, _h, session) => [room, session],
   },
   {
-    name: 'integer room key, rowid = append order, one index (room, relay_seq); dedupe by (session, seq) in a small side table of recent keys',
+    name: 'integer room key, rowid = append order, only the (room, relay_seq) index (no (session, seq) index: idempotency needs another path)',
     schema: `CREATE TABLE envelopes (id INTEGER PRIMARY KEY, room INTEGER NOT NULL, relay_seq INTEGER NOT NULL, session BLOB NOT NULL, seq INTEGER NOT NULL, covers INTEGER, received_at INTEGER NOT NULL, superseded_at INTEGER, blob BLOB NOT NULL);
       CREATE UNIQUE INDEX e1 ON envelopes (room, relay_seq);`,
     insert: 'INSERT INTO envelopes (room, relay_seq, session, seq, covers, received_at, blob) VALUES (?, ?, ?, ?, NULL, ?, ?)',
