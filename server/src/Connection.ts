@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { RoomState } from './RoomState.ts';
 import type { TokenBucket } from './tokenBucket.ts';
@@ -56,6 +57,15 @@ export class Connection {
       if (this.phase === 'closed') return resolve();
       this.ws.send(frame, { binary: true }, () => resolve());
     });
+  }
+
+  /** ws has no cork of its own; its net.Socket does. Pairs with uncork() in the same turn. */
+  cork(): void {
+    (this.ws as unknown as { _socket?: Socket })._socket?.cork();
+  }
+
+  uncork(): void {
+    (this.ws as unknown as { _socket?: Socket })._socket?.uncork();
   }
 
   close(code: number, reason = ''): void {

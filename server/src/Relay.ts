@@ -353,14 +353,23 @@ export class Relay {
       const rows = await storage.readLog(room.roomId, cursor, upTo, BACKLOG_PAGE_ROWS);
       const frames = rows.filter((row) => row.relaySeq !== skip).map((row) => encodeEnvFrame(row.relaySeq, row.envelope));
       const last = frames.pop();
+      // One page goes out in as few TCP writes as possible (256 frames, not 256 writes).
+      connection.cork();
       for (const frame of frames) {
-        if (!connection.isOpen) return;
+        if (!connection.isOpen) break;
         // A reader that does not read stalls here instead of filling the relay's memory (ABUSE-4).
-        if (connection.ws.bufferedAmount >= drainAbove) await connection.sendAndDrain(frame);
-        else connection.send(frame);
+        if (connection.ws.bufferedAmount >= drainAbove) {
+          connection.uncork();
+          await connection.sendAndDrain(frame);
+          connection.cork();
+        } else connection.send(frame);
       }
+      connection.uncork();
+      if (!connection.isOpen) return;
       if (last !== undefined) await connection.sendAndDrain(last);
       if (rows.length < BACKLOG_PAGE_ROWS) break;
+      // Let other rooms' traffic through between pages: a 100k-entry join must not stall the loop.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       cursor = rows[rows.length - 1]!.relaySeq;
     }
     if (!connection.isOpen) return;

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, type LogLevel } from './log.ts';
+import { parseLimitOverrides } from './parseLimitOverrides.ts';
 import { startRelay } from './startRelay.ts';
 import { createSqliteStorage } from './storage/SqliteStorage.ts';
 
@@ -12,6 +13,12 @@ const dataDir = resolve(env.DATA_DIR ?? './data');
 const staticDir = resolve(env.STATIC_DIR ?? join(here, '../../client/dist'));
 const logger = createLogger({ level: (env.LOG_LEVEL as LogLevel | undefined) ?? 'info' });
 const GC_INTERVAL_MS = 60 * 60 * 1000;
+
+const limitOverrides = env.RELAY_LIMITS_JSON === undefined ? { ok: true as const, value: {} } : parseLimitOverrides(env.RELAY_LIMITS_JSON);
+if (!limitOverrides.ok) {
+  console.error(limitOverrides.error);
+  process.exit(2);
+}
 
 mkdirSync(dataDir, { recursive: true });
 const storage = createSqliteStorage({
@@ -29,6 +36,7 @@ const running = await startRelay({
   limits: {
     ...(env.ROOM_QUOTA_BYTES === undefined ? {} : { roomQuotaBytes: Number(env.ROOM_QUOTA_BYTES) }),
     ...(env.MAX_CONNECTIONS_PER_IP === undefined ? {} : { maxConnectionsPerIp: Number(env.MAX_CONNECTIONS_PER_IP) }),
+    ...limitOverrides.value,
   },
 });
 console.log(`Seen is running at ${running.httpUrl} (data in ${dataDir})`);
