@@ -15,6 +15,7 @@ export class Connection {
   liveQueue: Uint8Array[] = [];
   /** Bytes in liveQueue: bounded by maxBufferedBytes like the send buffer (ABUSE-3). */
   liveQueueBytes = 0;
+  authDeadline: NodeJS.Timeout | null = null;
   alive = true;
   /** Counted against the unauthenticated caps until the handshake succeeds or the socket closes. */
   unauthenticated = true;

@@ -176,10 +176,11 @@ export class Relay {
     this.addresses.set(ip, count);
     this.unauthenticated += 1;
     this.connections.add(connection);
-    const deadline = setTimeout(() => {
+    // Cleared once the handshake succeeds, so an idle authenticated socket holds no timer.
+    connection.authDeadline = setTimeout(() => {
       if (connection.phase === 'awaiting-auth') connection.close(CLOSE.AUTH_TIMEOUT, 'auth deadline');
     }, limits.authDeadlineMs);
-    deadline.unref();
+    connection.authDeadline.unref();
 
     ws.on('message', (data, isBinary) => {
       const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
@@ -194,7 +195,7 @@ export class Relay {
       // ws reports protocol errors (bad opcodes, oversize frames) here and then closes the socket.
     });
     ws.on('close', () => {
-      clearTimeout(deadline);
+      clearTimeout(connection.authDeadline ?? undefined);
       this.detach(connection);
     });
     connection.send(
@@ -321,6 +322,8 @@ export class Relay {
     connection.sessionHex = sessionHex;
     connection.sessionId = frame.sessionId;
     connection.room = room;
+    clearTimeout(connection.authDeadline ?? undefined);
+    connection.authDeadline = null;
     connection.phase = 'catching-up';
     connection.liveQueue = [];
     connection.liveQueueBytes = 0;

@@ -100,8 +100,12 @@ export function createSqliteStorage(options: { path: string; synchronous?: Sqlit
 
   const appendTransaction = db.transaction((entries: readonly AppendEntry[], now: number) => {
     const freed = new Map<string, number>();
+    const liveRooms = new Set<string>(); // one check per room per batch, not per row
     for (const entry of entries) {
-      if (statements.isLive.get(entry.roomId) === undefined) throw new Error('room does not exist');
+      if (!liveRooms.has(entry.roomId)) {
+        if (statements.isLive.get(entry.roomId) === undefined) throw new Error('room does not exist');
+        liveRooms.add(entry.roomId);
+      }
       statements.insert.run(
         entry.roomId,
         entry.relaySeq,
