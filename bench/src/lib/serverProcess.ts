@@ -64,7 +64,6 @@ export async function buildLaunchers(): Promise<void> {
     entryPoints: {
       floor: resolve(BENCH_ROOT, 'src/servers/floorServer.ts'),
       hocus: resolve(BENCH_ROOT, 'src/servers/hocusServer.ts'),
-      'seen-raised': resolve(BENCH_ROOT, 'src/servers/seenLauncher.ts'),
     },
     outdir: BENCH_DIST,
     outExtension: { '.js': '.mjs' },
@@ -141,7 +140,8 @@ function commandFor(kind: ServerKind): { script: string; cwd: string } {
       // server/dist/main.js, with the same environment.
       return { script: process.env.SEEN_RELAY_MAIN ?? SERVER_MAIN, cwd: REPO_ROOT };
     case 'seen-raised':
-      return { script: join(BENCH_DIST, 'seen-raised.mjs'), cwd: BENCH_ROOT };
+      // The same built relay; the raised limits arrive through RELAY_LIMITS_JSON.
+      return { script: process.env.SEEN_RELAY_MAIN ?? SERVER_MAIN, cwd: REPO_ROOT };
     case 'floor':
       return { script: join(BENCH_DIST, 'floor.mjs'), cwd: BENCH_ROOT };
     case 'hocus':
