@@ -118,4 +118,15 @@ describe('answers', () => {
       others: [{ state: 'none', text: null }],
     });
   });
+
+  it('[APP-3] typing keeps the document small: keystrokes do not each leave an overwritten timestamp behind', () => {
+    const doc = createCoupleDoc();
+    const sentence = 'The walk by the river, when we stopped talking and it was fine.';
+    const baseline = Y.encodeStateAsUpdate(doc).length;
+    for (let i = 1; i <= sentence.length; i++) editDraft(doc, { ...card, memberId: ALEX.id, text: sentence.slice(0, i), now: T0 + i * 150 });
+    const grown = Y.encodeStateAsUpdate(doc).length - baseline;
+    // One timestamp per minute of typing, not per keystroke: growth stays near the text's own size.
+    expect(grown).toBeLessThan(sentence.length * 4);
+    expect(readAnswer(doc, { ...card, memberId: ALEX.id }).updatedAt).toBe(T0 + 150);
+  });
 });

@@ -39,6 +39,9 @@ export interface CardAnswers {
   readonly settled: boolean;
 }
 
+/** How fresh `updatedAt` is kept while typing (it says "edited recently", not "this keystroke"). */
+const UPDATED_AT_RESOLUTION_MS = 60_000;
+
 const EMPTY_ANSWER: AnswerRecord = { text: '', submittedAt: null, passed: false, updatedAt: null };
 
 export function answerKey(ref: AnswerRef): string {
@@ -116,7 +119,10 @@ export function editDraft(doc: Y.Doc, ref: AnswerRef & { readonly text: string; 
   doc.transact(() => {
     if (endCurrent > start) draft.delete(start, endCurrent - start);
     if (endNext > start) draft.insert(start, next.slice(start, endNext));
-    map.set('updatedAt', ref.now);
+    // Every overwrite of a map value stays in the document as a deleted item: stamping each
+    // keystroke made a year's snapshot ~8× larger than its text (BENCHMARKS.md). Minute resolution.
+    const previous = readFiniteNumber(map.get('updatedAt'));
+    if (previous === null || ref.now - previous >= UPDATED_AT_RESOLUTION_MS) map.set('updatedAt', ref.now);
   }, localOrigin('draft'));
 }
 
