@@ -269,6 +269,7 @@ export class SyncEngine {
       this.clear(ALERT_KEY.GAP);
     }
     this.scheduleCompaction();
+    this.options.onChange();
     return true;
   }
 
@@ -390,8 +391,11 @@ export class SyncEngine {
     // A live hole: the relay skipped one of this session's changes (or delivers it late).
     if (this.backlog === null && header.seq > previousMax + 1 && this.findGaps().length > 0) this.scheduleGapCheck();
     else if (this.backlog === null && this.alerts.has(ALERT_KEY.GAP) && header.seq < previousMax) this.checkGaps({ allowResync: false });
-    this.options.onChange();
-    this.scheduleCompaction();
+    // While a backlog streams, listeners (React) hear once at its end, not once per envelope.
+    if (this.backlog === null) {
+      this.options.onChange();
+      this.scheduleCompaction();
+    }
     return opened.payload;
   }
 

@@ -53,4 +53,20 @@ describe('room session over the real relay', () => {
     await alice.whenSynced();
     await waitFor(() => answerText(sam.doc) === 'keep this', { what: 'the deletion to arrive' });
   });
+
+  it('SYNC-21: a long backlog notifies status listeners once at its end, not once per envelope', async () => {
+    const relay = await harness.relay();
+    const secret = generateRoomSecret();
+    const writer = open(relay.wsUrl, secret);
+    await writer.whenSynced();
+    for (let i = 0; i < 200; i++) writer.doc.getMap('m').set(`k${i}`, i);
+    await waitFor(() => writer.getStatus().pendingAcks === 0, { what: 'acks' });
+    const reader = open(relay.wsUrl, secret, { compactAfter: 10_000 });
+    let notifications = 0;
+    reader.subscribe(() => notifications++);
+    await reader.whenSynced();
+    expect(reader.doc.getMap('m').size).toBe(200);
+    // connecting, ready, backlog end, synced and a few more — never one per stored envelope.
+    expect(notifications).toBeLessThan(20);
+  });
 });
