@@ -3,8 +3,8 @@ import { PADDING_BUCKETS, paddedLength } from './padding.ts';
 
 describe('padding buckets', () => {
   it('CRYPTO-2 rounds every length up to the smallest bucket that holds it, edges included', () => {
-    expect(paddedLength(0)).toBe(256);
-    expect(paddedLength(1)).toBe(256);
+    expect(paddedLength(0)).toBe(128);
+    expect(paddedLength(1)).toBe(128);
     let previous = 0;
     for (const bucket of PADDING_BUCKETS) {
       expect(paddedLength(previous + 1)).toBe(bucket);
