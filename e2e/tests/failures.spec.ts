@@ -91,3 +91,28 @@ test('leaving forgets the room on this device only', async ({ browser }, testInf
   await expect(sam.page.getByText('Alex is here')).toBeVisible();
   await closePartners(alex, sam);
 });
+
+// A sealed room refuses new devices, in words; its members keep their way in.
+test('a sealed room turns a leaked link away and says why', async ({ browser }, testInfo) => {
+  const alex = await openPartner(browser, testInfo, 'Alex');
+  const sam = await openPartner(browser, testInfo, 'Sam');
+  const link = await createRoom(alex.page, { yourName: 'Alex', roomName: 'Just us' });
+  await joinRoom(sam.page, link, 'Sam');
+  await expect(alex.page.getByText('Sam is here')).toBeVisible();
+
+  await alex.page.getByRole('link', { name: 'Room & data' }).click();
+  await alex.page.getByRole('button', { name: 'Seal the room' }).click();
+  await alex.page.getByRole('dialog', { name: 'Seal this room?' }).getByRole('button', { name: 'Seal it' }).click();
+  await expect(alex.page.getByRole('button', { name: 'Seal the room' })).toHaveCount(0);
+
+  const stranger = await openPartner(browser, testInfo, 'Kim');
+  await stranger.page.goto(link);
+  await expect(stranger.page.getByText('This room is sealed')).toBeVisible({ timeout: 20_000 });
+  await expectAccessible(stranger.page, 'sealed room');
+  await snap(stranger.page, testInfo, '34-room-sealed');
+
+  // Sam's device was registered before the seal: a reload still gets in and syncs.
+  await sam.page.reload();
+  await expect(sam.page.getByText('Alex is here')).toBeVisible({ timeout: 20_000 });
+  await closePartners(alex, sam, stranger);
+});
