@@ -77,14 +77,23 @@ const fromSession = (frame: RelayedFrame, session: RoomSessionInternals): boolea
 /** Short grace so tests do not wait two seconds for a hole to count. */
 const FAST = { gapGraceMs: 100 } as const;
 
+/**
+ * The usual cast: Alice connects through the hostile relay, Sam directly; both synced. Returns
+ * what each test needs to add its rules and assertions.
+ */
+async function openPairBehindHostileRelay() {
+  const relay = await testRelay();
+  const hostile = await hostileOver(relay);
+  const secret = generateRoomSecret();
+  const alice = open(hostile.wsUrl, secret, FAST);
+  const sam = open(relay.wsUrl, secret);
+  await Promise.all([alice.whenSynced(), sam.whenSynced()]);
+  return { relay, hostile, secret, alice, sam };
+}
+
 describe('hostile relay: drops and freezes', () => {
   it('HOST-1: a change dropped on the way to one client is noticed as a hole and fetched again; no warning', async () => {
-    const relay = await testRelay();
-    const hostile = await hostileOver(relay);
-    const secret = generateRoomSecret();
-    const alice = open(hostile.wsUrl, secret, FAST);
-    const sam = open(relay.wsUrl, secret);
-    await Promise.all([alice.whenSynced(), sam.whenSynced()]);
+    const { hostile, alice, sam } = await openPairBehindHostileRelay();
     let live = 0;
     let dropped: RelayedFrame | null = null;
     hostile.rules.push((frame) => {
@@ -102,12 +111,7 @@ describe('hostile relay: drops and freezes', () => {
   });
 
   it('HOST-2, SYNC-9: a change the relay withholds for good is reported, naming whose changes and since when', async () => {
-    const relay = await testRelay();
-    const hostile = await hostileOver(relay);
-    const secret = generateRoomSecret();
-    const alice = open(hostile.wsUrl, secret, FAST);
-    const sam = open(relay.wsUrl, secret);
-    await Promise.all([alice.whenSynced(), sam.whenSynced()]);
+    const { hostile, alice, sam } = await openPairBehindHostileRelay();
     const before = Date.now();
     let withheld: number | null = null;
     // Withhold Sam's third change from Alice, live and in every later backlog.
@@ -131,12 +135,7 @@ describe('hostile relay: drops and freezes', () => {
   });
 
   it('HOST-10: a frozen relay (tail withheld) is silent while it lasts; the next change reveals the hole and heals it', async () => {
-    const relay = await testRelay();
-    const hostile = await hostileOver(relay);
-    const secret = generateRoomSecret();
-    const alice = open(hostile.wsUrl, secret, FAST);
-    const sam = open(relay.wsUrl, secret);
-    await Promise.all([alice.whenSynced(), sam.whenSynced()]);
+    const { hostile, alice, sam } = await openPairBehindHostileRelay();
     typeChars(sam, 'ab');
     await waitFor(() => answerOf(alice) === 'ab', { what: 'first changes' });
     const lastSeen = alice.getStatus().partnerLastActiveAt;
@@ -197,12 +196,7 @@ describe('hostile relay: reordering and replay', () => {
   });
 
   it('HOST-4: replayed stored envelopes, live and in a backlog, are ignored with no second delivery', async () => {
-    const relay = await testRelay();
-    const hostile = await hostileOver(relay);
-    const secret = generateRoomSecret();
-    const alice = open(hostile.wsUrl, secret, FAST);
-    const sam = open(relay.wsUrl, secret);
-    await Promise.all([alice.whenSynced(), sam.whenSynced()]);
+    const { hostile, alice, sam } = await openPairBehindHostileRelay();
     const receive = vi.spyOn(alice.engine, 'receiveStored');
     const delivered = (): number => receive.mock.results.filter((result) => result.value !== null).length;
     typeChars(sam, 'once');
@@ -289,12 +283,7 @@ describe('hostile relay: splicing, truncation, injection', () => {
   });
 
   it('HOST-8: truncated, altered and misplaced frames are rejected with a warning; the connection keeps working', async () => {
-    const relay = await testRelay();
-    const hostile = await hostileOver(relay);
-    const secret = generateRoomSecret();
-    const alice = open(hostile.wsUrl, secret, FAST);
-    const sam = open(relay.wsUrl, secret);
-    await Promise.all([alice.whenSynced(), sam.whenSynced()]);
+    const { hostile, alice, sam } = await openPairBehindHostileRelay();
     // From now on, Sam's next change reaches Alice only in damaged forms.
     const damaged: Uint8Array[] = [];
     hostile.rules.push((frame) => {
