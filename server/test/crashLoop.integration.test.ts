@@ -102,7 +102,14 @@ describe('crash safety under writes and compaction (SPEC CRASH-1, CRASH-2)', () 
           }
         };
         const pumps = live.map(pump);
-        await waitFor(() => live.reduce((sum, client) => sum + client.acked.size, 0) >= killAfter, { what: 'acks before the kill', timeoutMs: 20_000 });
+        // The first kill also waits for an acknowledged snapshot, so every run crashes with
+        // compaction in the log (timing alone does not guarantee one on a busy machine).
+        const snapshotAcked = (): boolean =>
+          live.some((client) => [...client.acked.keys()].some((seq) => snapshotSeqs.has(`${toHex(client.sessionId)}:${seq}`)));
+        await waitFor(() => live.reduce((sum, client) => sum + client.acked.size, 0) >= killAfter && (kill > 0 || snapshotAcked()), {
+          what: 'acks (and a snapshot) before the kill',
+          timeoutMs: 20_000,
+        });
         relay.child.kill('SIGKILL');
         expect(await relay.exited).toBe('SIGKILL');
         stop = true;
