@@ -59,15 +59,20 @@ export function measureTextSimilarity(left: string, right: string): number {
   return measureJaccard(collectShingles(left), collectShingles(right));
 }
 
-/** Lowercase content words: accents folded, apostrophes dropped ("don't" → "dont"), punctuation gone. */
-export function normalizeWords(text: string): string[] {
+/** Lowercase words: accents folded, apostrophes dropped ("don't" → "dont"), punctuation gone. */
+export function splitWords(text: string): string[] {
   return text
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
     .toLowerCase()
     .replace(/['’]/gu, '')
     .split(/[^\p{L}\p{N}]+/u)
-    .filter((word) => word.length > 0 && !STOP_WORDS.has(word));
+    .filter((word) => word.length > 0);
+}
+
+/** The content words of a text: splitWords without stop words. */
+export function normalizeWords(text: string): string[] {
+  return splitWords(text).filter((word) => !STOP_WORDS.has(word));
 }
 
 function collectShingles(text: string): Set<string> {

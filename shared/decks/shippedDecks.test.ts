@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BEING_SEEN_STEPS, PROMPT_LEVELS, type Deck } from './deckFormat';
 import { drawSession, type DrawHistoryEntry } from './drawSession';
-import { NEAR_DUPLICATE_THRESHOLD, findNearDuplicates } from './nearDuplicates';
+import { NEAR_DUPLICATE_THRESHOLD, findNearDuplicates, splitWords } from './nearDuplicates';
 import { parseDeckFile } from './parseDeck';
 import { DECKS_DIRECTORY, SHIPPED_DECK_FILES, findMissingIds, readDeckFile, readRecordedIds, readShippedDeckFiles } from './testing/readDeckFiles';
 
@@ -34,16 +34,6 @@ function loadShippedDecks(): { file: string; deck: Deck }[] {
     if (!result.ok) throw new Error(`shared/decks/${file} is invalid:\n${result.errors.map((error) => error.message).join('\n')}`);
     return { file, deck: result.value };
   });
-}
-
-function splitWords(text: string): string[] {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/['’]/gu, '')
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((word) => word.length > 0);
 }
 
 describe('shipped decks', () => {
