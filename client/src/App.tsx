@@ -5,6 +5,7 @@ import { Notice } from './components/Notice.tsx';
 import { Waiting } from './components/Waiting.tsx';
 import { useLinkHandler } from './hooks/useLink.ts';
 import { useRoute } from './hooks/useRoute.ts';
+import { OpeningRoomPage } from './features/room/OpeningRoomPage.tsx';
 
 // One-time flows load on demand, keeping the first download for the screens used every week.
 const StartScreen = lazy(() => import('./features/start/StartScreen.tsx').then((module) => ({ default: module.StartScreen })));
@@ -35,7 +36,7 @@ export function App() {
         Skip to content
       </a>
       {route.name === 'room' ? (
-        <Suspense fallback={<RoomFallback />}>
+        <Suspense fallback={<OpeningRoomPage />}>
           <RoomScreen roomId={route.roomId} tab={route.tab} />
         </Suspense>
       ) : (
@@ -58,17 +59,5 @@ export function App() {
         </>
       )}
     </div>
-  );
-}
-
-function RoomFallback() {
-  const onLink = useLinkHandler();
-  return (
-    <>
-      <TopBar onHome={onLink} />
-      <main id="main" tabIndex={-1} className="page">
-        <Waiting title="Opening the room…" />
-      </main>
-    </>
   );
 }

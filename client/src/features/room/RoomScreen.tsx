@@ -21,6 +21,7 @@ import { useSessionStatus } from '../../hooks/useSessionStatus.ts';
 import type { Presence } from '@seen/shared/doc';
 import type { RoomSession } from '../../sync/RoomSession.ts';
 import { SessionTab } from '../session/SessionTab.tsx';
+import { OpeningRoomPage } from './OpeningRoomPage.tsx';
 
 // The weekly screen loads with the app; history and settings arrive when first opened.
 const HistoryTab = lazy(() => import('../history/HistoryTab.tsx').then((module) => ({ default: module.HistoryTab })));
@@ -31,14 +32,7 @@ export function RoomScreen({ roomId, tab }: { roomId: string; tab: RoomTab }) {
   const onLink = useLinkHandler();
 
   if (saved.state === 'loading') {
-    return (
-      <>
-        <TopBar onHome={onLink} />
-        <main id="main" tabIndex={-1} className="page">
-          <Waiting title="Opening the room…" />
-        </main>
-      </>
-    );
+    return <OpeningRoomPage />;
   }
   if (saved.state === 'error' || saved.value === null) {
     const farewell = readFarewell(roomId);
@@ -85,7 +79,6 @@ function OpenRoom({ saved, tab }: { saved: SavedRoom; tab: RoomTab }) {
     if (!saved.deviceKey) void touchRoom(saved.roomId, { deviceKey: fallbackKey }).catch(() => undefined);
   }, [saved.deviceKey, saved.roomId, fallbackKey]);
   const session = useRoomSession(secret, deviceKey);
-  const onLink = useLinkHandler();
   if (!secret) {
     return (
       <main id="main" tabIndex={-1} className="page">
@@ -96,14 +89,7 @@ function OpenRoom({ saved, tab }: { saved: SavedRoom; tab: RoomTab }) {
     );
   }
   if (!session) {
-    return (
-      <>
-        <TopBar onHome={onLink} />
-        <main id="main" tabIndex={-1} className="page">
-          <Waiting title="Opening the room…" />
-        </main>
-      </>
-    );
+    return <OpeningRoomPage />;
   }
   return <RoomLoaded session={session} saved={saved} tab={tab} inviteLink={inviteLinkFor(secret)} />;
 }
