@@ -24,6 +24,18 @@ const CLIENTS = 3;
 const STEPS = 70;
 const HOLD_BACK_MS = 15;
 
+/** Closes client `index` (a closed tab), or opens it again: its doc persists, as IndexedDB would keep it. */
+function toggleClient(live: (RoomSessionInternals | null)[], index: number, openClient: (index: number) => RoomSessionInternals): void {
+  const session = live[index];
+  if (session !== null && session !== undefined) {
+    session.destroy();
+    sessions.delete(session);
+    live[index] = null;
+  } else {
+    live[index] = openClient(index);
+  }
+}
+
 /** Hostile network: duplicate about 10% of ENV frames to a client; hold back and reorder another 10%. */
 function makeNetworkHostile(proxy: FrameProxy, random: () => number): void {
   const held = new Map<number, Uint8Array>();
@@ -90,15 +102,7 @@ describe('seeded convergence fuzz (SPEC SYNC-16)', () => {
           doc.getMap('answers').set(key, step);
           expectedKeys.add(key);
         } else if (roll < 0.9) {
-          // Close the tab, or come back (the doc persists, as IndexedDB would keep it).
-          const session = live[index];
-          if (session !== null && session !== undefined) {
-            session.destroy();
-            sessions.delete(session);
-            live[index] = null;
-          } else {
-            live[index] = openClient(index);
-          }
+          toggleClient(live, index, openClient);
         } else if (roll < 0.95) {
           proxy.dropAll();
         } else {
@@ -175,14 +179,7 @@ describe('seeded convergence fuzz with wiped devices (SPEC FUZZ-4)', () => {
           docs[index]!.getMap('answers').set(key, step);
           written[index]!.add(key);
         } else if (roll < 0.82) {
-          const session = live[index];
-          if (session !== null && session !== undefined) {
-            session.destroy();
-            sessions.delete(session);
-            live[index] = null;
-          } else {
-            live[index] = openClient(index);
-          }
+          toggleClient(live, index, openClient);
         } else if (roll < 0.88) {
           // The device loses everything it had; it comes back empty with the same key.
           noteAcknowledged();
