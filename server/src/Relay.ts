@@ -30,12 +30,14 @@ import {
   type RelayLimits,
 } from '@seen/shared/protocol';
 import { Connection } from './Connection.ts';
-import { GroupCommit } from './GroupCommit.ts';
+import { GroupCommit, type CommitOutcome } from './GroupCommit.ts';
 import { roomTag, type Logger } from './log.ts';
-import { RELOAD_SEQ_GAP, runExclusive, type RoomState } from './RoomState.ts';
+import { RELOAD_SEQ_GAP, runExclusive, type PendingWrite, type RoomState } from './RoomState.ts';
 import type { RelayStorage } from './storage/RelayStorage.ts';
 import { TokenBucket } from './tokenBucket.ts';
 import { computeRoomIdBytes, verifyEd25519 } from './verifyEd25519.ts';
+
+const pendingKey = (sessionHex: string, seq: number): string => `${sessionHex}:${seq}`;
 
 /** Rows per catch-up page: the relay waits for each page to drain before reading the next. */
 const BACKLOG_PAGE_ROWS = 256;
@@ -82,7 +84,7 @@ export class Relay {
   /** Open and not-yet-authenticated sockets per client address (ABUSE-1, ABUSE-2). */
   private readonly addresses = new Map<string, AddressCount>();
   private unauthenticated = 0;
-  private readonly commits: GroupCommit;
+  private readonly commits: GroupCommit<PendingWrite>;
   private readonly heartbeatTimer: NodeJS.Timeout;
   private closing = false;
 
@@ -91,12 +93,7 @@ export class Relay {
   constructor(private readonly options: RelayOptions) {
     // Clients sign a normalized origin (scheme://host[:port], lower-case, no path): compare alike.
     this.publicOrigin = options.publicOrigin === undefined ? undefined : normalizeRelayOrigin(options.publicOrigin);
-    this.commits = new GroupCommit(options.storage, (freed) => {
-      for (const [roomId, bytes] of freed) {
-        const room = this.rooms.get(roomId);
-        if (room !== undefined) room.bytesUsed = Math.max(0, room.bytesUsed - bytes);
-      }
-    });
+    this.commits = new GroupCommit<PendingWrite>(options.storage, (batch, outcome) => this.settleCommit(batch, outcome));
     this.heartbeatTimer = setInterval(() => this.beat(), options.limits.heartbeatMs);
     this.heartbeatTimer.unref();
   }
@@ -468,42 +465,65 @@ export class Relay {
       if (peer.phase === 'catching-up') this.queueLive(peer, envFrame);
       else this.sendLive(peer, envFrame);
     }
-    const key = `${connection.sessionHex}:${header.seq}`;
-    const committed = this.commits.append({
-      roomId: room.roomId,
-      relaySeq,
-      sessionId: connection.sessionHex,
-      seq: header.seq,
-      envelope,
-      coversRelaySeq: isSnapshot ? header.coversRelaySeq : null,
-      receivedAt: Date.now(),
-    });
-    room.pending.set(key, { relaySeq, envelope, committed });
-    committed.then(
-      () => {
-        room.pending.delete(key);
-        connection.send(encodeAckFrame({ sessionId: header.sessionId, seq: header.seq, relaySeq }));
+    const pending: PendingWrite = {
+      entry: {
+        roomId: room.roomId,
+        relaySeq,
+        sessionId: connection.sessionHex,
+        seq: header.seq,
+        envelope,
+        coversRelaySeq: isSnapshot ? header.coversRelaySeq : null,
+        receivedAt: Date.now(),
       },
-      (error: unknown) => {
-        room.pending.delete(key);
-        room.bytesUsed -= envelope.length;
-        this.options.logger.log('error', 'commit failed', { room: roomTag(room.roomId), error: String(error) });
+      room,
+      connection,
+      header,
+      waiters: [],
+    };
+    room.pending.set(pendingKey(connection.sessionHex, header.seq), pending);
+    this.commits.append(pending);
+  }
+
+  /**
+   * A batch is durable (or failed): answer every sender. Each socket's ACKs for the batch leave in
+   * one write (corked), instead of one syscall per update.
+   */
+  private settleCommit(batch: readonly PendingWrite[], outcome: CommitOutcome): void {
+    if (outcome.ok) {
+      for (const [roomId, bytes] of outcome.freedBytesByRoom) {
+        const room = this.rooms.get(roomId);
+        if (room !== undefined) room.bytesUsed = Math.max(0, room.bytesUsed - bytes);
+      }
+    } else {
+      this.options.logger.log('error', 'commit failed', { rows: batch.length, error: String(outcome.error) });
+    }
+    const corked = new Set<Connection>();
+    for (const pending of batch) {
+      const { room, connection, header, entry } = pending;
+      room.pending.delete(pendingKey(entry.sessionId, entry.seq));
+      if (!corked.has(connection) && connection.isOpen) {
+        connection.cork();
+        corked.add(connection);
+      }
+      if (outcome.ok) {
+        connection.send(encodeAckFrame({ sessionId: header.sessionId, seq: header.seq, relaySeq: entry.relaySeq }));
+      } else {
+        room.bytesUsed -= entry.envelope.length;
         this.sendError(connection, RELAY_ERROR.STORE_FAILED, header);
-      },
-    );
+      }
+      for (const waiter of pending.waiters) waiter(outcome.ok);
+    }
+    for (const connection of corked) connection.uncork();
   }
 
   /** A (session, seq) we have seen: re-ACK the same bytes, refuse different ones (PROTOCOL "Idempotency"). */
   private async handleResend(connection: Connection, room: RoomState, header: EnvelopeHeader, envelope: Uint8Array): Promise<void> {
-    const pending = room.pending.get(`${connection.sessionHex}:${header.seq}`);
+    const pending = room.pending.get(pendingKey(connection.sessionHex, header.seq));
     if (pending !== undefined) {
-      if (!equalBytes(pending.envelope, envelope)) return this.sendError(connection, RELAY_ERROR.DUPLICATE_CONFLICT, header);
-      try {
-        await pending.committed;
-        connection.send(encodeAckFrame({ sessionId: header.sessionId, seq: header.seq, relaySeq: pending.relaySeq }));
-      } catch {
-        this.sendError(connection, RELAY_ERROR.STORE_FAILED, header);
-      }
+      if (!equalBytes(pending.entry.envelope, envelope)) return this.sendError(connection, RELAY_ERROR.DUPLICATE_CONFLICT, header);
+      const committed = await new Promise<boolean>((resolve) => pending.waiters.push(resolve));
+      if (committed) connection.send(encodeAckFrame({ sessionId: header.sessionId, seq: header.seq, relaySeq: pending.entry.relaySeq }));
+      else this.sendError(connection, RELAY_ERROR.STORE_FAILED, header);
       return;
     }
     const stored = await this.options.storage.findBySessionSeq(room.roomId, connection.sessionHex, header.seq);
@@ -587,8 +607,11 @@ export class Relay {
         continue;
       }
       connection.alive = false;
+      // The ping (our liveness check) and the HEARTBEAT (the client's) leave in one write.
+      connection.cork();
       connection.ws.ping();
       if (connection.phase === 'live') connection.send(frame);
+      connection.uncork();
     }
     for (const [ip, entry] of this.authFailures) {
       if (now - entry.windowStart > AUTH_FAILURE_WINDOW_MS) this.authFailures.delete(ip);

@@ -1,4 +1,6 @@
+import type { EnvelopeHeader } from '@seen/shared/protocol';
 import type { Connection } from './Connection.ts';
+import type { CommitTicket } from './GroupCommit.ts';
 
 /** What the relay holds in memory for a room with at least one socket (evicted when empty). */
 export interface RoomState {
@@ -19,10 +21,13 @@ export interface RoomState {
   deleted: boolean;
 }
 
-export interface PendingWrite {
-  readonly relaySeq: number;
-  readonly envelope: Uint8Array;
-  readonly committed: Promise<void>;
+/** An envelope forwarded but not yet committed: what is needed to ACK it, or to answer a resend. */
+export interface PendingWrite extends CommitTicket {
+  readonly room: RoomState;
+  readonly connection: Connection;
+  readonly header: EnvelopeHeader;
+  /** Resends of the same (session, seq) that arrived before the commit: told true once it is durable. */
+  readonly waiters: ((committed: boolean) => void)[];
 }
 
 /**

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createLogger, type LogLevel } from './log.ts';
 import { parseLimitOverrides } from './parseLimitOverrides.ts';
 import { startRelay } from './startRelay.ts';
+import type { RelayStorage } from './storage/RelayStorage.ts';
 import { createSqliteStorage } from './storage/SqliteStorage.ts';
 
 // The only file that reads the environment (README "Self-hosting" lists these variables).
@@ -20,11 +21,18 @@ if (!limitOverrides.ok) {
   process.exit(2);
 }
 
-mkdirSync(dataDir, { recursive: true });
-const storage = createSqliteStorage({
-  path: join(dataDir, 'seen-relay.sqlite'),
-  synchronous: env.SQLITE_SYNC === 'FULL' ? 'FULL' : 'NORMAL',
-});
+function openStorage(): RelayStorage {
+  const path = join(dataDir, 'seen-relay.sqlite');
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    return createSqliteStorage({ path, synchronous: env.SQLITE_SYNC === 'FULL' ? 'FULL' : 'NORMAL' });
+  } catch (error) {
+    // A sentence for the operator, not a stack: the file is left as it was.
+    console.error(`Seen could not open its data file ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(2);
+  }
+}
+const storage = openStorage();
 const running = await startRelay({
   storage,
   host: env.HOST ?? '127.0.0.1',

@@ -48,7 +48,7 @@ function checkDatabase(path: string, acked: Map<string, number>): CheckResult {
   try {
     const integrity = String(db.pragma('integrity_check', { simple: true }));
     const stored = new Map<string, number>();
-    for (const row of db.prepare('SELECT session_id, seq, relay_seq FROM envelopes').all() as { session_id: string; seq: number; relay_seq: number }[]) {
+    for (const row of db.prepare('SELECT lower(hex(session)) AS session_id, seq, relay_seq FROM envelopes').all() as { session_id: string; seq: number; relay_seq: number }[]) {
       stored.set(`${row.session_id}:${row.seq}`, row.relay_seq);
     }
     const missing = [...acked].filter(([key, relaySeq]) => stored.get(key) !== relaySeq).map(([key]) => key);
@@ -56,7 +56,7 @@ function checkDatabase(path: string, acked: Map<string, number>): CheckResult {
       db
         .prepare(
           `SELECT COUNT(*) AS n FROM envelopes e WHERE e.superseded_at IS NOT NULL AND NOT EXISTS (
-             SELECT 1 FROM envelopes s WHERE s.room_id = e.room_id AND s.covers IS NOT NULL AND s.covers >= e.relay_seq)`,
+             SELECT 1 FROM envelopes s WHERE s.room = e.room AND s.covers IS NOT NULL AND s.covers >= e.relay_seq)`,
         )
         .get() as { n: number }
     ).n;

@@ -14,6 +14,7 @@ interface Layout {
   /** Converts (roomIndex, roomText, sessionHex, sessionBytes) to the key columns. */
   readonly keys: (room: number, roomText: string, sessionHex: string, session: Buffer) => unknown[];
   readonly perRowCheck?: string;
+  readonly pragmas?: readonly string[];
 }
 
 const LAYOUTS: Layout[] = [
@@ -51,6 +52,32 @@ const LAYOUTS: Layout[] = [
     insert: 'INSERT INTO envelopes (room, relay_seq, session, seq, covers, received_at, blob) VALUES (?, ?, ?, ?, NULL, ?, ?)',
     keys: (room, _t, _h, session) => [room, session],
   },
+  {
+    name: 'integer room key, BLOB session, WITHOUT ROWID on (room, relay_seq) + UNIQUE (room, session, seq)',
+    schema: `CREATE TABLE envelopes (room INTEGER NOT NULL, relay_seq INTEGER NOT NULL, session BLOB NOT NULL, seq INTEGER NOT NULL, covers INTEGER, size INTEGER NOT NULL, received_at INTEGER NOT NULL, superseded_at INTEGER, blob BLOB NOT NULL, PRIMARY KEY (room, relay_seq), UNIQUE (room, session, seq)) WITHOUT ROWID;
+      CREATE INDEX s1 ON envelopes (room, covers) WHERE covers IS NOT NULL;
+      CREATE INDEX s2 ON envelopes (superseded_at) WHERE superseded_at IS NOT NULL;`,
+    insert: 'INSERT INTO envelopes (room, relay_seq, session, seq, covers, size, received_at, blob) VALUES (?, ?, ?, ?, NULL, ?, ?, ?)',
+    keys: (room, _t, _h, session) => [room, session],
+  },
+  {
+    name: 'same WITHOUT ROWID layout, wal_autocheckpoint = 10000 pages',
+    pragmas: ['wal_autocheckpoint = 10000'],
+    schema: `CREATE TABLE envelopes (room INTEGER NOT NULL, relay_seq INTEGER NOT NULL, session BLOB NOT NULL, seq INTEGER NOT NULL, covers INTEGER, size INTEGER NOT NULL, received_at INTEGER NOT NULL, superseded_at INTEGER, blob BLOB NOT NULL, PRIMARY KEY (room, relay_seq), UNIQUE (room, session, seq)) WITHOUT ROWID;
+      CREATE INDEX s1 ON envelopes (room, covers) WHERE covers IS NOT NULL;
+      CREATE INDEX s2 ON envelopes (superseded_at) WHERE superseded_at IS NOT NULL;`,
+    insert: 'INSERT INTO envelopes (room, relay_seq, session, seq, covers, size, received_at, blob) VALUES (?, ?, ?, ?, NULL, ?, ?, ?)',
+    keys: (room, _t, _h, session) => [room, session],
+  },
+  {
+    name: 'integer room key + BLOB session (rowid table), wal_autocheckpoint = 10000 pages',
+    pragmas: ['wal_autocheckpoint = 10000'],
+    schema: `CREATE TABLE envelopes (room INTEGER NOT NULL, relay_seq INTEGER NOT NULL, session BLOB NOT NULL, seq INTEGER NOT NULL, covers INTEGER, size INTEGER NOT NULL, received_at INTEGER NOT NULL, superseded_at INTEGER, blob BLOB NOT NULL, PRIMARY KEY (room, relay_seq), UNIQUE (room, session, seq));
+      CREATE INDEX s1 ON envelopes (room, covers) WHERE covers IS NOT NULL;
+      CREATE INDEX s2 ON envelopes (superseded_at) WHERE superseded_at IS NOT NULL;`,
+    insert: 'INSERT INTO envelopes (room, relay_seq, session, seq, covers, size, received_at, blob) VALUES (?, ?, ?, ?, NULL, ?, ?, ?)',
+    keys: (room, _t, _h, session) => [room, session],
+  },
 ];
 
 export function measureLayout(layout: Layout, rows: number, perCommit: number, rooms: number): number {
@@ -58,6 +85,7 @@ export function measureLayout(layout: Layout, rows: number, perCommit: number, r
   const db = new Database(join(dir, 'x.sqlite'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
+  for (const pragma of layout.pragmas ?? []) db.pragma(pragma);
   db.exec(layout.schema);
   const random = new Random(2);
   const roomText = Array.from({ length: rooms }, (_, i) => `room-${i.toString(36).padStart(17, 'x')}`);
@@ -67,7 +95,7 @@ export function measureLayout(layout: Layout, rows: number, perCommit: number, r
   }
   const sessions = roomText.map(() => Buffer.from(random.bytes(16)));
   const sessionHex = sessions.map((s) => s.toString('hex'));
-  const blob = Buffer.from(random.bytes(335));
+  const blob = Buffer.from(random.bytes(Number(process.env.BLOB_BYTES ?? 208)));
   const insert = db.prepare(layout.insert);
   const check = layout.perRowCheck === undefined ? null : db.prepare(layout.perRowCheck);
   const hasSize = layout.insert.includes('size');
@@ -92,7 +120,7 @@ export function measureLayout(layout: Layout, rows: number, perCommit: number, r
 
 if (process.argv[1]?.endsWith('sqliteSchemas.ts')) {
   const rows = Number(process.argv[2] ?? 50_000);
-  for (const perCommit of process.argv[3] !== undefined ? [Number(process.argv[3])] : [1, 16, 256]) {
+  for (const perCommit of process.argv[3] !== undefined ? [Number(process.argv[3])] : [1, 4, 16, 256]) {
     for (const layout of LAYOUTS) {
       console.log(`${String(perCommit).padStart(3)} rows/commit  ${measureLayout(layout, rows, perCommit, 1000).toFixed(1).padStart(6)} µs/row  ${layout.name}`);
     }

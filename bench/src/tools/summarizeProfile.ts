@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 
 // Summarises a V8 .cpuprofile (node --cpu-prof): self time per function and inclusive time per
-// function, top N. Usage: tsx src/tools/summarizeProfile.ts <file.cpuprofile> [N]
+// function, top N, optionally only samples between FROM and TO ms after the profile started (e.g.
+// W2's measurement window, leaving out the handshakes). Usage:
+// tsx src/tools/summarizeProfile.ts <file.cpuprofile> [N] [FROM_MS] [TO_MS]
 
 interface ProfileNode {
   id: number;
@@ -17,13 +19,18 @@ interface Profile {
   endTime: number;
 }
 
-export function summarizeProfile(path: string, top = 25): string {
+export function summarizeProfile(path: string, top = 25, fromMs = 0, toMs = Infinity): string {
   const profile = JSON.parse(readFileSync(path, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  let elapsedUs = 0;
+  profile.samples.forEach((id, i) => {
+    elapsedUs += profile.timeDeltas[i] ?? 0;
+    if (elapsedUs < fromMs * 1000 || elapsedUs > toMs * 1000) return;
+    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
   const label = (node: ProfileNode): string => {
     const { functionName, url, lineNumber } = node.callFrame;
     return `${functionName || '(anonymous)'} ${url ? basename(url) : ''}:${lineNumber + 1}`;
@@ -58,5 +65,6 @@ export function summarizeProfile(path: string, top = 25): string {
 }
 
 if (process.argv[1] !== undefined && process.argv[1].endsWith('summarizeProfile.ts')) {
-  console.log(summarizeProfile(process.argv[2]!, Number(process.argv[3] ?? 25)));
+  const [file, top, from, to] = process.argv.slice(2);
+  console.log(summarizeProfile(file!, Number(top ?? 25), Number(from ?? 0), Number(to ?? Infinity)));
 }

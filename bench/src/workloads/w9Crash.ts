@@ -88,7 +88,7 @@ export async function runCrash(options: {
     clients = [];
     restarted = await startServer({ kind: 'seen', sqliteSync: options.sync, dataDir, port: server.port });
     const db = new Database(join(dataDir, 'seen-relay.sqlite'), { readonly: true });
-    const rows = db.prepare('SELECT session_id AS s, seq FROM envelopes').all() as { s: string; seq: number }[];
+    const rows = db.prepare('SELECT lower(hex(session)) AS s, seq FROM envelopes').all() as { s: string; seq: number }[];
     db.close();
     const stored = new Map<string, Set<number>>();
     for (const row of rows) {

@@ -1,8 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { registerStorageContractTests } from '../../test/storageContract.ts';
+import { SQLITE_SCHEMA_VERSION } from './migrateSqliteSchema.ts';
 import { createSqliteStorage } from './SqliteStorage.ts';
 
 const tempDirs: string[] = [];
@@ -70,5 +72,77 @@ describe('SqliteStorage durability', () => {
     } finally {
       await second.close();
     }
+  });
+});
+
+/** The first release's layout, frozen here exactly as it shipped (user_version 0). */
+const SCHEMA_V1 = `
+CREATE TABLE rooms (room_id TEXT PRIMARY KEY, auth_pk BLOB NOT NULL, created_at INTEGER NOT NULL, sealed INTEGER NOT NULL DEFAULT 0, deleted_at INTEGER);
+CREATE TABLE devices (room_id TEXT NOT NULL, device_pk BLOB NOT NULL, registered_at INTEGER NOT NULL, PRIMARY KEY (room_id, device_pk));
+CREATE TABLE envelopes (room_id TEXT NOT NULL, relay_seq INTEGER NOT NULL, session_id TEXT NOT NULL, seq INTEGER NOT NULL, covers INTEGER, size INTEGER NOT NULL, received_at INTEGER NOT NULL, superseded_at INTEGER, blob BLOB NOT NULL, PRIMARY KEY (room_id, relay_seq), UNIQUE (room_id, session_id, seq));
+CREATE INDEX envelopes_snapshots ON envelopes (room_id, covers) WHERE covers IS NOT NULL;
+CREATE INDEX envelopes_superseded ON envelopes (superseded_at) WHERE superseded_at IS NOT NULL;
+`;
+
+describe('SqliteStorage layout upgrades', () => {
+  it('STORE-15 a first-release (layout 1) file is upgraded in place: rooms, devices, log, snapshots, supersession and tombstones carry over', async () => {
+    const path = tempDbPath();
+    const old = new Database(path);
+    old.pragma('journal_mode = WAL');
+    old.exec(SCHEMA_V1);
+    const authPk = Buffer.alloc(32, 7);
+    old.prepare('INSERT INTO rooms (room_id, auth_pk, created_at, sealed) VALUES (?, ?, ?, ?)').run('kept', authPk, 100, 1);
+    old.prepare("INSERT INTO rooms (room_id, auth_pk, created_at, deleted_at) VALUES ('gone', x'', 100, 500)").run();
+    old.prepare('INSERT INTO devices VALUES (?, ?, ?)').run('kept', Buffer.alloc(32, 8), 200);
+    const insert = old.prepare('INSERT INTO envelopes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const session = 'ab'.repeat(16);
+    insert.run('kept', 1, session, 0, null, 10, 300, 400, Buffer.alloc(10, 1));
+    insert.run('kept', 2, session, 1, null, 10, 300, 400, Buffer.alloc(10, 2));
+    insert.run('kept', 3, session, 2, null, 10, 300, null, Buffer.alloc(10, 3));
+    insert.run('kept', 4, 'cd'.repeat(16), 0, 2, 20, 400, null, Buffer.alloc(20, 4));
+    old.close();
+
+    const storage = createSqliteStorage({ path });
+    try {
+      expect(await storage.getRoom('kept')).toMatchObject({ sealed: true, deleted: false, maxRelaySeq: 4, bytesUsed: 10 + 20 });
+      expect(Buffer.from((await storage.getRoom('kept'))!.authPublicKey).equals(authPk)).toBe(true);
+      expect((await storage.getRoom('gone'))?.deleted).toBe(true);
+      expect((await storage.listDevices('kept')).map((key) => Buffer.from(key).toString('hex'))).toEqual([Buffer.alloc(32, 8).toString('hex')]);
+      const log = await storage.readLog('kept', 0, 100, 100);
+      expect(log.map((row) => [row.relaySeq, row.coversRelaySeq, row.envelope.length, row.envelope[0]])).toEqual([
+        [1, null, 10, 1],
+        [2, null, 10, 2],
+        [3, null, 10, 3],
+        [4, 2, 20, 4],
+      ]);
+      // Session ids became blobs: the idempotency lookups still find the same rows.
+      expect(await storage.maxSeqOfSession('kept', session)).toBe(2);
+      expect((await storage.findBySessionSeq('kept', session, 1))?.relaySeq).toBe(2);
+      expect((await storage.newestSnapshot('kept'))?.relaySeq).toBe(4);
+      expect(await storage.collectGarbage(401)).toBe(2);
+      // And the upgraded file takes new writes under the same rules.
+      await storage.appendBatch([{ roomId: 'kept', relaySeq: 5, sessionId: session, seq: 3, envelope: new Uint8Array(5), coversRelaySeq: null, receivedAt: 600 }], 600);
+      await expect(
+        storage.appendBatch([{ roomId: 'kept', relaySeq: 6, sessionId: session, seq: 3, envelope: new Uint8Array(5), coversRelaySeq: null, receivedAt: 600 }], 600),
+      ).rejects.toThrow();
+    } finally {
+      await storage.close();
+    }
+    const reopened = new Database(path, { readonly: true });
+    expect(reopened.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
+    reopened.close();
+  });
+
+  it('STORE-15 a file written by a newer relay is refused with a sentence, and left untouched', () => {
+    const path = tempDbPath();
+    const newer = new Database(path);
+    newer.pragma(`user_version = ${SQLITE_SCHEMA_VERSION + 1}`);
+    newer.exec('CREATE TABLE future (x)');
+    newer.close();
+    expect(() => createSqliteStorage({ path })).toThrow(/newer than this relay understands.*Run a newer Seen relay/);
+    const after = new Database(path, { readonly: true });
+    expect(after.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION + 1);
+    expect(after.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").all()).toEqual([{ name: 'future' }]);
+    after.close();
   });
 });

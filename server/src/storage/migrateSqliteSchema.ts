@@ -1,0 +1,86 @@
+import type { Database } from 'better-sqlite3';
+
+/** The layout this relay writes, kept in `PRAGMA user_version`. */
+export const SQLITE_SCHEMA_VERSION = 2;
+
+/**
+ * Version 2. Rooms get an integer key that the log and devices use instead of the 43-character
+ * room id, and session ids are 16-byte blobs instead of 32 hex characters: every appended row
+ * maintains two indexes on these keys, so their width is most of an append's cost
+ * (BENCHMARKS.md "Storage": 35 → 12 µs per row at 4 rows per commit).
+ */
+const SCHEMA_V2 = `
+CREATE TABLE rooms (
+  id INTEGER PRIMARY KEY,
+  room_id TEXT NOT NULL UNIQUE,
+  auth_pk BLOB NOT NULL,
+  created_at INTEGER NOT NULL,
+  sealed INTEGER NOT NULL DEFAULT 0,
+  deleted_at INTEGER
+);
+CREATE TABLE devices (
+  room INTEGER NOT NULL,
+  device_pk BLOB NOT NULL,
+  registered_at INTEGER NOT NULL,
+  PRIMARY KEY (room, device_pk)
+) WITHOUT ROWID;
+CREATE TABLE envelopes (
+  room INTEGER NOT NULL,
+  relay_seq INTEGER NOT NULL,
+  session BLOB NOT NULL,
+  seq INTEGER NOT NULL,
+  covers INTEGER,
+  size INTEGER NOT NULL,
+  received_at INTEGER NOT NULL,
+  superseded_at INTEGER,
+  blob BLOB NOT NULL,
+  PRIMARY KEY (room, relay_seq),
+  UNIQUE (room, session, seq)
+);
+CREATE INDEX envelopes_snapshots ON envelopes (room, covers) WHERE covers IS NOT NULL;
+CREATE INDEX envelopes_superseded ON envelopes (superseded_at) WHERE superseded_at IS NOT NULL;
+`;
+
+/** Version 1 (first release) to 2: same rows, narrower keys. Runs inside the caller's transaction. */
+const MIGRATE_V1_TO_V2 = `
+DROP INDEX IF EXISTS envelopes_snapshots;
+DROP INDEX IF EXISTS envelopes_superseded;
+ALTER TABLE rooms RENAME TO rooms_v1;
+ALTER TABLE devices RENAME TO devices_v1;
+ALTER TABLE envelopes RENAME TO envelopes_v1;
+${SCHEMA_V2}
+INSERT INTO rooms (room_id, auth_pk, created_at, sealed, deleted_at)
+  SELECT room_id, auth_pk, created_at, sealed, deleted_at FROM rooms_v1 ORDER BY created_at, room_id;
+INSERT INTO devices (room, device_pk, registered_at)
+  SELECT rooms.id, devices_v1.device_pk, devices_v1.registered_at FROM devices_v1 JOIN rooms USING (room_id);
+INSERT INTO envelopes (room, relay_seq, session, seq, covers, size, received_at, superseded_at, blob)
+  SELECT rooms.id, e.relay_seq, unhex(e.session_id), e.seq, e.covers, e.size, e.received_at, e.superseded_at, e.blob
+  FROM envelopes_v1 AS e JOIN rooms USING (room_id) ORDER BY rooms.id, e.relay_seq;
+DROP TABLE envelopes_v1;
+DROP TABLE devices_v1;
+DROP TABLE rooms_v1;
+`;
+
+function hasTable(db: Database, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(name) !== undefined;
+}
+
+/**
+ * Brings a relay database to SQLITE_SCHEMA_VERSION: creates it when empty, upgrades a version-1
+ * file in one transaction (a crash midway leaves the old file as it was), and refuses a file
+ * written by a newer relay instead of guessing at it.
+ */
+export function migrateSqliteSchema(db: Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version === SQLITE_SCHEMA_VERSION) return;
+  if (version > SQLITE_SCHEMA_VERSION) {
+    throw new Error(
+      `The relay database uses storage layout ${version}, newer than this relay understands (${SQLITE_SCHEMA_VERSION}). Run a newer Seen relay, or point DATA_DIR at another folder.`,
+    );
+  }
+  db.transaction(() => {
+    // A version-0 file with tables is the first release's layout, which set no user_version.
+    db.exec(hasTable(db, 'envelopes') ? MIGRATE_V1_TO_V2 : SCHEMA_V2);
+    db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
+  })();
+}
