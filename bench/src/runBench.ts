@@ -28,7 +28,7 @@ const USAGE = `pnpm bench [-- options]
   --reps N             repetitions (default: 3; --quick uses fewer for the long workloads)
   --servers a,b,...    only these servers (seen, floor, yws, hocus); W1 uses seen-raised for seen
   --seed N             seed for every schedule and key
-  --cpu-prof DIR       write V8 CPU profiles of Seen's relay (W2 at the largest N, W4) into DIR
+  --cpu-prof DIR       write V8 CPU profiles of Seen's relay (W2 at the largest N, W4, W6) into DIR
   --no-client-build    measure the existing client/dist instead of building it
   --help`;
 
@@ -244,7 +244,7 @@ async function main(): Promise<void> {
   if (wants('W6')) {
     for (let rep = 0; rep < config.w6.reps; rep++) {
       log(`W6 reconnect storm, ${config.w6.clients} clients, rep ${rep + 1}/${config.w6.reps}`);
-      await attempt('W6', 'seen', () => runStorm({ clients: config.w6.clients, rep, jitterMs: config.w6.jitterMs, pairs, seed: config.seed + 6 }), results.w6);
+      await attempt('W6', 'seen', () => runStorm({ clients: config.w6.clients, rep, jitterMs: config.w6.jitterMs, pairs, seed: config.seed + 6, cpuProfDir: args.cpuProf !== null && rep === 0 ? args.cpuProf : undefined }), results.w6);
     }
   }
 

@@ -3,6 +3,8 @@ import type { WebSocket } from 'ws';
 import type { RoomState } from './RoomState.ts';
 import type { TokenBucket } from './tokenBucket.ts';
 
+const EMPTY = new Uint8Array(0);
+
 export type ConnectionPhase = 'awaiting-auth' | 'authenticating' | 'catching-up' | 'live' | 'closed';
 
 /** One socket's state. Frames for a connection are handled strictly in order. */
@@ -58,6 +60,13 @@ export class Connection {
       if (this.phase === 'closed') return resolve();
       this.ws.send(frame, { binary: true }, () => resolve());
     });
+  }
+
+  /** Resolves once everything queued so far has been handed to the kernel (at once if nothing is). */
+  drained(): Promise<void> {
+    const socket = (this.ws as unknown as { _socket?: Socket })._socket;
+    if (this.phase === 'closed' || socket === undefined || socket.writableLength === 0) return Promise.resolve();
+    return new Promise((resolve) => socket.write(EMPTY, () => resolve()));
   }
 
   /** ws has no cork of its own; its net.Socket does. Pairs with uncork() in the same turn. */

@@ -78,7 +78,7 @@ interface AddressCount {
 /** The blind relay: authenticates sockets, orders, forwards and stores opaque envelopes. */
 export class Relay {
   private readonly rooms = new Map<string, RoomState>();
-  private readonly roomLoads = new Map<string, Promise<RoomState | 'deleted'>>();
+  private readonly roomLoads = new Map<string, Promise<RoomState | 'deleted' | null>>();
   private readonly connections = new Set<Connection>();
   private readonly authFailures = new Map<string, { count: number; windowStart: number }>();
   /** Open and not-yet-authenticated sockets per client address (ABUSE-1, ABUSE-2). */
@@ -278,63 +278,82 @@ export class Relay {
     if (now - connection.challengeIssuedAt > limits.challengeTtlMs) return this.refuseAuth(connection, 'challenge expired');
     if (!equalBytes(computeRoomIdBytes(frame.authPublicKey), frame.roomId)) return this.refuseAuth(connection, 'room id mismatch');
     const common = { relayOrigin: connection.relayOrigin, roomId: frame.roomId, challenge: connection.challenge };
-    const roomSigned = verifyEd25519(
-      frame.authPublicKey,
-      buildAuthTranscript({ ...common, context: LABEL.SIGN_REGISTER, subject: frame.devicePublicKey }),
-      frame.roomSignature,
-    );
     const deviceSigned = verifyEd25519(
       frame.devicePublicKey,
       buildAuthTranscript({ ...common, context: LABEL.SIGN_AUTH, subject: frame.sessionId }),
       frame.deviceSignature,
     );
-    if (!roomSigned || !deviceSigned) return this.refuseAuth(connection, 'bad signature');
+    if (!deviceSigned) return this.refuseAuth(connection, 'bad signature');
 
     const roomId = encodeBase64Url(frame.roomId);
-    const room = await this.loadRoom(roomId, frame.roomId, frame.authPublicKey);
+    const deviceHex = toHex(frame.devicePublicKey);
+    let room = await this.loadRoom(roomId, frame.roomId);
     if (!connection.isOpen) return;
     if (room === 'deleted') return connection.close(CLOSE.ROOM_DELETED, 'room deleted');
-
-    const deviceHex = toHex(frame.devicePublicKey);
-    const refusal = await runExclusive(room, async (): Promise<number | null> => {
-      if (room.deleted) return CLOSE.ROOM_DELETED;
-      if (room.devices.has(deviceHex)) return null;
-      if (room.sealed) return CLOSE.ROOM_SEALED;
-      if (room.devices.size >= limits.maxDevicesPerRoom) return CLOSE.ROOM_FULL;
+    // A registered device proved it holds the room key when it registered, and only deleting the
+    // room unregisters it: its own signature is enough. A new device (or room) proves the room key
+    // now, before anything is written for it. One verification per reconnect instead of two.
+    if (room === null || !room.devices.has(deviceHex)) {
+      const roomSigned = verifyEd25519(
+        frame.authPublicKey,
+        buildAuthTranscript({ ...common, context: LABEL.SIGN_REGISTER, subject: frame.devicePublicKey }),
+        frame.roomSignature,
+      );
+      if (!roomSigned) return this.refuseAuth(connection, 'bad signature');
+    }
+    if (room === null) {
+      await storage.createRoom(roomId, frame.authPublicKey, now);
+      room = await this.loadRoom(roomId, frame.roomId);
+      if (!connection.isOpen) return;
+      if (room === null || room === 'deleted') return connection.close(CLOSE.ROOM_DELETED, 'room deleted');
+    }
+    const loaded = room;
+    const refusal = await runExclusive(loaded, async (): Promise<number | null> => {
+      if (loaded.deleted) return CLOSE.ROOM_DELETED;
+      if (loaded.devices.has(deviceHex)) return null;
+      if (loaded.sealed) return CLOSE.ROOM_SEALED;
+      if (loaded.devices.size >= limits.maxDevicesPerRoom) return CLOSE.ROOM_FULL;
       await storage.addDevice(roomId, frame.devicePublicKey, now);
-      room.devices.add(deviceHex);
-      logger.log('info', 'device registered', { room: roomTag(roomId), devices: room.devices.size });
-      this.broadcast(room, encodeRoomStateFrame({ sealed: room.sealed, deviceCount: room.devices.size }));
+      loaded.devices.add(deviceHex);
+      logger.log('info', 'device registered', { room: roomTag(roomId), devices: loaded.devices.size });
+      this.broadcast(loaded, encodeRoomStateFrame({ sealed: loaded.sealed, deviceCount: loaded.devices.size }));
       return null;
     });
     if (!connection.isOpen) return;
     if (refusal !== null) return connection.close(refusal, 'refused');
-    if (room.sockets.size >= limits.maxSocketsPerRoom) return connection.close(CLOSE.TOO_MANY_SOCKETS, 'room busy');
+    if (loaded.sockets.size >= limits.maxSocketsPerRoom) return connection.close(CLOSE.TOO_MANY_SOCKETS, 'room busy');
 
     const sessionHex = toHex(frame.sessionId);
-    if (!room.sessionSeqs.has(sessionHex)) {
-      room.sessionSeqs.set(sessionHex, await storage.maxSeqOfSession(roomId, sessionHex));
+    if (!loaded.sessionSeqs.has(sessionHex)) {
+      loaded.sessionSeqs.set(sessionHex, await storage.maxSeqOfSession(roomId, sessionHex));
       if (!connection.isOpen) return;
     }
     connection.sessionHex = sessionHex;
     connection.sessionId = frame.sessionId;
-    connection.room = room;
+    connection.room = loaded;
     clearTimeout(connection.authDeadline ?? undefined);
     connection.authDeadline = null;
     connection.phase = 'catching-up';
     connection.liveQueue = [];
     connection.liveQueueBytes = 0;
     this.markAuthenticated(connection);
-    room.sockets.add(connection);
-    const upTo = room.nextRelaySeq - 1;
-    connection.send(encodeReadyFrame({ sealed: room.sealed, deviceCount: room.devices.size }));
-    await this.streamBacklog(connection, room, frame.fromRelaySeq, upTo);
+    loaded.sockets.add(connection);
+    const upTo = loaded.nextRelaySeq - 1;
+    // READY, a short backlog and BACKLOG_END leave in one write; a long backlog uncorks per page.
+    connection.cork();
+    try {
+      connection.send(encodeReadyFrame({ sealed: loaded.sealed, deviceCount: loaded.devices.size }));
+      await this.streamBacklog(connection, loaded, frame.fromRelaySeq, upTo);
+    } finally {
+      connection.uncork();
+    }
   }
 
   /**
    * Loading rule (PROTOCOL.md "Catch-up"): if the newest snapshot covers more than the client has,
    * send it first and continue after its coverage; then every entry up to `upTo`, in pages, each
-   * page drained before the next (backpressure). Live frames meanwhile wait in liveQueue.
+   * page drained before the next (backpressure). Live frames meanwhile wait in liveQueue. Called
+   * with the socket corked; it stays corked except while waiting for a drain.
    */
   private async streamBacklog(connection: Connection, room: RoomState, fromRelaySeq: number, upTo: number): Promise<void> {
     const { storage, limits } = this.options;
@@ -351,24 +370,18 @@ export class Relay {
     for (;;) {
       if (!connection.isOpen) return;
       const rows = await storage.readLog(room.roomId, cursor, upTo, BACKLOG_PAGE_ROWS);
-      const frames = rows.filter((row) => row.relaySeq !== skip).map((row) => encodeEnvFrame(row.relaySeq, row.envelope));
-      const last = frames.pop();
-      // One page goes out in as few TCP writes as possible (256 frames, not 256 writes).
-      connection.cork();
-      for (const frame of frames) {
-        if (!connection.isOpen) break;
+      for (const row of rows) {
+        if (!connection.isOpen) return;
+        if (row.relaySeq === skip) continue;
+        const frame = encodeEnvFrame(row.relaySeq, row.envelope);
         // A reader that does not read stalls here instead of filling the relay's memory (ABUSE-4).
-        if (connection.ws.bufferedAmount >= drainAbove) {
-          connection.uncork();
-          await connection.sendAndDrain(frame);
-          connection.cork();
-        } else connection.send(frame);
+        if (connection.ws.bufferedAmount >= drainAbove) await this.sendUncorked(connection, frame);
+        else connection.send(frame);
       }
-      connection.uncork();
-      if (!connection.isOpen) return;
-      if (last !== undefined) await connection.sendAndDrain(last);
       if (rows.length < BACKLOG_PAGE_ROWS) break;
-      // Let other rooms' traffic through between pages: a 100k-entry join must not stall the loop.
+      // A full page: let it reach the kernel, then let other rooms' traffic through before the
+      // next one (a 100k-entry join must not stall the loop, nor buffer the whole log).
+      await this.sendUncorked(connection, null);
       await new Promise<void>((resolve) => setImmediate(resolve));
       cursor = rows[rows.length - 1]!.relaySeq;
     }
@@ -382,20 +395,27 @@ export class Relay {
     connection.phase = 'live';
   }
 
-  private async loadRoom(roomId: string, roomIdBytes: Uint8Array, authPublicKey: Uint8Array): Promise<RoomState | 'deleted'> {
+  /** Uncorks, sends `frame` (if any) and waits until the socket has handed everything to the kernel; re-corks. */
+  private async sendUncorked(connection: Connection, frame: Uint8Array | null): Promise<void> {
+    connection.uncork();
+    try {
+      await (frame === null ? connection.drained() : connection.sendAndDrain(frame));
+    } finally {
+      connection.cork();
+    }
+  }
+
+  /** The room's state, loaded once and shared by concurrent handshakes; null if it was never created. */
+  private async loadRoom(roomId: string, roomIdBytes: Uint8Array): Promise<RoomState | 'deleted' | null> {
     const loaded = this.rooms.get(roomId);
     if (loaded !== undefined) return loaded.deleted ? 'deleted' : loaded;
     const loading = this.roomLoads.get(roomId);
     if (loading !== undefined) return loading;
-    const load = (async (): Promise<RoomState | 'deleted'> => {
+    const load = (async (): Promise<RoomState | 'deleted' | null> => {
       const { storage } = this.options;
-      let record = await storage.getRoom(roomId);
-      if (record?.deleted) return 'deleted';
-      if (record === null) {
-        await storage.createRoom(roomId, authPublicKey, Date.now());
-        record = await storage.getRoom(roomId);
-        if (record === null || record.deleted) return 'deleted';
-      }
+      const record = await storage.getRoom(roomId);
+      if (record === null) return null;
+      if (record.deleted) return 'deleted';
       const devices = await storage.listDevices(roomId);
       const room: RoomState = {
         roomId,

@@ -19,7 +19,7 @@ const flip = (bytes: Uint8Array, index: number): Uint8Array => {
   return copy;
 };
 
-describe('verifyEd25519 (relay side, node:crypto)', () => {
+describe('verifyEd25519 (relay side, libsodium; signatures made by node:crypto)', () => {
   it('CRYPTO-7 accepts a valid signature and refuses a changed message, signature or key', () => {
     const signer = nodeKeyPair();
     const other = nodeKeyPair();

@@ -1,38 +1,23 @@
-import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import sodium from 'sodium-native';
 import { LABEL, SIZE } from '@seen/shared/protocol';
 
-// node:crypto verifies Ed25519 in ~60 µs; tweetnacl would take ~6 ms (BRIEF "Costs").
-const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
-
 /**
- * Building a KeyObject is ~40% of a verification, and the same room and device keys come back on
- * every reconnect (a reconnect storm is mostly verification). A bounded, recently-used cache.
+ * libsodium verifies an Ed25519 signature in ~50 µs here, node:crypto (OpenSSL) in ~105 µs with a
+ * cached key object and ~180 µs without, tweetnacl in ~6 ms; a reconnect storm is mostly
+ * verification (BENCHMARKS.md "R1"). Only this function may import sodium-native (lint rule):
+ * the relay verifies signatures and never decrypts.
  */
-const KEY_CACHE_SIZE = 4096;
-const keyCache = new Map<string, KeyObject>();
-
-function publicKeyObject(publicKey: Uint8Array): KeyObject {
-  const cacheKey = Buffer.from(publicKey).toString('base64');
-  const cached = keyCache.get(cacheKey);
-  if (cached !== undefined) {
-    keyCache.delete(cacheKey);
-    keyCache.set(cacheKey, cached);
-    return cached;
-  }
-  const key = createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' });
-  keyCache.set(cacheKey, key);
-  if (keyCache.size > KEY_CACHE_SIZE) keyCache.delete(keyCache.keys().next().value!);
-  return key;
-}
-
 export function verifyEd25519(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
   if (publicKey.length !== SIZE.PUBLIC_KEY || signature.length !== SIZE.SIGNATURE) return false;
   try {
-    return verify(null, message, publicKeyObject(publicKey), signature);
+    return sodium.crypto_sign_verify_detached(toBuffer(signature), toBuffer(message), toBuffer(publicKey));
   } catch {
     return false;
   }
 }
+
+const toBuffer = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 
 /** roomId = SHA-512(utf8(LABEL.ROOM_ID) ‖ 0x00 ‖ authPublicKey)[0..16]: the relay recomputes it. */
 export function computeRoomIdBytes(authPublicKey: Uint8Array): Uint8Array {

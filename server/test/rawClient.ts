@@ -59,8 +59,8 @@ export async function connectRawClient(options: {
   fromRelaySeq?: number;
   /** Sign for this origin instead of the real one (tests replay to another relay). */
   signedOrigin?: string;
-  /** Corrupt the device signature (tests an attacker without the keys). */
-  badSignature?: boolean;
+  /** Corrupt the device signature (true or 'device') or the room signature ('room'): an attacker without those keys. */
+  badSignature?: boolean | 'device' | 'room';
   /** Connect from this loopback address (127.0.0.2, …) to test per-address limits. */
   localAddress?: string;
 }): Promise<RawClient> {
@@ -98,7 +98,8 @@ export async function connectRawClient(options: {
         authSecretKey: keys.authKeyPair.secretKey,
         device,
       });
-      if (options.badSignature === true) signatures.deviceSignature[0]! ^= 0xff;
+      if (options.badSignature === true || options.badSignature === 'device') signatures.deviceSignature[0]! ^= 0xff;
+      if (options.badSignature === 'room') signatures.roomSignature[0]! ^= 0xff;
       socket.send(
         encodeAuthFrame({
           roomId: keys.roomIdBytes,

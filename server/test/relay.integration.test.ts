@@ -42,6 +42,42 @@ describe('relay handshake and access (real relay, real SQLite)', () => {
     expect(intruder.frames.map((frame) => frame.kind)).toEqual([FRAME.HELLO]);
   });
 
+  it('RELAY-2: a new device without the room key (its own device signature is valid) is refused, and the room it names is not created', async () => {
+    relay = await startTestRelay();
+    const secret = generateRoomSecret();
+    const stranger = await connect({ wsUrl: relay.wsUrl, secret, badSignature: 'room' });
+    expect((await stranger.closed).code).toBe(CLOSE.AUTH_FAILED);
+    expect(stranger.frames.map((frame) => frame.kind)).toEqual([FRAME.HELLO]);
+    expect(await relay.storage.getRoom(stranger.keys.roomId)).toBeNull();
+    // Same in an existing room: the device is not registered and receives nothing.
+    const alice = await connect({ wsUrl: relay.wsUrl, secret });
+    await alice.ready;
+    alice.put(bytes('private'));
+    await alice.waitForAcks(1);
+    const intruder = await connect({ wsUrl: relay.wsUrl, secret, badSignature: 'room' });
+    expect((await intruder.closed).code).toBe(CLOSE.AUTH_FAILED);
+    expect(intruder.frames.map((frame) => frame.kind)).toEqual([FRAME.HELLO]);
+    expect(await relay.storage.listDevices(stranger.keys.roomId)).toHaveLength(1);
+  });
+
+  it('RELAY-2: a registered device reconnects on its device signature alone; a bad device signature is still refused', async () => {
+    relay = await startTestRelay();
+    const secret = generateRoomSecret();
+    const alice = await connect({ wsUrl: relay.wsUrl, secret });
+    await alice.ready;
+    alice.put(bytes('kept'));
+    await alice.waitForAcks(1);
+    alice.close();
+    await alice.closed;
+    // The room signature proved the room key when this device registered; a reconnect needs only the device's own.
+    const again = await connect({ wsUrl: relay.wsUrl, secret, device: alice.device, badSignature: 'room' });
+    await again.ready;
+    expect(again.envs).toHaveLength(1);
+    const forged = await connect({ wsUrl: relay.wsUrl, secret, device: alice.device, badSignature: 'device' });
+    expect((await forged.closed).code).toBe(CLOSE.AUTH_FAILED);
+    expect(forged.frames.map((frame) => frame.kind)).toEqual([FRAME.HELLO]);
+  });
+
   it('RELAY-3: a handshake signed for another relay origin is refused', async () => {
     relay = await startTestRelay();
     const client = await connect({ wsUrl: relay.wsUrl, secret: generateRoomSecret(), signedOrigin: 'wss://other-relay.example' });
