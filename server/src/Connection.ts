@@ -3,7 +3,7 @@ import type { WebSocket } from 'ws';
 import type { RoomState } from './RoomState.ts';
 import type { TokenBucket } from './tokenBucket.ts';
 
-const EMPTY = new Uint8Array(0);
+const NO_BYTES = new Uint8Array(0);
 
 export type ConnectionPhase = 'awaiting-auth' | 'authenticating' | 'catching-up' | 'live' | 'closed';
 
@@ -12,7 +12,7 @@ export class Connection {
   phase: ConnectionPhase = 'awaiting-auth';
   room: RoomState | null = null;
   sessionHex = '';
-  sessionId: Uint8Array = new Uint8Array(0);
+  sessionId: Uint8Array = NO_BYTES;
   /** Live frames that arrived while the backlog was streaming: sent right after BACKLOG_END. */
   liveQueue: Uint8Array[] = [];
   /** Bytes in liveQueue: bounded by maxBufferedBytes like the send buffer (ABUSE-3). */
@@ -21,6 +21,9 @@ export class Connection {
   alive = true;
   /** Counted against the unauthenticated caps until the handshake succeeds or the socket closes. */
   unauthenticated = true;
+  /** Created on the first PUT / EPH: an untouched bucket is full whenever it is created, so this is exact. */
+  putBucket: TokenBucket | null = null;
+  ephemeralBucket: TokenBucket | null = null;
   private busy = false;
   private waiting: { readonly handler: () => Promise<void> | void; readonly bytes: number }[] = [];
   /** Bytes received but not yet handled; over the limit, reading pauses (ABUSE-3). */
@@ -31,13 +34,17 @@ export class Connection {
     readonly ws: WebSocket,
     readonly ip: string,
     readonly relayOrigin: string,
-    readonly challenge: Uint8Array,
+    /** Needed only until the handshake; dropped once it succeeds. */
+    public challenge: Uint8Array,
     readonly challengeIssuedAt: number,
-    readonly putBucket: TokenBucket,
-    readonly ephemeralBucket: TokenBucket,
     maxWaitingBytes: number,
   ) {
     this.maxWaitingBytes = maxWaitingBytes;
+  }
+
+  /** After the handshake: let go of what only the handshake needed. */
+  releaseHandshake(): void {
+    this.challenge = NO_BYTES;
   }
 
   /** What this connection holds in memory on the relay: unsent, queued and unhandled bytes. */
@@ -66,7 +73,7 @@ export class Connection {
   drained(): Promise<void> {
     const socket = (this.ws as unknown as { _socket?: Socket })._socket;
     if (this.phase === 'closed' || socket === undefined || socket.writableLength === 0) return Promise.resolve();
-    return new Promise((resolve) => socket.write(EMPTY, () => resolve()));
+    return new Promise((resolve) => socket.write(NO_BYTES, () => resolve()));
   }
 
   /** ws has no cork of its own; its net.Socket does. Pairs with uncork() in the same turn. */
@@ -100,7 +107,11 @@ export class Connection {
   private drain(): void {
     while (!this.busy) {
       const next = this.waiting.shift();
-      if (next === undefined) return;
+      if (next === undefined) {
+        // shift() keeps the grown backing store; an idle socket should not hold it.
+        if (this.waiting.length === 0) this.waiting = [];
+        return;
+      }
       this.waitingBytes -= next.bytes;
       if (this.ws.isPaused && this.waitingBytes <= this.maxWaitingBytes / 2 && this.phase !== 'closed') this.ws.resume();
       const result = next.handler();

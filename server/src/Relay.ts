@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import {
   CLOSE,
   ENVELOPE_TYPE,
@@ -45,6 +45,9 @@ const BACKLOG_PAGE_ROWS = 256;
 const BACKLOG_DRAIN_BYTES = 1024 * 1024;
 const AUTH_FAILURE_WINDOW_MS = 60_000;
 
+/** ws reports protocol errors (bad opcodes, oversize frames) on 'error' and then closes the socket. */
+const ignoreSocketError = (): void => undefined;
+
 export interface RelayOptions {
   readonly storage: RelayStorage;
   readonly limits: RelayLimits;
@@ -80,6 +83,10 @@ export class Relay {
   private readonly rooms = new Map<string, RoomState>();
   private readonly roomLoads = new Map<string, Promise<RoomState | 'deleted' | null>>();
   private readonly connections = new Set<Connection>();
+  /** The connection of each accepted socket, for the shared socket listeners. */
+  private readonly sockets = new WeakMap<WebSocket, Connection>();
+  /** Refused sockets until their close completes (terminated on shutdown, like the accepted ones). */
+  private readonly refused = new Set<WebSocket>();
   private readonly authFailures = new Map<string, { count: number; windowStart: number }>();
   /** Open and not-yet-authenticated sockets per client address (ABUSE-1, ABUSE-2). */
   private readonly addresses = new Map<string, AddressCount>();
@@ -152,21 +159,14 @@ export class Relay {
     // Refuse before spending anything on the socket: a flood costs one upgrade and one close each.
     const refusal = this.closing ? CLOSE.GOING_AWAY : this.admissionRefusal(ip);
     if (refusal !== null) {
-      ws.on('error', () => undefined);
+      ws.on('error', ignoreSocketError);
+      this.refused.add(ws);
+      ws.on('close', this.onRefusedClose);
       ws.close(refusal, refusal === CLOSE.GOING_AWAY ? 'relay shutting down' : refusal === CLOSE.OVERLOADED ? 'relay busy' : 'too many connections from this address');
       return;
     }
     const relayOrigin = this.publicOrigin ?? `${request.headers['x-forwarded-proto'] === 'https' ? 'wss' : 'ws'}://${request.headers.host ?? ''}`.toLowerCase();
-    const connection = new Connection(
-      ws,
-      ip,
-      relayOrigin,
-      new Uint8Array(randomBytes(SIZE.CHALLENGE)),
-      now,
-      new TokenBucket(limits.putsPerSecond, limits.putBurst, now),
-      new TokenBucket(limits.ephemeralsPerSecond, limits.ephemeralBurst, now),
-      limits.maxBufferedBytes,
-    );
+    const connection = new Connection(ws, ip, relayOrigin, new Uint8Array(randomBytes(SIZE.CHALLENGE)), now, limits.maxBufferedBytes);
     const count = this.addresses.get(ip) ?? { open: 0, unauthenticated: 0 };
     count.open += 1;
     count.unauthenticated += 1;
@@ -179,26 +179,47 @@ export class Relay {
     }, limits.authDeadlineMs);
     connection.authDeadline.unref();
 
-    ws.on('message', (data, isBinary) => {
-      const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
-      if (!isBinary) return connection.close(CLOSE.PROTOCOL_VIOLATION, 'binary frames only');
-      if (bytes.length > limits.maxFrameBytes) return connection.close(CLOSE.FRAME_TOO_LARGE, 'frame too large');
-      connection.enqueue(() => this.handleFrame(connection, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length)), bytes.length);
-    });
-    ws.on('pong', () => {
-      connection.alive = true;
-    });
-    ws.on('error', () => {
-      // ws reports protocol errors (bad opcodes, oversize frames) here and then closes the socket.
-    });
-    ws.on('close', () => {
-      clearTimeout(connection.authDeadline ?? undefined);
-      this.detach(connection);
-    });
+    // One set of listeners per relay, not four closures per socket: they find the connection here.
+    this.sockets.set(ws, connection);
+    ws.on('message', this.onSocketMessage);
+    ws.on('pong', this.onSocketPong);
+    ws.on('error', ignoreSocketError);
+    ws.on('close', this.onSocketClose);
     connection.send(
       encodeHelloFrame({ challenge: connection.challenge, serverTime: now, relayOrigin: connection.relayOrigin }),
     );
   }
+
+  private readonly onSocketMessage = ((relay: Relay) =>
+    function (this: WebSocket, data: RawData, isBinary: boolean): void {
+      const connection = relay.sockets.get(this);
+      if (connection === undefined) return;
+      const { limits } = relay.options;
+      const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+      if (!isBinary) return connection.close(CLOSE.PROTOCOL_VIOLATION, 'binary frames only');
+      if (bytes.length > limits.maxFrameBytes) return connection.close(CLOSE.FRAME_TOO_LARGE, 'frame too large');
+      connection.enqueue(() => relay.handleFrame(connection, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length)), bytes.length);
+    })(this);
+
+  private readonly onSocketPong = ((relay: Relay) =>
+    function (this: WebSocket): void {
+      const connection = relay.sockets.get(this);
+      if (connection !== undefined) connection.alive = true;
+    })(this);
+
+  private readonly onRefusedClose = ((relay: Relay) =>
+    function (this: WebSocket): void {
+      relay.refused.delete(this);
+    })(this);
+
+  private readonly onSocketClose = ((relay: Relay) =>
+    function (this: WebSocket): void {
+      const connection = relay.sockets.get(this);
+      if (connection === undefined) return;
+      relay.sockets.delete(this);
+      clearTimeout(connection.authDeadline ?? undefined);
+      relay.detach(connection);
+    })(this);
 
   private detach(connection: Connection): void {
     connection.phase = 'closed';
@@ -329,10 +350,12 @@ export class Relay {
       if (!connection.isOpen) return;
     }
     connection.sessionHex = sessionHex;
-    connection.sessionId = frame.sessionId;
+    // A slice of Node's shared buffer pool: no ArrayBuffer of its own for 16 bytes.
+    connection.sessionId = Buffer.from(frame.sessionId);
     connection.room = loaded;
     clearTimeout(connection.authDeadline ?? undefined);
     connection.authDeadline = null;
+    connection.releaseHandshake();
     connection.phase = 'catching-up';
     connection.liveQueue = [];
     connection.liveQueueBytes = 0;
@@ -457,7 +480,9 @@ export class Relay {
 
   private handlePut(connection: Connection, room: RoomState, envelope: Uint8Array): Promise<void> | void {
     if (room.deleted) return; // the erase is in progress; the socket is about to close with ROOM_DELETED
-    if (!connection.putBucket.take(Date.now())) return connection.close(CLOSE.RATE_LIMITED, 'too many writes');
+    const now = Date.now();
+    const { limits } = this.options;
+    if (!(connection.putBucket ??= new TokenBucket(limits.putsPerSecond, limits.putBurst, now)).take(now)) return connection.close(CLOSE.RATE_LIMITED, 'too many writes');
     const header = this.checkHeader(connection, room, envelope);
     if (header === null || header.type === ENVELOPE_TYPE.PRESENCE) {
       return this.sendError(connection, RELAY_ERROR.BAD_ENVELOPE, header);
@@ -555,7 +580,9 @@ export class Relay {
 
   private handleEphemeral(connection: Connection, room: RoomState, envelope: Uint8Array): void {
     // Presence is best effort: over the rate it is dropped, never stored, never refused.
-    if (!connection.ephemeralBucket.take(Date.now())) return;
+    const now = Date.now();
+    const { limits } = this.options;
+    if (!(connection.ephemeralBucket ??= new TokenBucket(limits.ephemeralsPerSecond, limits.ephemeralBurst, now)).take(now)) return;
     const header = this.checkHeader(connection, room, envelope);
     if (header === null || header.type !== ENVELOPE_TYPE.PRESENCE) return this.sendError(connection, RELAY_ERROR.BAD_ENVELOPE, header);
     const frame = encodeEphFrame(envelope);
@@ -650,5 +677,15 @@ export class Relay {
     for (const connection of this.connections) connection.close(CLOSE.GOING_AWAY, 'relay restarting');
     await this.commits.flush();
     await this.options.storage.close();
+  }
+
+  /**
+   * Cuts every socket that is still open (after close(), for those that did not answer the close
+   * frame). The relay tracks its sockets itself, so the WebSocketServer runs without clientTracking,
+   * which would add a closure, a listener array and a Set entry to every socket.
+   */
+  terminateAll(): void {
+    for (const connection of this.connections) connection.ws.terminate();
+    for (const ws of this.refused) ws.terminate();
   }
 }
