@@ -122,7 +122,7 @@ export const DEFAULT_LIMITS = {
   /** Sockets per client address that have not authenticated yet. Over: close TOO_MANY_CONNECTIONS. */
   maxUnauthenticatedPerIp: 16,
   /** Sockets relay-wide that have not authenticated yet. Over: close OVERLOADED (shedding load). */
-  maxUnauthenticated: 1024,
+  maxUnauthenticated: 4096,
   /** A peer that does not answer our close frame within this is disconnected (ws default: 30 s). */
   closeTimeoutMs: 5_000,
 } as const;
