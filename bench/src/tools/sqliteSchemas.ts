@@ -17,32 +17,33 @@ interface Layout {
   readonly pragmas?: readonly string[];
 }
 
+/** Layout 1 (the first release): TEXT room ids and hex session ids in both indexes. */
+const LAYOUT_1 = `CREATE TABLE rooms (room_id TEXT PRIMARY KEY, deleted_at INTEGER);
+  CREATE TABLE envelopes (room_id TEXT NOT NULL, relay_seq INTEGER NOT NULL, session_id TEXT NOT NULL, seq INTEGER NOT NULL, covers INTEGER, size INTEGER NOT NULL, received_at INTEGER NOT NULL, superseded_at INTEGER, blob BLOB NOT NULL, PRIMARY KEY (room_id, relay_seq), UNIQUE (room_id, session_id, seq));
+  CREATE INDEX s1 ON envelopes (room_id, covers) WHERE covers IS NOT NULL;
+  CREATE INDEX s2 ON envelopes (superseded_at) WHERE superseded_at IS NOT NULL;`;
+const LAYOUT_1_INSERT = 'INSERT INTO envelopes (room_id, relay_seq, session_id, seq, covers, size, received_at, blob) VALUES (?, ?, ?, ?, NULL, ?, ?, ?)';
+/** Layout 2 (what the relay ships, server/src/storage/migrateSqliteSchema.ts): integer room key, 16-byte BLOB session. */
+const LAYOUT_2 = `CREATE TABLE envelopes (room INTEGER NOT NULL, relay_seq INTEGER NOT NULL, session BLOB NOT NULL, seq INTEGER NOT NULL, covers INTEGER, size INTEGER NOT NULL, received_at INTEGER NOT NULL, superseded_at INTEGER, blob BLOB NOT NULL, PRIMARY KEY (room, relay_seq), UNIQUE (room, session, seq));
+  CREATE INDEX s1 ON envelopes (room, covers) WHERE covers IS NOT NULL;
+  CREATE INDEX s2 ON envelopes (superseded_at) WHERE superseded_at IS NOT NULL;`;
+const LAYOUT_2_INSERT = 'INSERT INTO envelopes (room, relay_seq, session, seq, covers, size, received_at, blob) VALUES (?, ?, ?, ?, NULL, ?, ?, ?)';
+
 const LAYOUTS: Layout[] = [
   {
-    name: 'current: PK(room TEXT, relay_seq) + UNIQUE(room, session hex, seq) + per-row live check',
-    schema: `CREATE TABLE rooms (room_id TEXT PRIMARY KEY, deleted_at INTEGER);
-      CREATE TABLE envelopes (room_id TEXT NOT NULL, relay_seq INTEGER NOT NULL, session_id TEXT NOT NULL, seq INTEGER NOT NULL, covers INTEGER, size INTEGER NOT NULL, received_at INTEGER NOT NULL, superseded_at INTEGER, blob BLOB NOT NULL, PRIMARY KEY (room_id, relay_seq), UNIQUE (room_id, session_id, seq));
-      CREATE INDEX s1 ON envelopes (room_id, covers) WHERE covers IS NOT NULL;
-      CREATE INDEX s2 ON envelopes (superseded_at) WHERE superseded_at IS NOT NULL;`,
-    insert: 'INSERT INTO envelopes (room_id, relay_seq, session_id, seq, covers, size, received_at, blob) VALUES (?, ?, ?, ?, NULL, ?, ?, ?)',
+    name: 'layout 1 with a live-room check per row (first release)',
+    schema: LAYOUT_1,
+    insert: LAYOUT_1_INSERT,
     keys: (_r, roomText, sessionHex) => [roomText, sessionHex],
     perRowCheck: 'SELECT 1 FROM rooms WHERE room_id = ? AND deleted_at IS NULL',
   },
+  { name: 'layout 1, live check once per room per batch', schema: LAYOUT_1, insert: LAYOUT_1_INSERT, keys: (_r, roomText, sessionHex) => [roomText, sessionHex] },
+  { name: 'layout 2: integer room key and 16-byte BLOB session, same two indexes (shipped)', schema: LAYOUT_2, insert: LAYOUT_2_INSERT, keys: (room, _t, _h, session) => [room, session] },
   {
-    name: 'same, live check once per room per batch',
-    schema: `CREATE TABLE rooms (room_id TEXT PRIMARY KEY, deleted_at INTEGER);
-      CREATE TABLE envelopes (room_id TEXT NOT NULL, relay_seq INTEGER NOT NULL, session_id TEXT NOT NULL, seq INTEGER NOT NULL, covers INTEGER, size INTEGER NOT NULL, received_at INTEGER NOT NULL, superseded_at INTEGER, blob BLOB NOT NULL, PRIMARY KEY (room_id, relay_seq), UNIQUE (room_id, session_id, seq));
-      CREATE INDEX s1 ON envelopes (room_id, covers) WHERE covers IS NOT NULL;
-      CREATE INDEX s2 ON envelopes (superseded_at) WHERE superseded_at IS NOT NULL;`,
-    insert: 'INSERT INTO envelopes (room_id, relay_seq, session_id, seq, covers, size, received_at, blob) VALUES (?, ?, ?, ?, NULL, ?, ?, ?)',
-    keys: (_r, roomText, sessionHex) => [roomText, sessionHex],
-  },
-  {
-    name: 'integer room key (rooms.rowid) and 16-byte BLOB session, same two indexes',
-    schema: `CREATE TABLE envelopes (room INTEGER NOT NULL, relay_seq INTEGER NOT NULL, session BLOB NOT NULL, seq INTEGER NOT NULL, covers INTEGER, size INTEGER NOT NULL, received_at INTEGER NOT NULL, superseded_at INTEGER, blob BLOB NOT NULL, PRIMARY KEY (room, relay_seq), UNIQUE (room, session, seq));
-      CREATE INDEX s1 ON envelopes (room, covers) WHERE covers IS NOT NULL;
-      CREATE INDEX s2 ON envelopes (superseded_at) WHERE superseded_at IS NOT NULL;`,
-    insert: 'INSERT INTO envelopes (room, relay_seq, session, seq, covers, size, received_at, blob) VALUES (?, ?, ?, ?, NULL, ?, ?, ?)',
+    name: 'layout 2 with wal_autocheckpoint = 10000 pages (cheaper, but each checkpoint stalls the loop longer)',
+    pragmas: ['wal_autocheckpoint = 10000'],
+    schema: LAYOUT_2,
+    insert: LAYOUT_2_INSERT,
     keys: (room, _t, _h, session) => [room, session],
   },
   {
@@ -50,32 +51,6 @@ const LAYOUTS: Layout[] = [
     schema: `CREATE TABLE envelopes (id INTEGER PRIMARY KEY, room INTEGER NOT NULL, relay_seq INTEGER NOT NULL, session BLOB NOT NULL, seq INTEGER NOT NULL, covers INTEGER, received_at INTEGER NOT NULL, superseded_at INTEGER, blob BLOB NOT NULL);
       CREATE UNIQUE INDEX e1 ON envelopes (room, relay_seq);`,
     insert: 'INSERT INTO envelopes (room, relay_seq, session, seq, covers, received_at, blob) VALUES (?, ?, ?, ?, NULL, ?, ?)',
-    keys: (room, _t, _h, session) => [room, session],
-  },
-  {
-    name: 'integer room key, BLOB session, WITHOUT ROWID on (room, relay_seq) + UNIQUE (room, session, seq)',
-    schema: `CREATE TABLE envelopes (room INTEGER NOT NULL, relay_seq INTEGER NOT NULL, session BLOB NOT NULL, seq INTEGER NOT NULL, covers INTEGER, size INTEGER NOT NULL, received_at INTEGER NOT NULL, superseded_at INTEGER, blob BLOB NOT NULL, PRIMARY KEY (room, relay_seq), UNIQUE (room, session, seq)) WITHOUT ROWID;
-      CREATE INDEX s1 ON envelopes (room, covers) WHERE covers IS NOT NULL;
-      CREATE INDEX s2 ON envelopes (superseded_at) WHERE superseded_at IS NOT NULL;`,
-    insert: 'INSERT INTO envelopes (room, relay_seq, session, seq, covers, size, received_at, blob) VALUES (?, ?, ?, ?, NULL, ?, ?, ?)',
-    keys: (room, _t, _h, session) => [room, session],
-  },
-  {
-    name: 'same WITHOUT ROWID layout, wal_autocheckpoint = 10000 pages',
-    pragmas: ['wal_autocheckpoint = 10000'],
-    schema: `CREATE TABLE envelopes (room INTEGER NOT NULL, relay_seq INTEGER NOT NULL, session BLOB NOT NULL, seq INTEGER NOT NULL, covers INTEGER, size INTEGER NOT NULL, received_at INTEGER NOT NULL, superseded_at INTEGER, blob BLOB NOT NULL, PRIMARY KEY (room, relay_seq), UNIQUE (room, session, seq)) WITHOUT ROWID;
-      CREATE INDEX s1 ON envelopes (room, covers) WHERE covers IS NOT NULL;
-      CREATE INDEX s2 ON envelopes (superseded_at) WHERE superseded_at IS NOT NULL;`,
-    insert: 'INSERT INTO envelopes (room, relay_seq, session, seq, covers, size, received_at, blob) VALUES (?, ?, ?, ?, NULL, ?, ?, ?)',
-    keys: (room, _t, _h, session) => [room, session],
-  },
-  {
-    name: 'integer room key + BLOB session (rowid table), wal_autocheckpoint = 10000 pages',
-    pragmas: ['wal_autocheckpoint = 10000'],
-    schema: `CREATE TABLE envelopes (room INTEGER NOT NULL, relay_seq INTEGER NOT NULL, session BLOB NOT NULL, seq INTEGER NOT NULL, covers INTEGER, size INTEGER NOT NULL, received_at INTEGER NOT NULL, superseded_at INTEGER, blob BLOB NOT NULL, PRIMARY KEY (room, relay_seq), UNIQUE (room, session, seq));
-      CREATE INDEX s1 ON envelopes (room, covers) WHERE covers IS NOT NULL;
-      CREATE INDEX s2 ON envelopes (superseded_at) WHERE superseded_at IS NOT NULL;`,
-    insert: 'INSERT INTO envelopes (room, relay_seq, session, seq, covers, size, received_at, blob) VALUES (?, ?, ?, ?, NULL, ?, ?, ?)',
     keys: (room, _t, _h, session) => [room, session],
   },
 ];
