@@ -33,6 +33,13 @@ export interface RunningRelay {
 }
 
 /**
+ * Connections the kernel queues before the relay accepts them (Node's default is 511; Linux caps it
+ * at net.core.somaxconn, 4096 on current kernels). In a reconnect storm a full queue drops SYNs, and
+ * each dropped client waits out TCP's 1 s, 3 s, 7 s retransmits (BENCHMARKS.md R1).
+ */
+const LISTEN_BACKLOG = 4096;
+
+/**
  * Shared, so the listener captures nothing: a per-upgrade arrow function here would share its
  * closure context with `request`, and the socket would keep the whole IncomingMessage (headers,
  * raw headers, streams: ~1.5 KB) alive for as long as the connection lasts.
@@ -93,7 +100,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', LISTEN_BACKLOG, () => resolve());
   });
   const address = server.address() as AddressInfo;
   const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
