@@ -108,7 +108,12 @@ export interface JoinTiming {
 }
 
 /** A real Seen client join: createRoomSession with `ws`, persistence 'memory', until synced. */
-export async function joinSeenRoom(port: number, room: SeenHistoryRoom, device: DeviceKeyPair): Promise<JoinTiming> {
+/**
+ * `onClientWork` is called when the lean pass ends and the real client starts decrypting and
+ * applying in this process: from then on the generator's own event loop is busy for up to
+ * seconds, so background latencies measured here would be the generator's, not the relay's.
+ */
+export async function joinSeenRoom(port: number, room: SeenHistoryRoom, device: DeviceKeyPair, onClientWork: () => void = () => undefined): Promise<JoinTiming> {
   const keys = deriveRoomKeys(room.secret);
   // Lean pass first: the relay's stream time without client work.
   const lean = await (async (): Promise<{ ms: number; bytes: number }> => {
@@ -127,6 +132,7 @@ export async function joinSeenRoom(port: number, room: SeenHistoryRoom, device: 
     return { ms, bytes };
   })();
   const createRoomSession = await loadCreateRoomSession();
+  onClientWork();
   const t0 = performance.now();
   const session = createRoomSession({
     secret: room.secret,

@@ -11,6 +11,9 @@ import { TypingLoad } from './typingLoad.ts';
 import type { TypingSetup } from './w2Typing.ts';
 import { joinSeenRoom, joinYjsRoom, preloadYjsHistory, type SeenHistoryRoom } from './w5Join.ts';
 
+/** Background sends this long before and after a real client join are left out too (in flight while the generator's loop was blocked). */
+const CLIENT_WORK_SETTLE_MS = 50;
+
 export interface JoinMeasurement {
   readonly workload: 'W5';
   readonly server: ServerKind;
@@ -82,9 +85,13 @@ export async function runJoins(kind: ServerKind, rep: number, ctx: JoinContext):
       for (const updates of sizes) await preloadYjsHistory(baselineKind, server.port, roomName(updates), ctx.history.slice(0, updates), TYPING_CLIENT_IDS[0]);
     }
     // Background: unrelated rooms typing the whole time.
+    // Joins streaming from the server, and Seen's real-client passes (decrypt + apply in this
+    // process), whose background samples are left out: they would time the generator's loop.
     const intervals: [number, number][] = [];
-    const inJoin = (t: number): boolean => intervals.some(([a, b]) => t >= a && t <= b);
-    load = new TypingLoad(ctx.background.schedule, ctx.background.plans.get(wireFormatOf(kind))!, (t) => (t < load!.startAt + ctx.background.warmupMs ? -1 : inJoin(t) ? 0 : 1), 2);
+    const clientWork: [number, number][] = [];
+    const within = (list: [number, number][], t: number): boolean => list.some(([a, b]) => t >= a && t <= b);
+    const classify = (t: number): number => (t < load!.startAt + ctx.background.warmupMs || within(clientWork, t) ? -1 : within(intervals, t) ? 0 : 1);
+    load = new TypingLoad(ctx.background.schedule, ctx.background.plans.get(wireFormatOf(kind))!, classify, 2);
     await load.connect(server);
     void load.run(50);
     await sleep(ctx.background.warmupMs + 1000);
@@ -97,11 +104,17 @@ export async function runJoins(kind: ServerKind, rep: number, ctx: JoinContext):
       const timings: { streamMs: number; syncedMs: number; bytes: number }[] = [];
       for (let j = 0; j < ctx.joinsPerRoom + 1; j++) {
         const start = performance.now();
-        intervals.push([start, Infinity]);
+        const interval: [number, number] = [start, Infinity];
+        intervals.push(interval);
+        const onClientWork = (): void => {
+          interval[1] = performance.now();
+          clientWork.push([interval[1] - CLIENT_WORK_SETTLE_MS, Infinity]);
+        };
         const timing = seen
-          ? await joinSeenRoom(server.port, variant as SeenHistoryRoom, ctx.device)
+          ? await joinSeenRoom(server.port, variant as SeenHistoryRoom, ctx.device, onClientWork)
           : await joinYjsRoom(baselineKind, server.port, roomName(variant.updates), 'paper', ctx.expectedLength(variant.updates));
-        intervals[intervals.length - 1]![1] = performance.now();
+        if (interval[1] === Infinity) interval[1] = performance.now();
+        else clientWork[clientWork.length - 1]![1] = performance.now() + CLIENT_WORK_SETTLE_MS;
         timings.push(timing);
         await sleep(seen ? 150 : 400); // let the room go cold again (Hocuspocus stores, then unloads)
       }
