@@ -212,9 +212,12 @@ async function main(): Promise<void> {
       });
       // Long enough to cover one server's joins; every update of it is sealed up front, so not longer.
       const backgroundMs = config.quick ? 60_000 : 120_000;
-      const background = prepareTyping({ rooms: config.w5.backgroundRooms, durationMs: backgroundMs, warmupMs: 1000, seed: config.seed + 55, pairs, formats: ['seen', 'yws', 'hocus'], roomPrefix: 'bg' });
       const device = joinerDevice();
       for (let rep = 0; rep < config.w5.reps; rep++) {
+        // New background rooms and sessions each repetition: Seen's relay keeps its database across
+        // repetitions (the history rooms), and would take a repeated (session, seq) for a resend,
+        // acknowledging it without forwarding anything.
+        const background = prepareTyping({ rooms: config.w5.backgroundRooms, durationMs: backgroundMs, warmupMs: 1000, seed: config.seed + 55 + rep, pairs, formats: ['seen', 'yws', 'hocus'], roomPrefix: `bg${rep}` });
         for (const kind of order(['seen', 'yws', 'hocus'], rep)) {
           log(`W5 ${kind} rep ${rep + 1}/${config.w5.reps}`);
           await attempt(
