@@ -18,7 +18,12 @@ export class Connection {
   /** Bytes in liveQueue: bounded by maxBufferedBytes like the send buffer (ABUSE-3). */
   liveQueueBytes = 0;
   authDeadline: NodeJS.Timeout | null = null;
+  /** Answered the last ping (or needed none). */
   alive = true;
+  /** Sent us a frame since the last heartbeat round: alive without a ping. */
+  receivedSinceBeat = false;
+  /** Was forwarded an ENV since the last heartbeat round: its watchdog needs no HEARTBEAT. */
+  forwardedSinceBeat = false;
   /** Counted against the unauthenticated caps until the handshake succeeds or the socket closes. */
   unauthenticated = true;
   /** Created on the first PUT / EPH: an untouched bucket is full whenever it is created, so this is exact. */

@@ -63,11 +63,13 @@ export async function connectRawClient(options: {
   badSignature?: boolean | 'device' | 'room';
   /** Connect from this loopback address (127.0.0.2, …) to test per-address limits. */
   localAddress?: string;
+  /** false: never answer the relay's pings (a peer that vanished without closing). */
+  autoPong?: boolean;
 }): Promise<RawClient> {
   const keys = deriveRoomKeys(options.secret);
   const device = options.device ?? generateDeviceKeyPair();
   const sessionId = options.sessionId ?? randomBytes(SIZE.SESSION_ID);
-  const socket = new WebSocket(options.wsUrl + RELAY_PATH, { localAddress: options.localAddress });
+  const socket = new WebSocket(options.wsUrl + RELAY_PATH, { localAddress: options.localAddress, autoPong: options.autoPong ?? true });
   socket.binaryType = 'nodebuffer';
   const frames: RelayFrame[] = [];
   const envs: EnvFrame[] = [];

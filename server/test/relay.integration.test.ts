@@ -339,3 +339,49 @@ describe('relay limits and robustness', () => {
     expect(response.headers.get('referrer-policy')).toBe('no-referrer');
   });
 });
+
+describe('relay heartbeats (real relay, short heartbeat)', () => {
+  const HEARTBEAT_MS = 60;
+  const heartbeats = (client: RawClient): number => client.frames.filter((frame) => frame.kind === FRAME.HEARTBEAT).length;
+
+  it('RELAY-12: a quiet socket that answers no ping is cut off within three heartbeats; one that keeps sending is kept', async () => {
+    relay = await startTestRelay({ limits: { heartbeatMs: HEARTBEAT_MS } });
+    const secret = generateRoomSecret();
+    const vanished = await connect({ wsUrl: relay.wsUrl, secret, autoPong: false });
+    const talking = await connect({ wsUrl: relay.wsUrl, secret, autoPong: false });
+    await Promise.all([vanished.ready, talking.ready]);
+    const started = Date.now();
+    // `talking` never answers a ping either, but sends presence all along: that is proof of life.
+    const keepTalking = setInterval(() => talking.presence(bytes('here')), HEARTBEAT_MS / 3);
+    try {
+      const closed = await vanished.closed;
+      expect(closed.code).toBe(1006); // terminated, no close frame
+      expect(Date.now() - started).toBeLessThan(HEARTBEAT_MS * 3 + 500);
+      // It is forwarded nothing, so it gets a HEARTBEAT every round: count five more rounds.
+      const roundsSoFar = heartbeats(talking);
+      await waitFor(() => heartbeats(talking) >= roundsSoFar + 5, { what: 'five more heartbeat rounds' });
+      expect(talking.socket.readyState).toBe(WebSocket.OPEN);
+    } finally {
+      clearInterval(keepTalking);
+    }
+  });
+
+  it('RELAY-12: a socket that was forwarded updates gets no HEARTBEAT for that round; a quiet one does', async () => {
+    relay = await startTestRelay({ limits: { heartbeatMs: HEARTBEAT_MS, putsPerSecond: 1_000, putBurst: 1_000 } });
+    const secret = generateRoomSecret();
+    const writer = await connect({ wsUrl: relay.wsUrl, secret });
+    const reader = await connect({ wsUrl: relay.wsUrl, secret });
+    await Promise.all([writer.ready, reader.ready]);
+    // While the writer writes, the reader's watchdog is fed by ENV frames: no HEARTBEAT for it.
+    const writing = setInterval(() => writer.put(bytes('word')), HEARTBEAT_MS / 6);
+    const readerBefore = heartbeats(reader);
+    const writerBefore = heartbeats(writer);
+    // The writer is forwarded nothing, so it still gets a HEARTBEAT every round: count eight.
+    await waitFor(() => heartbeats(writer) >= writerBefore + 8, { what: 'eight rounds of writing' });
+    clearInterval(writing);
+    expect(heartbeats(reader) - readerBefore).toBeLessThanOrEqual(2); // a slow timer may leave a round without a write
+    // Once the room is quiet, the reader gets HEARTBEATs again.
+    const quietFrom = heartbeats(reader);
+    await waitFor(() => heartbeats(reader) >= quietFrom + 2, { what: 'heartbeats in a quiet room' });
+  });
+});
