@@ -55,7 +55,9 @@ export class GroupCommit<T extends CommitTicket> {
     const batch = this.queue;
     if (batch.length === 0) return;
     this.queue = [];
-    this.inFlight = this.inFlight.then(async () => {
+    // A failure in an earlier batch's `settle` (a bug) rejects flush() for its callers, but must
+    // not stop later batches from committing: chain on the settled previous batch either way.
+    this.inFlight = this.inFlight.catch(() => undefined).then(async () => {
       let outcome: CommitOutcome;
       try {
         const freedBytesByRoom = await this.storage.appendBatch(

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { GroupCommit, type CommitOutcome, type CommitTicket } from './GroupCommit.ts';
+import { createMemoryStorage } from './storage/MemoryStorage.ts';
+
+const ticket = (relaySeq: number): CommitTicket => ({
+  entry: { roomId: 'room', relaySeq, sessionId: 'ab'.repeat(16), seq: relaySeq, envelope: new Uint8Array(8), coversRelaySeq: null, receivedAt: 0 },
+});
+
+describe('GroupCommit', () => {
+  it('LOG-1 settles each batch once, in order; a failure while settling one batch does not stop the next from committing', async () => {
+    const storage = createMemoryStorage();
+    await storage.createRoom('room', new Uint8Array(32), 0);
+    const settled: { seqs: number[]; ok: boolean }[] = [];
+    const commits = new GroupCommit<CommitTicket>(storage, (batch, outcome: CommitOutcome) => {
+      settled.push({ seqs: batch.map((t) => t.entry.relaySeq), ok: outcome.ok });
+      if (settled.length === 1) throw new Error('a bug while answering the first batch');
+    });
+    commits.append(ticket(1));
+    commits.append(ticket(2));
+    await expect(commits.flush()).rejects.toThrow('a bug while answering the first batch');
+    commits.append(ticket(3));
+    await commits.flush();
+    expect(settled).toEqual([
+      { seqs: [1, 2], ok: true },
+      { seqs: [3], ok: true },
+    ]);
+    expect((await storage.readLog('room', 0, 10, 10)).map((row) => row.relaySeq)).toEqual([1, 2, 3]);
+  });
+});
