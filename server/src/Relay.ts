@@ -165,7 +165,7 @@ export class Relay {
     if (refusal !== null) {
       ws.on('error', ignoreSocketError);
       this.refused.add(ws);
-      ws.on('close', this.onRefusedClose);
+      ws.on('close', () => this.refused.delete(ws));
       ws.close(refusal, refusal === CLOSE.GOING_AWAY ? 'relay shutting down' : refusal === CLOSE.OVERLOADED ? 'relay busy' : 'too many connections from this address');
       return;
     }
@@ -194,37 +194,36 @@ export class Relay {
     );
   }
 
-  private readonly onSocketMessage = ((relay: Relay) =>
-    function (this: WebSocket, data: RawData, isBinary: boolean): void {
-      const connection = relay.sockets.get(this);
-      if (connection === undefined) return;
-      connection.receivedSinceBeat = true;
-      const { limits } = relay.options;
-      const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
-      if (!isBinary) return connection.close(CLOSE.PROTOCOL_VIOLATION, 'binary frames only');
-      if (bytes.length > limits.maxFrameBytes) return connection.close(CLOSE.FRAME_TOO_LARGE, 'frame too large');
-      connection.enqueue(() => relay.handleFrame(connection, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length)), bytes.length);
-    })(this);
+  /**
+   * A listener shared by every accepted socket (ws calls it with the socket as `this`): it looks
+   * the connection up instead of closing over it, so a socket costs no closures of its own.
+   */
+  private sharedListener<A extends unknown[]>(handle: (connection: Connection, socket: WebSocket, ...args: A) => void): (this: WebSocket, ...args: A) => void {
+    const sockets = this.sockets;
+    return function (this: WebSocket, ...args: A): void {
+      const connection = sockets.get(this);
+      if (connection !== undefined) handle(connection, this, ...args);
+    };
+  }
 
-  private readonly onSocketPong = ((relay: Relay) =>
-    function (this: WebSocket): void {
-      const connection = relay.sockets.get(this);
-      if (connection !== undefined) connection.alive = true;
-    })(this);
+  private readonly onSocketMessage = this.sharedListener((connection, _socket, data: RawData, isBinary: boolean) => {
+    connection.receivedSinceBeat = true;
+    const { limits } = this.options;
+    const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+    if (!isBinary) return connection.close(CLOSE.PROTOCOL_VIOLATION, 'binary frames only');
+    if (bytes.length > limits.maxFrameBytes) return connection.close(CLOSE.FRAME_TOO_LARGE, 'frame too large');
+    connection.enqueue(() => this.handleFrame(connection, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length)), bytes.length);
+  });
 
-  private readonly onRefusedClose = ((relay: Relay) =>
-    function (this: WebSocket): void {
-      relay.refused.delete(this);
-    })(this);
+  private readonly onSocketPong = this.sharedListener((connection) => {
+    connection.alive = true;
+  });
 
-  private readonly onSocketClose = ((relay: Relay) =>
-    function (this: WebSocket): void {
-      const connection = relay.sockets.get(this);
-      if (connection === undefined) return;
-      relay.sockets.delete(this);
-      clearTimeout(connection.authDeadline ?? undefined);
-      relay.detach(connection);
-    })(this);
+  private readonly onSocketClose = this.sharedListener((connection, socket) => {
+    this.sockets.delete(socket);
+    clearTimeout(connection.authDeadline ?? undefined);
+    this.detach(connection);
+  });
 
   private detach(connection: Connection): void {
     connection.phase = 'closed';
