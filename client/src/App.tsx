@@ -3,7 +3,7 @@ import { TopBar } from './components/TopBar.tsx';
 import { HomeScreen } from './features/home/HomeScreen.tsx';
 import { Notice } from './components/Notice.tsx';
 import { Waiting } from './components/Waiting.tsx';
-import { useLinkHandler } from './hooks/useLink.ts';
+import { Link } from './components/Link.tsx';
 import { useRoute } from './hooks/useRoute.ts';
 import { OpeningRoomPage } from './features/room/OpeningRoomPage.tsx';
 
@@ -16,7 +16,6 @@ const RoomScreen = lazy(() => import('./features/room/RoomScreen.tsx').then((mod
 
 export function App() {
   const route = useRoute();
-  const onLink = useLinkHandler();
   const routeKey = route.name === 'room' ? `room:${route.roomId}:${route.tab}` : route.name;
   const firstRender = useRef(true);
 
@@ -41,7 +40,7 @@ export function App() {
         </Suspense>
       ) : (
         <>
-          <TopBar onHome={onLink} />
+          <TopBar />
           {route.name === 'home' && <HomeScreen />}
           {(route.name === 'new' || route.name === 'join') && (
             <Suspense fallback={<Waiting title="One moment…" />}>{route.name === 'new' ? <StartScreen /> : <JoinScreen />}</Suspense>
@@ -50,9 +49,9 @@ export function App() {
             <main id="main" tabIndex={-1} className="page">
               <h1>Nothing here</h1>
               <Notice title="This address doesn’t lead anywhere in Seen.">
-                <a href="/" onClick={onLink}>
+                <Link href="/">
                   Go to your rooms
-                </a>
+                </Link>
               </Notice>
             </main>
           )}

@@ -1,15 +1,16 @@
-import type { MouseEvent, ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { BrandMark } from './Icon.tsx';
+import { Link } from './Link.tsx';
 
-export function TopBar({ children, onHome }: { children?: ReactNode; onHome: (event: MouseEvent<HTMLAnchorElement>) => void }) {
+export function TopBar({ children }: { children?: ReactNode }) {
   const compact = children !== undefined;
   return (
     <header className="topbar">
       <div className="topbar__inner">
-        <a href="/" className={compact ? 'brand brand--compact' : 'brand'} onClick={onHome} aria-label="Seen — your rooms">
+        <Link href="/" className={compact ? 'brand brand--compact' : 'brand'} aria-label="Seen — your rooms">
           <BrandMark />
           <span aria-hidden="true">Seen</span>
-        </a>
+        </Link>
         {children}
       </div>
     </header>

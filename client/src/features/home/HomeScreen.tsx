@@ -3,13 +3,12 @@ import { BrandMark, Icon } from '../../components/Icon.tsx';
 import { Notice } from '../../components/Notice.tsx';
 import { roomPath } from '../../app/router.ts';
 import { relativeTime } from '../../app/words.ts';
-import { useLinkHandler } from '../../hooks/useLink.ts';
+import { Link } from '../../components/Link.tsx';
 import { useNow } from '../../hooks/useNow.ts';
 import { useSavedRooms } from '../../hooks/useSavedRooms.ts';
 
 export function HomeScreen() {
   const rooms = useSavedRooms();
-  const onLink = useLinkHandler();
   const now = useNow(60_000);
   const hasRooms = rooms.state === 'ready' && rooms.value.length > 0;
 
@@ -19,10 +18,10 @@ export function HomeScreen() {
         {hasRooms ? (
           <div className="section-title">
             <h1>Your rooms</h1>
-            <a href="/new" onClick={onLink} className={buttonClass({ variant: 'primary' })}>
+            <Link href="/new" className={buttonClass({ variant: 'primary' })}>
               <Icon name="plus" />
               New room
-            </a>
+            </Link>
           </div>
         ) : (
           <section className="hero" aria-labelledby="hero-title">
@@ -32,10 +31,10 @@ export function HomeScreen() {
               Draw a few cards each week. You both write your answer, and you see each other’s once you’ve both shared. Then you talk.
             </p>
             <div className="row">
-              <a href="/new" onClick={onLink} className={buttonClass({ variant: 'primary' })}>
+              <Link href="/new" className={buttonClass({ variant: 'primary' })}>
                 Start a room
                 <Icon name="arrowRight" />
-              </a>
+              </Link>
             </div>
           </section>
         )}
@@ -46,7 +45,7 @@ export function HomeScreen() {
           <ul className="room-list" aria-label="Rooms on this device">
             {rooms.value.map((room) => (
               <li key={room.roomId}>
-                <a className="room-link" href={roomPath(room.roomId)} onClick={onLink}>
+                <Link className="room-link" href={roomPath(room.roomId)}>
                   <span className="avatars" aria-hidden="true">
                     <span className="avatar">{Array.from(room.memberName)[0]?.toUpperCase() ?? '?'}</span>
                     {room.partnerName && <span className="avatar avatar--partner">{Array.from(room.partnerName)[0]?.toUpperCase()}</span>}
@@ -58,7 +57,7 @@ export function HomeScreen() {
                     </span>
                   </span>
                   <Icon name="chevron" />
-                </a>
+                </Link>
               </li>
             ))}
           </ul>

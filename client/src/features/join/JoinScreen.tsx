@@ -13,7 +13,7 @@ import { joinRoom } from '../../app/rooms.ts';
 import { navigate, roomPath } from '../../app/router.ts';
 import { REFUSALS, describeSync, listNames } from '../../app/words.ts';
 import { useDocVersion } from '../../hooks/useDocVersion.ts';
-import { useLinkHandler } from '../../hooks/useLink.ts';
+import { Link } from '../../components/Link.tsx';
 import { useRoomSession } from '../../hooks/useRoomSession.ts';
 import { useSessionStatus } from '../../hooks/useSessionStatus.ts';
 import { useLocalLoaded } from '../../hooks/useRoom.ts';
@@ -22,7 +22,6 @@ import { useOnline } from '../../hooks/useOnline.ts';
 
 export function JoinScreen() {
   const [invite, setInvite] = useState(consumeInviteFragment);
-  const onLink = useLinkHandler();
   // Another invite link opened in this same tab only changes the fragment (no page load).
   useEffect(() => {
     const onHashChange = () => setInvite(consumeInviteFragment());
@@ -36,9 +35,9 @@ export function JoinScreen() {
         <h1>Join a room</h1>
         <Notice tone="warn" title="There’s no invite in this address">
           Open the invite link exactly as your partner sent it — the part after the # is the key to the room. Or{' '}
-          <a href="/new" onClick={onLink}>
+          <Link href="/new">
             start a room of your own
-          </a>
+          </Link>
           .
         </Notice>
       </main>
@@ -53,9 +52,9 @@ export function JoinScreen() {
         </Notice>
         <p className="muted">
           Nothing was opened or saved. When you have the full link, open it again —{' '}
-          <a href="/" onClick={onLink}>
+          <Link href="/">
             or go to your rooms
-          </a>
+          </Link>
           .
         </p>
       </main>
@@ -97,7 +96,6 @@ function JoinForm({ secret }: { secret: Uint8Array }) {
   const status = useSessionStatus(session);
   const loaded = useLocalLoaded(session);
   const version = useDocVersion(session?.doc ?? null);
-  const onLink = useLinkHandler();
   const now = useNow(30_000);
   const [name, setName] = useState('');
   const [submitted, setSubmitted] = useState(false);
@@ -145,9 +143,9 @@ function JoinForm({ secret }: { secret: Uint8Array }) {
           {refusal.body}
         </Notice>
         <p>
-          <a href="/" onClick={onLink}>
+          <Link href="/">
             Go to your rooms
-          </a>
+          </Link>
         </p>
       </main>
     );

@@ -10,7 +10,7 @@ import { leaveRoom, noteFarewell, readFarewell, touchRoom } from '../../app/room
 import { navigate, roomPath, type RoomTab } from '../../app/router.ts';
 import type { SavedRoom } from '../../app/roomStore.ts';
 import { REFUSALS, describeSync, listNames, partnerActivity } from '../../app/words.ts';
-import { useLinkHandler } from '../../hooks/useLink.ts';
+import { Link } from '../../components/Link.tsx';
 import { useNow } from '../../hooks/useNow.ts';
 import { useOnline } from '../../hooks/useOnline.ts';
 import { usePeers, usePublishPresence } from '../../hooks/usePresence.ts';
@@ -29,7 +29,6 @@ const SettingsTab = lazy(() => import('../settings/SettingsTab.tsx').then((modul
 
 export function RoomScreen({ roomId, tab }: { roomId: string; tab: RoomTab }) {
   const saved = useSavedRoom(roomId);
-  const onLink = useLinkHandler();
 
   if (saved.state === 'loading') {
     return <OpeningRoomPage />;
@@ -38,7 +37,7 @@ export function RoomScreen({ roomId, tab }: { roomId: string; tab: RoomTab }) {
     const farewell = readFarewell(roomId);
     return (
       <>
-        <TopBar onHome={onLink} />
+        <TopBar />
         <main id="main" tabIndex={-1} className="page">
           <h1>{farewell === 'left' ? 'You left the room' : farewell ? 'Room deleted' : 'Room not found'}</h1>
           {farewell === 'deleted-by-partner' ? (
@@ -59,9 +58,9 @@ export function RoomScreen({ roomId, tab }: { roomId: string; tab: RoomTab }) {
             </Notice>
           )}
           <p>
-            <a href="/" onClick={onLink}>
+            <Link href="/">
               Go to your rooms
-            </a>
+            </Link>
           </p>
         </main>
       </>
@@ -103,7 +102,6 @@ function RoomLoaded({ session, saved, tab, inviteLink }: { session: RoomSession;
   const actions = useRoomActions(session, saved.memberId);
   const livePeers = usePeers(session, saved.memberId);
   const now = useNow(30_000);
-  const onLink = useLinkHandler();
   const [activeCardId, setActiveCardId] = useState<string | null>(null);
   const [typing, setTyping] = useState(false);
 
@@ -154,7 +152,7 @@ function RoomLoaded({ session, saved, tab, inviteLink }: { session: RoomSession;
 
   return (
     <>
-      <TopBar onHome={onLink}>
+      <TopBar>
         <div className="topbar__title">
           <span className="topbar__room">{view.room.name || saved.name || 'Your room'}</span>
           <span className="faint">{otherNames.length ? `You and ${partnerNames}` : `Just you, so far`}</span>
@@ -163,15 +161,15 @@ function RoomLoaded({ session, saved, tab, inviteLink }: { session: RoomSession;
       <div className="room-head">
         <StatusLine sync={sync} partner={partnerLine} />
         <nav className="tabs" aria-label="Room">
-          <a href={roomPath(saved.roomId)} onClick={onLink} aria-current={tab === 'session' ? 'page' : undefined}>
+          <Link href={roomPath(saved.roomId)} aria-current={tab === 'session' ? 'page' : undefined}>
             This week
-          </a>
-          <a href={roomPath(saved.roomId, 'history')} onClick={onLink} aria-current={tab === 'history' ? 'page' : undefined}>
+          </Link>
+          <Link href={roomPath(saved.roomId, 'history')} aria-current={tab === 'history' ? 'page' : undefined}>
             History
-          </a>
-          <a href={roomPath(saved.roomId, 'room')} onClick={onLink} aria-current={tab === 'room' ? 'page' : undefined}>
+          </Link>
+          <Link href={roomPath(saved.roomId, 'room')} aria-current={tab === 'room' ? 'page' : undefined}>
             Room &amp; data
-          </a>
+          </Link>
         </nav>
       </div>
       <hr className="divider" />
@@ -183,9 +181,9 @@ function RoomLoaded({ session, saved, tab, inviteLink }: { session: RoomSession;
               {REFUSALS.deleted.body}
             </Notice>
             <p>
-              <a href="/" onClick={onLink}>
+              <Link href="/">
                 Go to your rooms
-              </a>
+              </Link>
             </p>
           </>
         ) : (
