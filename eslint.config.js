@@ -1,4 +1,4 @@
-// Lint enforces the layer rules (BRIEF "Architecture"): they are checked, not remembered.
+// Lint enforces the layer rules (docs/ARCHITECTURE.md "Layers"): they are checked, not remembered.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
@@ -26,7 +26,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       // The y-websocket README spells the option `WebsocketPolyfill`; that spelling is silently
-      // ignored and the provider falls back to a plaintext socket (BRIEF, e2ee-sync §5 #19).
+      // ignored and the provider falls back to a plaintext socket (SPEC SYNC-1).
       'no-restricted-syntax': ['error', { selector: "Property[key.name='WebsocketPolyfill']", message: 'The option is spelled WebSocketPolyfill; WebsocketPolyfill silently disables encryption.' }],
     },
   },
@@ -50,11 +50,12 @@ export default tseslint.config(
   },
   {
     files: ['client/src/components/**/*.{ts,tsx}'],
-    rules: restrict([...YJS, 'tweetnacl', '**/sync/**'], 'Components receive plain values through hooks; they never import Yjs or the sync layer.'),
+    rules: restrict([...YJS, 'tweetnacl', '@seen/sync', '**/sync/**'], 'Components receive plain values through hooks; they never import Yjs or the sync layer.'),
   },
   {
-    files: ['client/src/sync/**/*.ts'],
-    rules: restrict(['react', 'react-dom', 'react/*'], 'client/sync is framework-free.'),
+    // The sync package is a library: framework-free, and it cannot reach into the app.
+    files: ['sync/**/*.ts'],
+    rules: restrict(['react', 'react-dom', 'react/*', '**/client/**'], '@seen/sync is framework-free and knows nothing of the app.'),
   },
   {
     files: ['client/src/**/*.{ts,tsx}'],

@@ -1,10 +1,13 @@
-import { defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
 // The relay serves dist/ under a strict CSP (script-src/style-src/connect-src 'self'): nothing here
 // may inline scripts or styles into index.html, and every asset is same-origin.
 export default defineConfig({
   plugins: [react()],
+  // Workspace packages (@seen/sync) are read from their TypeScript sources here; outside this
+  // repository the same package resolves to its built dist/.
+  resolve: { conditions: ['seen-source', ...defaultClientConditions] },
   build: {
     target: 'es2022',
     outDir: 'dist',

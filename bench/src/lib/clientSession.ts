@@ -4,7 +4,7 @@ import type * as Y from 'yjs';
 import type { DeviceKeyPair } from '@seen/shared/crypto';
 import { REPO_ROOT } from './paths.ts';
 
-// The real client session (client/src/sync/createRoomSession.ts), loaded at run time. The bench
+// The real client session (sync/src/index.ts, the @seen/sync public API), loaded at run time. The bench
 // does not type-check the client's sources (they compile under the client's own tsconfig, with
 // its DOM and Vite types); this is the slice of its API the bench uses.
 export interface BenchRoomSession {
@@ -18,7 +18,7 @@ export interface BenchRoomSessionOptions {
   readonly secret: Uint8Array;
   readonly relayUrl: string;
   readonly persistence: 'memory';
-  readonly WebSocketImpl: unknown;
+  readonly WebSocket: unknown;
   readonly device?: DeviceKeyPair;
   readonly compactAfter?: number;
   readonly doc?: Y.Doc;
@@ -30,7 +30,7 @@ let loaded: CreateRoomSession | null = null;
 
 export async function loadCreateRoomSession(): Promise<CreateRoomSession> {
   if (loaded !== null) return loaded;
-  const path = resolve(REPO_ROOT, 'client/src/sync/createRoomSession.ts');
+  const path = resolve(REPO_ROOT, 'sync/src/index.ts');
   const module = (await import(pathToFileURL(path).href)) as { createRoomSession: CreateRoomSession };
   loaded = module.createRoomSession;
   return loaded;

@@ -138,7 +138,7 @@ export async function joinSeenRoom(port: number, room: SeenHistoryRoom, device: 
     secret: room.secret,
     relayUrl: `ws://127.0.0.1:${port}`,
     persistence: 'memory',
-    WebSocketImpl: WebSocket,
+    WebSocket,
     device,
     compactAfter: Number.MAX_SAFE_INTEGER,
   });

@@ -4,8 +4,8 @@
 // mount-unmount-mount in development reuses the session instead of tearing it down.
 import { restoreDeviceKeyPair, generateDeviceKeyPair, type DeviceKeyPair } from '@seen/shared/crypto';
 import { decodeBase64Url, encodeBase64Url } from '@seen/shared/protocol';
-import { createRoomSession, localDatabaseName } from '../sync/createRoomSession.ts';
-import type { RoomSession } from '../sync/RoomSession.ts';
+import { createRoomSession, localDatabaseName, type RoomSession } from '@seen/sync';
+import { coalesceWindowFor } from './coalesceWindow.ts';
 import { relayUrlFor, roomIdFor, type RoomSecret } from './invite.ts';
 
 interface OpenRoom {
@@ -40,7 +40,13 @@ export function acquireRoomSession(secret: RoomSecret, deviceKey: string | null)
   const roomId = roomIdFor(secret);
   let open = openRooms.get(roomId);
   if (!open) {
-    const session = createRoomSession({ secret, relayUrl: relayUrlFor(), persistence: 'indexeddb', device: restoreDevice(deviceKey) });
+    const session = createRoomSession({
+      secret,
+      relayUrl: relayUrlFor(),
+      persistence: 'indexeddb',
+      device: restoreDevice(deviceKey),
+      coalesceWindow: coalesceWindowFor,
+    });
     open = { session, holders: 0, closeTimer: null };
     openRooms.set(roomId, open);
     notify();

@@ -1,7 +1,7 @@
 // Room lifecycle on this device: create, join, leave, delete. Each step writes the document through
 // shared/doc and remembers (or forgets) the room in roomStore.
 import { addMember, createRoom, readMembers, readRoom, type RoomMode } from '@seen/shared/doc';
-import type { RoomSession } from '../sync/RoomSession.ts';
+import type { RoomSession } from '@seen/sync';
 import { randomId } from './ids.ts';
 import { encodeSecret, generateRoomSecret, roomIdFor, type RoomSecret } from './invite.ts';
 import { clearPendingInvite } from './inviteFragment.ts';

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { SessionStatus } from '../sync/RoomSession.ts';
+import type { SessionStatus } from '@seen/sync';
 import { REFUSALS, describeSync, listNames, partnerActivity, relativeTime } from './words.ts';
 
 const base: SessionStatus = {
   phase: 'synced', refusal: null, pendingAcks: 0, lastSavedAt: null, partnerLastActiveAt: null,
-  sealed: false, deviceCount: 2, warnings: [], quotaExceeded: false,
+  sealed: false, deviceCount: 2, saved: true, warnings: [], quotaExceeded: false,
 };
 const NOW = 1_750_000_000_000;
 

@@ -1,7 +1,8 @@
 // Every sentence the app says about state and failure, in one place so the wording stays calm and
 // consistent: what happened, and what to do, never a bare code.
 import type { Reaction } from '@seen/shared/doc';
-import type { OfflineReason, RefusalReason, SessionStatus } from '../sync/RoomSession.ts';
+import type { OfflineReason, RefusalReason, SessionStatus, SyncWarning } from '@seen/sync';
+import { describeSince } from './describeSince.ts';
 
 export interface Refusal {
   readonly title: string;
@@ -82,7 +83,11 @@ export function describeSync(status: SessionStatus, now: number, deviceOnline = 
       return { tone: 'syncing', label: 'Syncing…', detail: 'Bringing this device and the server up to date.' };
     case 'synced':
       if (status.quotaExceeded) {
-        return { tone: 'problem', label: 'Room is full', detail: 'The server’s storage for this room is full. New writing stays on this device.' };
+        return {
+          tone: 'problem',
+          label: 'Room is full',
+          detail: 'The server’s storage for this room is full. New writing stays on this device and is sent, in order, as soon as the room has space again; Seen makes space by compacting the room’s history.',
+        };
       }
       if (status.pendingAcks > 0) {
         return { tone: 'syncing', label: 'Saving…', detail: 'Sending your latest changes to the server.' };
@@ -145,3 +150,33 @@ export const CHECKIN_LABELS: Readonly<Record<number, string>> = {
   6: 'Very close',
   7: 'As close as can be',
 };
+
+// ---- what the sync layer noticed (SyncWarning), in words --------------------------------------
+
+const WARNING_SENTENCES: Readonly<Record<Exclude<SyncWarning['kind'], 'missing-changes' | 'relay-rollback'>, string>> = {
+  'foreign-data': 'The server sent something that doesn’t belong to this room. It was ignored, and nothing here changed.',
+  'tampered-data': 'The server sent a change that had been damaged or altered on the way. It was ignored, and nothing here changed.',
+  'misplaced-data': 'The server sent something in the wrong place. It was ignored, and nothing here changed.',
+  'unappliable-change': 'A change from another device couldn’t be read and was skipped. If something looks missing, reload the page.',
+  'unreadable-frame': 'The server sent something this version of Seen couldn’t read. It was ignored, and nothing here changed.',
+  'refused-change': 'The server didn’t accept one of your changes. It is still on this device.',
+  'change-too-large': 'One change is too large to send to the server. It is kept on this device but won’t reach your partner.',
+};
+
+/** A warning from the sync layer as a sentence: what happened, since when, and what to expect. */
+export function describeWarning(warning: SyncWarning, now: number): string {
+  switch (warning.kind) {
+    case 'missing-changes': {
+      const when = warning.since === null ? '' : ` ${describeSince(warning.since, now)}`;
+      return warning.ownDevice
+        ? `Some changes made in another window on this device${when} may be missing here. Nothing is lost; they should appear when that window syncs again.`
+        : `Some of your partner’s changes${when} may be missing. Nothing on this device is lost; they should appear when your partner next opens the room.`;
+    }
+    case 'relay-rollback': {
+      const what = warning.since === null ? 'than it had before' : `than it had before: your partner’s changes ${describeSince(warning.since, now)} were missing from it`;
+      return `The server sent an older copy of this room ${what}. Nothing on this device is lost, and it is sending what it has again; anything only your partner had should return when they next open the room.`;
+    }
+    default:
+      return WARNING_SENTENCES[warning.kind];
+  }
+}

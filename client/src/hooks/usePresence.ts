@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useSyncExternalStore } from 'react';
 import { buildPresence, parsePresence, type Presence } from '@seen/shared/doc';
-import type { RoomSession } from '../sync/RoomSession.ts';
+import type { RoomSession } from '@seen/sync';
 
 const EMPTY: readonly Presence[] = [];
 

@@ -3,7 +3,7 @@ import { migrateDoc } from '@seen/shared/doc';
 import { createRoomActions, type RoomActions } from '../app/roomActions.ts';
 import { loadDecks, loadedShippedDecks, subscribeToDecks } from '../app/decks.ts';
 import { buildRoomView, type RoomView } from '../app/roomView.ts';
-import type { RoomSession } from '../sync/RoomSession.ts';
+import type { RoomSession } from '@seen/sync';
 import { useDocVersion } from './useDocVersion.ts';
 
 /** The room as plain values, recomputed only when the document changes. */

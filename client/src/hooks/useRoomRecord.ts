@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { readRoomRecord, type RoomRecord } from '@seen/shared/doc';
-import type { RoomSession } from '../sync/RoomSession.ts';
+import type { RoomSession } from '@seen/sync';
 import { useDocVersion } from './useDocVersion.ts';
 
 /** The whole room as the viewer may see it (veils kept), for history and export. */

@@ -1,7 +1,7 @@
 import { useCallback, useSyncExternalStore } from 'react';
 import { acquireRoomSession, peekRoomSession, subscribeToOpenRooms } from '../app/openRoom.ts';
 import { roomIdFor, type RoomSecret } from '../app/invite.ts';
-import type { RoomSession } from '../sync/RoomSession.ts';
+import type { RoomSession } from '@seen/sync';
 
 /**
  * Holds a room's session while the component is mounted. Holding *is* the subscription: React

@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import type { RoomSession, SessionStatus } from '../sync/RoomSession.ts';
+import type { RoomSession, SessionStatus } from '@seen/sync';
 
 const NO_SESSION: SessionStatus = {
   phase: 'connecting',
@@ -9,6 +9,7 @@ const NO_SESSION: SessionStatus = {
   partnerLastActiveAt: null,
   sealed: false,
   deviceCount: 0,
+  saved: true,
   warnings: [],
   quotaExceeded: false,
 };

@@ -1,7 +1,7 @@
 // A RoomSession stand-in for unit tests: a real Y.Doc and Awareness, no network.
 import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
-import type { RoomSession, SessionStatus } from '../sync/RoomSession.ts';
+import type { RoomSession, SessionStatus } from '@seen/sync';
 
 export interface FakeSession extends RoomSession {
   setStatus(patch: Partial<SessionStatus>): void;
@@ -12,7 +12,7 @@ export function createFakeSession(doc = new Y.Doc()): FakeSession {
   const listeners = new Set<() => void>();
   let status: SessionStatus = {
     phase: 'synced', refusal: null, pendingAcks: 0, lastSavedAt: null, partnerLastActiveAt: null,
-    sealed: false, deviceCount: 1, warnings: [], quotaExceeded: false,
+    sealed: false, deviceCount: 1, saved: true, warnings: [], quotaExceeded: false,
   };
   return {
     roomId: 'test-room',
@@ -29,6 +29,11 @@ export function createFakeSession(doc = new Y.Doc()): FakeSession {
     },
     whenLocalLoaded: () => Promise.resolve(),
     whenSynced: () => Promise.resolve(),
+    whenSaved: () => Promise.resolve(),
+    flush: () => undefined,
+    reconnect: () => undefined,
+    disconnect: () => undefined,
+    connect: () => undefined,
     seal: () => Promise.resolve(),
     deleteRoom: () => Promise.resolve(),
     destroy: () => {

@@ -4,7 +4,7 @@ import { KIND_NAMES, LEVEL_NAMES } from '../../app/decks.ts';
 import { resolvePrompt, type RoomView } from '../../app/roomView.ts';
 import { CHECKIN_LABELS, REACTION_WORDS, formatDate, listNames } from '../../app/words.ts';
 import { useRoomRecord } from '../../hooks/useRoomRecord.ts';
-import type { RoomSession } from '../../sync/RoomSession.ts';
+import type { RoomSession } from '@seen/sync';
 import type { ChartPoint } from './CheckinChart.tsx';
 
 const CheckinChart = lazy(() => import('./CheckinChart.tsx'));

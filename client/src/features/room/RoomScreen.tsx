@@ -9,7 +9,7 @@ import { newDeviceKey } from '../../app/openRoom.ts';
 import { leaveRoom, noteFarewell, readFarewell, touchRoom } from '../../app/rooms.ts';
 import { navigate, roomPath, type RoomTab } from '../../app/router.ts';
 import type { SavedRoom } from '../../app/roomStore.ts';
-import { REFUSALS, describeSync, listNames, partnerActivity } from '../../app/words.ts';
+import { REFUSALS, describeSync, describeWarning, listNames, partnerActivity } from '../../app/words.ts';
 import { Link } from '../../components/Link.tsx';
 import { useNow } from '../../hooks/useNow.ts';
 import { useOnline } from '../../hooks/useOnline.ts';
@@ -19,7 +19,7 @@ import { useRoomSession } from '../../hooks/useRoomSession.ts';
 import { useSavedRoom } from '../../hooks/useSavedRooms.ts';
 import { useSessionStatus } from '../../hooks/useSessionStatus.ts';
 import type { Presence } from '@seen/shared/doc';
-import type { RoomSession } from '../../sync/RoomSession.ts';
+import type { RoomSession } from '@seen/sync';
 import { SessionTab } from '../session/SessionTab.tsx';
 import { OpeningRoomPage } from './OpeningRoomPage.tsx';
 
@@ -212,8 +212,8 @@ function RoomLoaded({ session, saved, tab, inviteLink }: { session: RoomSession;
               </Notice>
             )}
             {status.warnings.map((warning) => (
-              <Notice key={warning} tone="warn" title="Something may be missing">
-                {warning}
+              <Notice key={warning.kind} tone="warn" title="Something may be missing">
+                {describeWarning(warning, now)}
               </Notice>
             ))}
             {view.fromNewerVersion && (

@@ -11,7 +11,7 @@ import { deleteRoomForEveryone, leaveRoom, noteFarewell } from '../../app/rooms.
 import { navigate } from '../../app/router.ts';
 import type { RoomView } from '../../app/roomView.ts';
 import { listNames } from '../../app/words.ts';
-import type { RoomSession, SessionStatus } from '../../sync/RoomSession.ts';
+import type { RoomSession, SessionStatus } from '@seen/sync';
 import { InvitePanel } from '../invite/InvitePanel.tsx';
 
 const MODE_OPTIONS = [

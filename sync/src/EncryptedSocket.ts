@@ -45,15 +45,18 @@ export type RelayEvent =
   | { readonly kind: 'open' }
   | { readonly kind: 'closed'; readonly code: number; readonly reason: string };
 
+/** What the provider constructs: a WebSocket look-alike (the class itself stays private to this module). */
+export type EncryptedSocketClass = new (url: string, protocols?: string | string[]) => RelayLink;
+
 const READY_STATE = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 } as const;
 
 /**
- * Builds the `WebSocketPolyfill` class for y-websocket's WebsocketProvider (BRIEF "y-websocket over
- * an E2EE relay"). To the provider it looks like a socket to a y-websocket server; underneath it
+ * Builds the `WebSocketPolyfill` class for y-websocket's WebsocketProvider (docs/ARCHITECTURE.md,
+ * "The sync layer"). To the provider it looks like a socket to a y-websocket server; underneath it
  * speaks the relay protocol, encrypts everything, and plays the server's half of the Yjs handshake
  * from the decrypted log. Nothing unauthenticated from the relay ever reaches the provider.
  */
-export function createEncryptedSocketClass(context: EncryptedSocketContext) {
+export function createEncryptedSocketClass(context: EncryptedSocketContext): EncryptedSocketClass {
   return class EncryptedSocket implements RelayLink {
     static readonly CONNECTING = READY_STATE.CONNECTING;
     static readonly OPEN = READY_STATE.OPEN;
@@ -155,13 +158,16 @@ export function createEncryptedSocketClass(context: EncryptedSocketContext) {
 
     // ---- relay → provider ---------------------------------------------------------------------
 
-    /** Hands one y-protocols message to the provider; nothing it throws escapes (e2ee-sync §5 #18). */
+    /**
+     * Hands one y-protocols message to the provider. Nothing it throws escapes: an exception inside
+     * the provider's message handler would otherwise close the socket and loop reconnects.
+     */
     private deliver(message: Uint8Array): void {
       if (this.readyState !== READY_STATE.OPEN || this.onmessage === null) return;
       try {
         this.onmessage({ data: message.slice().buffer });
       } catch {
-        context.engine.warn('A change couldn’t be applied on this device and was skipped. If something looks missing, reload the page.');
+        context.engine.warn('unappliable-change');
       }
     }
 
@@ -170,7 +176,7 @@ export function createEncryptedSocketClass(context: EncryptedSocketContext) {
       if (!parsed.ok) {
         // Raw y-protocols bytes, truncated frames or garbage injected by a hostile relay end here:
         // nothing unparsed ever reaches the provider (HOST-5).
-        context.engine.warn('The server sent something this version of Seen couldn’t read. It was ignored, and nothing here changed.');
+        context.engine.warn('unreadable-frame');
         return;
       }
       this.handle(parsed.value);
@@ -227,7 +233,7 @@ export function createEncryptedSocketClass(context: EncryptedSocketContext) {
           this.readyState = READY_STATE.OPEN;
           context.onRelayEvent({ kind: 'open' });
           this.onopen?.({ type: 'open' });
-          // Ask partners for their presence now, rather than waiting up to 15 s (e2ee-sync exp5).
+          // Ask partners for their presence now, rather than waiting for their next 15 s awareness beat.
           engine.publishPresence(QUERY_AWARENESS_MESSAGE);
           return;
         case FRAME.ACK:

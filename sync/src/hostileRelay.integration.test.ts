@@ -28,7 +28,7 @@ import {
   type TestRelay,
 } from '@seen/server/testing';
 import { waitFor } from '@seen/shared/testing';
-import { generateRoomSecret, openTestSession } from './testSession.ts';
+import { generateRoomSecret, openTestSession } from './testing/testSession.ts';
 import type { RoomSessionInternals } from './createRoomSession.ts';
 import type { RelayWatermark } from './SyncEngine.ts';
 import { Y_SYNC, encodeAwarenessMessage, encodeSyncMessage } from './yMessages.ts';
@@ -123,11 +123,11 @@ describe('hostile relay: drops and freezes', () => {
     typeChars(sam, 'abcdef');
     await settled(sam);
     await waitFor(() => alice.getStatus().warnings.length > 0, { what: 'a warning' });
-    const [alert] = alice.getStatus().alerts ?? [];
-    expect(alert).toMatchObject({ kind: 'missing-changes', device: toHex(sam.engine['options'].device.publicKey) });
+    const [alert] = alice.getStatus().warnings;
+    // Whose changes and since when: the app words it ("Some of your partner’s changes since 14:05 today may be missing").
+    expect(alert).toMatchObject({ kind: 'missing-changes', device: toHex(sam.engine['options'].device.publicKey), ownDevice: false });
     expect(alert!.since).toBeGreaterThanOrEqual(before);
     expect(alert!.since).toBeLessThanOrEqual(Date.now());
-    expect(alice.getStatus().warnings[0]).toMatch(/^Some of your partner’s changes since .+ today may be missing\. Nothing on this device is lost/);
     // It tried one full re-read first (the relay might only have dropped it on the way), then stopped.
     expect(alice.engine.resyncs).toBe(1);
     // What did arrive is applied; Yjs holds the changes that depend on the missing one.
@@ -275,8 +275,7 @@ describe('hostile relay: splicing, truncation, injection', () => {
     expect(stored.length).toBeGreaterThan(0);
     const aliceConnection = hostile.connections[0]!;
     for (const row of stored) hostile.inject(aliceConnection, encodeEnvFrame(row.relaySeq, row.envelope));
-    await waitFor(() => (alice.getStatus().alerts ?? []).some((alert) => alert.kind === 'foreign-data'), { what: 'foreign-data alert' });
-    expect(alice.getStatus().warnings).toContain('The server sent something that doesn’t belong to this room. It was ignored, and nothing here changed.');
+    await waitFor(() => alice.getStatus().warnings.some((alert) => alert.kind === 'foreign-data'), { what: 'foreign-data alert' });
     typeChars(sam, 'room A');
     await waitFor(() => answerOf(alice) === 'room A', { what: 'room A still syncing' });
     expect(answerOf(alice)).not.toContain('room B');
@@ -302,8 +301,8 @@ describe('hostile relay: splicing, truncation, injection', () => {
     await waitFor(() => damaged.length > 0, { what: 'the damaged frames' });
     await settled(sam);
     await waitFor(() => alice.getStatus().warnings.length >= 2, { what: 'warnings' });
-    const kinds = new Set((alice.getStatus().alerts ?? []).map((alert) => alert.kind));
-    expect(kinds).toEqual(new Set(['foreign-data', 'unreadable']));
+    const kinds = new Set(alice.getStatus().warnings.map((alert) => alert.kind));
+    expect(kinds).toEqual(new Set(['tampered-data', 'unreadable-frame']));
     expect(answerOf(alice)).toBe('');
     // A presence envelope served as a stored one is refused too.
     const presence = hostile.fromRelay.find((frame) => frame.kind === FRAME.EPH);
@@ -382,8 +381,8 @@ describe('hostile relay: rollback', () => {
     });
     hostile.proxy.dropAll();
     await waitFor(() => alice.getStatus().warnings.length > 0, { what: 'rollback warning' });
-    const alert = alice.getStatus().alerts!.find((candidate) => candidate.kind === 'relay-rollback')!;
-    expect(alert.message).toMatch(/^The server sent an older copy of this room than it had before: your partner’s changes since .+ were missing from it\./);
+    const alert = alice.getStatus().warnings.find((candidate) => candidate.kind === 'relay-rollback')!;
+    // "… your partner’s changes since <when> were missing from it": the since is known.
     expect(alert.since).not.toBeNull();
     // Rebuilt from what the (honest again) relay holds; nothing was lost on this device.
     await waitFor(() => alice.getStatus().phase === 'synced' && alice.engine.mirror.getText('answer').toString() === 'old and new', { what: 'mirror rebuilt' });
@@ -417,7 +416,7 @@ describe('hostile relay: rollback', () => {
     rmSync(`${path}-shm`, { force: true });
     const third = await startRelay({ storage: createSqliteStorage({ path }), port });
     relays.push(third);
-    await waitFor(() => (alice.getStatus().alerts ?? []).some((alert) => alert.kind === 'relay-rollback'), { what: 'rollback detected', timeoutMs: 10_000 });
+    await waitFor(() => alice.getStatus().warnings.some((alert) => alert.kind === 'relay-rollback'), { what: 'rollback detected', timeoutMs: 10_000 });
     await waitFor(() => alice.getStatus().phase === 'synced' && alice.getStatus().pendingAcks === 0, { what: 're-upload' });
     const fresh = open(third.wsUrl, secret);
     await fresh.whenSynced();
@@ -453,7 +452,7 @@ describe('hostile relay: rollback', () => {
     const third = await startRelay({ storage: createSqliteStorage({ path }), port });
     relays.push(third);
     const again = open(third.wsUrl, secret, { ...FAST, doc, watermarkStore });
-    await waitFor(() => (again.getStatus().alerts ?? []).some((alert) => alert.kind === 'relay-rollback'), { what: 'rollback on a fresh start', timeoutMs: 10_000 });
+    await waitFor(() => again.getStatus().warnings.some((alert) => alert.kind === 'relay-rollback'), { what: 'rollback on a fresh start', timeoutMs: 10_000 });
     await waitFor(() => again.getStatus().phase === 'synced' && again.getStatus().pendingAcks === 0, { what: 're-upload' });
     const fresh = open(third.wsUrl, secret);
     await waitFor(() => answerOf(fresh) === 'before after', { what: 'restored on the relay' });

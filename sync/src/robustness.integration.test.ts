@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { connectRawClient, type RawClient } from '@seen/server/testing';
 import { waitFor } from '@seen/shared/testing';
-import { generateRoomSecret, createSyncHarness } from './testSession.ts';
+import { generateRoomSecret, createSyncHarness } from './testing/testSession.ts';
 
 const harness = createSyncHarness();
 const { open } = harness;

@@ -1,24 +1,19 @@
 import * as Y from 'yjs';
-import {
-  ENVELOPE_TYPE,
-  RELAY_ERROR,
-  encodeEphemeralFrame,
-  encodePutFrame,
-  equalBytes,
-  toHex,
-} from '@seen/shared/protocol';
+import { ENVELOPE_TYPE, RELAY_ERROR, encodeEphemeralFrame, encodePutFrame, equalBytes, toHex } from '@seen/shared/protocol';
 import { OPEN_ERROR, openEnvelope, sealEnvelope, type DeviceKeyPair, type OpenedEnvelope, type RoomKeys } from '@seen/shared/crypto';
-import type { IntegrityAlert, IntegrityAlertKind } from './RoomSession.ts';
-import { describeSince } from './describeSince.ts';
-import { Y_MESSAGE, decodeAwarenessMessage, encodeAwarenessMessage } from './yMessages.ts';
+import type { SyncWarning, SyncWarningKind } from './RoomSession.ts';
+import { IntegrityWatch, type RelayWatermark } from './IntegrityWatch.ts';
+import { Outbox } from './Outbox.ts';
+import { PresenceFilter } from './PresenceFilter.ts';
+import { DEFAULT_COALESCE_MS, UpdateCoalescer, type CoalesceWindow } from './UpdateCoalescer.ts';
+
+export type { RelayWatermark };
 
 /** Transaction origins on the mirror doc (named so observers can tell them apart). */
 export const MIRROR_ORIGIN = { REMOTE: 'seen:relay', LOCAL: 'seen:local', RECONCILE: 'seen:reconcile' } as const;
 
 /** Key epoch of every envelope today; rotation means re-pairing into a new room (PROTOCOL.md). */
 export const CURRENT_EPOCH = 0;
-/** Presence older than this (sender clock) is a replay or a badly skewed clock: dropped. */
-export const PRESENCE_MAX_AGE_MS = 5 * 60 * 1000;
 /**
  * A hole in a partner's numbered changes must last this long before anything happens: a hostile
  * or merely reordering network can deliver the missing one a moment later (HOST-2).
@@ -26,18 +21,14 @@ export const PRESENCE_MAX_AGE_MS = 5 * 60 * 1000;
 export const DEFAULT_GAP_GRACE_MS = 2_000;
 /** At most one automatic full re-read per this period, so a relay that keeps lying cannot loop us. */
 export const DEFAULT_RESYNC_COOLDOWN_MS = 60_000;
-
+/** While the room is full, ask again after this long, doubling up to the maximum (SPEC SYNC-23). */
+export const DEFAULT_QUOTA_RETRY_MS = 1_000;
+export const MAX_QUOTA_RETRY_MS = 30_000;
 /**
- * What this device remembers about the relay's history, to notice a relay that goes back in time
- * (HOST-6). Both numbers only grow while the relay is honest; the session may keep them across
- * page loads (createRoomSession stores them next to the document).
+ * Another device's snapshot frees room, but the relay forwards it before its commit settles:
+ * ask a moment later rather than at once.
  */
-export interface RelayWatermark {
-  /** The highest relaySeq the relay has shown us (ENV, ACK or BACKLOG_END). */
-  readonly highWater: number;
-  /** The greatest coverage of a snapshot known to be durably stored (served in a backlog, or our own acknowledged one). */
-  readonly confirmedCoverage: number;
-}
+const QUOTA_RETRY_AFTER_SNAPSHOT_MS = 100;
 
 export interface SyncEngineOptions {
   readonly keys: RoomKeys;
@@ -54,6 +45,9 @@ export interface SyncEngineOptions {
   readonly now?: () => number;
   readonly gapGraceMs?: number;
   readonly resyncCooldownMs?: number;
+  readonly quotaRetryMs?: number;
+  /** How long a local update may wait to be merged with the next ones, by its transaction origin. */
+  readonly coalesceWindow?: CoalesceWindow;
   /** Called whenever the relay watermark grows (to persist it). */
   readonly onWatermark?: (watermark: RelayWatermark) => void;
 }
@@ -67,18 +61,6 @@ export interface RelayLink {
   restart(): void;
 }
 
-interface SeenEntry {
-  readonly relaySeq: number;
-  readonly sentAt: number;
-}
-
-interface SessionTrack {
-  /** seq → where and when we saw it. Snapshots and updates share one counter per session. */
-  readonly entries: Map<number, SeenEntry>;
-  readonly device: string;
-  maxSeq: number;
-}
-
 interface BacklogState {
   readonly fromRelaySeq: number;
   /** Greatest snapshot coverage served in this backlog (deduplicated or not). */
@@ -90,62 +72,43 @@ interface BacklogState {
   readonly pending: { readonly payload: Uint8Array; readonly sentAt: number; readonly device: string }[];
 }
 
-interface Gap {
-  readonly device: string;
-  /** sentAt of the last change seen before the hole (null: the hole is at the session's start). */
-  readonly since: number | null;
-}
-
-/** Stable keys for the warnings the engine raises, so one problem shows once and can be cleared. */
-const ALERT_KEY = {
-  GAP: 'gap',
-  ROLLBACK: 'rollback',
-  FOREIGN: 'foreign',
-  TAMPERED: 'tampered',
-  MISPLACED: 'misplaced',
-  UNAPPLIABLE: 'unappliable',
-  REFUSED: 'refused',
-  TOO_LARGE: 'too-large',
-} as const;
+/** Warnings that can stand for any of several causes share a key, so one problem shows once. */
+const WARNING_KEY = { GAP: 'gap', ROLLBACK: 'rollback' } as const;
 
 /**
  * The state that outlives one WebSocket: the remote mirror (what the relay holds, built by applying
- * decrypted updates — never Y.mergeUpdates, BRIEF "Costs"), the outbox of unacknowledged envelopes,
- * the catch-up cursor, integrity tracking against a hostile relay, and the status the UI shows.
+ * decrypted updates one by one — merging a whole log with Y.mergeUpdates is quadratic), the outbox,
+ * the catch-up cursor, and the status the UI shows. Integrity checks (IntegrityWatch), presence
+ * checks (PresenceFilter), the outbox and its quota handling (Outbox) and the merging of rapid
+ * local updates (UpdateCoalescer) each live in their own module; this one ties them to the wire.
  */
 export class SyncEngine {
   private currentMirror = new Y.Doc();
   /** fromRelaySeq of the next AUTH: the highest relaySeq applied (0 = read everything again). */
   cursor = 0;
-  pendingAcksChanged = false;
-  private nextSeq = 0;
   private nextPresenceSeq = 0;
-  private readonly outbox = new Map<number, Uint8Array>();
-  /** Our own snapshots in flight: seq → coverage, so their ACK confirms the coverage. */
-  private readonly ownSnapshots = new Map<number, number>();
-  private readonly sessions = new Map<string, SessionTrack>();
-  private readonly presenceSeqs = new Map<string, number>();
-  private readonly awarenessOwners = new Map<number, string>();
-  private readonly lastActiveByDevice = new Map<string, number>();
+  private readonly outbox = new Outbox();
+  private readonly coalescer: UpdateCoalescer;
+  private readonly integrity: IntegrityWatch;
+  private readonly presence: PresenceFilter;
   private readonly ownDeviceHex: string;
   private readonly ownSessionHex: string;
-  private readonly alerts = new Map<string, IntegrityAlert>();
+  private readonly warnings = new Map<string, SyncWarning>();
   private link: RelayLink | null = null;
+  /** Stored envelopes after the newest snapshot (what a snapshot would let the relay supersede). */
   private sinceSnapshot = 0;
   private compactTimer: ReturnType<typeof setTimeout> | null = null;
   private gapTimer: ReturnType<typeof setTimeout> | null = null;
+  private quotaTimer: ReturnType<typeof setTimeout> | null = null;
+  private quotaRetryMs: number;
   private backlog: BacklogState | null = null;
-  private highWater = 0;
-  private confirmedCoverage = 0;
-  /** Greatest coverage of a snapshot applied to the mirror: holes below it are inside it. */
-  private appliedCoverage = 0;
   private resyncing = false;
-  /** The log was read from relaySeq 0 with no snapshot in it: every session must start at seq 0. */
-  private readFromStart = false;
   private lastResyncAt = -Infinity;
   private destroyed = false;
+  /** Origin of the local transaction whose update the provider is about to send (see noteLocalOrigin). */
+  private localOrigin: unknown = null;
+  private readonly savedWaiters = new Set<() => void>();
   lastSavedAt: number | null = null;
-  quotaExceeded = false;
   snapshotsSent = 0;
   /** Full re-reads of the relay log this session (self-healing after a gap or a rollback). */
   resyncs = 0;
@@ -153,6 +116,10 @@ export class SyncEngine {
   constructor(private readonly options: SyncEngineOptions) {
     this.ownDeviceHex = toHex(options.device.publicKey);
     this.ownSessionHex = toHex(options.sessionId);
+    this.quotaRetryMs = options.quotaRetryMs ?? DEFAULT_QUOTA_RETRY_MS;
+    this.integrity = new IntegrityWatch({ ownDeviceHex: this.ownDeviceHex, now: () => this.now(), onWatermark: () => options.onWatermark?.(this.integrity.watermark) });
+    this.presence = new PresenceFilter(options.localClientId);
+    this.coalescer = new UpdateCoalescer({ flush: (update) => this.putUpdate(update), now: () => this.now() });
   }
 
   /** This session's id in hex, as the relay sees it in envelope headers. */
@@ -169,16 +136,17 @@ export class SyncEngine {
     return this.options.now?.() ?? Date.now();
   }
 
+  /** Local changes not yet durably stored: merged-but-unsent ones count as one. */
   get pendingAcks(): number {
-    return this.outbox.size;
+    return this.outbox.size + (this.coalescer.size > 0 ? 1 : 0);
+  }
+
+  get quotaExceeded(): boolean {
+    return this.outbox.quotaExceeded;
   }
 
   get partnerLastActiveAt(): number | null {
-    let newest: number | null = null;
-    for (const [device, at] of this.lastActiveByDevice) {
-      if (device !== this.ownDeviceHex && (newest === null || at > newest)) newest = at;
-    }
-    return newest;
+    return this.integrity.othersLastActiveAt;
   }
 
   /** No hole is waiting for its grace period and no full re-read is running (tests wait for this). */
@@ -187,53 +155,57 @@ export class SyncEngine {
   }
 
   get watermark(): RelayWatermark {
-    return { highWater: this.highWater, confirmedCoverage: this.confirmedCoverage };
+    return this.integrity.watermark;
   }
 
   /** Restores what an earlier session on this device learned about the relay (before connecting). */
   restoreWatermark(watermark: RelayWatermark): void {
-    this.highWater = Math.max(this.highWater, watermark.highWater);
-    this.confirmedCoverage = Math.max(this.confirmedCoverage, watermark.confirmedCoverage);
+    this.integrity.restoreWatermark(watermark);
   }
 
-  getWarnings(): readonly string[] {
-    return [...this.alerts.values()].map((alert) => alert.message);
+  getWarnings(): readonly SyncWarning[] {
+    return [...this.warnings.values()];
   }
 
-  getAlerts(): readonly IntegrityAlert[] {
-    return [...this.alerts.values()];
+  /** A problem worth telling the user about (shown once per kind until cleared). */
+  warn(kind: SyncWarningKind, detail: Partial<Pick<SyncWarning, 'since' | 'device'>> = {}): void {
+    this.raise(kind, { kind, since: detail.since ?? null, device: detail.device ?? null, ownDevice: false });
   }
 
-  /** A problem worth telling the user about (a human sentence; shown once until cleared). */
-  warn(message: string, kind: IntegrityAlertKind = 'unreadable'): void {
-    this.raise(message, { kind, since: null, device: null, message });
-  }
-
-  private raise(key: string, alert: IntegrityAlert): void {
-    const existing = this.alerts.get(key);
-    if (existing?.message === alert.message) return;
-    this.alerts.set(key, alert);
-    this.options.onChange();
+  private raise(key: string, warning: SyncWarning): void {
+    const existing = this.warnings.get(key);
+    if (existing?.kind === warning.kind && existing.since === warning.since && existing.device === warning.device && existing.ownDevice === warning.ownDevice) return;
+    this.warnings.set(key, warning);
+    this.changed();
   }
 
   private clear(key: string): void {
-    if (this.alerts.delete(key)) this.options.onChange();
+    if (this.warnings.delete(key)) this.changed();
   }
 
-  private noteWatermark(): void {
-    this.options.onWatermark?.(this.watermark);
+  /** Resolves when nothing local waits to be stored (SessionStatus.saved). */
+  whenSaved(): Promise<void> {
+    if (this.pendingAcks === 0) return Promise.resolve();
+    return new Promise((resolve) => this.savedWaiters.add(resolve));
   }
 
-  private raiseHighWater(relaySeq: number): void {
-    if (relaySeq <= this.highWater) return;
-    this.highWater = relaySeq;
-    this.noteWatermark();
+  private settleSavedWaiters(): void {
+    if (this.pendingAcks !== 0 || this.savedWaiters.size === 0) return;
+    const waiters = [...this.savedWaiters];
+    this.savedWaiters.clear();
+    for (const resolve of waiters) resolve();
+  }
+
+  private changed(): void {
+    this.settleSavedWaiters();
+    this.options.onChange();
   }
 
   // ---- connection -----------------------------------------------------------------------------
 
   attach(link: RelayLink): void {
     this.link = link;
+    this.outbox.resetConnection();
   }
 
   detach(link: RelayLink): void {
@@ -241,6 +213,13 @@ export class SyncEngine {
     if (this.compactTimer !== null) clearTimeout(this.compactTimer);
     this.compactTimer = null;
     this.backlog = null;
+  }
+
+  /** SEAL and DELETE_ROOM: control frames for the current connection. False when not connected. */
+  sendControl(frame: Uint8Array): boolean {
+    if (!this.link?.canSend) return false;
+    this.link.sendFrame(frame);
+    return true;
   }
 
   /** READY: the relay is about to stream everything after `fromRelaySeq` (the AUTH cursor). */
@@ -254,68 +233,42 @@ export class SyncEngine {
    * when the connection is being restarted instead (a rollback: the mirror is rebuilt first), so
    * the socket must not open to the provider.
    */
-  resumeAfterBacklog(sinceSnapshot: number, upToRelaySeq = this.highWater): boolean {
+  resumeAfterBacklog(sinceSnapshot: number, upToRelaySeq = this.integrity.watermark.highWater): boolean {
     const backlog = this.backlog ?? { fromRelaySeq: this.cursor, bestCoverage: 0, pending: [] };
     this.backlog = null;
     this.applyBacklog(backlog.pending);
-    if (this.detectRollback(backlog, upToRelaySeq)) return false;
-    for (const frame of this.outbox.values()) this.link?.sendFrame(frame);
-    this.confirmedCoverage = Math.max(this.confirmedCoverage, backlog.bestCoverage);
-    if (backlog.fromRelaySeq === 0 && backlog.bestCoverage === 0) this.readFromStart = true;
-    this.raiseHighWater(upToRelaySeq);
-    this.noteWatermark();
+    const summary = { fromRelaySeq: backlog.fromRelaySeq, bestCoverage: backlog.bestCoverage, upToRelaySeq };
+    const rollback = this.integrity.detectRollback(summary);
+    if (rollback !== null) {
+      this.raise(WARNING_KEY.ROLLBACK, rollback);
+      this.rebuildMirror();
+      return false;
+    }
+    this.integrity.noteBacklog(summary);
     this.sinceSnapshot = sinceSnapshot;
+    // A reconnect is a natural moment to ask whether a full room has room again.
+    if (this.outbox.quotaExceeded) this.probeQuota();
+    else this.outbox.pump(this.link);
     if (this.resyncing) {
       // A full re-read just finished: what is still missing is missing on the relay too.
       this.resyncing = false;
       this.checkGaps({ allowResync: false });
-    } else if (this.findGaps().length > 0) {
+    } else if (this.integrity.hasGaps) {
       this.scheduleGapCheck();
     } else {
-      this.clear(ALERT_KEY.GAP);
+      this.clear(WARNING_KEY.GAP);
     }
     this.scheduleCompaction();
-    this.options.onChange();
+    this.changed();
     return true;
   }
 
-  /**
-   * An honest relay never goes back: relaySeq numbers only grow (even across a crash, see
-   * PROTOCOL "Restart gap"), and the newest snapshot's coverage only grows. If it does go back,
-   * the relay lost data or is serving an old copy: say so, and rebuild the mirror from what the
-   * relay really holds, so the reconcile after reconnecting uploads everything it lacks.
-   */
-  private detectRollback(backlog: BacklogState, upToRelaySeq: number): boolean {
-    const behindLog = upToRelaySeq < this.highWater;
-    const behindSnapshot = backlog.fromRelaySeq < this.confirmedCoverage && backlog.bestCoverage < this.confirmedCoverage;
-    if (!behindLog && !behindSnapshot) return false;
-    const lostFrom = behindLog ? upToRelaySeq : backlog.bestCoverage;
-    let since: number | null = null;
-    for (const track of this.sessions.values()) {
-      if (track.device === this.ownDeviceHex) continue;
-      for (const entry of track.entries.values()) {
-        if (entry.relaySeq > lostFrom && (since === null || entry.sentAt < since)) since = entry.sentAt;
-      }
-    }
-    const what = since === null ? 'than it had before' : `than it had before: your partner’s changes ${describeSince(since, this.now())} were missing from it`;
-    const message = `The server sent an older copy of this room ${what}. Nothing on this device is lost, and it is sending what it has again; anything only your partner had should return when they next open the room.`;
-    this.raise(ALERT_KEY.ROLLBACK, { kind: 'relay-rollback', since, device: null, message });
-    // Accept the relay's present as the new baseline, so one rollback is reported once.
-    this.highWater = upToRelaySeq;
-    this.confirmedCoverage = backlog.bestCoverage;
-    this.noteWatermark();
-    this.rebuildMirror();
-    return true;
-  }
-
-  /** Forget the mirror and read the relay from the start; the reconcile then re-uploads the difference. */
   private applyToMirror(payload: Uint8Array, sentAt: number, device: string): boolean {
     try {
       Y.applyUpdate(this.currentMirror, payload, MIRROR_ORIGIN.REMOTE);
       return true;
     } catch {
-      const message = 'A change from another device couldn’t be read and was skipped. If something looks missing, reload the page.';
-      this.raise(ALERT_KEY.UNAPPLIABLE, { kind: 'unreadable', since: sentAt, device, message });
+      this.warn('unappliable-change', { since: sentAt, device });
       return false;
     }
   }
@@ -327,12 +280,11 @@ export class SyncEngine {
     }, MIRROR_ORIGIN.REMOTE);
   }
 
+  /** Forget the mirror and read the relay from the start; the reconcile then re-uploads the difference. */
   private rebuildMirror(): void {
     this.currentMirror.destroy();
     this.currentMirror = new Y.Doc();
-    this.sessions.clear();
-    this.appliedCoverage = 0;
-    this.readFromStart = false;
+    this.integrity.reset();
     this.sinceSnapshot = 0;
     this.resyncNow();
   }
@@ -356,13 +308,7 @@ export class SyncEngine {
     if (opened.ok) return opened.value;
     // The relay holds no key, so it cannot make an envelope that opens here: it can only drop,
     // repeat, reorder or splice. Splicing another room's envelope, or bit flips, end up here.
-    if (opened.error === OPEN_ERROR.WRONG_ROOM || opened.error === OPEN_ERROR.WRONG_EPOCH) {
-      const message = 'The server sent something that doesn’t belong to this room. It was ignored, and nothing here changed.';
-      this.raise(ALERT_KEY.FOREIGN, { kind: 'foreign-data', since: null, device: null, message });
-    } else {
-      const message = 'The server sent a change that had been damaged or altered on the way. It was ignored, and nothing here changed.';
-      this.raise(ALERT_KEY.TAMPERED, { kind: 'foreign-data', since: null, device: null, message });
-    }
+    this.warn(opened.error === OPEN_ERROR.WRONG_ROOM || opened.error === OPEN_ERROR.WRONG_EPOCH ? 'foreign-data' : 'tampered-data');
     return null;
   }
 
@@ -375,8 +321,7 @@ export class SyncEngine {
     if (opened === null) return null;
     const { header } = opened;
     if (header.type === ENVELOPE_TYPE.PRESENCE) {
-      const message = 'The server sent something in the wrong place. It was ignored, and nothing here changed.';
-      this.raise(ALERT_KEY.MISPLACED, { kind: 'foreign-data', since: null, device: null, message });
+      this.warn('misplaced-data');
       return null;
     }
     const isSnapshot = header.type === ENVELOPE_TYPE.SNAPSHOT;
@@ -384,21 +329,13 @@ export class SyncEngine {
       this.backlog.bestCoverage = header.coversRelaySeq;
     }
     if (relaySeq > this.cursor) this.cursor = relaySeq;
-    this.raiseHighWater(relaySeq);
+    this.integrity.raiseHighWater(relaySeq);
     const sessionHex = toHex(header.sessionId);
     if (sessionHex === this.ownSessionHex) return null;
     const device = toHex(opened.devicePublicKey);
-    let track = this.sessions.get(sessionHex);
-    if (track === undefined) {
-      track = { entries: new Map(), device, maxSeq: -1 };
-      this.sessions.set(sessionHex, track);
-    }
     // Replayed (live or in a backlog) or resent: Yjs would ignore it anyway; no side effects.
-    if (track.entries.has(header.seq)) return null;
-    const previousMax = track.maxSeq;
-    track.entries.set(header.seq, { relaySeq, sentAt: opened.sentAt });
-    if (header.seq > track.maxSeq) track.maxSeq = header.seq;
-    if ((this.lastActiveByDevice.get(device) ?? 0) < opened.sentAt) this.lastActiveByDevice.set(device, opened.sentAt);
+    const seen = this.integrity.record({ sessionHex, device, seq: header.seq, relaySeq, sentAt: opened.sentAt });
+    if (seen === 'duplicate') return null;
     if (isSnapshot) this.noteSnapshotSeen();
     else this.sinceSnapshot += 1;
     if (this.backlog !== null) {
@@ -406,16 +343,17 @@ export class SyncEngine {
     } else if (!this.applyToMirror(opened.payload, opened.sentAt, device)) {
       return null;
     }
-    if (isSnapshot && header.coversRelaySeq > this.appliedCoverage) {
-      this.appliedCoverage = header.coversRelaySeq;
-      if (this.alerts.has(ALERT_KEY.GAP)) this.checkGaps({ allowResync: false });
+    if (isSnapshot && this.integrity.noteAppliedSnapshot(header.coversRelaySeq) && this.warnings.has(WARNING_KEY.GAP)) {
+      this.checkGaps({ allowResync: false });
     }
     // A live hole: the relay skipped one of this session's changes (or delivers it late).
-    if (this.backlog === null && header.seq > previousMax + 1 && this.findGaps().length > 0) this.scheduleGapCheck();
-    else if (this.backlog === null && this.alerts.has(ALERT_KEY.GAP) && header.seq < previousMax) this.checkGaps({ allowResync: false });
+    if (this.backlog === null && seen === 'hole' && this.integrity.hasGaps) this.scheduleGapCheck();
+    else if (this.backlog === null && seen === 'late' && this.warnings.has(WARNING_KEY.GAP)) this.checkGaps({ allowResync: false });
+    // Another device's snapshot frees room in a full room: ask again soon (SPEC SYNC-23).
+    if (isSnapshot && this.outbox.quotaExceeded) this.scheduleQuotaProbe(QUOTA_RETRY_AFTER_SNAPSHOT_MS);
     // While a backlog streams, listeners (React) hear once at its end, not once per envelope.
     if (this.backlog === null) {
-      this.options.onChange();
+      this.changed();
       this.scheduleCompaction();
     }
     return opened.payload;
@@ -427,23 +365,7 @@ export class SyncEngine {
     if (opened === null || opened.header.type !== ENVELOPE_TYPE.PRESENCE) return null;
     const sessionHex = toHex(opened.header.sessionId);
     if (sessionHex === this.ownSessionHex) return null;
-    if (opened.header.seq <= (this.presenceSeqs.get(sessionHex) ?? -1)) return null; // replay
-    if (opened.sentAt < this.now() - PRESENCE_MAX_AGE_MS) return null; // stale replay
-    this.presenceSeqs.set(sessionHex, opened.header.seq);
-    const message = opened.payload;
-    if (message[0] === Y_MESSAGE.QUERY_AWARENESS && message.length === 1) return message;
-    if (message[0] !== Y_MESSAGE.AWARENESS) return null;
-    const entries = decodeAwarenessMessage(message);
-    if (entries === null) return null;
-    // A clientID belongs to the first session that announced it: nobody can speak for another.
-    const allowed = entries.filter((entry) => {
-      if (entry.clientId === this.options.localClientId) return false;
-      const owner = this.awarenessOwners.get(entry.clientId);
-      if (owner === undefined) this.awarenessOwners.set(entry.clientId, sessionHex);
-      return owner === undefined || owner === sessionHex;
-    });
-    if (allowed.length === 0) return null;
-    return allowed.length === entries.length ? message : encodeAwarenessMessage(allowed);
+    return this.presence.accept({ sessionHex, seq: opened.header.seq, sentAt: opened.sentAt, now: this.now(), message: opened.payload });
   }
 
   /**
@@ -452,20 +374,24 @@ export class SyncEngine {
    * (and a snapshot's coverage) may advance to here.
    */
   ack(sessionId: Uint8Array, seq: number, relaySeq: number): void {
-    if (!equalBytes(sessionId, this.options.sessionId) || !this.outbox.delete(seq)) return;
+    if (!equalBytes(sessionId, this.options.sessionId)) return;
+    const wasFull = this.outbox.quotaExceeded;
+    const entry = this.outbox.acknowledge(seq);
+    if (entry === null) return;
     if (relaySeq > this.cursor) this.cursor = relaySeq;
-    this.raiseHighWater(relaySeq);
-    const coverage = this.ownSnapshots.get(seq);
-    if (coverage !== undefined) {
-      this.ownSnapshots.delete(seq);
-      if (coverage > this.confirmedCoverage) {
-        this.confirmedCoverage = coverage;
-        this.noteWatermark();
-      }
-    }
+    this.integrity.raiseHighWater(relaySeq);
+    if (entry.coverage !== null) this.integrity.confirmCoverage(entry.coverage);
+    else this.sinceSnapshot += 1;
     this.lastSavedAt = this.now();
-    this.quotaExceeded = false;
-    this.options.onChange();
+    if (wasFull && !this.outbox.quotaExceeded) {
+      // The room had room again: everything that waited leaves, in seq order.
+      this.quotaRetryMs = this.options.quotaRetryMs ?? DEFAULT_QUOTA_RETRY_MS;
+      this.cancelQuotaProbe();
+      this.outbox.pump(this.link);
+    } else if (wasFull) {
+      this.probeQuota(); // an older envelope the relay already held: ask with the next one
+    }
+    this.changed();
     this.scheduleCompaction();
   }
 
@@ -477,21 +403,72 @@ export class SyncEngine {
         // The relay could not commit: reconnect, which resends the outbox with the same ids.
         this.link?.restart();
         return;
-      case RELAY_ERROR.QUOTA_EXCEEDED:
-        this.quotaExceeded = true;
-        this.options.onChange();
+      case RELAY_ERROR.QUOTA_EXCEEDED: {
+        const refusal = this.outbox.refuseForQuota(seq);
+        if (refusal === null) return;
+        // The relay refuses every later seq after the first refusal too: only the first refusal
+        // and each answer to a probe move the retry clock, not the followers.
+        if (refusal !== 'follower') {
+          this.scheduleQuotaProbe(this.quotaRetryMs);
+          this.quotaRetryMs = Math.min(this.quotaRetryMs * 2, MAX_QUOTA_RETRY_MS);
+        }
+        this.compactWhileFull();
+        this.changed();
         return;
+      }
       case RELAY_ERROR.DUPLICATE_CONFLICT:
       case RELAY_ERROR.SNAPSHOT_REJECTED:
       case RELAY_ERROR.BAD_ENVELOPE: {
-        if (!this.outbox.has(seq)) return;
-        this.outbox.delete(seq);
-        this.ownSnapshots.delete(seq);
-        const message = 'The server didn’t accept one of your changes. It is still on this device.';
-        this.raise(ALERT_KEY.REFUSED, { kind: 'refused-change', since: null, device: null, message });
+        if (this.outbox.drop(seq) === null) return;
+        this.warn('refused-change');
+        this.changed();
         return;
       }
     }
+  }
+
+  // ---- the full room (SPEC SYNC-23) -----------------------------------------------------------
+
+  private scheduleQuotaProbe(delayMs: number): void {
+    if (this.destroyed) return;
+    this.cancelQuotaProbe();
+    this.quotaTimer = setTimeout(() => {
+      this.quotaTimer = null;
+      this.probeQuota();
+    }, delayMs);
+  }
+
+  private cancelQuotaProbe(): void {
+    if (this.quotaTimer !== null) clearTimeout(this.quotaTimer);
+    this.quotaTimer = null;
+  }
+
+  private probeQuota(): void {
+    if (!this.outbox.quotaExceeded) return;
+    this.outbox.probe(this.link);
+  }
+
+  /**
+   * A full room frees space only through a snapshot, and a writer alone in the room would
+   * otherwise wait for one forever. Once every waiting envelope is answered (so the relay holds
+   * none of them), a snapshot of the mirror, which already carries them, takes their place under
+   * the lowest seq; snapshots are exempt from the quota. Nothing is stored after a hole: the
+   * partner sees this session's seqs continue without a gap. Only worth it when the relay holds
+   * changes after the newest snapshot: otherwise the room is truly full, and stays "full".
+   */
+  private compactWhileFull(): void {
+    const seq = this.outbox.replaceableFrom();
+    if (seq === null || this.sinceSnapshot === 0 || !this.link?.canSend || this.cursor === 0 || this.resyncing) return;
+    this.coalescer.flush();
+    if (this.outbox.replaceableFrom() !== seq) return;
+    const snapshot = Y.encodeStateAsUpdate(this.currentMirror);
+    const frame = encodePutFrame(this.seal(ENVELOPE_TYPE.SNAPSHOT, seq, snapshot, this.cursor));
+    if (frame.length > this.options.maxFrameBytes) return;
+    this.outbox.replaceFrom(seq);
+    this.outbox.add(frame, this.cursor);
+    this.sinceSnapshot = 0;
+    this.snapshotsSent += 1;
+    this.probeQuota();
   }
 
   // ---- outbound -------------------------------------------------------------------------------
@@ -514,31 +491,46 @@ export class SyncEngine {
   }
 
   private putStored(type: typeof ENVELOPE_TYPE.UPDATE | typeof ENVELOPE_TYPE.SNAPSHOT, payload: Uint8Array, coversRelaySeq = 0): boolean {
-    const seq = this.nextSeq;
-    const frame = encodePutFrame(this.seal(type, seq, payload, coversRelaySeq));
+    const frame = encodePutFrame(this.seal(type, this.outbox.peekSeq(), payload, coversRelaySeq));
     if (frame.length > this.options.maxFrameBytes) {
-      const message = 'One change is too large to send to the server. It is kept on this device but won’t reach your partner.';
-      this.raise(ALERT_KEY.TOO_LARGE, { kind: 'refused-change', since: null, device: null, message });
+      this.warn('change-too-large');
       return false;
     }
-    this.nextSeq += 1;
-    this.outbox.set(seq, frame);
-    if (type === ENVELOPE_TYPE.SNAPSHOT) this.ownSnapshots.set(seq, coversRelaySeq);
-    if (this.link?.canSend) this.link.sendFrame(frame);
-    this.options.onChange();
+    this.outbox.add(frame, type === ENVELOPE_TYPE.SNAPSHOT ? coversRelaySeq : null);
+    this.outbox.pump(this.link);
+    this.changed();
     return true;
   }
 
-  /** A live local edit from the provider ([0,2,update]). */
+  /**
+   * The provider's doc emits every update to its listeners in registration order; the session
+   * registers this one before the provider's, so it knows the origin of the update the provider
+   * sends next (the y-protocols message does not carry it).
+   */
+  noteLocalOrigin(origin: unknown): void {
+    this.localOrigin = origin;
+  }
+
+  /** A live local edit from the provider ([0,2,update]): merged with the next ones within its window. */
   publishUpdate(update: Uint8Array): void {
+    const windowMs = (this.options.coalesceWindow ?? (() => DEFAULT_COALESCE_MS))(this.localOrigin);
+    this.localOrigin = null;
+    this.coalescer.add(update, windowMs);
+    if (this.coalescer.size > 0) this.changed();
+  }
+
+  /** Sends merged local updates now rather than at the end of their window. */
+  flush(): void {
+    this.coalescer.flush();
+  }
+
+  private putUpdate(update: Uint8Array): void {
     try {
       Y.applyUpdate(this.currentMirror, update, MIRROR_ORIGIN.LOCAL);
     } catch {
       return;
     }
     this.putStored(ENVELOPE_TYPE.UPDATE, update);
-    this.sinceSnapshot += 1;
-    this.scheduleCompaction();
   }
 
   /**
@@ -547,6 +539,8 @@ export class SyncEngine {
    * means nothing to upload (so reconnects do not re-store the whole delete set).
    */
   reconcile(diff: Uint8Array): void {
+    // Merged updates still waiting would otherwise leave twice (here and at their window's end).
+    this.coalescer.flush();
     let fresh: Uint8Array | null = null;
     const capture = (update: Uint8Array, origin: unknown): void => {
       if (origin === MIRROR_ORIGIN.RECONCILE) fresh = update;
@@ -560,10 +554,7 @@ export class SyncEngine {
     } finally {
       mirror.off('update', capture);
     }
-    if (fresh !== null) {
-      this.putStored(ENVELOPE_TYPE.UPDATE, fresh);
-      this.sinceSnapshot += 1;
-    }
+    if (fresh !== null) this.putStored(ENVELOPE_TYPE.UPDATE, fresh);
   }
 
   /** Awareness and queryAwareness messages: forwarded, never stored. */
@@ -583,18 +574,21 @@ export class SyncEngine {
 
   private scheduleCompaction(): void {
     if (this.sinceSnapshot < this.options.compactAfter || this.compactTimer !== null || !this.link?.canSend) return;
-    if (this.outbox.size > 0) return; // rescheduled by the ack that empties the outbox
     this.compactTimer = setTimeout(() => {
       this.compactTimer = null;
       this.compactNow();
     }, Math.random() * this.options.compactJitterMs);
   }
 
-  /** Uploads the mirror as a snapshot covering everything up to the cursor (PROTOCOL "Compaction"). */
+  /**
+   * Uploads the mirror as a snapshot covering everything up to the cursor (PROTOCOL "Compaction").
+   * Our own unacknowledged updates may be in flight: the mirror already holds them, so the snapshot
+   * carries them too, and whichever of them the relay stores after its coverage stays in the tail
+   * (applying them again changes nothing). A writer who never pauses still compacts.
+   */
   compactNow(): void {
     if (!this.link?.canSend || this.cursor === 0 || this.resyncing) return;
-    // Wait until our own writes are acknowledged: the snapshot then covers all of them.
-    if (this.outbox.size > 0) return;
+    if (this.outbox.quotaExceeded) return this.compactWhileFull();
     if (this.putStored(ENVELOPE_TYPE.SNAPSHOT, Y.encodeStateAsUpdate(this.currentMirror), this.cursor)) {
       this.sinceSnapshot = 0;
       this.snapshotsSent += 1;
@@ -602,28 +596,6 @@ export class SyncEngine {
   }
 
   // ---- integrity ------------------------------------------------------------------------------
-
-  /**
-   * Holes in another session's seq numbers (SPEC SYNC-9, HOST-2). Seqs before the first one seen
-   * are not holes (we joined after them, or a snapshot holds them); a hole whose next seen change
-   * is inside a snapshot we applied is not one either: the snapshot contains what came before.
-   */
-  private findGaps(): Gap[] {
-    const gaps: Gap[] = [];
-    for (const track of this.sessions.values()) {
-      const seqs = [...track.entries.keys()].sort((a, b) => a - b);
-      // Read from the very start, a session's first changes cannot hide in a snapshot.
-      const first = track.entries.get(seqs[0]!)!;
-      if (this.readFromStart && seqs[0]! > 0 && this.appliedCoverage < first.relaySeq - 1) gaps.push({ device: track.device, since: null });
-      for (let i = 1; i < seqs.length; i++) {
-        if (seqs[i]! === seqs[i - 1]! + 1) continue;
-        const after = track.entries.get(seqs[i]!)!;
-        if (this.appliedCoverage >= after.relaySeq - 1) continue;
-        gaps.push({ device: track.device, since: track.entries.get(seqs[i - 1]!)!.sentAt });
-      }
-    }
-    return gaps;
-  }
 
   private scheduleGapCheck(): void {
     if (this.gapTimer !== null || this.destroyed) return;
@@ -639,9 +611,9 @@ export class SyncEngine {
    * it: tell the user whose changes, and since when, may be missing.
    */
   private checkGaps(options: { allowResync: boolean }): void {
-    const gaps = this.findGaps();
-    if (gaps.length === 0) {
-      this.clear(ALERT_KEY.GAP);
+    const warning = this.integrity.describeGaps();
+    if (warning === null) {
+      this.clear(WARNING_KEY.GAP);
       return;
     }
     const cooledDown = this.now() - this.lastResyncAt >= (this.options.resyncCooldownMs ?? DEFAULT_RESYNC_COOLDOWN_MS);
@@ -649,21 +621,15 @@ export class SyncEngine {
       this.resyncNow();
       return;
     }
-    const times = gaps.map((gap) => gap.since).filter((since): since is number => since !== null);
-    const since = gaps.some((gap) => gap.since === null) || times.length === 0 ? null : Math.min(...times);
-    const devices = new Set(gaps.map((gap) => gap.device));
-    const onlyOwn = devices.size === 1 && devices.has(this.ownDeviceHex);
-    const when = since === null ? '' : ` ${describeSince(since, this.now())}`;
-    const message = onlyOwn
-      ? `Some changes made in another window on this device${when} may be missing here. Nothing is lost; they should appear when that window syncs again.`
-      : `Some of your partner’s changes${when} may be missing. Nothing on this device is lost; they should appear when your partner next opens the room.`;
-    this.raise(ALERT_KEY.GAP, { kind: 'missing-changes', since, device: devices.size === 1 ? gaps[0]!.device : null, message });
+    this.raise(WARNING_KEY.GAP, warning);
   }
 
   destroy(): void {
     this.destroyed = true;
     if (this.compactTimer !== null) clearTimeout(this.compactTimer);
     if (this.gapTimer !== null) clearTimeout(this.gapTimer);
+    this.cancelQuotaProbe();
+    this.coalescer.destroy();
     this.currentMirror.destroy();
   }
 }

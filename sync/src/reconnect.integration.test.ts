@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSqliteStorage, startRelay, type RunningRelay } from '@seen/server/testing';
 import { generateDeviceKeyPair } from '@seen/shared/crypto';
 import { waitFor } from '@seen/shared/testing';
-import { createSyncHarness, generateRoomSecret } from './testSession.ts';
+import { createSyncHarness, generateRoomSecret } from './testing/testSession.ts';
 
 const harness = createSyncHarness();
 const { open } = harness;

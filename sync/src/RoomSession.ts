@@ -24,21 +24,29 @@ export type OfflineReason =
   | 'room-busy' // too many open windows on this room (4509)
   | 'slow-handshake'; // the handshake took longer than the relay allows (4508)
 
-/** A data-integrity problem the session found, in structured form (the sentence is in `warnings`). */
-export interface IntegrityAlert {
-  readonly kind: IntegrityAlertKind;
+/**
+ * Something the session noticed that the user should know about, in structured form: the app puts
+ * it into words (client/src/app/words.ts), so this layer holds no sentences.
+ */
+export interface SyncWarning {
+  readonly kind: SyncWarningKind;
   /** When the possibly missing changes start (sender's clock, ms since epoch), if known. */
   readonly since: number | null;
   /** The device whose changes may be missing (hex public key), if one device is concerned. */
   readonly device: string | null;
-  readonly message: string;
+  /** The missing changes were made on this device (another window or tab), not by someone else. */
+  readonly ownDevice: boolean;
 }
-export type IntegrityAlertKind =
+export type SyncWarningKind =
   | 'missing-changes' // a hole in another session's numbered changes that a full re-read did not fill
   | 'relay-rollback' // the relay served an older state than it had served before
-  | 'foreign-data' // the relay sent an envelope from another room, or a tampered one
-  | 'unreadable' // the relay sent a frame or change this app could not read
-  | 'refused-change'; // the relay refused one of our changes (it stays on this device)
+  | 'foreign-data' // the relay sent an envelope sealed for another room (or another key epoch)
+  | 'tampered-data' // the relay sent an envelope that fails authentication (damaged or altered)
+  | 'misplaced-data' // the relay sent presence where only stored changes belong
+  | 'unappliable-change' // an authentic change that Yjs could not apply (SPEC SYNC-17)
+  | 'unreadable-frame' // a relay frame this version cannot parse
+  | 'refused-change' // the relay refused one of our changes for good (it stays on this device)
+  | 'change-too-large'; // one local change exceeds the relay's frame limit (it stays on this device)
 
 /** One status value the UI can put into words. */
 export type SessionPhase = 'connecting' | 'syncing' | 'synced' | 'offline' | 'refused';
@@ -47,7 +55,7 @@ export interface SessionStatus {
   readonly phase: SessionPhase;
   /** Set when phase is 'refused'. */
   readonly refusal: RefusalReason | null;
-  /** Local changes sent but not yet acknowledged as durably stored by the relay. */
+  /** Local changes not yet acknowledged as durably stored by the relay (waiting to be merged, or sent). */
   readonly pendingAcks: number;
   /** When the relay last acknowledged one of our writes (ms since epoch), or null. */
   readonly lastSavedAt: number | null;
@@ -57,14 +65,14 @@ export interface SessionStatus {
   readonly sealed: boolean;
   /** Devices registered in the room (including this one). */
   readonly deviceCount: number;
-  /** Human-readable warnings where data could be missing (integrity checks). */
-  readonly warnings: readonly string[];
-  /** The room was over its storage quota on the last write. */
+  /** Every local change is durably stored by the relay: nothing waits to be merged, sent or acknowledged. */
+  readonly saved: boolean;
+  /** Problems worth telling the user about: where data could be missing, or was refused. */
+  readonly warnings: readonly SyncWarning[];
+  /** The relay refused one of our changes because the room is full; it waits here until there is room. */
   readonly quotaExceeded: boolean;
   /** Set with phase 'offline': why, so the UI can say "busy, trying again" rather than nothing. */
   readonly offlineReason?: OfflineReason | null;
-  /** The same problems as `warnings`, with when they start and whose changes they concern. */
-  readonly alerts?: readonly IntegrityAlert[];
 }
 
 export interface RoomSession {
@@ -76,8 +84,17 @@ export interface RoomSession {
   subscribe(listener: () => void): () => void;
   /** Resolves when the local document is loaded from the device store (IndexedDB or memory). */
   whenLocalLoaded(): Promise<void>;
-  /** Resolves the first time phase becomes 'synced'. */
+  /** Resolves when phase is 'synced' (at once if it is now, else the next time it becomes so). */
   whenSynced(): Promise<void>;
+  /** Resolves when every local change so far is durably stored by the relay (`saved`). */
+  whenSaved(): Promise<void>;
+  /** Sends local changes waiting to be merged now, rather than at the end of their window. */
+  flush(): void;
+  /** Drops the connection and connects again at once (it resends what is unacknowledged). */
+  reconnect(): void;
+  /** Closes the connection and stays offline until `connect` (local edits are kept and sent later). */
+  disconnect(): void;
+  connect(): void;
   /** Refuse new devices from now on (members already registered keep access). */
   seal(): Promise<void>;
   /** Erase the room on the relay for everyone; the relay refuses its id afterwards. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { waitFor } from '@seen/shared/testing';
-import { answerText, generateRoomSecret, createSyncHarness } from './testSession.ts';
+import { answerText, generateRoomSecret, createSyncHarness } from './testing/testSession.ts';
 
 const harness = createSyncHarness();
 const { open } = harness;

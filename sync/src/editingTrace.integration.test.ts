@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '@seen/shared/testing';
-import { createSyncHarness, generateRoomSecret } from './testSession.ts';
+import { createSyncHarness, generateRoomSecret } from './testing/testSession.ts';
 
 // Real human typing instead of synthetic keystrokes: the first part of Martin Kleppmann's
 // `automerge-paper` history from Joseph Gentle's editing-traces collection (CC BY 4.0), which sits
 // beside the repository in ../shared/data/editing-traces (on every developer machine and in CI).
-const TRACE_URL = new URL('../../../../shared/data/editing-traces/automerge-paper.json.gz', import.meta.url);
+const TRACE_URL = new URL('../../../shared/data/editing-traces/automerge-paper.json.gz', import.meta.url);
 const KEYSTROKES = 3_000;
 
 type Patch = [position: number, deleteCount: number, insert: string];

@@ -4,8 +4,8 @@ import { RELAY_PATH } from '@seen/shared/protocol';
 import { startFrameProxy, startTestRelay, type FrameProxy, type TestRelay } from '@seen/server/testing';
 import type * as Y from 'yjs';
 import { generateRoomSecret, type RoomSecret } from '@seen/shared/crypto';
-import type { SocketConstructor } from './EncryptedSocket.ts';
-import { createRoomSession, type CreateRoomSessionOptions, type RoomSessionInternals } from './createRoomSession.ts';
+import type { SocketConstructor } from '../EncryptedSocket.ts';
+import { openRoomSession, type CreateRoomSessionOptions, type RoomSessionInternals } from '../createRoomSession.ts';
 
 /** Opens a Node session against a test relay (Node 20 has no global WebSocket: `ws` stands in). */
 export function openTestSession(
@@ -13,12 +13,15 @@ export function openTestSession(
   secret: RoomSecret,
   extra: Partial<CreateRoomSessionOptions> = {},
 ): RoomSessionInternals {
-  return createRoomSession({
+  return openRoomSession({
     secret,
     relayUrl,
     persistence: 'memory',
-    WebSocketImpl: WebSocket as unknown as SocketConstructor,
+    WebSocket: WebSocket as unknown as SocketConstructor,
     maxBackoffMs: 200,
+    // One update, one envelope: these tests count and manipulate envelopes one by one. Merging
+    // (the default) has tests of its own.
+    coalesceWindow: () => 0,
     ...extra,
   });
 }

@@ -6,10 +6,10 @@ import { CLOSE, isPermanentClose } from '@seen/shared/protocol';
 import { connectFastClient, createFastRoom, startTestRelay, type FastClient, type TestRelay } from '@seen/server/testing';
 import { waitFor } from '@seen/shared/testing';
 import { offlineReasonForClose, refusalForClose } from './closeReasons.ts';
-import { generateRoomSecret, openTestSession } from './testSession.ts';
+import { generateRoomSecret, openTestSession } from './testing/testSession.ts';
 import type { RoomSessionInternals } from './createRoomSession.ts';
 
-const SERVER_SRC = join(dirname(fileURLToPath(import.meta.url)), '../../../server/src');
+const SERVER_SRC = join(dirname(fileURLToPath(import.meta.url)), '../../server/src');
 
 /** Every CLOSE.X the relay's source can send (Relay.ts, Connection.ts, startRelay.ts, …). */
 function closeCodesTheRelaySends(): number[] {

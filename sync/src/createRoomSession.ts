@@ -3,11 +3,13 @@ import { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { DEFAULT_LIMITS, SIZE, encodeDeleteRoomFrame, encodeSealFrame } from '@seen/shared/protocol';
-import { deriveRoomKeys, generateDeviceKeyPair, randomBytes, type DeviceKeyPair, type RoomSecret } from '@seen/shared/crypto';
+import { deriveRoomKeys, generateDeviceKeyPair, randomBytes } from '@seen/shared/crypto';
+import type { DeviceKeyPair, RoomSecret } from './publicTypes.ts';
 import { createEncryptedSocketClass, type RelayEvent, type SocketConstructor } from './EncryptedSocket.ts';
 import { offlineReasonForClose, refusalForClose } from './closeReasons.ts';
 import type { OfflineReason, RoomSession, SessionPhase, SessionStatus, RefusalReason } from './RoomSession.ts';
 import { SyncEngine, type RelayWatermark } from './SyncEngine.ts';
+import type { CoalesceWindow } from './UpdateCoalescer.ts';
 
 /**
  * Where a session keeps what it learned about the relay's history between page loads, so that a
@@ -22,12 +24,12 @@ export interface CreateRoomSessionOptions {
   readonly secret: RoomSecret;
   /** ws(s)://host:port of the relay, no path. */
   readonly relayUrl: string;
-  /** 'indexeddb' keeps the room on the device (browsers); 'memory' is for tests and Node. */
-  readonly persistence: 'indexeddb' | 'memory';
+  /** 'indexeddb' keeps the room on the device (browsers); 'memory' (the default) keeps nothing. */
+  readonly persistence?: 'indexeddb' | 'memory';
   /** This device's key; omitted = a fresh one (the app stores one per device). */
   readonly device?: DeviceKeyPair;
-  /** `ws` in Node (no global WebSocket in Node 20); the browser's WebSocket by default. */
-  readonly WebSocketImpl?: SocketConstructor;
+  /** The WebSocket class: the global one by default (browsers, Node 22); `ws` in Node 20. */
+  readonly WebSocket?: SocketConstructor;
   /** Stored envelopes after the newest snapshot before this client uploads one. */
   readonly compactAfter?: number;
   readonly compactJitterMs?: number;
@@ -39,6 +41,13 @@ export interface CreateRoomSessionOptions {
   /** How long a hole in a partner's changes may last before a re-read (tests shorten it). */
   readonly gapGraceMs?: number;
   readonly resyncCooldownMs?: number;
+  /** First wait before asking a full room again whether it has room (doubles up to 30 s). */
+  readonly quotaRetryMs?: number;
+  /**
+   * How long a local update may wait to be merged with the next ones into one envelope, by the
+   * transaction origin that made it (0 = send at once). Default: 40 ms for every update.
+   */
+  readonly coalesceWindow?: CoalesceWindow;
 }
 
 export const DEFAULT_COMPACT_AFTER = 500;
@@ -78,6 +87,7 @@ export function localDatabaseName(roomId: string): string {
   return `seen-room-${roomId}`;
 }
 
+/** The session with its moving parts exposed, for this package's own tests and benchmarks. */
 export interface RoomSessionInternals extends RoomSession {
   readonly engine: SyncEngine;
   readonly provider: WebsocketProvider;
@@ -87,7 +97,7 @@ export interface RoomSessionInternals extends RoomSession {
  * One room, open on this device: the local Y.Doc (persisted), the WebsocketProvider over the
  * encrypting socket, and one status value for the UI. Framework-free (React reads it through hooks).
  */
-export function createRoomSession(options: CreateRoomSessionOptions): RoomSessionInternals {
+export function openRoomSession(options: CreateRoomSessionOptions): RoomSessionInternals {
   const keys = deriveRoomKeys(options.secret);
   const device = options.device ?? generateDeviceKeyPair();
   const sessionId = randomBytes(SIZE.SESSION_ID);
@@ -101,8 +111,6 @@ export function createRoomSession(options: CreateRoomSessionOptions): RoomSessio
   let sealed = false;
   let deviceCount = 0;
   let status: SessionStatus | null = null;
-  let resolveSynced: () => void = () => undefined;
-  const synced = new Promise<void>((resolve) => (resolveSynced = resolve));
 
   const notify = (): void => {
     status = null;
@@ -120,6 +128,8 @@ export function createRoomSession(options: CreateRoomSessionOptions): RoomSessio
     onChange: notify,
     gapGraceMs: options.gapGraceMs,
     resyncCooldownMs: options.resyncCooldownMs,
+    quotaRetryMs: options.quotaRetryMs,
+    coalesceWindow: options.coalesceWindow,
     onWatermark: () => scheduleWatermarkSave(),
   });
   let watermarkStore: RelayWatermarkStore | null = options.watermarkStore ?? null;
@@ -167,7 +177,12 @@ export function createRoomSession(options: CreateRoomSessionOptions): RoomSessio
     notify();
   };
 
-  const WebSocketImpl = options.WebSocketImpl ?? (globalThis.WebSocket as unknown as SocketConstructor);
+  const WebSocketImpl = options.WebSocket ?? (globalThis.WebSocket as unknown as SocketConstructor | undefined);
+  if (WebSocketImpl === undefined) throw new Error('This runtime has no global WebSocket (Node 20): pass the `ws` package as the WebSocket option.');
+  // Registered before the provider's own update listener, so the engine knows the origin of each
+  // local update the provider sends (and can merge typing while sending a shared answer at once).
+  const noteOrigin = (_update: Uint8Array, origin: unknown): void => engine.noteLocalOrigin(origin);
+  doc.on('update', noteOrigin);
   const provider = new WebsocketProvider(options.relayUrl, keys.roomId, doc, {
     connect: false,
     awareness,
@@ -189,11 +204,22 @@ export function createRoomSession(options: CreateRoomSessionOptions): RoomSessio
   provider.on('sync', (isSynced: boolean) => {
     if (!isSynced || phase === 'refused') return;
     phase = 'synced';
-    resolveSynced();
     notify();
   });
 
-  const persistence = options.persistence === 'indexeddb' ? new IndexeddbPersistence(localDatabaseName(keys.roomId), doc) : null;
+  /** Resolves the first time the status satisfies `done` (checked now and after every change). */
+  const whenStatus = (done: () => boolean): Promise<void> =>
+    new Promise((resolve) => {
+      if (done()) return resolve();
+      const check = (): void => {
+        if (!done()) return;
+        listeners.delete(check);
+        resolve();
+      };
+      listeners.add(check);
+    });
+
+  const persistence = (options.persistence ?? 'memory') === 'indexeddb' ? new IndexeddbPersistence(localDatabaseName(keys.roomId), doc) : null;
   const localLoaded: Promise<void> = persistence === null ? Promise.resolve() : persistence.whenSynced.then(() => undefined);
   if (watermarkStore === null && persistence !== null) watermarkStore = indexeddbWatermarkStore(persistence, options.relayUrl);
   let destroyed = false;
@@ -208,14 +234,8 @@ export function createRoomSession(options: CreateRoomSessionOptions): RoomSessio
       if (!destroyed) provider.connect();
     });
 
-  const sendControl = (frame: Uint8Array): Promise<void> => {
-    const link = provider.ws as unknown as { canSend?: boolean; sendFrame?: (frame: Uint8Array) => void } | null;
-    if (link?.canSend !== true || link.sendFrame === undefined) {
-      return Promise.reject(new Error('Not connected to the relay. Try again when you are online.'));
-    }
-    link.sendFrame(frame);
-    return Promise.resolve();
-  };
+  const sendControl = (frame: Uint8Array): Promise<void> =>
+    engine.sendControl(frame) ? Promise.resolve() : Promise.reject(new Error('Not connected to the relay. Try again when you are online.'));
 
   return {
     roomId: keys.roomId,
@@ -232,10 +252,10 @@ export function createRoomSession(options: CreateRoomSessionOptions): RoomSessio
         partnerLastActiveAt: engine.partnerLastActiveAt,
         sealed,
         deviceCount,
+        saved: engine.pendingAcks === 0,
         warnings: engine.getWarnings(),
         quotaExceeded: engine.quotaExceeded,
         offlineReason: phase === 'offline' ? offlineReason : null,
-        alerts: engine.getAlerts(),
       };
       return status;
     },
@@ -244,39 +264,32 @@ export function createRoomSession(options: CreateRoomSessionOptions): RoomSessio
       return () => listeners.delete(listener);
     },
     whenLocalLoaded: () => localLoaded,
-    whenSynced: () => synced,
+    whenSynced: () => whenStatus(() => phase === 'synced'),
+    whenSaved: () => engine.whenSaved(),
+    flush: () => engine.flush(),
+    reconnect() {
+      if (destroyed || phase === 'refused') return;
+      provider.disconnect();
+      provider.connect();
+    },
+    disconnect: () => provider.disconnect(),
+    connect() {
+      if (!destroyed && phase !== 'refused') provider.connect();
+    },
     async seal() {
       await sendControl(encodeSealFrame());
-      await new Promise<void>((resolve) => {
-        if (sealed) return resolve();
-        const unsubscribe = (): void => void listeners.delete(check);
-        const check = (): void => {
-          if (sealed || phase === 'refused') {
-            unsubscribe();
-            resolve();
-          }
-        };
-        listeners.add(check);
-      });
+      await whenStatus(() => sealed || phase === 'refused');
     },
     async deleteRoom() {
       await sendControl(encodeDeleteRoomFrame());
-      await new Promise<void>((resolve) => {
-        const check = (): void => {
-          if (phase === 'refused') {
-            listeners.delete(check);
-            resolve();
-          }
-        };
-        listeners.add(check);
-        check();
-      });
+      await whenStatus(() => phase === 'refused');
       if (persistence !== null) await persistence.clearData();
     },
     destroy() {
       if (destroyed) return;
       destroyed = true;
       if (watermarkTimer !== null) saveWatermark();
+      doc.off('update', noteOrigin);
       provider.destroy();
       awareness.destroy();
       engine.destroy();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeRoomSecret } from '@seen/shared/crypto';
 import { waitFor } from '@seen/shared/testing';
-import { createSyncHarness, generateRoomSecret } from './testSession.ts';
+import { createSyncHarness, generateRoomSecret } from './testing/testSession.ts';
 
 const harness = createSyncHarness();
 const { open } = harness;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { FRAME, parseRelayFrame } from '@seen/shared/protocol';
 import { waitFor } from '@seen/shared/testing';
-import { generateRoomSecret, createSyncHarness } from './testSession.ts';
+import { generateRoomSecret, createSyncHarness } from './testing/testSession.ts';
 import type { RoomSessionInternals } from './createRoomSession.ts';
 
 const harness = createSyncHarness();
