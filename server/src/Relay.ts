@@ -456,6 +456,7 @@ export class Relay {
         nextRelaySeq: record.maxRelaySeq + 1 + RELOAD_SEQ_GAP,
         bytesUsed: record.bytesUsed,
         sessionSeqs: new Map(),
+        quotaRefusedFrom: new Map(),
         pending: new Map(),
         lock: Promise.resolve(),
         deleted: false,
@@ -505,10 +506,18 @@ export class Relay {
     if (isSnapshot && header.coversRelaySeq >= room.nextRelaySeq) {
       return this.sendError(connection, RELAY_ERROR.SNAPSHOT_REJECTED, header);
     }
-    // Snapshots are exempt from the quota: storing one is how a room frees space.
-    if (!isSnapshot && room.bytesUsed + envelope.length > this.options.limits.roomQuotaBytes) {
+    const refusedFrom = room.quotaRefusedFrom.get(connection.sessionHex);
+    // Storing a later seq of a session whose earlier seq waits would leave a hole in its changes
+    // at every partner (LOG-11): it waits too, whatever its kind or size.
+    if (refusedFrom !== undefined && header.seq > refusedFrom) {
       return this.sendError(connection, RELAY_ERROR.QUOTA_EXCEEDED, header);
     }
+    // Snapshots are exempt from the quota: storing one is how a room frees space.
+    if (!isSnapshot && room.bytesUsed + envelope.length > this.options.limits.roomQuotaBytes) {
+      room.quotaRefusedFrom.set(connection.sessionHex, Math.min(refusedFrom ?? header.seq, header.seq));
+      return this.sendError(connection, RELAY_ERROR.QUOTA_EXCEEDED, header);
+    }
+    if (refusedFrom === header.seq) room.quotaRefusedFrom.delete(connection.sessionHex);
     const relaySeq = room.nextRelaySeq++;
     room.bytesUsed += envelope.length;
     const envFrame = encodeEnvFrame(relaySeq, envelope);

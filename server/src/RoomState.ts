@@ -14,6 +14,12 @@ export interface RoomState {
   bytesUsed: number;
   /** Highest seq assigned per session (hex), so the hot path needs no lookup for new envelopes. */
   readonly sessionSeqs: Map<string, number>;
+  /**
+   * Per session (hex): the lowest seq refused for the room's quota and not stored since. Every
+   * later seq of that session is refused too until it is, so no session's changes are ever stored
+   * after a hole (SPEC LOG-11). Memory only: after a restart the client resends in seq order.
+   */
+  readonly quotaRefusedFrom: Map<string, number>;
   /** Forwarded but not yet committed, by `${session}:${seq}`: a resend waits for the same commit. */
   readonly pending: Map<string, PendingWrite>;
   /** Serializes registration, sealing and deletion for the room. */

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CLOSE, FRAME, RELAY_ERROR, RELAY_PATH, encodeSealFrame, encodeDeleteRoomFrame } from '@seen/shared/protocol';
-import { generateRoomSecret, openEnvelope } from '@seen/shared/crypto';
+import { generateRoomSecret, openEnvelope, paddedLength } from '@seen/shared/crypto';
 import { createSeededRandom, waitFor } from '@seen/shared/testing';
 import { connectRawClient, type RawClient } from './rawClient.ts';
 import { startTestRelay, type TestRelay } from './testRelay.ts';
@@ -257,6 +257,57 @@ describe('relay log semantics', () => {
     expect(alice.errors.length).toBeGreaterThan(0);
     expect(alice.errors.every((error) => error.code === RELAY_ERROR.QUOTA_EXCEEDED)).toBe(true);
     expect(alice.socket.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('LOG-11: after a quota refusal, no later seq of that session is stored before the refused one, so partners never see a hole', async () => {
+    // Bucketed sizes (PROTOCOL "Padding"): an envelope costs its padded inner plaintext plus a
+    // fixed overhead, the same for every bucket; the quota below is the sum of three envelopes.
+    const small = bytes('s');
+    const medium = new Uint8Array(700);
+    const big = new Uint8Array(1500);
+    const probeRelay = await startTestRelay();
+    const probe = await connectRawClient({ wsUrl: probeRelay.wsUrl, secret: generateRoomSecret() });
+    await probe.ready;
+    probe.put(small);
+    await probe.waitForAcks(1);
+    const stored = await probeRelay.storage.readLog(probe.keys.roomId, 0, Number.MAX_SAFE_INTEGER, 1);
+    // The inner header is 83 bytes; any allowance that keeps each payload in its bucket will do.
+    const HEADER_ALLOWANCE = 100;
+    const overhead = stored[0]!.envelope.length - paddedLength(small.length + HEADER_ALLOWANCE);
+    probe.close();
+    await probeRelay.close();
+    const size = (payload: Uint8Array): number => paddedLength(payload.length + HEADER_ALLOWANCE) + overhead;
+    // Room for medium + small, or (after a snapshot frees medium) snapshot + big + small; not
+    // medium + big. A snapshot's header is a few bytes longer (its coverage): SNAPSHOT_SLACK.
+    const SNAPSHOT_SLACK = 64;
+    const quota = 2 * size(small) + size(big) + SNAPSHOT_SLACK;
+    expect(size(medium) + size(big)).toBeGreaterThan(quota);
+    expect(size(medium) + size(small)).toBeLessThanOrEqual(quota);
+    relay = await startTestRelay({ limits: { roomQuotaBytes: quota } });
+    const secret = generateRoomSecret();
+    const alice = await connect({ wsUrl: relay.wsUrl, secret });
+    await alice.ready;
+    alice.put(medium); // seq 0: stored
+    await alice.waitForAcks(1);
+    alice.put(big); // seq 1: over the quota
+    alice.put(small); // seq 2: would fit, but storing it would leave seq 1 as a hole
+    await waitFor(() => alice.errors.length === 2, { what: 'two refusals' });
+    expect(alice.errors.map((error) => [error.code, error.seq])).toEqual([
+      [RELAY_ERROR.QUOTA_EXCEEDED, 1],
+      [RELAY_ERROR.QUOTA_EXCEEDED, 2],
+    ]);
+    // Another device's snapshot covering seq 0 frees the room; alice resends in seq order.
+    const bob = await connect({ wsUrl: relay.wsUrl, secret });
+    await bob.ready;
+    bob.put(small, { type: 'snapshot', coversRelaySeq: alice.acks[0]!.relaySeq });
+    await bob.waitForAcks(1);
+    alice.put(big, { seq: 1 });
+    alice.put(small, { seq: 2 });
+    await alice.waitForAcks(3);
+    const seqs = alice.acks.map((ack) => ack.seq);
+    const relaySeqs = alice.acks.map((ack) => ack.relaySeq);
+    expect(seqs).toEqual([0, 1, 2]);
+    expect([...relaySeqs].sort((a, b) => a - b)).toEqual(relaySeqs);
   });
 });
 

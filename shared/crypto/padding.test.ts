@@ -13,10 +13,15 @@ describe('padding buckets', () => {
     }
   });
 
-  it('CRYPTO-2 above the largest bucket, rounds up to a multiple of it', () => {
+  it('CRYPTO-2 above the listed buckets, powers of two go on: padding never doubles a length or more', () => {
     const largest = PADDING_BUCKETS.at(-1)!;
     expect(paddedLength(largest + 1)).toBe(2 * largest);
     expect(paddedLength(2 * largest)).toBe(2 * largest);
-    expect(paddedLength(2 * largest + 1)).toBe(3 * largest);
+    expect(paddedLength(2 * largest + 1)).toBe(4 * largest);
+    for (const length of [129, 1000, 31_000, 200_000, 3_000_000]) expect(paddedLength(length)).toBeLessThan(2 * length);
+  });
+
+  it('CRYPTO-2 every bucket is a power of two, twice the one before', () => {
+    PADDING_BUCKETS.slice(1).forEach((bucket, index) => expect(bucket).toBe(2 * PADDING_BUCKETS[index]!));
   });
 });

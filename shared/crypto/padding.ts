@@ -1,14 +1,16 @@
 /**
- * Inner plaintexts are padded to a few size buckets so the relay learns little from lengths
- * (every keystroke looks alike; a sentence and a short paragraph look alike). The inner header is
- * 83 bytes, so 128 is the smallest useful bucket: it holds a typical keystroke update and halves
- * what a catch-up decrypts compared with 256 (BENCHMARKS.md). Above the last bucket, round up to
- * its multiple.
+ * Inner plaintexts are padded to size buckets so the relay learns little from lengths (every
+ * keystroke looks alike; a sentence and a short paragraph look alike). Buckets are the powers of
+ * two from 128 up: a length is hidden within a factor of two and never costs more than twice its
+ * size (coarser steps cost up to 4× — a 31 KB text's snapshot once took 262 KB). The inner header
+ * is 83 bytes, so 128 is the smallest useful bucket: it holds a typical keystroke update.
  */
-export const PADDING_BUCKETS = [128, 256, 1024, 4096, 16384, 65536, 262144] as const;
-const LARGEST_BUCKET = PADDING_BUCKETS[PADDING_BUCKETS.length - 1]!;
+export const SMALLEST_BUCKET = 128;
+/** The first buckets, for tests and documentation; above the last one, powers of two go on. */
+export const PADDING_BUCKETS = [128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072, 262144] as const;
 
 export function paddedLength(length: number): number {
-  for (const bucket of PADDING_BUCKETS) if (length <= bucket) return bucket;
-  return Math.ceil(length / LARGEST_BUCKET) * LARGEST_BUCKET;
+  let bucket = SMALLEST_BUCKET;
+  while (bucket < length) bucket *= 2;
+  return bucket;
 }

@@ -112,6 +112,8 @@ export class SyncEngine {
   snapshotsSent = 0;
   /** Full re-reads of the relay log this session (self-healing after a gap or a rollback). */
   resyncs = 0;
+  /** Times a full room was asked again whether it has room (SPEC SYNC-23). */
+  quotaProbes = 0;
 
   constructor(private readonly options: SyncEngineOptions) {
     this.ownDeviceHex = toHex(options.device.publicKey);
@@ -444,8 +446,7 @@ export class SyncEngine {
   }
 
   private probeQuota(): void {
-    if (!this.outbox.quotaExceeded) return;
-    this.outbox.probe(this.link);
+    if (this.outbox.quotaExceeded && this.outbox.probe(this.link)) this.quotaProbes += 1;
   }
 
   /**

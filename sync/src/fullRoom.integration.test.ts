@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { createSeededRandom, waitFor } from '@seen/shared/testing';
+import { createSyncHarness, generateRoomSecret } from './testing/testSession.ts';
+import type { RoomSessionInternals } from './createRoomSession.ts';
+
+// A full room heals itself (SPEC SYNC-23, LOG-11): changes the relay refuses for the room's quota
+// wait on the writer's device and leave, in order, once a snapshot (the writer's own or another
+// device's) makes room, without a reconnect; the partner and a fresh device end with the writer's
+// exact text and no "may be missing" warning.
+
+const harness = createSyncHarness();
+
+/** Writes as fast as the machine allows, so the relay never sees a pause to compact in. */
+const UNLIMITED_WRITES = { putsPerSecond: 1e6, putBurst: 1e6 };
+/** Tests shorten the first retry of a full room (1 s in the app) so a run takes seconds. */
+const QUOTA_RETRY_MS = 50;
+const NEVER_COMPACT = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Seeded keystrokes into one Y.Text: mostly typing at a moving caret, with backspaces and the odd
+ * jump elsewhere, one transaction (so one envelope here) per keystroke, the way the editor sends them.
+ */
+function typeKeystrokes(session: RoomSessionInternals, options: { readonly count: number; readonly seed: number }): void {
+  const random = createSeededRandom(options.seed);
+  const text = session.doc.getText('draft');
+  let caret = text.length;
+  for (let i = 0; i < options.count; i++) {
+    const roll = random();
+    if (roll < 0.05) caret = Math.floor(random() * (text.length + 1));
+    if (roll < 0.15 && caret > 0) {
+      text.delete(caret - 1, 1);
+      caret -= 1;
+    } else {
+      text.insert(caret, String.fromCharCode(97 + Math.floor(random() * 26)));
+      caret += 1;
+    }
+  }
+}
+
+function watchQuota(session: RoomSessionInternals): { readonly everFull: () => boolean } {
+  let full = false;
+  session.subscribe(() => {
+    if (session.getStatus().quotaExceeded) full = true;
+  });
+  return { everFull: () => full };
+}
+
+const draftOf = (session: RoomSessionInternals): string => session.doc.getText('draft').toString();
+
+async function expectHealed(options: { readonly writer: RoomSessionInternals; readonly others: readonly RoomSessionInternals[]; readonly relayUrl: string; readonly secret: Uint8Array }): Promise<void> {
+  const { writer, others } = options;
+  await waitFor(() => writer.getStatus().saved, { what: 'every refused change stored', timeoutMs: 30_000 });
+  expect(writer.getStatus().quotaExceeded).toBe(false);
+  const expected = draftOf(writer);
+  for (const other of others) {
+    await waitFor(() => draftOf(other) === expected, { what: 'the partner has the writer’s text', timeoutMs: 15_000 });
+  }
+  const fresh = harness.open(options.relayUrl, options.secret, { compactAfter: NEVER_COMPACT });
+  await fresh.whenSynced();
+  expect(draftOf(fresh)).toBe(expected);
+  // A hole would show after the grace period and one re-read: wait for both to be over.
+  for (const session of [...others, fresh]) {
+    await waitFor(() => session.engine.integrityIdle, { what: 'integrity checks settled', timeoutMs: 10_000 });
+    expect(session.getStatus().warnings).toEqual([]);
+  }
+}
+
+describe('a full room heals itself (SPEC SYNC-23, LOG-11)', () => {
+  it('SYNC-23: thousands of keystrokes into a 400 kB room: refused changes are resent in order after the partner’s snapshot, without a reconnect', async () => {
+    const relay = await harness.relay({ limits: { ...UNLIMITED_WRITES, roomQuotaBytes: 400_000 } });
+    const secret = generateRoomSecret();
+    const writer = harness.open(relay.wsUrl, secret, { compactAfter: NEVER_COMPACT, quotaRetryMs: QUOTA_RETRY_MS });
+    const partner = harness.open(relay.wsUrl, secret, { compactAfter: 500, compactJitterMs: 10, quotaRetryMs: QUOTA_RETRY_MS });
+    await Promise.all([writer.whenSynced(), partner.whenSynced()]);
+    const quota = watchQuota(writer);
+    let reconnects = 0;
+    writer.subscribe(() => {
+      if (writer.getStatus().phase === 'offline') reconnects += 1;
+    });
+    typeKeystrokes(writer, { count: 3_000, seed: 10 });
+    await expectHealed({ writer, others: [partner], relayUrl: relay.wsUrl, secret });
+    expect(quota.everFull()).toBe(true);
+    expect(reconnects).toBe(0);
+    expect(partner.engine.snapshotsSent).toBeGreaterThan(0);
+  });
+
+  it('SYNC-23: a writer alone in a full room compacts while its refused changes wait, and they follow the snapshot', async () => {
+    const relay = await harness.relay({ limits: { ...UNLIMITED_WRITES, roomQuotaBytes: 150_000 } });
+    const secret = generateRoomSecret();
+    const writer = harness.open(relay.wsUrl, secret, { compactAfter: NEVER_COMPACT, quotaRetryMs: QUOTA_RETRY_MS });
+    await writer.whenSynced();
+    const quota = watchQuota(writer);
+    typeKeystrokes(writer, { count: 2_000, seed: 11 });
+    await waitFor(() => quota.everFull(), { what: 'the room to fill' });
+    // The status says so until it is really over, then the writer's own snapshot makes room.
+    expect(writer.getStatus().saved).toBe(false);
+    await expectHealed({ writer, others: [], relayUrl: relay.wsUrl, secret });
+    expect(writer.engine.snapshotsSent).toBeGreaterThan(0);
+    // More writing after the heal is stored as usual.
+    typeKeystrokes(writer, { count: 50, seed: 12 });
+    await expectHealed({ writer, others: [], relayUrl: relay.wsUrl, secret });
+  });
+
+  it('SYNC-23: a room too small for the text itself stays "full" and stores nothing out of order', async () => {
+    const relay = await harness.relay({ limits: { ...UNLIMITED_WRITES, roomQuotaBytes: 4_000 } });
+    const secret = generateRoomSecret();
+    const writer = harness.open(relay.wsUrl, secret, { compactAfter: NEVER_COMPACT, quotaRetryMs: QUOTA_RETRY_MS });
+    const partner = harness.open(relay.wsUrl, secret, { compactAfter: NEVER_COMPACT, gapGraceMs: 100 });
+    await Promise.all([writer.whenSynced(), partner.whenSynced()]);
+    // The first burst overflows the room; one snapshot carries it all (snapshots are how a room
+    // makes room, so they are exempt), and then the room holds nothing a snapshot could free.
+    typeKeystrokes(writer, { count: 1_000, seed: 13 });
+    await waitFor(() => writer.getStatus().saved, { what: 'the first burst stored in a snapshot', timeoutMs: 15_000 });
+    expect(writer.engine.snapshotsSent).toBe(1);
+    const storedText = draftOf(writer);
+    typeKeystrokes(writer, { count: 20, seed: 14 });
+    await waitFor(() => writer.getStatus().quotaExceeded, { what: 'the room to be full' });
+    const probes = writer.engine.quotaProbes;
+    await waitFor(() => writer.engine.quotaProbes >= probes + 3, { what: 'three more retries', timeoutMs: 10_000 });
+    // Still full, no second snapshot, and the partner holds exactly what was stored, with no hole.
+    expect(writer.getStatus().quotaExceeded).toBe(true);
+    expect(writer.getStatus().saved).toBe(false);
+    expect(writer.engine.snapshotsSent).toBe(1);
+    await waitFor(() => draftOf(partner) === storedText, { what: 'the partner has what was stored' });
+    await waitFor(() => partner.engine.integrityIdle, { what: 'integrity checks settled', timeoutMs: 10_000 });
+    expect(partner.getStatus().warnings).toEqual([]);
+  });
+
+  it('SYNC-23 (property, pinned seed): for any quota and typing bursts, the partner and a fresh device converge to the writer’s text with no warning', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          quota: fc.integer({ min: 60_000, max: 300_000 }),
+          bursts: fc.array(fc.integer({ min: 50, max: 900 }), { minLength: 1, maxLength: 4 }),
+          partnerCompacts: fc.boolean(),
+          seed: fc.integer({ min: 1, max: 1_000_000 }),
+        }),
+        async ({ quota, bursts, partnerCompacts, seed }) => {
+          const relay = await harness.relay({ limits: { ...UNLIMITED_WRITES, roomQuotaBytes: quota } });
+          const secret = generateRoomSecret();
+          const writer = harness.open(relay.wsUrl, secret, { compactAfter: NEVER_COMPACT, quotaRetryMs: QUOTA_RETRY_MS });
+          const partner = harness.open(relay.wsUrl, secret, {
+            compactAfter: partnerCompacts ? 300 : NEVER_COMPACT,
+            compactJitterMs: 10,
+            quotaRetryMs: QUOTA_RETRY_MS,
+          });
+          await Promise.all([writer.whenSynced(), partner.whenSynced()]);
+          for (const [index, count] of bursts.entries()) {
+            typeKeystrokes(writer, { count, seed: seed + index });
+            await waitFor(() => writer.getStatus().pendingAcks === 0 || writer.getStatus().quotaExceeded, { what: 'the burst answered', timeoutMs: 20_000 });
+          }
+          await expectHealed({ writer, others: [partner], relayUrl: relay.wsUrl, secret });
+        },
+      ),
+      { numRuns: 6, seed: 20261201 },
+    );
+  });
+});
