@@ -6,6 +6,7 @@ import type { StormResult } from './workloads/w6Storm.ts';
 import type { IdleResult } from './workloads/w7Idle.ts';
 import type { CrashResult } from './workloads/w9Crash.ts';
 import type { BundleResult } from './workloads/clientSide.ts';
+import type { LogBytesResult } from './workloads/logBytes.ts';
 
 export interface YearJoinResult {
   readonly updates: number;
@@ -50,6 +51,7 @@ export interface Results {
   w9: CrashResult[];
   bundle: BundleResult | null;
   year: YearJoinResult | null;
+  log: LogBytesResult[];
   failures: { workload: string; server: string; error: string }[];
 }
 
@@ -399,6 +401,25 @@ export function renderMarkdown(meta: Meta, r: Results, targets: Target[]): strin
       ]);
     }
     out.push(table(['measure', 'result'], rows));
+  }
+
+  if (r.log.length > 0) {
+    out.push('', "#### log: the relay's log per typed character (real keystrokes at W2's human typing times)", '');
+    out.push(
+      table(
+        ['trace', 'merge window', 'keystrokes', 'envelopes', 'log bytes', 'B per typed char', 'B per char of final text', 'final snapshot: Yjs / sealed (powers of two) / sealed (old buckets)'],
+        r.log.map((x) => [
+          x.trace,
+          `${x.windowMs} ms`,
+          x.keystrokes.toLocaleString('en-US'),
+          x.envelopes.toLocaleString('en-US'),
+          x.logBytes.toLocaleString('en-US'),
+          fmt(x.bytesPerTypedChar, 1),
+          fmt(x.bytesPerFinalChar, 1),
+          `${fmt(x.snapshotBytes / 1024, 1)} / ${fmt(x.snapshotSealedPow2 / 1024, 1)} / ${fmt(x.snapshotSealedOldBuckets / 1024, 1)} KB`,
+        ]),
+      ),
+    );
   }
 
   const notes = [

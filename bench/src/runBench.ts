@@ -6,7 +6,10 @@ import * as Y from 'yjs';
 import { FULL, QUICK, type BenchConfig } from './config.ts';
 import { REPO_ROOT, RESULTS_DIR, requireTraces } from './lib/paths.ts';
 import { buildLaunchers, setUpPinning, type ServerKind } from './lib/serverProcess.ts';
-import { loadAnswerEdits, loadLongHistory, loadTypingPairs } from './lib/traces.ts';
+import { loadAnswerEdits, loadLongHistory, loadTypingPairs, ownEditsByAgent } from './lib/traces.ts';
+import { measureLogBytes } from './workloads/logBytes.ts';
+import { DRAFT_COALESCE_MS } from '../../client/src/app/coalesceWindow.ts';
+import { DEFAULT_COALESCE_MS } from '../../sync/src/UpdateCoalescer.ts';
 import { evaluateTargets, renderMarkdown, type Meta, type Results } from './report.ts';
 import { buildYearRoom, measureClientBundle } from './workloads/clientSide.ts';
 import { preparePingPong, runPingPong } from './workloads/w1Latency.ts';
@@ -19,8 +22,11 @@ import { runIdle } from './workloads/w7Idle.ts';
 import { runCrash } from './workloads/w9Crash.ts';
 import { startServer } from './lib/serverProcess.ts';
 
-const WORKLOADS = ['W1', 'W2', 'W4', 'W5', 'W6', 'W7', 'W9', 'client'] as const;
+const WORKLOADS = ['W1', 'W2', 'W4', 'W5', 'W6', 'W7', 'W9', 'client', 'log'] as const;
 type Workload = (typeof WORKLOADS)[number];
+
+/** Keystrokes per person for the log workload (both traces have more). */
+const LOG_KEYSTROKES = 2_000;
 
 const USAGE = `pnpm bench [-- options]
   --quick              a smaller version of every workload (< 5 minutes)
@@ -128,7 +134,7 @@ async function main(): Promise<void> {
   log(pinning);
   if (loadAverageAtStart > 0.5) log(`note: load average ${loadAverageAtStart} at start, other processes are running`);
   await buildLaunchers();
-  const results: Results = { w1: [], w2: [], w4: [], w5: [], w6: [], w7: [], w9: [], bundle: null, year: null, failures: [] };
+  const results: Results = { w1: [], w2: [], w4: [], w5: [], w6: [], w7: [], w9: [], bundle: null, year: null, log: [], failures: [] };
   const attempt = async <T>(workload: string, server: string, run: () => Promise<T>, into: T[]): Promise<void> => {
     try {
       into.push(await run());
@@ -138,7 +144,7 @@ async function main(): Promise<void> {
       results.failures.push({ workload, server, error: message });
     }
   };
-  const seenOnly: readonly Workload[] = ['W6', 'W9', 'client'];
+  const seenOnly: readonly Workload[] = ['W6', 'W9', 'client', 'log'];
   const wants = (w: Workload): boolean => args.only.has(w) && (!seenOnly.includes(w) || serverFilter === null || serverFilter.has('seen'));
   const baselines: ServerKind[] = ['seen', 'floor', 'yws', 'hocus'];
 
@@ -302,6 +308,19 @@ async function main(): Promise<void> {
       const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
       log(`client year-of-history FAILED: ${message}`);
       results.failures.push({ workload: 'client', server: 'seen', error: message });
+    }
+  }
+
+  if (wants('log')) {
+    // One person's real keystrokes (the most active agent of each two-person trace) at W2's human
+    // typing times: one envelope per keystroke, the library's default window, the app's draft window.
+    for (const trace of ['friendsforever', 'clownschool'] as const) {
+      const edits = ownEditsByAgent(trace).sort((a, b) => b.length - a.length)[0]!;
+      for (const windowMs of [0, DEFAULT_COALESCE_MS, DRAFT_COALESCE_MS]) {
+        const result = measureLogBytes({ trace, edits, keystrokes: LOG_KEYSTROKES, windowMs, seed: config.seed + 10 });
+        results.log.push(result);
+        log(`log ${trace} window ${windowMs} ms: ${result.bytesPerTypedChar.toFixed(1)} B per typed character (${result.envelopes} envelopes)`);
+      }
     }
   }
 

@@ -1,20 +1,30 @@
 import * as Y from 'yjs';
 
 /**
- * How long a local update may wait to be merged with the ones after it, by the transaction origin
- * that made it. 0 sends at once. A draft being typed behind a veil can wait a second; a shared
- * answer, a reaction or "next card" must not (the partner is looking at the screen).
+ * How long a local update may wait for the next one to be merged with it, by the transaction
+ * origin that made it. 0 sends at once. Merged updates leave once no new one came within the
+ * window, and at the latest MAX_WAIT_WINDOWS windows after the first of them, so a burst of typing
+ * becomes one envelope but never waits long. A draft typed behind a veil can wait a second; a
+ * shared answer, a reaction or "next card" must not (the partner is looking at the screen).
  */
 export type CoalesceWindow = (origin: unknown) => number;
 
-/** Fast enough to feel live, slow enough to keep a program that writes in a loop under the relay's write rate. */
+/** However long a burst goes on, what waits leaves after this many windows. */
+export const MAX_WAIT_WINDOWS = 4;
+
+/**
+ * Fast enough to feel live, slow enough to keep a program that writes in a loop under the relay's
+ * write rate (a loop that never pauses sends one envelope per MAX_WAIT_WINDOWS × 40 ms).
+ */
 export const DEFAULT_COALESCE_MS = 40;
 /** Past this many buffered bytes the merge leaves at once, far below the relay's frame limit. */
 export const MAX_COALESCED_BYTES = 64 * 1024;
 
 export interface UpdateCoalescerOptions {
   readonly flush: (update: Uint8Array) => void;
-  readonly setTimer?: (callback: () => void, ms: number) => ReturnType<typeof setTimeout>;
+  /** Clock and timers (the bench replays human typing on a virtual clock). */
+  readonly setTimer?: (callback: () => void, ms: number) => unknown;
+  readonly clearTimer?: (timer: unknown) => void;
   readonly now?: () => number;
 }
 
@@ -26,8 +36,9 @@ export interface UpdateCoalescerOptions {
 export class UpdateCoalescer {
   private buffered: Uint8Array[] = [];
   private bufferedBytes = 0;
+  /** The latest moment what is buffered may leave (set by the first update of a burst). */
   private deadline = Infinity;
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  private timer: unknown = null;
 
   constructor(private readonly options: UpdateCoalescerOptions) {}
 
@@ -44,19 +55,18 @@ export class UpdateCoalescer {
       return;
     }
     const now = this.options.now?.() ?? Date.now();
-    if (now + windowMs >= this.deadline) return;
-    this.deadline = now + windowMs;
-    if (this.timer !== null) clearTimeout(this.timer);
+    this.deadline = Math.min(this.deadline, now + windowMs * MAX_WAIT_WINDOWS);
+    const leaveAt = Math.min(now + windowMs, this.deadline);
+    this.cancelTimer();
     this.timer = (this.options.setTimer ?? setTimeout)(() => {
       this.timer = null;
       this.flush();
-    }, windowMs);
+    }, Math.max(0, leaveAt - now));
   }
 
   /** Sends everything buffered now, as one update. */
   flush(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
+    this.cancelTimer();
     this.deadline = Infinity;
     if (this.buffered.length === 0) return;
     const updates = this.buffered;
@@ -66,8 +76,12 @@ export class UpdateCoalescer {
   }
 
   destroy(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
+    this.cancelTimer();
     this.buffered = [];
+  }
+
+  private cancelTimer(): void {
+    if (this.timer !== null) (this.options.clearTimer ?? ((timer) => clearTimeout(timer as ReturnType<typeof setTimeout>)))(this.timer);
+    this.timer = null;
   }
 }
