@@ -46,7 +46,7 @@ describe('room session over the real relay', () => {
     aliceDoc.getText('answer').insert(0, 'keep this, drop this');
     await waitFor(() => answerText(sam.doc) === 'keep this, drop this', { what: 'first edit' });
     alice.destroy();
-    // Offline: a delete-only edit leaves the state vector unchanged (e2ee-sync §5 #25).
+    // Offline: a delete-only edit leaves the state vector unchanged, so a state-vector diff alone would miss it.
     aliceDoc.getText('answer').delete(9, 11);
     expect(aliceDoc.getText('answer').toString()).toBe('keep this');
     alice = open(relay.wsUrl, secret, { doc: aliceDoc });
