@@ -7,6 +7,7 @@ import type { IdleResult } from './workloads/w7Idle.ts';
 import type { CrashResult } from './workloads/w9Crash.ts';
 import type { BundleResult } from './workloads/clientSide.ts';
 import type { LogBytesResult } from './workloads/logBytes.ts';
+import type { RevealResult } from './workloads/revealLatency.ts';
 
 export interface YearJoinResult {
   readonly updates: number;
@@ -52,6 +53,7 @@ export interface Results {
   bundle: BundleResult | null;
   year: YearJoinResult | null;
   log: LogBytesResult[];
+  reveal: RevealResult[];
   failures: { workload: string; server: string; error: string }[];
 }
 
@@ -420,6 +422,11 @@ export function renderMarkdown(meta: Meta, r: Results, targets: Target[]): strin
         ]),
       ),
     );
+  }
+
+  if (r.reveal.length > 0) {
+    out.push('', '#### log: live-mode reveal latency against the draft merge window (share after a 12-keystroke burst; real relay, two @seen/sync sessions)', '');
+    out.push(table(['draft window', 'reveals', 'p50 ms', 'max ms'], r.reveal.map((x) => [`${x.windowMs} ms`, String(x.reveals), fmt(x.p50Ms, 2), fmt(x.maxMs, 2)])));
   }
 
   const notes = [

@@ -8,6 +8,7 @@ import { REPO_ROOT, RESULTS_DIR, requireTraces } from './lib/paths.ts';
 import { buildLaunchers, setUpPinning, type ServerKind } from './lib/serverProcess.ts';
 import { loadAnswerEdits, loadLongHistory, loadTypingPairs, ownEditsByAgent } from './lib/traces.ts';
 import { measureLogBytes } from './workloads/logBytes.ts';
+import { measureRevealLatency } from './workloads/revealLatency.ts';
 import { DRAFT_COALESCE_MS } from '../../client/src/app/coalesceWindow.ts';
 import { DEFAULT_COALESCE_MS } from '../../sync/src/UpdateCoalescer.ts';
 import { evaluateTargets, renderMarkdown, type Meta, type Results } from './report.ts';
@@ -27,6 +28,8 @@ type Workload = (typeof WORKLOADS)[number];
 
 /** Keystrokes per person for the log workload (both traces have more). */
 const LOG_KEYSTROKES = 2_000;
+/** Live-mode reveals per merge window (each after a 12-keystroke burst). */
+const REVEALS = 25;
 
 const USAGE = `pnpm bench [-- options]
   --quick              a smaller version of every workload (< 5 minutes)
@@ -134,7 +137,7 @@ async function main(): Promise<void> {
   log(pinning);
   if (loadAverageAtStart > 0.5) log(`note: load average ${loadAverageAtStart} at start, other processes are running`);
   await buildLaunchers();
-  const results: Results = { w1: [], w2: [], w4: [], w5: [], w6: [], w7: [], w9: [], bundle: null, year: null, log: [], failures: [] };
+  const results: Results = { w1: [], w2: [], w4: [], w5: [], w6: [], w7: [], w9: [], bundle: null, year: null, log: [], reveal: [], failures: [] };
   const attempt = async <T>(workload: string, server: string, run: () => Promise<T>, into: T[]): Promise<void> => {
     try {
       into.push(await run());
@@ -321,6 +324,13 @@ async function main(): Promise<void> {
         results.log.push(result);
         log(`log ${trace} window ${windowMs} ms: ${result.bytesPerTypedChar.toFixed(1)} B per typed character (${result.envelopes} envelopes)`);
       }
+    }
+    for (const windowMs of [0, DRAFT_COALESCE_MS]) {
+      await attempt('log', 'seen', async () => {
+        const reveal = await measureRevealLatency({ windowMs, reveals: REVEALS });
+        log(`log reveal latency, draft window ${windowMs} ms: p50 ${reveal.p50Ms.toFixed(2)} ms, max ${reveal.maxMs.toFixed(2)} ms`);
+        return reveal;
+      }, results.reveal);
     }
   }
 

@@ -4,9 +4,9 @@ import type * as Y from 'yjs';
 import type { DeviceKeyPair } from '@seen/shared/crypto';
 import { REPO_ROOT } from './paths.ts';
 
-// The real client session (sync/src/index.ts, the @seen/sync public API), loaded at run time. The bench
-// does not type-check the client's sources (they compile under the client's own tsconfig, with
-// its DOM and Vite types); this is the slice of its API the bench uses.
+// The real client session (sync/src/index.ts, the @seen/sync public API), loaded at run time. The
+// bench does not type-check the package's sources (they compile under its own tsconfig, with DOM
+// types); this is the slice of its API the bench uses.
 export interface BenchRoomSession {
   readonly doc: Y.Doc;
   whenSynced(): Promise<void>;
@@ -22,6 +22,7 @@ export interface BenchRoomSessionOptions {
   readonly device?: DeviceKeyPair;
   readonly compactAfter?: number;
   readonly doc?: Y.Doc;
+  readonly coalesceWindow?: (origin: unknown) => number;
 }
 
 type CreateRoomSession = (options: BenchRoomSessionOptions) => BenchRoomSession;
