@@ -90,6 +90,11 @@ export interface RoomSession {
   whenSaved(): Promise<void>;
   /** Sends local changes waiting to be merged now, rather than at the end of their window. */
   flush(): void;
+  /**
+   * Uploads a snapshot of the room now, so the relay can let go of the history it covers (it
+   * happens by itself every 500 stored changes; this is for a program that knows better).
+   */
+  compact(): void;
   /** Drops the connection and connects again at once (it resends what is unacknowledged). */
   reconnect(): void;
   /** Closes the connection and stays offline until `connect` (local edits are kept and sent later). */

@@ -130,4 +130,22 @@ describe('session controls (SPEC SYNC-24)', () => {
     await alex.whenSaved();
     await waitFor(() => sam.doc.getText('draft').toString() === 'kept', { what: 'the offline edit at the partner' });
   });
+
+  it('SYNC-5: compact() uploads a snapshot now, and a late joiner loads it', async () => {
+    const relay = await harness.relay();
+    const proxy = await harness.proxy(relay);
+    const secret = generateRoomSecret();
+    const alex = harness.open(relay.wsUrl, secret);
+    await alex.whenSynced();
+    for (let i = 0; i < 30; i++) alex.doc.getMap('words').set(`w${i}`, i);
+    await alex.whenSaved();
+    alex.compact();
+    await waitFor(() => alex.engine.snapshotsSent === 1, { what: 'a snapshot' });
+    await alex.whenSaved();
+    const late = harness.open(proxy.wsUrl, secret);
+    await late.whenSynced();
+    expect(late.doc.getMap('words').size).toBe(30);
+    const served = proxy.frames.filter((frame) => frame.direction === 'to-client' && frame.bytes[0] === FRAME.ENV);
+    expect(served).toHaveLength(1);
+  });
 });

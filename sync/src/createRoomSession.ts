@@ -267,6 +267,7 @@ export function openRoomSession(options: CreateRoomSessionOptions): RoomSessionI
     whenSynced: () => whenStatus(() => phase === 'synced'),
     whenSaved: () => engine.whenSaved(),
     flush: () => engine.flush(),
+    compact: () => engine.compactNow(),
     reconnect() {
       if (destroyed || phase === 'refused') return;
       provider.disconnect();

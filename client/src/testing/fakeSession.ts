@@ -31,6 +31,7 @@ export function createFakeSession(doc = new Y.Doc()): FakeSession {
     whenSynced: () => Promise.resolve(),
     whenSaved: () => Promise.resolve(),
     flush: () => undefined,
+    compact: () => undefined,
     reconnect: () => undefined,
     disconnect: () => undefined,
     connect: () => undefined,
