@@ -1,5 +1,6 @@
-import { expect, test } from '@playwright/test';
-import { createRoom, expectAccessible, joinRoom, openPartner, snap, closePartners } from '../fixtures/seen.ts';
+import { expect, test, type TestInfo } from '@playwright/test';
+import { openPairedRoom } from '../fixtures/pairedRoom.ts';
+import { closePartners, createRoom, expectAccessible, openPartner, snap, type Partner } from '../fixtures/seen.ts';
 
 // APP-18: a link cut short says so, opens nothing and saves nothing.
 test('a truncated invite link explains itself', async ({ browser }, testInfo) => {
@@ -34,14 +35,8 @@ test('an altered invite link does not open a room', async ({ browser }, testInfo
   await closePartners(alex, sam);
 });
 
-// APP-19: deleting for everyone erases the room; the partner's device says so and lets it go.
-test('a deleted room shows its message on both devices', async ({ browser }, testInfo) => {
-  const alex = await openPartner(browser, testInfo, 'Alex');
-  const sam = await openPartner(browser, testInfo, 'Sam');
-  const link = await createRoom(alex.page, { yourName: 'Alex', roomName: 'Short-lived' });
-  await joinRoom(sam.page, link, 'Sam');
-  await expect(alex.page.getByText('Sam is here')).toBeVisible();
-
+/** Alex deletes the room for everyone from "Room & data", through the confirmation dialog. */
+async function deleteForEveryone(alex: Partner, testInfo: TestInfo): Promise<void> {
   await alex.page.getByRole('link', { name: 'Room & data' }).click();
   await alex.page.getByRole('button', { name: 'Delete for everyone' }).click();
   const dialog = alex.page.getByRole('dialog', { name: 'Delete this room for everyone?' });
@@ -50,27 +45,44 @@ test('a deleted room shows its message on both devices', async ({ browser }, tes
   await snap(alex.page, testInfo, '32-delete-dialog');
   await dialog.getByRole('button', { name: 'Delete for everyone' }).click();
   await expect(alex.page.getByText('The room is deleted')).toBeVisible();
+}
+
+/** Alex seals the room from "Room & data"; the button disappears once the relay has it. */
+async function sealRoom(alex: Partner): Promise<void> {
+  await alex.page.getByRole('link', { name: 'Room & data' }).click();
+  await alex.page.getByRole('button', { name: 'Seal the room' }).click();
+  await alex.page.getByRole('dialog', { name: 'Seal this room?' }).getByRole('button', { name: 'Seal it' }).click();
+  await expect(alex.page.getByRole('button', { name: 'Seal the room' })).toHaveCount(0);
+}
+
+// APP-19: deleting for everyone erases the room; the partner's device says so and lets it go.
+test('a deleted room shows its message on both devices', async ({ browser }, testInfo) => {
+  const { alex, sam } = await openPairedRoom(browser, testInfo, { roomName: 'Short-lived' });
+  await deleteForEveryone(alex, testInfo);
 
   await expect(sam.page.getByText('This room was deleted')).toBeVisible({ timeout: 20_000 });
   await expectAccessible(sam.page, 'room deleted');
   await snap(sam.page, testInfo, '33-room-deleted');
   await sam.page.goto('/');
   await expect(sam.page.getByRole('link', { name: /Short-lived/ })).toHaveCount(0);
+  await closePartners(alex, sam);
+});
 
-  // The old invite link no longer leads anywhere.
+// APP-19: after a deletion the old invite link no longer leads anywhere.
+test('the invite link of a deleted room opens nothing', async ({ browser }, testInfo) => {
+  const { alex, sam, link } = await openPairedRoom(browser, testInfo, { roomName: 'Short-lived' });
+  await deleteForEveryone(alex, testInfo);
+  await expect(sam.page.getByText('This room was deleted')).toBeVisible({ timeout: 20_000 });
+
   const stranger = await openPartner(browser, testInfo, 'Kim');
   await stranger.page.goto(link);
   await expect(stranger.page.getByText(/This room was deleted|There’s no room behind this link/)).toBeVisible({ timeout: 20_000 });
-
   await closePartners(alex, sam, stranger);
 });
 
 // APP-19: leaving forgets the room here only; the partner keeps it, and the link brings you back.
 test('leaving forgets the room on this device only', async ({ browser }, testInfo) => {
-  const alex = await openPartner(browser, testInfo, 'Alex');
-  const sam = await openPartner(browser, testInfo, 'Sam');
-  const link = await createRoom(alex.page, { yourName: 'Alex', roomName: 'Stay or go' });
-  await joinRoom(sam.page, link, 'Sam');
+  const { alex, sam, link } = await openPairedRoom(browser, testInfo, { roomName: 'Stay or go' });
 
   await sam.page.getByRole('link', { name: 'Room & data' }).click();
   await sam.page.getByRole('button', { name: 'Leave on this device' }).click();
@@ -92,27 +104,26 @@ test('leaving forgets the room on this device only', async ({ browser }, testInf
   await closePartners(alex, sam);
 });
 
-// A sealed room refuses new devices, in words; its members keep their way in.
+// A sealed room refuses new devices, in words.
 test('a sealed room turns a leaked link away and says why', async ({ browser }, testInfo) => {
-  const alex = await openPartner(browser, testInfo, 'Alex');
-  const sam = await openPartner(browser, testInfo, 'Sam');
-  const link = await createRoom(alex.page, { yourName: 'Alex', roomName: 'Just us' });
-  await joinRoom(sam.page, link, 'Sam');
-  await expect(alex.page.getByText('Sam is here')).toBeVisible();
-
-  await alex.page.getByRole('link', { name: 'Room & data' }).click();
-  await alex.page.getByRole('button', { name: 'Seal the room' }).click();
-  await alex.page.getByRole('dialog', { name: 'Seal this room?' }).getByRole('button', { name: 'Seal it' }).click();
-  await expect(alex.page.getByRole('button', { name: 'Seal the room' })).toHaveCount(0);
+  const { alex, sam, link } = await openPairedRoom(browser, testInfo, { roomName: 'Just us' });
+  await sealRoom(alex);
 
   const stranger = await openPartner(browser, testInfo, 'Kim');
   await stranger.page.goto(link);
   await expect(stranger.page.getByText('This room is sealed')).toBeVisible({ timeout: 20_000 });
   await expectAccessible(stranger.page, 'sealed room');
   await snap(stranger.page, testInfo, '34-room-sealed');
+  await closePartners(alex, sam, stranger);
+});
+
+// A sealed room keeps its members' way in.
+test('a device registered before the seal still gets in and syncs', async ({ browser }, testInfo) => {
+  const { alex, sam } = await openPairedRoom(browser, testInfo, { roomName: 'Just us' });
+  await sealRoom(alex);
 
   // Sam's device was registered before the seal: a reload still gets in and syncs.
   await sam.page.reload();
   await expect(sam.page.getByText('Alex is here')).toBeVisible({ timeout: 20_000 });
-  await closePartners(alex, sam, stranger);
+  await closePartners(alex, sam);
 });

@@ -16,8 +16,9 @@ export interface CommitTicket {
 export type CommitOutcome = { readonly ok: true; readonly freedBytesByRoom: Map<string, number> } | { readonly ok: false; readonly error: unknown };
 
 /**
- * Collects appends for up to COMMIT_WINDOW_MS and commits them in one transaction (BRIEF: "Forward
- * first, persist in a group commit, ack after commit"). One batch is in flight at a time, so
+ * Collects appends for up to COMMIT_WINDOW_MS and commits them in one transaction: the relay
+ * forwards first, persists in a group commit and acknowledges only after the commit (PROTOCOL.md §6
+ * "Order"), so one fsync covers many writes without an ACK ever promising more than is on disk. One batch is in flight at a time, so
  * commits happen in relaySeq order. The whole batch is settled in one synchronous call, so the
  * caller can answer every ticket of a socket in one write (a promise per row would split them
  * into one microtask and one syscall each).

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppendEntry, RelayStorage, StoredEnvelope } from '../src/storage/RelayStorage.ts';
 
 /**
- * The RelayStorage contract (BRIEF "Relay log", "Compaction"), run against every implementation so
+ * The RelayStorage contract (PROTOCOL.md §6 "The log" and §7 "Compaction"), run against every implementation so
  * that the in-memory store used by fast tests cannot drift from the SQLite store used in production.
  * Each case is STORE-n in SPEC.md. Times are explicit numbers, never the wall clock.
  */

@@ -1,5 +1,5 @@
 // Near-duplicate prompts (DECK-11). Users' top complaint about question apps is repetition
-// ("the questions started to feel repetitive", couples-apps.md §4.2), and a reworded copy of a card
+// (WRITING.md rule 8: "the questions started to feel repetitive"), and a reworded copy of a card
 // is repetition the id check cannot see. Pure and deterministic; used by the shipped-deck test and
 // usable by a deck editor.
 import { type Prompt } from './deckFormat';

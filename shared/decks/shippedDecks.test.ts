@@ -1,14 +1,13 @@
 // DECK-9…DECK-11 and the mechanical half of WRITING.md, checked against the shipped content files.
 // The files are read from disk (not through shippedDecks.ts), so a broken file fails here with its
 // own name and errors even when the module cannot load.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BEING_SEEN_STEPS, PROMPT_LEVELS, type Deck } from './deckFormat';
 import { drawSession, type DrawHistoryEntry } from './drawSession';
 import { NEAR_DUPLICATE_THRESHOLD, findNearDuplicates, splitWords } from './nearDuplicates';
 import { parseDeckFile } from './parseDeck';
-import { DECKS_DIRECTORY, SHIPPED_DECK_FILES, findMissingIds, readDeckFile, readRecordedIds, readShippedDeckFiles } from './testing/readDeckFiles';
+import { SHIPPED_DECK_FILES, findMissingIds, readDeckFile, readRecordedIds, readShippedDeckFiles } from './testing/readDeckFiles';
+import { COPIED_RUN_WORDS, RUN_HASH_HEX_CHARS, findCopiedRuns, fingerprintText, hashCalibration, readSeedFingerprint } from './testing/seedFingerprint';
 
 /**
  * Words that assume a gender or a kind of relationship (WRITING.md "Fit everyone"). Matched as whole
@@ -20,9 +19,8 @@ const EXCLUDING_WORDS = [
   'spouse', 'married', 'marriage', 'fiance', 'fiancee',
 ] as const;
 
-/** Shared runs of this many words with the seed article count as copying (WRITING.md "Our own words"). */
-const COPIED_RUN_WORDS = 6;
-const SEED_PATH = process.env.SEEN_SEED_PATH ?? join(DECKS_DIRECTORY, '../../../shared/seed/emotional-intimacy.txt');
+/** Fewer distinct runs than this means the fingerprint was made from a fragment of the article. */
+const MIN_SEED_RUNS = 2_500;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const WEEKS_PER_YEAR = 52;
@@ -90,24 +88,27 @@ describe('shipped decks', () => {
     expect(offenders).toEqual([]);
   });
 
-  it(`DECK-19 no prompt shares a run of ${COPIED_RUN_WORDS} words with the seed article`, () => {
-    // The seed sits beside the repo (../shared/seed) on every developer machine and in CI.
-    expect(existsSync(SEED_PATH), `seed article not found at ${SEED_PATH}; set SEEN_SEED_PATH`).toBe(true);
-    const seedWords = splitWords(readFileSync(SEED_PATH, 'utf8'));
-    const seedRuns = new Set<string>();
-    for (let start = 0; start + COPIED_RUN_WORDS <= seedWords.length; start += 1) seedRuns.add(seedWords.slice(start, start + COPIED_RUN_WORDS).join(' '));
-    const copied = allPrompts.flatMap((prompt) =>
-      [prompt.text, prompt.deeper ?? ''].flatMap((text) => {
-        const words = splitWords(text);
-        const runs: string[] = [];
-        for (let start = 0; start + COPIED_RUN_WORDS <= words.length; start += 1) {
-          const run = words.slice(start, start + COPIED_RUN_WORDS).join(' ');
-          if (seedRuns.has(run)) runs.push(`${prompt.id}: "${run}"`);
-        }
-        return runs;
-      }),
-    );
-    expect(copied).toEqual([]);
+  it(`DECK-19 no prompt shares a run of ${COPIED_RUN_WORDS} words with the seed article (checked against its committed fingerprint)`, () => {
+    const fingerprint = readSeedFingerprint();
+    // Hashes made by another normalisation or hash would never match: insist they are made the same way.
+    expect(fingerprint.calibration, 'splitWords or the run hash changed: regenerate seed-fingerprint.json').toBe(hashCalibration());
+    expect([fingerprint.runWords, fingerprint.hashHexChars]).toEqual([COPIED_RUN_WORDS, RUN_HASH_HEX_CHARS]);
+    // The whole article, not a stub: it has about 2,600 words, so about as many distinct runs.
+    expect(new Set(fingerprint.hashes).size).toBeGreaterThanOrEqual(MIN_SEED_RUNS);
+    expect(fingerprint.hashes.filter((hash) => !/^[0-9a-f]+$/u.test(hash) || hash.length !== RUN_HASH_HEX_CHARS)).toEqual([]);
+    const texts = allPrompts.flatMap((prompt) => [
+      { label: prompt.id, text: prompt.text },
+      { label: `${prompt.id} (deeper)`, text: prompt.deeper ?? '' },
+    ]);
+    expect(findCopiedRuns(texts, new Set(fingerprint.hashes))).toEqual([]);
+  });
+
+  it(`DECK-19 the copy check is not blind: a card copying ${COPIED_RUN_WORDS} words of a fingerprinted text is caught, whatever its case and punctuation`, () => {
+    const article = 'When we feel seen by someone, we stop performing and start to rest in their company.';
+    const hashes = new Set(fingerprintText(article, 'stand-in article').hashes);
+    const copied = { label: 'copied', text: 'Do you STOP performing, and start to rest when we are alone?' };
+    const fiveWords = { label: 'five words', text: 'When did you stop performing and start to relax?' };
+    expect(findCopiedRuns([copied, fiveWords], hashes)).toEqual(['copied: "stop performing and start to rest"']);
   });
 
   it('DECK-13 a year of weekly sessions on each shipped deck always opens light and reaches the deepest level', () => {

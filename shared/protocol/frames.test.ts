@@ -22,6 +22,7 @@ import {
   parseClientFrame,
   parseRelayFrame,
   type FrameError,
+  type RelayFrame,
 } from './frames.ts';
 import type { Result } from './result.ts';
 
@@ -300,6 +301,108 @@ describe('relay frames', () => {
         expect(typeof parsed.ok).toBe('boolean');
       }),
       { seed: 1010, numRuns: 5_000 },
+    );
+  });
+});
+
+/** Big-endian bytes of `value` in `size` bytes, written out independently of the codec. */
+function bigEndian(value: number, size: number): number[] {
+  const bytes: number[] = [];
+  let rest = BigInt(value);
+  for (let index = 0; index < size; index++) {
+    bytes.unshift(Number(rest & 0xffn));
+    rest >>= 8n;
+  }
+  return bytes;
+}
+const filled = (length: number, value: number): number[] => new Array<number>(length).fill(value);
+
+describe('wire layout', () => {
+  // Hand-built from PROTOCOL.md §3 field by field, so a codec change that moves a byte fails here
+  // even when its own writer and reader still agree with each other.
+  it('PROTO-1 every frame is byte for byte the layout PROTOCOL.md §3 draws', () => {
+    const sessionId = Uint8Array.from(filled(SIZE.SESSION_ID, 0x51));
+    const seq = 0x01020304;
+    const relaySeq = 2 ** 40 + 0x0a0b0c;
+    const envelope = Uint8Array.of(9, 8, 7);
+    const cases: [Uint8Array, number[]][] = [
+      [
+        encodeAuthFrame({
+          roomId: Uint8Array.from(filled(SIZE.ROOM_ID, 0x11)),
+          authPublicKey: Uint8Array.from(filled(SIZE.PUBLIC_KEY, 0x22)),
+          devicePublicKey: Uint8Array.from(filled(SIZE.PUBLIC_KEY, 0x33)),
+          sessionId,
+          fromRelaySeq: relaySeq,
+          roomSignature: Uint8Array.from(filled(SIZE.SIGNATURE, 0x44)),
+          deviceSignature: Uint8Array.from(filled(SIZE.SIGNATURE, 0x55)),
+        }),
+        [
+          0x01, PROTOCOL_VERSION, ...filled(16, 0x11), ...filled(32, 0x22), ...filled(32, 0x33), ...filled(16, 0x51),
+          ...bigEndian(relaySeq, 8), ...filled(64, 0x44), ...filled(64, 0x55),
+        ],
+      ],
+      [encodePutFrame(envelope), [0x02, 9, 8, 7]],
+      [encodeEphemeralFrame(envelope), [0x03, 9, 8, 7]],
+      [encodeSealFrame(), [0x04]],
+      [encodeDeleteRoomFrame(), [0x05]],
+      [
+        encodeHelloFrame({ challenge: Uint8Array.from(filled(SIZE.CHALLENGE, 0x66)), serverTime: relaySeq, relayOrigin: 'ws://é' }),
+        [0x81, PROTOCOL_VERSION, ...filled(32, 0x66), ...bigEndian(relaySeq, 8), 0, 7, ...utf8Encoder.encode('ws://é')],
+      ],
+      [encodeReadyFrame({ sealed: true, deviceCount: 3 }), [0x82, 1, 3]],
+      [encodeEnvFrame(relaySeq, envelope), [0x83, ...bigEndian(relaySeq, 8), 9, 8, 7]],
+      [encodeBacklogEndFrame({ upToRelaySeq: relaySeq, sinceSnapshot: seq }), [0x84, ...bigEndian(relaySeq, 8), ...bigEndian(seq, 4)]],
+      [encodeAckFrame({ sessionId, seq, relaySeq }), [0x85, ...filled(16, 0x51), ...bigEndian(seq, 4), ...bigEndian(relaySeq, 8)]],
+      [encodeErrorFrame({ code: 5, sessionId, seq }), [0x86, 5, ...filled(16, 0x51), ...bigEndian(seq, 4)]],
+      [encodeEphFrame(envelope), [0x87, 9, 8, 7]],
+      [encodeHeartbeatFrame(relaySeq), [0x88, ...bigEndian(relaySeq, 8)]],
+      [encodeRoomStateFrame({ sealed: false, deviceCount: 2 }), [0x89, 0, 2]],
+    ];
+    for (const [encoded, expected] of cases) expect([...encoded]).toEqual(expected);
+    expect(AUTH_FRAME_LENGTH).toBe(234);
+  });
+
+  it('PROTO-1 parsing any valid frame and writing it again gives back the same bytes', () => {
+    const relayFrame = fc.oneof(
+      fc.tuple(bytesOf(SIZE.CHALLENGE), u64, origin).map(([challenge, serverTime, relayOrigin]) => encodeHelloFrame({ challenge, serverTime, relayOrigin })),
+      fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 255 })).map(([sealed, deviceCount]) => encodeReadyFrame({ sealed, deviceCount })),
+      fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 255 })).map(([sealed, deviceCount]) => encodeRoomStateFrame({ sealed, deviceCount })),
+      fc.tuple(u64, envelopeBytes).map(([relaySeq, envelope]) => encodeEnvFrame(relaySeq, envelope)),
+      fc.tuple(u64, u32).map(([upToRelaySeq, sinceSnapshot]) => encodeBacklogEndFrame({ upToRelaySeq, sinceSnapshot })),
+      fc.tuple(bytesOf(SIZE.SESSION_ID), u32, u64).map(([sessionId, seq, relaySeq]) => encodeAckFrame({ sessionId, seq, relaySeq })),
+      fc.tuple(fc.integer({ min: 0, max: 255 }), bytesOf(SIZE.SESSION_ID), u32).map(([code, sessionId, seq]) => encodeErrorFrame({ code, sessionId, seq })),
+      envelopeBytes.map(encodeEphFrame),
+      u64.map(encodeHeartbeatFrame),
+    );
+    const rewrite = (frame: RelayFrame): Uint8Array => {
+      switch (frame.kind) {
+        case FRAME.HELLO:
+          return encodeHelloFrame(frame);
+        case FRAME.READY:
+          return encodeReadyFrame(frame);
+        case FRAME.ROOM_STATE:
+          return encodeRoomStateFrame(frame);
+        case FRAME.ENV:
+          return encodeEnvFrame(frame.relaySeq, frame.envelope);
+        case FRAME.BACKLOG_END:
+          return encodeBacklogEndFrame(frame);
+        case FRAME.ACK:
+          return encodeAckFrame(frame);
+        case FRAME.ERROR:
+          return encodeErrorFrame(frame);
+        case FRAME.EPH:
+          return encodeEphFrame(frame.envelope);
+        case FRAME.HEARTBEAT:
+          return encodeHeartbeatFrame(frame.serverTime);
+      }
+    };
+    fc.assert(
+      fc.property(relayFrame, (bytes) => {
+        const parsed = parseRelayFrame(bytes);
+        expect(parsed.ok).toBe(true);
+        if (parsed.ok) expect(rewrite(parsed.value)).toEqual(bytes);
+      }),
+      { seed: 1011, ...RUNS },
     );
   });
 });

@@ -2,7 +2,9 @@ import { FRAME, PROTOCOL_VERSION, SIZE } from './constants.ts';
 import { readU64, utf8Decoder, utf8Encoder, viewOf, writeU64 } from './bytes.ts';
 import { fail, ok, type Result } from './result.ts';
 
-// Relay frames (PROTOCOL.md "Frames"). One WebSocket binary message = one frame; byte 0 is its type.
+// Relay frames (PROTOCOL.md §3 "Frames"). One WebSocket binary message = one frame; byte 0 is its type.
+// Each frame has one layout (its fields in wire order with their sizes); its writer and its reader
+// sit side by side below and take every offset and length from that layout, so they cannot disagree.
 
 export interface AuthFrame {
   readonly kind: typeof FRAME.AUTH;
@@ -91,9 +93,11 @@ export type RelayFrame =
   | HeartbeatFrame
   | RoomStateFrame;
 
-export const AUTH_FRAME_LENGTH =
-  1 + 1 + SIZE.ROOM_ID + SIZE.PUBLIC_KEY * 2 + SIZE.SESSION_ID + 8 + SIZE.SIGNATURE * 2;
 const MAX_ORIGIN_BYTES = 512;
+const U8 = 1;
+const U16 = 2;
+const U32 = 4;
+const U64 = 8;
 
 export const FRAME_ERROR = {
   EMPTY: 'frame-empty',
@@ -104,151 +108,290 @@ export const FRAME_ERROR = {
 } as const;
 export type FrameError = (typeof FRAME_ERROR)[keyof typeof FRAME_ERROR];
 
-// ---- encoders -------------------------------------------------------------------------------
-
-export function encodeAuthFrame(frame: Omit<AuthFrame, 'kind' | 'version'>): Uint8Array {
-  const out = new Uint8Array(AUTH_FRAME_LENGTH);
-  const view = viewOf(out);
-  let offset = 0;
-  out[offset++] = FRAME.AUTH;
-  out[offset++] = PROTOCOL_VERSION;
-  for (const part of [frame.roomId, frame.authPublicKey, frame.devicePublicKey, frame.sessionId]) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  writeU64(view, offset, frame.fromRelaySeq);
-  offset += 8;
-  out.set(frame.roomSignature, offset);
-  out.set(frame.deviceSignature, offset + SIZE.SIGNATURE);
-  return out;
-}
-
-function prefixed(type: number, body: Uint8Array): Uint8Array {
-  const out = new Uint8Array(1 + body.length);
-  out[0] = type;
-  out.set(body, 1);
-  return out;
-}
-
-export const encodePutFrame = (envelope: Uint8Array): Uint8Array => prefixed(FRAME.PUT, envelope);
-export const encodeEphemeralFrame = (envelope: Uint8Array): Uint8Array => prefixed(FRAME.EPHEMERAL, envelope);
-export const encodeSealFrame = (): Uint8Array => new Uint8Array([FRAME.SEAL]);
-export const encodeDeleteRoomFrame = (): Uint8Array => new Uint8Array([FRAME.DELETE_ROOM]);
-export const encodeEphFrame = (envelope: Uint8Array): Uint8Array => prefixed(FRAME.EPH, envelope);
-
-export function encodeHelloFrame(frame: Omit<HelloFrame, 'kind' | 'version'>): Uint8Array {
-  const origin = utf8Encoder.encode(frame.relayOrigin);
-  const out = new Uint8Array(1 + 1 + SIZE.CHALLENGE + 8 + 2 + origin.length);
-  const view = viewOf(out);
-  out[0] = FRAME.HELLO;
-  out[1] = PROTOCOL_VERSION;
-  out.set(frame.challenge, 2);
-  writeU64(view, 2 + SIZE.CHALLENGE, frame.serverTime);
-  view.setUint16(2 + SIZE.CHALLENGE + 8, origin.length);
-  out.set(origin, 2 + SIZE.CHALLENGE + 10);
-  return out;
-}
-
-export function encodeReadyFrame(frame: Omit<ReadyFrame, 'kind'>): Uint8Array {
-  return new Uint8Array([FRAME.READY, frame.sealed ? 1 : 0, frame.deviceCount]);
-}
-
-export function encodeRoomStateFrame(frame: Omit<RoomStateFrame, 'kind'>): Uint8Array {
-  return new Uint8Array([FRAME.ROOM_STATE, frame.sealed ? 1 : 0, frame.deviceCount]);
-}
-
-/** ENV frames are built once per stored envelope and sent to many sockets. */
-export function encodeEnvFrame(relaySeq: number, envelope: Uint8Array): Uint8Array {
-  const out = new Uint8Array(1 + 8 + envelope.length);
-  out[0] = FRAME.ENV;
-  writeU64(viewOf(out), 1, relaySeq);
-  out.set(envelope, 9);
-  return out;
-}
-
-export function encodeBacklogEndFrame(frame: Omit<BacklogEndFrame, 'kind'>): Uint8Array {
-  const out = new Uint8Array(1 + 8 + 4);
-  const view = viewOf(out);
-  out[0] = FRAME.BACKLOG_END;
-  writeU64(view, 1, frame.upToRelaySeq);
-  view.setUint32(9, Math.min(frame.sinceSnapshot, 0xffffffff));
-  return out;
-}
-
-export function encodeAckFrame(frame: Omit<AckFrame, 'kind'>): Uint8Array {
-  const out = new Uint8Array(1 + SIZE.SESSION_ID + 4 + 8);
-  const view = viewOf(out);
-  out[0] = FRAME.ACK;
-  out.set(frame.sessionId, 1);
-  view.setUint32(1 + SIZE.SESSION_ID, frame.seq);
-  writeU64(view, 1 + SIZE.SESSION_ID + 4, frame.relaySeq);
-  return out;
-}
-
-export function encodeErrorFrame(frame: Omit<ErrorFrame, 'kind'>): Uint8Array {
-  const out = new Uint8Array(1 + 1 + SIZE.SESSION_ID + 4);
-  out[0] = FRAME.ERROR;
-  out[1] = frame.code;
-  out.set(frame.sessionId, 2);
-  viewOf(out).setUint32(2 + SIZE.SESSION_ID, frame.seq);
-  return out;
-}
-
-export function encodeHeartbeatFrame(serverTime: number): Uint8Array {
-  const out = new Uint8Array(9);
-  out[0] = FRAME.HEARTBEAT;
-  writeU64(viewOf(out), 1, serverTime);
-  return out;
-}
-
-// ---- parsers --------------------------------------------------------------------------------
-
 type Parsed<T> = Result<T, FrameError>;
+
+// ---- layouts --------------------------------------------------------------------------------
+
+/** A frame's fixed fields: `at` is each field's byte offset, `length` where the fixed part ends. */
+interface Layout<Field extends string> {
+  readonly at: Readonly<Record<Field, number>>;
+  readonly length: number;
+}
+
+/** Lays out fields in the order given (byte 0 is always the type byte), each of the given size. */
+function defineLayout<Field extends string>(sizes: Readonly<Record<'type' | Field, number>>): Layout<'type' | Field> {
+  const at = {} as Record<'type' | Field, number>;
+  let length = 0;
+  for (const [field, size] of Object.entries(sizes) as ['type' | Field, number][]) {
+    at[field] = length;
+    length += size;
+  }
+  return { at, length };
+}
+
+/** A zeroed frame of the layout's length plus `tailLength`, its type byte already written. */
+function allocateFrame(type: number, layout: Layout<string>, tailLength = 0): { out: Uint8Array; view: DataView } {
+  const out = new Uint8Array(layout.length + tailLength);
+  out[0] = type;
+  return { out, view: viewOf(out) };
+}
 
 function exactLength<T>(bytes: Uint8Array, length: number, build: () => T): Parsed<T> {
   return bytes.length === length ? ok(build()) : fail(FRAME_ERROR.BAD_LENGTH);
 }
 
+// ---- AUTH (client) --------------------------------------------------------------------------
+
+const AUTH_LAYOUT = defineLayout({
+  type: U8,
+  version: U8,
+  roomId: SIZE.ROOM_ID,
+  authPublicKey: SIZE.PUBLIC_KEY,
+  devicePublicKey: SIZE.PUBLIC_KEY,
+  sessionId: SIZE.SESSION_ID,
+  fromRelaySeq: U64,
+  roomSignature: SIZE.SIGNATURE,
+  deviceSignature: SIZE.SIGNATURE,
+});
+export const AUTH_FRAME_LENGTH = AUTH_LAYOUT.length;
+
+export function encodeAuthFrame(frame: Omit<AuthFrame, 'kind' | 'version'>): Uint8Array {
+  const { at } = AUTH_LAYOUT;
+  const { out, view } = allocateFrame(FRAME.AUTH, AUTH_LAYOUT);
+  out[at.version] = PROTOCOL_VERSION;
+  out.set(frame.roomId, at.roomId);
+  out.set(frame.authPublicKey, at.authPublicKey);
+  out.set(frame.devicePublicKey, at.devicePublicKey);
+  out.set(frame.sessionId, at.sessionId);
+  writeU64(view, at.fromRelaySeq, frame.fromRelaySeq);
+  out.set(frame.roomSignature, at.roomSignature);
+  out.set(frame.deviceSignature, at.deviceSignature);
+  return out;
+}
+
+function readAuthFrame(bytes: Uint8Array, view: DataView): Parsed<AuthFrame> {
+  const { at } = AUTH_LAYOUT;
+  if (bytes.length !== AUTH_LAYOUT.length) return fail(FRAME_ERROR.BAD_LENGTH);
+  const fromRelaySeq = readU64(view, at.fromRelaySeq);
+  if (fromRelaySeq < 0) return fail(FRAME_ERROR.BAD_NUMBER);
+  return ok({
+    kind: FRAME.AUTH,
+    version: bytes[at.version]!,
+    roomId: bytes.slice(at.roomId, at.roomId + SIZE.ROOM_ID),
+    authPublicKey: bytes.slice(at.authPublicKey, at.authPublicKey + SIZE.PUBLIC_KEY),
+    devicePublicKey: bytes.slice(at.devicePublicKey, at.devicePublicKey + SIZE.PUBLIC_KEY),
+    sessionId: bytes.slice(at.sessionId, at.sessionId + SIZE.SESSION_ID),
+    fromRelaySeq,
+    roomSignature: bytes.slice(at.roomSignature, at.roomSignature + SIZE.SIGNATURE),
+    deviceSignature: bytes.slice(at.deviceSignature, at.deviceSignature + SIZE.SIGNATURE),
+  });
+}
+
+// ---- PUT, EPHEMERAL (client) and EPH (relay): a type byte, then the envelope -------------------
+
+const ENVELOPE_LAYOUT = defineLayout({ type: U8 });
+
+function encodeEnvelopeFrame(type: number, envelope: Uint8Array): Uint8Array {
+  const { out } = allocateFrame(type, ENVELOPE_LAYOUT, envelope.length);
+  out.set(envelope, ENVELOPE_LAYOUT.length);
+  return out;
+}
+
+/** The envelope is a view into the frame, not a copy: envelopes are forwarded as they are. */
+function readEnvelope(bytes: Uint8Array): Uint8Array {
+  return bytes.subarray(ENVELOPE_LAYOUT.length);
+}
+
+export const encodePutFrame = (envelope: Uint8Array): Uint8Array => encodeEnvelopeFrame(FRAME.PUT, envelope);
+export const encodeEphemeralFrame = (envelope: Uint8Array): Uint8Array => encodeEnvelopeFrame(FRAME.EPHEMERAL, envelope);
+export const encodeEphFrame = (envelope: Uint8Array): Uint8Array => encodeEnvelopeFrame(FRAME.EPH, envelope);
+
+// ---- SEAL, DELETE_ROOM (client): the type byte alone -------------------------------------------
+
+const BARE_LAYOUT = defineLayout({ type: U8 });
+
+export const encodeSealFrame = (): Uint8Array => allocateFrame(FRAME.SEAL, BARE_LAYOUT).out;
+export const encodeDeleteRoomFrame = (): Uint8Array => allocateFrame(FRAME.DELETE_ROOM, BARE_LAYOUT).out;
+
+// ---- HELLO (relay) --------------------------------------------------------------------------
+
+const HELLO_LAYOUT = defineLayout({
+  type: U8,
+  version: U8,
+  challenge: SIZE.CHALLENGE,
+  serverTime: U64,
+  originLength: U16,
+});
+
+export function encodeHelloFrame(frame: Omit<HelloFrame, 'kind' | 'version'>): Uint8Array {
+  const { at } = HELLO_LAYOUT;
+  const origin = utf8Encoder.encode(frame.relayOrigin);
+  const { out, view } = allocateFrame(FRAME.HELLO, HELLO_LAYOUT, origin.length);
+  out[at.version] = PROTOCOL_VERSION;
+  out.set(frame.challenge, at.challenge);
+  writeU64(view, at.serverTime, frame.serverTime);
+  view.setUint16(at.originLength, origin.length);
+  out.set(origin, HELLO_LAYOUT.length);
+  return out;
+}
+
+function readHelloFrame(bytes: Uint8Array, view: DataView): Parsed<HelloFrame> {
+  const { at, length: fixed } = HELLO_LAYOUT;
+  if (bytes.length < fixed) return fail(FRAME_ERROR.BAD_LENGTH);
+  const originLength = view.getUint16(at.originLength);
+  if (originLength > MAX_ORIGIN_BYTES || bytes.length !== fixed + originLength) return fail(FRAME_ERROR.BAD_LENGTH);
+  const serverTime = readU64(view, at.serverTime);
+  if (serverTime < 0) return fail(FRAME_ERROR.BAD_NUMBER);
+  let relayOrigin: string;
+  try {
+    relayOrigin = utf8Decoder.decode(bytes.subarray(fixed));
+  } catch {
+    return fail(FRAME_ERROR.BAD_TEXT);
+  }
+  const challenge = bytes.slice(at.challenge, at.challenge + SIZE.CHALLENGE);
+  return ok({ kind: FRAME.HELLO, version: bytes[at.version]!, challenge, serverTime, relayOrigin });
+}
+
+// ---- READY, ROOM_STATE (relay) ----------------------------------------------------------------
+
+const ROOM_STATE_LAYOUT = defineLayout({ type: U8, sealed: U8, deviceCount: U8 });
+
+function encodeRoomStatus(type: number, frame: { readonly sealed: boolean; readonly deviceCount: number }): Uint8Array {
+  const { at } = ROOM_STATE_LAYOUT;
+  const { out } = allocateFrame(type, ROOM_STATE_LAYOUT);
+  out[at.sealed] = frame.sealed ? 1 : 0;
+  out[at.deviceCount] = frame.deviceCount;
+  return out;
+}
+
+function readRoomStatus<Kind extends typeof FRAME.READY | typeof FRAME.ROOM_STATE>(
+  kind: Kind,
+  bytes: Uint8Array,
+): Parsed<{ kind: Kind; sealed: boolean; deviceCount: number }> {
+  const { at } = ROOM_STATE_LAYOUT;
+  return exactLength(bytes, ROOM_STATE_LAYOUT.length, () => ({ kind, sealed: bytes[at.sealed] === 1, deviceCount: bytes[at.deviceCount]! }));
+}
+
+export const encodeReadyFrame = (frame: Omit<ReadyFrame, 'kind'>): Uint8Array => encodeRoomStatus(FRAME.READY, frame);
+export const encodeRoomStateFrame = (frame: Omit<RoomStateFrame, 'kind'>): Uint8Array => encodeRoomStatus(FRAME.ROOM_STATE, frame);
+
+// ---- ENV (relay) ----------------------------------------------------------------------------
+
+const ENV_LAYOUT = defineLayout({ type: U8, relaySeq: U64 });
+
+/** ENV frames are built once per stored envelope and sent to many sockets. */
+export function encodeEnvFrame(relaySeq: number, envelope: Uint8Array): Uint8Array {
+  const { out, view } = allocateFrame(FRAME.ENV, ENV_LAYOUT, envelope.length);
+  writeU64(view, ENV_LAYOUT.at.relaySeq, relaySeq);
+  out.set(envelope, ENV_LAYOUT.length);
+  return out;
+}
+
+function readEnvFrame(bytes: Uint8Array, view: DataView): Parsed<EnvFrame> {
+  if (bytes.length < ENV_LAYOUT.length) return fail(FRAME_ERROR.BAD_LENGTH);
+  const relaySeq = readU64(view, ENV_LAYOUT.at.relaySeq);
+  if (relaySeq < 0) return fail(FRAME_ERROR.BAD_NUMBER);
+  return ok({ kind: FRAME.ENV, relaySeq, envelope: bytes.subarray(ENV_LAYOUT.length) });
+}
+
+// ---- BACKLOG_END (relay) --------------------------------------------------------------------
+
+const BACKLOG_END_LAYOUT = defineLayout({ type: U8, upToRelaySeq: U64, sinceSnapshot: U32 });
+const MAX_U32 = 0xffffffff;
+
+export function encodeBacklogEndFrame(frame: Omit<BacklogEndFrame, 'kind'>): Uint8Array {
+  const { at } = BACKLOG_END_LAYOUT;
+  const { out, view } = allocateFrame(FRAME.BACKLOG_END, BACKLOG_END_LAYOUT);
+  writeU64(view, at.upToRelaySeq, frame.upToRelaySeq);
+  // Saturate: a wrapped count would read as "no compaction needed" exactly when it is needed most.
+  view.setUint32(at.sinceSnapshot, Math.min(frame.sinceSnapshot, MAX_U32));
+  return out;
+}
+
+function readBacklogEndFrame(bytes: Uint8Array, view: DataView): Parsed<BacklogEndFrame> {
+  const { at } = BACKLOG_END_LAYOUT;
+  if (bytes.length !== BACKLOG_END_LAYOUT.length) return fail(FRAME_ERROR.BAD_LENGTH);
+  const upToRelaySeq = readU64(view, at.upToRelaySeq);
+  if (upToRelaySeq < 0) return fail(FRAME_ERROR.BAD_NUMBER);
+  return ok({ kind: FRAME.BACKLOG_END, upToRelaySeq, sinceSnapshot: view.getUint32(at.sinceSnapshot) });
+}
+
+// ---- ACK (relay) ----------------------------------------------------------------------------
+
+const ACK_LAYOUT = defineLayout({ type: U8, sessionId: SIZE.SESSION_ID, seq: U32, relaySeq: U64 });
+
+export function encodeAckFrame(frame: Omit<AckFrame, 'kind'>): Uint8Array {
+  const { at } = ACK_LAYOUT;
+  const { out, view } = allocateFrame(FRAME.ACK, ACK_LAYOUT);
+  out.set(frame.sessionId, at.sessionId);
+  view.setUint32(at.seq, frame.seq);
+  writeU64(view, at.relaySeq, frame.relaySeq);
+  return out;
+}
+
+function readAckFrame(bytes: Uint8Array, view: DataView): Parsed<AckFrame> {
+  const { at } = ACK_LAYOUT;
+  if (bytes.length !== ACK_LAYOUT.length) return fail(FRAME_ERROR.BAD_LENGTH);
+  const relaySeq = readU64(view, at.relaySeq);
+  if (relaySeq < 0) return fail(FRAME_ERROR.BAD_NUMBER);
+  return ok({ kind: FRAME.ACK, sessionId: bytes.slice(at.sessionId, at.sessionId + SIZE.SESSION_ID), seq: view.getUint32(at.seq), relaySeq });
+}
+
+// ---- ERROR (relay) --------------------------------------------------------------------------
+
+const ERROR_LAYOUT = defineLayout({ type: U8, code: U8, sessionId: SIZE.SESSION_ID, seq: U32 });
+
+export function encodeErrorFrame(frame: Omit<ErrorFrame, 'kind'>): Uint8Array {
+  const { at } = ERROR_LAYOUT;
+  const { out, view } = allocateFrame(FRAME.ERROR, ERROR_LAYOUT);
+  out[at.code] = frame.code;
+  out.set(frame.sessionId, at.sessionId);
+  view.setUint32(at.seq, frame.seq);
+  return out;
+}
+
+function readErrorFrame(bytes: Uint8Array, view: DataView): Parsed<ErrorFrame> {
+  const { at } = ERROR_LAYOUT;
+  return exactLength(bytes, ERROR_LAYOUT.length, () => ({
+    kind: FRAME.ERROR,
+    code: bytes[at.code]!,
+    sessionId: bytes.slice(at.sessionId, at.sessionId + SIZE.SESSION_ID),
+    seq: view.getUint32(at.seq),
+  }));
+}
+
+// ---- HEARTBEAT (relay) ----------------------------------------------------------------------
+
+const HEARTBEAT_LAYOUT = defineLayout({ type: U8, serverTime: U64 });
+
+export function encodeHeartbeatFrame(serverTime: number): Uint8Array {
+  const { out, view } = allocateFrame(FRAME.HEARTBEAT, HEARTBEAT_LAYOUT);
+  writeU64(view, HEARTBEAT_LAYOUT.at.serverTime, serverTime);
+  return out;
+}
+
+function readHeartbeatFrame(bytes: Uint8Array, view: DataView): Parsed<HeartbeatFrame> {
+  if (bytes.length !== HEARTBEAT_LAYOUT.length) return fail(FRAME_ERROR.BAD_LENGTH);
+  const serverTime = readU64(view, HEARTBEAT_LAYOUT.at.serverTime);
+  return serverTime < 0 ? fail(FRAME_ERROR.BAD_NUMBER) : ok({ kind: FRAME.HEARTBEAT, serverTime });
+}
+
+// ---- dispatch -------------------------------------------------------------------------------
+
 /** Parses a frame sent by a client. Never throws; the relay closes with PROTOCOL_VIOLATION on error. */
 export function parseClientFrame(bytes: Uint8Array): Parsed<ClientFrame> {
   if (bytes.length === 0) return fail(FRAME_ERROR.EMPTY);
-  const view = viewOf(bytes);
   switch (bytes[0]) {
-    case FRAME.AUTH: {
-      if (bytes.length !== AUTH_FRAME_LENGTH) return fail(FRAME_ERROR.BAD_LENGTH);
-      let offset = 2;
-      const take = (length: number): Uint8Array => {
-        const part = bytes.slice(offset, offset + length);
-        offset += length;
-        return part;
-      };
-      const roomId = take(SIZE.ROOM_ID);
-      const authPublicKey = take(SIZE.PUBLIC_KEY);
-      const devicePublicKey = take(SIZE.PUBLIC_KEY);
-      const sessionId = take(SIZE.SESSION_ID);
-      const fromRelaySeq = readU64(view, offset);
-      offset += 8;
-      if (fromRelaySeq < 0) return fail(FRAME_ERROR.BAD_NUMBER);
-      return ok({
-        kind: FRAME.AUTH,
-        version: bytes[1]!,
-        roomId,
-        authPublicKey,
-        devicePublicKey,
-        sessionId,
-        fromRelaySeq,
-        roomSignature: take(SIZE.SIGNATURE),
-        deviceSignature: take(SIZE.SIGNATURE),
-      });
-    }
+    case FRAME.AUTH:
+      return readAuthFrame(bytes, viewOf(bytes));
     case FRAME.PUT:
-      return ok({ kind: FRAME.PUT, envelope: bytes.subarray(1) });
+      return ok({ kind: FRAME.PUT, envelope: readEnvelope(bytes) });
     case FRAME.EPHEMERAL:
-      return ok({ kind: FRAME.EPHEMERAL, envelope: bytes.subarray(1) });
+      return ok({ kind: FRAME.EPHEMERAL, envelope: readEnvelope(bytes) });
     case FRAME.SEAL:
-      return exactLength(bytes, 1, () => ({ kind: FRAME.SEAL }));
+      return exactLength(bytes, BARE_LAYOUT.length, () => ({ kind: FRAME.SEAL }));
     case FRAME.DELETE_ROOM:
-      return exactLength(bytes, 1, () => ({ kind: FRAME.DELETE_ROOM }));
+      return exactLength(bytes, BARE_LAYOUT.length, () => ({ kind: FRAME.DELETE_ROOM }));
     default:
       return fail(FRAME_ERROR.UNKNOWN_TYPE);
   }
@@ -259,62 +402,24 @@ export function parseRelayFrame(bytes: Uint8Array): Parsed<RelayFrame> {
   if (bytes.length === 0) return fail(FRAME_ERROR.EMPTY);
   const view = viewOf(bytes);
   switch (bytes[0]) {
-    case FRAME.HELLO: {
-      const fixed = 2 + SIZE.CHALLENGE + 8 + 2;
-      if (bytes.length < fixed) return fail(FRAME_ERROR.BAD_LENGTH);
-      const originLength = view.getUint16(fixed - 2);
-      if (originLength > MAX_ORIGIN_BYTES || bytes.length !== fixed + originLength) return fail(FRAME_ERROR.BAD_LENGTH);
-      const serverTime = readU64(view, 2 + SIZE.CHALLENGE);
-      if (serverTime < 0) return fail(FRAME_ERROR.BAD_NUMBER);
-      let relayOrigin: string;
-      try {
-        relayOrigin = utf8Decoder.decode(bytes.subarray(fixed));
-      } catch {
-        return fail(FRAME_ERROR.BAD_TEXT);
-      }
-      return ok({ kind: FRAME.HELLO, version: bytes[1]!, challenge: bytes.slice(2, 2 + SIZE.CHALLENGE), serverTime, relayOrigin });
-    }
+    case FRAME.HELLO:
+      return readHelloFrame(bytes, view);
     case FRAME.READY:
-      return exactLength(bytes, 3, () => ({ kind: FRAME.READY, sealed: bytes[1] === 1, deviceCount: bytes[2]! }));
+      return readRoomStatus(FRAME.READY, bytes);
     case FRAME.ROOM_STATE:
-      return exactLength(bytes, 3, () => ({ kind: FRAME.ROOM_STATE, sealed: bytes[1] === 1, deviceCount: bytes[2]! }));
-    case FRAME.ENV: {
-      if (bytes.length < 9) return fail(FRAME_ERROR.BAD_LENGTH);
-      const relaySeq = readU64(view, 1);
-      if (relaySeq < 0) return fail(FRAME_ERROR.BAD_NUMBER);
-      return ok({ kind: FRAME.ENV, relaySeq, envelope: bytes.subarray(9) });
-    }
-    case FRAME.BACKLOG_END: {
-      if (bytes.length !== 13) return fail(FRAME_ERROR.BAD_LENGTH);
-      const upToRelaySeq = readU64(view, 1);
-      if (upToRelaySeq < 0) return fail(FRAME_ERROR.BAD_NUMBER);
-      return ok({ kind: FRAME.BACKLOG_END, upToRelaySeq, sinceSnapshot: view.getUint32(9) });
-    }
-    case FRAME.ACK: {
-      if (bytes.length !== 1 + SIZE.SESSION_ID + 12) return fail(FRAME_ERROR.BAD_LENGTH);
-      const relaySeq = readU64(view, 1 + SIZE.SESSION_ID + 4);
-      if (relaySeq < 0) return fail(FRAME_ERROR.BAD_NUMBER);
-      return ok({
-        kind: FRAME.ACK,
-        sessionId: bytes.slice(1, 1 + SIZE.SESSION_ID),
-        seq: view.getUint32(1 + SIZE.SESSION_ID),
-        relaySeq,
-      });
-    }
+      return readRoomStatus(FRAME.ROOM_STATE, bytes);
+    case FRAME.ENV:
+      return readEnvFrame(bytes, view);
+    case FRAME.BACKLOG_END:
+      return readBacklogEndFrame(bytes, view);
+    case FRAME.ACK:
+      return readAckFrame(bytes, view);
     case FRAME.ERROR:
-      return exactLength(bytes, 2 + SIZE.SESSION_ID + 4, () => ({
-        kind: FRAME.ERROR,
-        code: bytes[1]!,
-        sessionId: bytes.slice(2, 2 + SIZE.SESSION_ID),
-        seq: view.getUint32(2 + SIZE.SESSION_ID),
-      }));
+      return readErrorFrame(bytes, view);
     case FRAME.EPH:
-      return ok({ kind: FRAME.EPH, envelope: bytes.subarray(1) });
-    case FRAME.HEARTBEAT: {
-      if (bytes.length !== 9) return fail(FRAME_ERROR.BAD_LENGTH);
-      const serverTime = readU64(view, 1);
-      return serverTime < 0 ? fail(FRAME_ERROR.BAD_NUMBER) : ok({ kind: FRAME.HEARTBEAT, serverTime });
-    }
+      return ok({ kind: FRAME.EPH, envelope: readEnvelope(bytes) });
+    case FRAME.HEARTBEAT:
+      return readHeartbeatFrame(bytes, view);
     default:
       return fail(FRAME_ERROR.UNKNOWN_TYPE);
   }

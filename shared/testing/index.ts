@@ -9,14 +9,5 @@ export async function waitFor(check: () => boolean, options: { timeoutMs?: numbe
   }
 }
 
-/** A deterministic PRNG (mulberry32) for seeded fuzzing. */
-export function createSeededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { createSeededRandom } from './createSeededRandom.ts';
+export { applyTrace, generateKeystrokeTrace, loadEditingTrace, type EditingTrace, type TracePatch } from './editingTraces.ts';

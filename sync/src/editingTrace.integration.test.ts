@@ -1,30 +1,18 @@
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { waitFor } from '@seen/shared/testing';
+import { loadEditingTrace, waitFor } from '@seen/shared/testing';
 import { createSyncHarness, generateRoomSecret } from './testing/testSession.ts';
 
-// Real human typing instead of synthetic keystrokes: the first part of Martin Kleppmann's
-// `automerge-paper` history from Joseph Gentle's editing-traces collection (CC BY 4.0), which sits
-// beside the repository in ../shared/data/editing-traces (on every developer machine and in CI).
-const TRACE_URL = new URL('../../../shared/data/editing-traces/automerge-paper.json.gz', import.meta.url);
+// Real human typing when the `automerge-paper` trace is beside the repository (as for `pnpm bench`),
+// otherwise a seeded synthetic trace with the same mix of inserts and deletes (shared/testing/editingTraces.ts).
 const KEYSTROKES = 3_000;
-
-type Patch = [position: number, deleteCount: number, insert: string];
-interface SequentialTrace {
-  readonly txns: readonly { readonly patches: readonly Patch[] }[];
-}
-
-function loadPatches(count: number): Patch[] {
-  const trace = JSON.parse(gunzipSync(readFileSync(TRACE_URL)).toString('utf8')) as SequentialTrace;
-  return trace.txns.flatMap((txn) => txn.patches).slice(0, count);
-}
+const trace = loadEditingTrace(KEYSTROKES);
+console.info(`SYNC-22 replays ${trace.name}`);
 
 const harness = createSyncHarness();
 
 describe('a real editing trace through the encrypted relay (SPEC SYNC-22)', () => {
-  it('SYNC-22: 3,000 real keystrokes (inserts and deletes), one update each, arrive exactly at the partner', async () => {
-    const patches = loadPatches(KEYSTROKES);
+  it(`SYNC-22: 3,000 keystrokes from ${trace.name} (inserts and deletes), one update each, arrive exactly at the partner`, async () => {
+    const { patches } = trace;
     let expected = '';
     for (const [position, deleteCount, insert] of patches) {
       expected = expected.slice(0, position) + insert + expected.slice(position + deleteCount);

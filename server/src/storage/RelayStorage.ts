@@ -1,5 +1,6 @@
 /**
- * Everything the relay keeps, behind one interface (BRIEF "Relay log"). Every method is async so a
+ * Everything the relay keeps, behind one interface (the log, snapshots and compaction of
+ * PROTOCOL.md §6–§7). Every method is async so a
  * shared engine (PostgreSQL, Redis streams) can implement it for several relay processes later;
  * relaySeq assignment stays in the relay process that owns a room's sockets, and a shared engine
  * would move it into the append transaction (a per-room counter row).

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 export const DECKS_DIRECTORY = fileURLToPath(new URL('..', import.meta.url));
 export const SHIPPED_IDS_PATH = join(DECKS_DIRECTORY, 'shipped-ids.json');
 
-/** The shipped content files and what the brief asks of each (DECK-9). */
+/** The shipped content files and the size, level and audience rules each must meet (DECK-9). */
 export const SHIPPED_DECK_FILES = [
   { file: 'weekly-ritual.json', id: 'weekly-ritual', idPrefix: 'wr-', audience: 'partners', minPrompts: 150, minPerLevel: 30 },
   { file: 'deep-lunch.json', id: 'deep-lunch', idPrefix: 'dl-', audience: 'friends', minPrompts: 60, minPerLevel: 1 },
