@@ -9,7 +9,7 @@ import { newDeviceKey } from '../../app/openRoom.ts';
 import { leaveRoom, noteFarewell, readFarewell, touchRoom } from '../../app/rooms.ts';
 import { navigate, roomPath, type RoomTab } from '../../app/router.ts';
 import type { SavedRoom } from '../../app/roomStore.ts';
-import { REFUSALS, describeSync, listNames, partnerActivity } from '../../app/words.ts';
+import { REFUSALS, describeSync, listNames, partnerActivity, youAnd } from '../../app/words.ts';
 import { Link } from '../../components/Link.tsx';
 import { useNow } from '../../hooks/useNow.ts';
 import { useOnline } from '../../hooks/useOnline.ts';
@@ -141,9 +141,9 @@ function RoomLoaded({ session, saved, tab, inviteLink }: { session: RoomSession;
     if (otherNames.length === 0) return { text: 'Nobody else has joined yet', state: 'away' };
     const present = peers.length > 0;
     const typingPeers = peers.filter((peer) => peer.typing);
-    const names = present ? listNames(peers.map((peer) => peer.name)) : partnerNames;
+    const names = present ? peers.map((peer) => peer.name) : otherNames;
     return {
-      text: partnerActivity({ names: typingPeers.length ? listNames(typingPeers.map((p) => p.name)) : names, present, typing: typingPeers.length > 0, lastActiveAt: status.partnerLastActiveAt, now }),
+      text: partnerActivity({ names: typingPeers.length ? typingPeers.map((p) => p.name) : names, present, typing: typingPeers.length > 0, lastActiveAt: status.partnerLastActiveAt, now }),
       state: typingPeers.length ? 'typing' : present ? 'here' : 'away',
     };
   })();
@@ -155,7 +155,7 @@ function RoomLoaded({ session, saved, tab, inviteLink }: { session: RoomSession;
       <TopBar>
         <div className="topbar__title">
           <span className="topbar__room">{view.room.name || saved.name || 'Your room'}</span>
-          <span className="faint">{otherNames.length ? `You and ${partnerNames}` : `Just you, so far`}</span>
+          <span className="faint">{youAnd(otherNames)}</span>
         </div>
       </TopBar>
       <div className="room-head">

@@ -7,6 +7,7 @@ import { loadedShippedDecks } from '../../app/decks.ts';
 import { useDecksLoaded } from '../../hooks/useRoom.ts';
 import { createNewRoom } from '../../app/rooms.ts';
 import { navigate, roomPath } from '../../app/router.ts';
+import { GROUP_CHOICES } from '../../app/words.ts';
 
 const AUDIENCE_WORDS = { partners: 'For partners', friends: 'For friends', anyone: 'For anyone' } as const;
 
@@ -18,6 +19,10 @@ export function StartScreen() {
   const [chosenDeckId, setDeckId] = useState<string | null>(null);
   const deckId = chosenDeckId ?? decks[0]?.id ?? '';
   const [mode, setMode] = useState<RoomMode>('weekly');
+  // Who the room is for (APP-24): follows the deck (friends' decks suggest three) until chosen.
+  const [chosenGroup, setGroup] = useState<string | null>(null);
+  const deckAudience = decks.find((deck) => deck.id === deckId)?.audience;
+  const group = GROUP_CHOICES.find((choice) => choice.value === chosenGroup) ?? GROUP_CHOICES.find((choice) => (deckAudience === 'friends' ? choice.size === 3 : choice.partners)) ?? GROUP_CHOICES[0];
   const [submitted, setSubmitted] = useState(false);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
@@ -35,7 +40,7 @@ export function StartScreen() {
     setBusy(true);
     setFailure(null);
     try {
-      const roomId = await createNewRoom({ yourName, roomName, deckId, mode });
+      const roomId = await createNewRoom({ yourName, roomName, deckId, mode, groupSize: group?.size, partners: group?.partners });
       navigate(roomPath(roomId), { replace: true });
     } catch {
       setFailure('The room could not be saved on this device. Your browser may be blocking storage (private windows sometimes do). Try a normal window; what you typed is still here.');
@@ -48,7 +53,7 @@ export function StartScreen() {
       <div className="stack stack--tight">
         <p className="eyebrow">New room</p>
         <h1>Start a room</h1>
-        <p className="lede">One step. You’ll get a link to send to your partner — the key to the room travels inside it.</p>
+        <p className="lede">One step. You’ll get a link to send to the people you’re inviting — the key to the room travels inside it.</p>
       </div>
       <form className="panel stack--loose" onSubmit={onSubmit} noValidate>
         <div className="choices choices--two">
@@ -74,6 +79,19 @@ export function StartScreen() {
             ))}
           </div>
         </fieldset>
+
+        <div className="field">
+          <label className="field__label" htmlFor="start-group">
+            Who it’s for
+          </label>
+          <select id="start-group" className="select" value={group?.value} onChange={(event) => setGroup(event.target.value)}>
+            {GROUP_CHOICES.map((choice) => (
+              <option key={choice.value} value={choice.value}>
+                {choice.label}
+              </option>
+            ))}
+          </select>
+        </div>
 
         <fieldset className="stack stack--tight">
           <legend>How you’ll play</legend>
