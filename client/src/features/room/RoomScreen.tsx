@@ -137,13 +137,19 @@ function RoomLoaded({ session, saved, tab, inviteLink }: { session: RoomSession;
   // Presence is only as fresh as the connection: offline, nobody is "here" as far as we can know.
   const connected = sync.tone !== 'offline' && status.phase !== 'refused';
   const peers = connected ? livePeers : NO_PEERS;
+  // Names in the room's turn order, so every screen lists the same people the same way.
+  const inTurnOrder = (present: readonly Presence[]) => {
+    const known = view.others.filter((member) => present.some((peer) => peer.memberId === member.id)).map((member) => member.name);
+    const unknown = present.filter((peer) => !view.others.some((member) => member.id === peer.memberId)).map((peer) => peer.name);
+    return [...known, ...unknown];
+  };
   const partnerLine: StatusLineProps['partner'] = (() => {
     if (otherNames.length === 0) return { text: 'Nobody else has joined yet', state: 'away' };
     const present = peers.length > 0;
     const typingPeers = peers.filter((peer) => peer.typing);
-    const names = present ? peers.map((peer) => peer.name) : otherNames;
+    const names = present ? inTurnOrder(peers) : otherNames;
     return {
-      text: partnerActivity({ names: typingPeers.length ? typingPeers.map((p) => p.name) : names, present, typing: typingPeers.length > 0, lastActiveAt: status.partnerLastActiveAt, now }),
+      text: partnerActivity({ names: typingPeers.length ? inTurnOrder(typingPeers) : names, present, typing: typingPeers.length > 0, lastActiveAt: status.partnerLastActiveAt, now }),
       state: typingPeers.length ? 'typing' : present ? 'here' : 'away',
     };
   })();
