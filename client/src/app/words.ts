@@ -18,7 +18,7 @@ export const REFUSALS: Readonly<Record<RefusalReason, Refusal>> = {
   },
   sealed: {
     title: 'This room is sealed',
-    body: 'Its members sealed it so no new devices can join. If you belong there, ask your partner to start a new room with you and send its link.',
+    body: 'Its members sealed it so no new devices can join. If you belong there, ask someone in it to start a new room with you and send its link.',
     suggestForget: true,
   },
   deleted: {
@@ -28,7 +28,7 @@ export const REFUSALS: Readonly<Record<RefusalReason, Refusal>> = {
   },
   'room-full': {
     title: 'This room is full',
-    body: 'It already has as many devices as it can hold. If one of them is yours, open the room there; otherwise ask your partner to start a new room.',
+    body: 'It already has as many devices as it can hold. If one of them is yours, open the room there; otherwise ask someone in it to start a new room.',
     suggestForget: true,
   },
   'too-large': {

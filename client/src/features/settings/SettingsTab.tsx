@@ -22,7 +22,7 @@ const MODE_OPTIONS = [
 const LEVEL_TEXT: Record<Level, string> = {
   1: 'Light, everyday openings. A good place to start and to come back to.',
   2: 'Feelings, needs and the things you don’t usually say out loud.',
-  3: 'The tender places: fears, hopes, what you hide. For when you both feel safe.',
+  3: 'The tender places: fears, hopes, what you hide. For when you feel safe together.',
 };
 
 export interface SettingsTabProps {
@@ -225,7 +225,7 @@ function OwnCardsPanel({ view, actions }: { view: RoomView; actions: RoomActions
     <section className="panel" aria-labelledby="own-title">
       <div className="stack stack--tight">
         <h2 id="own-title">Your own cards</h2>
-        <p className="muted">Add questions that matter to you two. They join the deck for this room and can turn up in any session.</p>
+        <p className="muted">Add questions that matter to you {view.members.length > 2 ? 'all' : 'two'}. They join the deck for this room and can turn up in any session.</p>
       </div>
       <form className="stack" onSubmit={onSubmit} noValidate>
         <TextArea short label="Your card" maxLength={220} value={text} onChange={(e) => (setText(e.target.value), setAdded(false))} error={error} placeholder="What’s something you’d like us to do more of?" />
