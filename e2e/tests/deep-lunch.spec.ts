@@ -156,7 +156,8 @@ test('APP-11: check-ins stay private until all three have answered', async ({ tr
   // Nobody sees a number before the last one is in.
   for (const friend of trio.all) await expect(friend.page.locator('.checkin-result')).toHaveCount(0);
   await snapFriend(ines, testInfo, 'dl-07-checkin-pending');
-  await ines.page.getByRole('radio', { name: /^4:/ }).check();
+  // The last check-in replaces the scale with everyone's numbers at once, so click (not check()).
+  await ines.page.getByRole('radio', { name: /^4:/ }).click();
   for (const friend of trio.all) await expect(friend.page.getByRole('heading', { name: 'How close you all felt' })).toBeVisible();
   await expect(maya.page.locator('.checkin-result')).toContainText('Jon');
   await expectAccessible(maya.page, 'check-in revealed for three');
