@@ -168,6 +168,12 @@ test('APP-24: the link stays offered until the third friend joins, and sealing i
   const maya = await openFriend(browser, testInfo, 'Maya', 'project');
   const jon = await openFriend(browser, testInfo, 'Jon', 'phone');
   const ines = await openFriend(browser, testInfo, 'Ines', 'desktop');
+  // A friends' deck suggests a room for three.
+  await maya.page.goto('/new');
+  await maya.page.getByRole('radio', { name: /Deep lunch/ }).check();
+  await expect(maya.page.getByLabel('Who it’s for')).toHaveValue('3-friends');
+  await expectAccessible(maya.page, 'start a room, who it is for');
+  await snap(maya.page, testInfo, 'dl-00-start-for-three');
   const link = await createGroupRoom(maya.page, { yourName: 'Maya', roomName: 'Thursday lunch', deck: 'Deep lunch', group: 'Three friends' });
   await expect(maya.page.getByRole('heading', { name: 'Invite two friends' })).toBeVisible();
   await expect(maya.page.getByText('send it only to the two friends still to join', { exact: false })).toBeVisible();
