@@ -158,6 +158,8 @@ test('APP-11: check-ins stay private until all three have answered', async ({ tr
   await snapFriend(ines, testInfo, 'dl-07-checkin-pending');
   // The last check-in replaces the scale with everyone's numbers at once, so click (not check()).
   await ines.page.getByRole('radio', { name: /^4:/ }).click();
+  for (const friend of trio.all) await expect(friend.page.locator('.checkin-result')).toContainText(/6.*5.*4/);
+  await maya.page.getByRole('button', { name: 'Close session 1' }).click();
   for (const friend of trio.all) await expect(friend.page.getByRole('heading', { name: 'How close you all felt' })).toBeVisible();
   await expect(maya.page.locator('.checkin-result')).toContainText('Jon');
   await expectAccessible(maya.page, 'check-in revealed for three');
