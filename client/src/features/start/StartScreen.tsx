@@ -30,6 +30,8 @@ export function StartScreen() {
   const nameError = submitted && !yourName.trim() ? 'Add your name so your partner knows it’s you.' : null;
   const roomError = submitted && !roomName.trim() ? 'Give the room a name — anything that means something to you both.' : null;
 
+  const twoOfYou = (group?.size ?? 2) <= 2;
+
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
     setSubmitted(true);
@@ -100,14 +102,14 @@ export function StartScreen() {
               <input type="radio" name="mode" value="weekly" checked={mode === 'weekly'} onChange={() => setMode('weekly')} />
               <span className="choice__body">
                 <span className="choice__title">Over the week</span>
-                <span className="choice__text">Answer this week’s cards whenever suits you. Each answer opens once you’ve both written.</span>
+                <span className="choice__text">Answer this week’s cards whenever suits you. {twoOfYou ? 'Each answer opens once you’ve both written.' : 'Each answer opens for you once you’ve written yours.'}</span>
               </span>
             </label>
             <label className="choice">
               <input type="radio" name="mode" value="live" checked={mode === 'live'} onChange={() => setMode('live')} />
               <span className="choice__body">
                 <span className="choice__title">Together, now</span>
-                <span className="choice__text">Both on the same card at the same time, taking turns to go first. You can switch any time.</span>
+                <span className="choice__text">{twoOfYou ? 'Both' : 'Everyone'} on the same card at the same time, taking turns to go first. You can switch any time.</span>
               </span>
             </label>
           </div>
