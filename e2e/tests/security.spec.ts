@@ -222,6 +222,6 @@ test('WEB-5: when the relay withholds a partner’s change, the room says in wor
   await expect(syncStatus(alex.page)).toHaveText(/^Saved/);
   await expect.poll(() => withheld, { message: 'the hostile relay to pick a change to withhold' }).not.toBeNull();
   // The grace period, one automatic re-read that cannot find it either, then the sentence.
-  await expect(sam.page.getByText(/^Some of your partner’s changes since .+ may be missing\. Nothing on this device is lost/)).toBeVisible({ timeout: 20_000 });
+  await expect(sam.page.getByText(/^Some changes from your partner since .+ may be missing\. Nothing on this device is lost/)).toBeVisible({ timeout: 20_000 });
   await closePartners(alex, sam);
 });

@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import { editDraft, ensureDraft, readCardAnswers, submitAnswer } from './answers.ts';
 import { setCheckin } from './checkins.ts';
 import { setDepthConsent } from './depth.ts';
+import { readMembers } from './members.ts';
 import { readRoomRecord } from './record.ts';
 import { setReaction, setReply } from './responses.ts';
 import { RootKey } from './schema.ts';
@@ -33,6 +34,8 @@ describe('convergence', () => {
       startSession(alexDoc, { number: 1, seed: 's:1', cardIds: CARDS, maxLevel: 1, thenAndNow: null, memberId: ALEX.id, now: T0 });
       syncDocs(alexDoc, samDoc);
       const devices: [Y.Doc, string][] = [[alexDoc, ALEX.id], [samDoc, SAM.id]];
+      const members = readMembers(alexDoc);
+      const toOther = (memberId: string) => ({ answerId: memberId === ALEX.id ? SAM.id : ALEX.id, members });
       for (let step = 0; step < 200; step++) {
         const [doc, memberId] = pick(devices);
         const ref = { session: 1, cardId: pick(CARDS), memberId, now: T0 + step };
@@ -45,9 +48,9 @@ describe('convergence', () => {
           ensureDraft(doc, ref);
           submitAnswer(doc, ref);
         } else if (roll < 0.72) {
-          setReply(doc, { ...ref, text: pick(WORDS) });
+          setReply(doc, { ...ref, ...toOther(memberId), text: pick(WORDS) });
         } else if (roll < 0.8) {
-          setReaction(doc, { ...ref, reaction: pick(['hug', 'me-too', null] as const) });
+          setReaction(doc, { ...ref, ...toOther(memberId), reaction: pick(['hug', 'me-too', null] as const) });
         } else if (roll < 0.86) {
           setDepthConsent(doc, { memberId, level: pick([1, 2, 3] as const) });
         } else if (roll < 0.9) {

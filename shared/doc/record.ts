@@ -58,8 +58,8 @@ export function readRoomRecord(doc: Y.Doc, viewerId: string): RoomRecord {
         cardId,
         index,
         answers: [mine, ...answers.others.map(({ memberId, state, text, submittedAt }) => ({ memberId, state, text, submittedAt }))],
-        replies: readReplies(doc, ref),
-        reactions: readReactions(doc, ref),
+        replies: readReplies(doc, ref, members),
+        reactions: readReactions(doc, ref, members),
       };
     }),
     checkins: readCheckins(doc, { session: session.number, viewerId, memberIds }),

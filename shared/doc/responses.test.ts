@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { addMember, readMembers } from './members.ts';
 import { editDraft, submitAnswer } from './answers.ts';
 import { addCustomPrompt, readCustomPrompts, removeCustomPrompt } from './customPrompts.ts';
 import { buildPresence, parsePresence } from './presence.ts';
@@ -6,24 +8,81 @@ import { readRoomRecord } from './record.ts';
 import { readReactions, readReplies, setReaction, setReply } from './responses.ts';
 import { setCheckin } from './checkins.ts';
 import { startSession } from './sessions.ts';
-import { ALEX, SAM, T0, createCoupleDoc, createCouplePair, syncDocs } from './testRoom.ts';
+import { ALEX, KIM, SAM, T0, createCoupleDoc, createCouplePair, createTrioDoc, syncDocs } from './testRoom.ts';
 
 const card = { session: 1, cardId: 'p-01' };
 
 describe('responses, own cards, presence, record', () => {
-  it('[APP-6] one "what I heard" reply and one reaction per member per card; clearing removes them', () => {
+  it('[APP-6] one "what I heard" reply and one reaction per member per answer; clearing removes them', () => {
     const { alexDoc, samDoc } = createCouplePair();
-    setReply(alexDoc, { ...card, memberId: ALEX.id, text: ' I heard that the quiet mornings matter to you. ', now: T0 });
-    setReaction(samDoc, { ...card, memberId: SAM.id, reaction: 'thank-you', now: T0 + 1 });
-    setReaction(samDoc, { ...card, memberId: SAM.id, reaction: 'hug', now: T0 + 2 });
+    const members = readMembers(alexDoc);
+    setReply(alexDoc, { ...card, memberId: ALEX.id, answerId: SAM.id, members, text: ' I heard that the quiet mornings matter to you. ', now: T0 });
+    setReaction(samDoc, { ...card, memberId: SAM.id, answerId: ALEX.id, members, reaction: 'thank-you', now: T0 + 1 });
+    setReaction(samDoc, { ...card, memberId: SAM.id, answerId: ALEX.id, members, reaction: 'hug', now: T0 + 2 });
     syncDocs(alexDoc, samDoc);
-    expect(readReplies(samDoc, card)).toEqual([{ memberId: ALEX.id, text: 'I heard that the quiet mornings matter to you.', at: T0 }]);
-    expect(readReactions(alexDoc, card)).toEqual([{ memberId: SAM.id, reaction: 'hug', at: T0 + 2 }]);
-    setReaction(samDoc, { ...card, memberId: SAM.id, reaction: null, now: T0 + 3 });
-    setReply(alexDoc, { ...card, memberId: ALEX.id, text: '', now: T0 + 3 });
-    expect(readReactions(samDoc, card)).toEqual([]);
-    expect(readReplies(alexDoc, card)).toEqual([]);
-    expect(readReplies(alexDoc, { session: 1, cardId: 'other' })).toEqual([]);
+    expect(readReplies(samDoc, card, members)).toEqual([{ memberId: ALEX.id, answerId: SAM.id, text: 'I heard that the quiet mornings matter to you.', at: T0 }]);
+    expect(readReactions(alexDoc, card, members)).toEqual([{ memberId: SAM.id, answerId: ALEX.id, reaction: 'hug', at: T0 + 2 }]);
+    setReaction(samDoc, { ...card, memberId: SAM.id, answerId: ALEX.id, members, reaction: null, now: T0 + 3 });
+    setReply(alexDoc, { ...card, memberId: ALEX.id, answerId: SAM.id, members, text: '', now: T0 + 3 });
+    expect(readReactions(samDoc, card, members)).toEqual([]);
+    expect(readReplies(alexDoc, card, members)).toEqual([]);
+    expect(readReplies(alexDoc, { session: 1, cardId: 'other' }, members)).toEqual([]);
+    // Nobody reacts to their own answer.
+    setReaction(samDoc, { ...card, memberId: SAM.id, answerId: SAM.id, members, reaction: 'hug', now: T0 + 4 });
+    expect(readReactions(samDoc, card, members)).toEqual([]);
+  });
+
+  it('[APP-23] with three on a card, a reaction and a reply belong to the one answer they were given to', () => {
+    const alexDoc = createTrioDoc();
+    const kimDoc = new Y.Doc();
+    syncDocs(alexDoc, kimDoc);
+    const members = readMembers(alexDoc);
+    // Kim says "Me too" to Sam's answer and "what I heard" to Alex's; Alex thanks Kim.
+    setReaction(kimDoc, { ...card, memberId: KIM.id, answerId: SAM.id, members, reaction: 'me-too', now: T0 + 1 });
+    setReply(kimDoc, { ...card, memberId: KIM.id, answerId: ALEX.id, members, text: 'You felt alone at the start.', now: T0 + 2 });
+    setReaction(alexDoc, { ...card, memberId: ALEX.id, answerId: KIM.id, members, reaction: 'thank-you', now: T0 + 3 });
+    syncDocs(alexDoc, kimDoc);
+    for (const doc of [alexDoc, kimDoc]) {
+      expect(readReactions(doc, card, members)).toEqual([
+        { memberId: KIM.id, answerId: SAM.id, reaction: 'me-too', at: T0 + 1 },
+        { memberId: ALEX.id, answerId: KIM.id, reaction: 'thank-you', at: T0 + 3 },
+      ]);
+      expect(readReplies(doc, card, members)).toEqual([{ memberId: KIM.id, answerId: ALEX.id, text: 'You felt alone at the start.', at: T0 + 2 }]);
+    }
+    // A second reaction by Kim, to Alex's answer, does not replace the one to Sam's.
+    setReaction(kimDoc, { ...card, memberId: KIM.id, answerId: ALEX.id, members, reaction: 'hug', now: T0 + 4 });
+    expect(readReactions(kimDoc, card, members).filter((entry) => entry.memberId === KIM.id).map((entry) => [entry.answerId, entry.reaction])).toEqual([
+      [SAM.id, 'me-too'],
+      [ALEX.id, 'hug'],
+    ]);
+  });
+
+  it('[APP-23] a response stored the old way (one per member per card) reads as a response to the one other answer', () => {
+    // Written by an app from before APP-23, in a room of two: key "<n>/<cardId>/<memberId>".
+    const doc = createCoupleDoc();
+    doc.getMap('reactions').set('1/p-01/m-sam', { reaction: 'me-too', at: T0 + 5000 });
+    doc.getMap('replies').set('1/p-01/m-alex', { text: 'You missed the sea.', at: T0 + 6000 });
+    let members = readMembers(doc);
+    expect(readReactions(doc, card, members)).toEqual([{ memberId: SAM.id, answerId: ALEX.id, reaction: 'me-too', at: T0 + 5000 }]);
+    expect(readReplies(doc, card, members)).toEqual([{ memberId: ALEX.id, answerId: SAM.id, text: 'You missed the sea.', at: T0 + 6000 }]);
+    // A third friend joining later does not make the old entries ambiguous: they were written when
+    // there was one other answer.
+    addMember(doc, { ...KIM, now: T0 + 9000 });
+    members = readMembers(doc);
+    expect(readReactions(doc, card, members)).toEqual([{ memberId: SAM.id, answerId: ALEX.id, reaction: 'me-too', at: T0 + 5000 }]);
+    // Changing it in the new layout replaces the old entry, and clearing it does not bring it back.
+    setReaction(doc, { ...card, memberId: SAM.id, answerId: ALEX.id, members, reaction: 'hug', now: T0 + 10_000 });
+    expect(readReactions(doc, card, members)).toEqual([{ memberId: SAM.id, answerId: ALEX.id, reaction: 'hug', at: T0 + 10_000 }]);
+    setReaction(doc, { ...card, memberId: SAM.id, answerId: ALEX.id, members, reaction: null, now: T0 + 11_000 });
+    expect(readReactions(doc, card, members)).toEqual([]);
+    // An old entry written while two others were present has no single answer and is not shown.
+    doc.getMap('reactions').set('1/p-01/m-kim', { reaction: 'hug', at: T0 + 12_000 });
+    expect(readReactions(doc, card, members)).toEqual([]);
+    // Odd keys from other versions are skipped, never thrown on.
+    doc.getMap('reactions').set('1/p-01/m-kim/m-sam/extra', { reaction: 'hug', at: T0 });
+    doc.getMap('reactions').set('1/p-01/m-kim/m-kim', { reaction: 'hug', at: T0 });
+    doc.getMap('reactions').set('1/p-01/m-kim/m-alex', { reaction: 'shrug', at: T0 });
+    expect(readReactions(doc, card, members)).toEqual([]);
   });
 
   it('[APP-13] own cards are stored in the deck format, validated on read, and survive sync', () => {

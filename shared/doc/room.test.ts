@@ -3,9 +3,9 @@ import * as Y from 'yjs';
 import { addMember, readMembers } from './members.ts';
 import { migrateDoc } from './migrations.ts';
 import { isAppOrigin, localOrigin } from './origins.ts';
-import { createRoom, isRoomInitialised, readRoom, setRoomMode } from './room.ts';
+import { MAX_GROUP_SIZE, createRoom, isRoomInitialised, readRoom, setRoomGroup, setRoomMode } from './room.ts';
 import { SCHEMA_VERSION } from './schema.ts';
-import { ALEX, SAM, T0, createCoupleDoc } from './testRoom.ts';
+import { ALEX, SAM, T0, createCoupleDoc, createTrioDoc } from './testRoom.ts';
 
 describe('room and members', () => {
   it('[APP-1] creating a room writes settings, schema version and the creator in one transaction', () => {
@@ -17,8 +17,28 @@ describe('room and members', () => {
     expect(isRoomInitialised(doc)).toBe(true);
     expect(readRoom(doc)).toEqual({
       name: 'Sunday evenings', deckId: 'partners', mode: 'live', createdAt: T0, createdBy: ALEX.id, seed: 's', schemaVersion: SCHEMA_VERSION,
+      groupSize: 2, partners: true,
     });
     expect(readMembers(doc)).toEqual([{ id: ALEX.id, name: 'Alex', joinedAt: T0 }]);
+  });
+
+  it('[APP-24] a room knows how many people it is for; old rooms are for two partners; the size can change', () => {
+    const trio = createTrioDoc();
+    expect(readRoom(trio)).toMatchObject({ groupSize: 3, partners: false });
+    // Never below the members already in, never above the relay's device cap, partners only for two.
+    setRoomGroup(trio, { groupSize: 2, partners: true, memberCount: 3 });
+    expect(readRoom(trio)).toMatchObject({ groupSize: 3, partners: false });
+    setRoomGroup(trio, { groupSize: 40, partners: false, memberCount: 3 });
+    expect(readRoom(trio)).toMatchObject({ groupSize: MAX_GROUP_SIZE, partners: false });
+    const couple = createCoupleDoc();
+    setRoomGroup(couple, { groupSize: 2, partners: false, memberCount: 2 });
+    expect(readRoom(couple)).toMatchObject({ groupSize: 2, partners: false });
+    // A room written before APP-24 has neither field, and was made for two partners.
+    const old = new Y.Doc();
+    old.getMap('room').set('seed', 's');
+    expect(readRoom(old)).toMatchObject({ groupSize: 2, partners: true });
+    old.getMap('room').set('groupSize', 'three');
+    expect(readRoom(old)).toMatchObject({ groupSize: 2, partners: true });
   });
 
   it('[APP-2] joining adds a member; joining again with the same id renames but keeps the turn order', () => {

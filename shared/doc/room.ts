@@ -1,6 +1,6 @@
 import type * as Y from 'yjs';
 import { localOrigin } from './origins.ts';
-import { readFiniteNumber, readString } from './parse.ts';
+import { readFiniteNumber, readIntInRange, readString } from './parse.ts';
 import {
   MAX_NAME_LENGTH,
   MAX_ROOM_NAME_LENGTH,
@@ -20,7 +20,15 @@ export interface RoomInfo {
   /** Shared randomness both devices use to draw the same cards (APP-9). */
   readonly seed: string;
   readonly schemaVersion: number | null;
+  /** How many people the room is for (APP-24); rooms from before it count as two. */
+  readonly groupSize: number;
+  /** A room for two partners (the app says "partner" only then); otherwise a group of friends (APP-24). */
+  readonly partners: boolean;
 }
+
+/** A room is for two to six people: six is the relay's device cap (PROTOCOL.md "Limits"). */
+export const MIN_GROUP_SIZE = 2;
+export const MAX_GROUP_SIZE = 6;
 
 export interface CreateRoomOptions {
   readonly name: string;
@@ -29,6 +37,9 @@ export interface CreateRoomOptions {
   readonly seed: string;
   readonly now: number;
   readonly member: { readonly id: string; readonly name: string };
+  /** Defaults to a room for two partners. */
+  readonly groupSize?: number;
+  readonly partners?: boolean;
 }
 
 export function cleanName(name: string, maxLength = MAX_NAME_LENGTH): string {
@@ -46,6 +57,9 @@ export function createRoom(doc: Y.Doc, options: CreateRoomOptions): void {
     room.set('createdBy', options.member.id);
     room.set('seed', options.seed);
     room.set('schemaVersion', SCHEMA_VERSION);
+    const groupSize = clampGroupSize(options.groupSize ?? MIN_GROUP_SIZE);
+    room.set('groupSize', groupSize);
+    room.set('partners', groupSize === 2 && (options.partners ?? true));
     rootMap(doc, RootKey.Members).set(options.member.id, {
       name: cleanName(options.member.name),
       joinedAt: options.now,
@@ -68,7 +82,32 @@ export function readRoom(doc: Y.Doc): RoomInfo {
     createdBy: readString(room.get('createdBy'), 200),
     seed: readString(room.get('seed'), 200) ?? '',
     schemaVersion: readFiniteNumber(room.get('schemaVersion')),
+    ...readGroup(room),
   };
+}
+
+function clampGroupSize(size: number): number {
+  return Math.min(MAX_GROUP_SIZE, Math.max(MIN_GROUP_SIZE, Math.round(size)));
+}
+
+// Rooms written before APP-24 have neither field: they were made for two partners.
+function readGroup(room: Y.Map<unknown>): { groupSize: number; partners: boolean } {
+  const groupSize = readIntInRange(room.get('groupSize'), MIN_GROUP_SIZE, MAX_GROUP_SIZE) ?? MIN_GROUP_SIZE;
+  const partners = groupSize === 2 && room.get('partners') !== false;
+  return { groupSize, partners };
+}
+
+/**
+ * Changes who the room is for (APP-24). The size never goes below the members already in the room,
+ * and only a room for two can be a room for partners.
+ */
+export function setRoomGroup(doc: Y.Doc, options: { readonly groupSize: number; readonly partners: boolean; readonly memberCount: number }): void {
+  const groupSize = clampGroupSize(Math.max(options.groupSize, options.memberCount));
+  doc.transact(() => {
+    const room = rootMap(doc, RootKey.Room);
+    room.set('groupSize', groupSize);
+    room.set('partners', groupSize === 2 && options.partners);
+  }, localOrigin('settings'));
 }
 
 export function setRoomMode(doc: Y.Doc, mode: RoomMode): void {

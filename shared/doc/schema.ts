@@ -4,12 +4,12 @@ import type * as Y from 'yjs';
  * The room document's layout. Every root type is a Y.Map so that unknown keys written by a newer
  * app version survive a round trip through an older one.
  *
- *   room          name, deckId, mode, createdAt, createdBy, seed, schemaVersion
+ *   room          name, deckId, mode, createdAt, createdBy, seed, schemaVersion, groupSize, partners
  *   members       memberId → { name, joinedAt }
  *   sessions      "<n>" → Y.Map { number, seed, cardIds, maxLevel, thenAndNow, startedAt, startedBy, closedAt, closedBy }
  *   answers       "<n>/<cardId>/<memberId>" → Y.Map { draft: Y.Text, submittedAt, passed, updatedAt }
- *   replies       "<n>/<cardId>/<memberId>" → { text, at }
- *   reactions     "<n>/<cardId>/<memberId>" → { reaction, at }
+ *   replies       "<n>/<cardId>/<authorId>/<answerId>" → { text, at }   (old: "<n>/<cardId>/<authorId>")
+ *   reactions     "<n>/<cardId>/<authorId>/<answerId>" → { reaction, at }
  *   ready         "<n>/<cardIndex>/<memberId>" → at         (live mode: "next card" flags)
  *   depthConsent  memberId → 1 | 2 | 3                       (deepest level this member opted into)
  *   checkins      "<n>/<memberId>" → { value: 1..7, at }

@@ -28,3 +28,14 @@ export function createCouplePair(): { alexDoc: Y.Doc; samDoc: Y.Doc } {
   syncDocs(alexDoc, samDoc);
   return { alexDoc, samDoc };
 }
+
+export const KIM = { id: 'm-kim', name: 'Kim' } as const;
+
+/** A room for three friends: Alex created it, Sam and then Kim joined. */
+export function createTrioDoc(): Y.Doc {
+  const doc = new Y.Doc();
+  createRoom(doc, { name: 'Deep lunch', deckId: 'deep-lunch', mode: 'live', seed: 'seed-3', now: T0, member: ALEX, groupSize: 3, partners: false });
+  addMember(doc, { ...SAM, now: T0 + 1000 });
+  addMember(doc, { ...KIM, now: T0 + 2000 });
+  return doc;
+}

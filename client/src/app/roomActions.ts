@@ -23,6 +23,7 @@ import {
   setPassed,
   setReaction,
   setReply,
+  setRoomGroup,
   setRoomMode,
   startSession,
   submitAnswer,
@@ -41,8 +42,10 @@ export interface RoomActions {
   editDraft(session: number, cardId: string, text: string): void;
   submit(session: number, cardId: string): boolean;
   setPassed(session: number, cardId: string, passed: boolean): void;
-  reply(session: number, cardId: string, text: string): void;
-  react(session: number, cardId: string, reaction: Reaction | null): void;
+  /** "What I heard" in `answerId`'s answer (APP-23). */
+  reply(session: number, cardId: string, answerId: string, text: string): void;
+  /** A reaction to `answerId`'s answer, or null to take it back (APP-23). */
+  react(session: number, cardId: string, answerId: string, reaction: Reaction | null): void;
   setReady(session: number, cardIndex: number, ready: boolean): void;
   setDepth(level: Level): void;
   checkIn(session: number, value: number): boolean;
@@ -50,6 +53,8 @@ export interface RoomActions {
   addOwnCard(card: { text: string; level: Level; kind: PromptKind }): AddCustomPromptResult;
   removeOwnCard(id: string): void;
   setMode(mode: RoomMode): void;
+  /** Who the room is for: how many people, and whether they are two partners (APP-24). */
+  setGroup(size: number, partners: boolean): void;
   renameRoom(name: string): void;
   renameMe(name: string): void;
 }
@@ -92,11 +97,11 @@ export function createRoomActions(doc: Y.Doc, memberId: string, clock: () => num
     setPassed(session, cardId, passed) {
       setPassed(doc, { ...answer(session, cardId), passed });
     },
-    reply(session, cardId, text) {
-      setReply(doc, { ...answer(session, cardId), text });
+    reply(session, cardId, answerId, text) {
+      setReply(doc, { ...answer(session, cardId), answerId, members: readMembers(doc), text });
     },
-    react(session, cardId, reaction) {
-      setReaction(doc, { ...answer(session, cardId), reaction });
+    react(session, cardId, answerId, reaction) {
+      setReaction(doc, { ...answer(session, cardId), answerId, members: readMembers(doc), reaction });
     },
     setReady(session, cardIndex, ready) {
       markReady(doc, { session, cardIndex, memberId, ready, now: clock() });
@@ -118,6 +123,9 @@ export function createRoomActions(doc: Y.Doc, memberId: string, clock: () => num
     },
     setMode(mode) {
       setRoomMode(doc, mode);
+    },
+    setGroup(size, partners) {
+      setRoomGroup(doc, { groupSize: size, partners, memberCount: readMembers(doc).length });
     },
     renameRoom(name) {
       renameRoom(doc, name);

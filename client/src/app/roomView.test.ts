@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addMember, createRoom, editDraft, setCheckin, setPassed, startSession, submitAnswer, closeSession, markReady } from '@seen/shared/doc';
+import { addMember, createRoom, editDraft, setCheckin, setPassed, setReaction, startSession, submitAnswer, closeSession, markReady } from '@seen/shared/doc';
 import { buildRoomView } from './roomView.ts';
 
 const T0 = 1_750_000_000_000;
@@ -63,4 +63,26 @@ describe('room view', () => {
     const view = buildRoomView(doc, ALEX);
     expect(view).toMatchObject({ initialised: false, fromNewerVersion: true, openSession: null, me: null, deckState: 'loading' });
   });
+
+  it('[APP-23, APP-24] a room of three: who it is for, when it is full, and responses tied to their answer', () => {
+    const doc = new Y.Doc();
+    const KIM = 'm-kim';
+    createRoom(doc, { name: 'Lunch', deckId: 'deep-lunch', mode: 'live', seed: 's', now: T0, member: { id: ALEX, name: 'Alex' }, groupSize: 3, partners: false });
+    addMember(doc, { id: SAM, name: 'Sam', now: T0 + 1 });
+    expect(buildRoomView(doc, ALEX).group).toEqual({ size: 3, partners: false, full: false });
+    addMember(doc, { id: KIM, name: 'Kim', now: T0 + 2 });
+    expect(buildRoomView(doc, ALEX).group).toEqual({ size: 3, partners: false, full: true });
+    startSession(doc, { number: 1, seed: 's:1', cardIds: ['c1'], maxLevel: 1, thenAndNow: null, memberId: ALEX, now: T0 + 3 });
+    const members = buildRoomView(doc, ALEX).members;
+    setReaction(doc, { session: 1, cardId: 'c1', memberId: KIM, answerId: SAM, members, reaction: 'me-too', now: T0 + 4 });
+    const card = buildRoomView(doc, ALEX).openSession?.cards[0];
+    expect(card?.reactions).toEqual([{ memberId: KIM, answerId: SAM, reaction: 'me-too', at: T0 + 4 }]);
+    // A room from before APP-24 with a third member already in is for (at least) three.
+    const old = room();
+    old.getMap('room').delete('groupSize');
+    old.getMap('room').delete('partners');
+    addMember(old, { id: KIM, name: 'Kim', now: T0 + 5 });
+    expect(buildRoomView(old, ALEX).group).toEqual({ size: 3, partners: false, full: true });
+  });
 });
+

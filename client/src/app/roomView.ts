@@ -29,6 +29,7 @@ import {
   type SessionRecord,
 } from '@seen/shared/doc';
 import { loadedDeck, loadedShippedDecks, type Deck, type Prompt } from './decks.ts';
+import type { Company } from './words.ts';
 
 export type CardWaiting = 'you' | 'others' | 'nobody';
 
@@ -70,6 +71,11 @@ export interface RoomView {
   readonly members: readonly Member[];
   readonly me: Member | null;
   readonly others: readonly Member[];
+  /**
+   * Who the room is for (APP-24): its size (never below the members already in) and whether it is
+   * a room for two partners. The words take their names and numbers from here (APP-25).
+   */
+  readonly group: { readonly size: number; readonly partners: boolean; readonly full: boolean };
   readonly depth: DepthState;
   readonly openSession: SessionView | null;
   readonly sessions: readonly SessionRecord[];
@@ -112,8 +118,8 @@ function buildSessionView(doc: Y.Doc, record: SessionRecord, context: { viewerId
       thenAndNowFrom: isThenAndNow ? thenAndNow?.fromSession ?? null : null,
       answers,
       firstAnswererId: firstAnswerer(context.members, record.number, index)?.id ?? null,
-      replies: readReplies(doc, ref),
-      reactions: readReactions(doc, ref),
+      replies: readReplies(doc, ref, context.members),
+      reactions: readReactions(doc, ref, context.members),
       readyMemberIds: readReadyMembers(doc, record.number, index, memberIds),
       waiting: waitingFor(answers),
     };
@@ -125,6 +131,11 @@ function buildSessionView(doc: Y.Doc, record: SessionRecord, context: { viewerId
     checkins: readCheckins(doc, { session: record.number, viewerId: context.viewerId, memberIds }),
     allSettled: cards.every((card) => card.answers.settled),
   };
+}
+
+function readGroup(room: RoomInfo, memberCount: number): RoomView['group'] {
+  const size = Math.max(room.groupSize, memberCount);
+  return { size, partners: room.partners && size === 2, full: memberCount >= size };
 }
 
 export function buildRoomView(doc: Y.Doc, viewerId: string): RoomView {
@@ -148,6 +159,7 @@ export function buildRoomView(doc: Y.Doc, viewerId: string): RoomView {
     members,
     me: members.find((member) => member.id === viewerId) ?? null,
     others: members.filter((member) => member.id !== viewerId),
+    group: readGroup(room, members.length),
     depth: readDepth(doc),
     openSession,
     sessions,
@@ -157,3 +169,8 @@ export function buildRoomView(doc: Y.Doc, viewerId: string): RoomView {
   };
 }
 
+
+/** The other members as the words need them: names, the room's size, partners or friends (APP-25). */
+export function companyOf(view: Pick<RoomView, 'others' | 'group'>): Company {
+  return { names: view.others.map((member) => member.name), groupSize: view.group.size, partners: view.group.partners };
+}

@@ -8,7 +8,7 @@ import { clearPendingInvite } from './inviteFragment.ts';
 import { acquireRoomSession, clearLocalRoomData, newDeviceKey } from './openRoom.ts';
 import { forgetRoom, saveRoom, updateRoom } from './roomStore.ts';
 
-export async function createNewRoom(options: { yourName: string; roomName: string; deckId: string; mode: RoomMode }): Promise<string> {
+export async function createNewRoom(options: { yourName: string; roomName: string; deckId: string; mode: RoomMode; groupSize?: number; partners?: boolean }): Promise<string> {
   const secret = generateRoomSecret();
   const roomId = roomIdFor(secret);
   const deviceKey = newDeviceKey();
@@ -24,6 +24,8 @@ export async function createNewRoom(options: { yourName: string; roomName: strin
       seed: randomId(16),
       now,
       member: { id: memberId, name: options.yourName },
+      groupSize: options.groupSize,
+      partners: options.partners,
     });
     await saveRoom({
       roomId,

@@ -2,7 +2,28 @@ import { describe, expect, it } from 'vitest';
 import type { SessionStatus, SyncWarning } from '@seen/sync';
 import { localOrigin } from '@seen/shared/doc';
 import { DRAFT_COALESCE_MS, coalesceWindowFor } from './coalesceWindow.ts';
-import { REFUSALS, describeSync, describeWarning, listNames, partnerActivity, relativeTime } from './words.ts';
+import {
+  GROUP_CHOICES,
+  REFUSALS,
+  checkinIntro,
+  checkinPendingNote,
+  checkinRevealedTitle,
+  checkinWaitingLine,
+  describeSync,
+  describeWarning,
+  inviteAudience,
+  inviteTitle,
+  listNames,
+  openAnswersAnnouncement,
+  othersWord,
+  partnerActivity,
+  passedVeilNote,
+  relativeTime,
+  sealAdvice,
+  settledChip,
+  veilHint,
+  youAnd,
+} from './words.ts';
 
 const base: SessionStatus = {
   phase: 'synced', refusal: null, pendingAcks: 0, lastSavedAt: null, partnerLastActiveAt: null,
@@ -34,9 +55,9 @@ describe('status in words', () => {
     expect(relativeTime(NOW - 60 * 60_000, NOW)).toBe('an hour ago');
     expect(relativeTime(NOW - 26 * 3600_000, NOW)).toBe('yesterday');
     expect(relativeTime(NOW - 3 * 86400_000, NOW)).toBe('3 days ago');
-    expect(partnerActivity({ names: 'Sam', present: true, typing: true, lastActiveAt: null, now: NOW })).toBe('Sam is writing…');
-    expect(partnerActivity({ names: 'Sam', present: true, typing: false, lastActiveAt: null, now: NOW })).toBe('Sam is here');
-    expect(partnerActivity({ names: 'Sam', present: false, typing: false, lastActiveAt: NOW - 120_000, now: NOW })).toBe('Sam was last active 2 minutes ago');
+    expect(partnerActivity({ names: ['Sam'], present: true, typing: true, lastActiveAt: null, now: NOW })).toBe('Sam is writing…');
+    expect(partnerActivity({ names: ['Sam'], present: true, typing: false, lastActiveAt: null, now: NOW })).toBe('Sam is here');
+    expect(partnerActivity({ names: ['Sam'], present: false, typing: false, lastActiveAt: NOW - 120_000, now: NOW })).toBe('Sam was last active 2 minutes ago');
     expect(listNames(['Sam', 'Kim', 'Lee'])).toBe('Sam, Kim and Lee');
   });
 });
@@ -46,13 +67,14 @@ describe('what the sync layer noticed, in words (SPEC SYNC-9, HOST-6, SYNC-23)',
 
   it('SYNC-9: missing changes name whose and since when', () => {
     const since = NOW - 30 * 60_000;
-    expect(describeWarning(warning({ since }), NOW)).toMatch(/^Some of your partner’s changes since .+ today may be missing\. Nothing on this device is lost/);
+    expect(describeWarning(warning({ since }), NOW)).toMatch(/^Some changes from your partner since .+ today may be missing\. Nothing on this device is lost/);
+    expect(describeWarning(warning({ since }), NOW, { partners: false, groupSize: 3 })).toMatch(/^Some changes from your friends since .+ may be missing\. .+ when your friends next open the room\.$/);
     expect(describeWarning(warning({ since, ownDevice: true }), NOW)).toMatch(/^Some changes made in another window on this device since .+ may be missing here\./);
-    expect(describeWarning(warning({}), NOW)).toBe('Some of your partner’s changes may be missing. Nothing on this device is lost; they should appear when your partner next opens the room.');
+    expect(describeWarning(warning({}), NOW)).toBe('Some changes from your partner may be missing. Nothing on this device is lost; they should appear when your partner next opens the room.');
   });
 
   it('HOST-6: a rollback says what the server did and that nothing here is lost', () => {
-    expect(describeWarning(warning({ kind: 'relay-rollback', since: NOW - 60_000 }), NOW)).toMatch(/^The server sent an older copy of this room than it had before: your partner’s changes since .+ were missing from it\./);
+    expect(describeWarning(warning({ kind: 'relay-rollback', since: NOW - 60_000 }), NOW)).toMatch(/^The server sent an older copy of this room than it had before: changes from your partner since .+ were missing from it\./);
     expect(describeWarning(warning({ kind: 'relay-rollback' }), NOW)).toMatch(/^The server sent an older copy of this room than it had before\. Nothing on this device is lost/);
   });
 
@@ -79,3 +101,82 @@ describe('which local updates wait to be merged (SPEC SYNC-24)', () => {
     expect(coalesceWindowFor(null)).toBe(0);
   });
 });
+
+const PARTNERS = { names: ['Jon'], groupSize: 2, partners: true } as const;
+const TWO_FRIENDS = { names: ['Jon'], groupSize: 2, partners: false } as const;
+const THREE = { names: ['Jon', 'Ines'], groupSize: 3, partners: false } as const;
+
+describe('words for the real group (APP-25)', () => {
+  it('[APP-25] names are listed with Intl.ListFormat and verbs agree through Intl.PluralRules', () => {
+    expect(listNames(['Jon'])).toBe('Jon');
+    expect(listNames(['Jon', 'Ines'])).toBe('Jon and Ines');
+    expect(listNames([])).toBe('');
+    expect(partnerActivity({ names: ['Jon', 'Ines'], present: true, typing: false, lastActiveAt: null, now: NOW })).toBe('Jon and Ines are here');
+    expect(partnerActivity({ names: ['Jon', 'Ines'], present: true, typing: true, lastActiveAt: null, now: NOW })).toBe('Jon and Ines are writing…');
+    expect(partnerActivity({ names: ['Jon', 'Ines'], present: false, typing: false, lastActiveAt: NOW - 120_000, now: NOW })).toBe('Jon and Ines were last active 2 minutes ago');
+    expect(partnerActivity({ names: ['Jon', 'Ines'], present: false, typing: false, lastActiveAt: null, now: NOW })).toBe('Jon and Ines haven’t been here yet');
+    expect(youAnd(['Jon'])).toBe('You and Jon');
+    expect(youAnd(['Jon', 'Ines'])).toBe('You, Jon and Ines');
+    expect(youAnd([])).toBe('Just you, so far');
+  });
+
+  it('[APP-25] the veil, the reveal and the weekly chip count the people at the table', () => {
+    expect(veilHint(2)).toBe('Answers stay veiled until you’ve both shared: write your own first.');
+    expect(veilHint(3)).not.toMatch(/both/);
+    expect(openAnswersAnnouncement(2, 2)).toBe('Both answers are open.');
+    expect(openAnswersAnnouncement(2, 3)).toBe('2 of 3 answers are open.');
+    expect(openAnswersAnnouncement(3, 3)).toBe('All three answers are open.');
+    expect(openAnswersAnnouncement(1, 3)).toBe('');
+    expect(settledChip({ answered: ['Jon'], passed: [], total: 2 })).toBe('Both answered · open');
+    expect(settledChip({ answered: ['Jon', 'Ines'], passed: [], total: 3 })).toBe('All three answered · open');
+    // A pass is shown as a pass, never counted as an answer.
+    expect(settledChip({ answered: ['Jon'], passed: ['Ines'], total: 3 })).toBe('Jon answered · Ines passed');
+    expect(settledChip({ answered: [], passed: ['Jon'], total: 2 })).toBe('Jon passed');
+  });
+
+  it('[APP-25] check-in sentences for two and for three', () => {
+    expect(checkinRevealedTitle(2)).toBe('How close you both felt');
+    expect(checkinRevealedTitle(3)).toBe('How close you all felt');
+    expect(checkinIntro(2)).toMatch(/^One last question, just for the two of you\. Your number stays private until you’ve both answered\./);
+    expect(checkinIntro(3)).toMatch(/^One last question, just for the three of you\. Your number stays private until all three of you have answered\./);
+    expect(checkinPendingNote({ size: 3, closedBy: 'Jon' })).toBe('Jon closed this session. Add your check-in whenever you like — you’ll all see the numbers once all three of you have answered.');
+    expect(checkinWaitingLine({ company: PARTNERS, waitingOn: [] })).toBe('Jon has checked in. Yours opens both.');
+    expect(checkinWaitingLine({ company: THREE, waitingOn: [] })).toBe('Jon and Ines have checked in. Yours opens all three.');
+    expect(checkinWaitingLine({ company: THREE, waitingOn: ['Ines'] })).toBe('Ines hasn’t checked in yet.');
+    expect(checkinWaitingLine({ company: THREE, waitingOn: ['Jon', 'Ines'] })).toBe('Jon and Ines haven’t checked in yet.');
+  });
+
+  it('[APP-25] "partner" only in a room for two partners', () => {
+    const friendly = [
+      passedVeilNote(TWO_FRIENDS),
+      passedVeilNote(THREE),
+      othersWord(TWO_FRIENDS, 1),
+      othersWord(THREE, 2),
+      inviteTitle({ partners: false, missing: 2, anyoneJoined: false }),
+      inviteTitle({ partners: false, missing: 1, anyoneJoined: true }),
+      inviteAudience({ partners: false, missing: 1, size: 3 }),
+      checkinWaitingLine({ company: { names: [], groupSize: 3, partners: false }, waitingOn: [] }),
+      ...GROUP_CHOICES.filter((choice) => !choice.partners).map((choice) => choice.label),
+    ];
+    for (const sentence of friendly) expect(sentence).not.toMatch(/partner/i);
+    expect(passedVeilNote(PARTNERS)).toBe('Your partner’s answer stays veiled unless you answer after all.');
+    expect(passedVeilNote(TWO_FRIENDS)).toBe('Jon’s answer stays veiled unless you answer after all.');
+    expect(passedVeilNote(THREE)).toBe('Answers from Jon and Ines stay veiled unless you answer after all.');
+    expect(inviteTitle({ partners: true, missing: 1, anyoneJoined: false })).toBe('Invite your partner');
+    expect(inviteTitle({ partners: false, missing: 2, anyoneJoined: false })).toBe('Invite two friends');
+    expect(inviteTitle({ partners: false, missing: 1, anyoneJoined: true })).toBe('Invite one more friend');
+    expect(inviteAudience({ partners: false, missing: 1, size: 3 })).toBe('the friend still to join');
+    expect(inviteAudience({ partners: false, missing: 2, size: 3 })).toBe('the two friends still to join');
+    expect(inviteAudience({ partners: false, missing: 0, size: 3 })).toBe('the three of you');
+    expect(othersWord(PARTNERS, 1)).toBe('your partner');
+  });
+
+  it('[APP-24] sealing is advised only once everyone the room is for has joined', () => {
+    expect(sealAdvice({ joined: 2, size: 2 })).toMatch(/^Once you’re both in, sealing stops anyone else/);
+    expect(sealAdvice({ joined: 2, size: 3 })).toBe(
+      'Two of the three people this room is for have joined. Sealing now would lock out whoever hasn’t joined yet, so it’s offered once all three of you are in.',
+    );
+    expect(sealAdvice({ joined: 3, size: 3 })).toMatch(/^Now all three of you are in, sealing stops anyone else/);
+  });
+});
+

@@ -19,7 +19,7 @@ export const REFUSALS: Readonly<Record<RefusalReason, Refusal>> = {
   },
   sealed: {
     title: 'This room is sealed',
-    body: 'Its members sealed it so no new devices can join. If you belong there, ask your partner to start a new room with you and send its link.',
+    body: 'Its members sealed it so no new devices can join. If you belong there, ask someone in it to start a new room with you and send its link.',
     suggestForget: true,
   },
   deleted: {
@@ -29,7 +29,7 @@ export const REFUSALS: Readonly<Record<RefusalReason, Refusal>> = {
   },
   'room-full': {
     title: 'This room is full',
-    body: 'It already has as many devices as it can hold. If one of them is yours, open the room there; otherwise ask your partner to start a new room.',
+    body: 'It already has as many devices as it can hold. If one of them is yours, open the room there; otherwise ask someone in it to start a new room.',
     suggestForget: true,
   },
   'too-large': {
@@ -118,18 +118,166 @@ export function formatDate(at: number): string {
   return new Date(at).toLocaleDateString(undefined, { day: 'numeric', month: 'long', year: new Date(at).getFullYear() === new Date().getFullYear() ? undefined : 'numeric' });
 }
 
-export function partnerActivity(options: { names: string; present: boolean; typing: boolean; lastActiveAt: number | null; now: number }): string {
-  if (options.typing) return `${options.names} is writing…`;
-  if (options.present) return `${options.names} is here`;
-  if (options.lastActiveAt) return `${options.names} was last active ${relativeTime(options.lastActiveAt, options.now)}`;
-  return `${options.names} hasn’t been here yet`;
-}
+// Sentences about people take the real names and number (APP-25): lists and plurals come from Intl,
+// never from string joins, and "partner" is said only in a room for two partners.
+const NAME_LIST = new Intl.ListFormat('en-GB', { style: 'long', type: 'conjunction' });
+const PLURALS = new Intl.PluralRules('en-GB');
+const NUMBER_WORDS = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'] as const;
 
 /** "Sam", "Sam and Kim", "Sam, Kim and Lee". */
 export function listNames(names: readonly string[]): string {
-  if (names.length <= 1) return names[0] ?? '';
-  return `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  return NAME_LIST.format(names);
 }
+
+/** Picks the singular or plural form for a count ("is" / "are"). */
+export function plural(count: number, one: string, other: string): string {
+  return PLURALS.select(count) === 'one' ? one : other;
+}
+
+/** "two", "three"… for the small numbers a room has; digits beyond ten. */
+export function countWord(count: number): string {
+  return NUMBER_WORDS[count] ?? String(count);
+}
+
+export function capitalise(text: string): string {
+  return text.replace(/^./, (first) => first.toUpperCase());
+}
+
+/** Who a sentence is about: the other members' names, and what kind of room it is. */
+export interface Company {
+  /** Names of the other members, in turn order. */
+  readonly names: readonly string[];
+  /** How many people the room is for (APP-24). */
+  readonly groupSize: number;
+  /** A room for two partners: the only room where the words say "partner". */
+  readonly partners: boolean;
+}
+
+/** "you’ve both" for two, "all three of you have" for more. */
+function everyoneHas(size: number): string {
+  return size <= 2 ? 'you’ve both' : `all ${countWord(size)} of you have`;
+}
+
+/** "your partner", "your friend", "your friends": for when no name is known yet. */
+export function othersWord(company: Pick<Company, 'partners'>, count: number): string {
+  if (company.partners) return 'your partner';
+  return plural(count, 'your friend', 'your friends');
+}
+
+export function partnerActivity(options: { names: readonly string[]; present: boolean; typing: boolean; lastActiveAt: number | null; now: number }): string {
+  const names = listNames(options.names);
+  const count = options.names.length;
+  if (options.typing) return `${names} ${plural(count, 'is', 'are')} writing…`;
+  if (options.present) return `${names} ${plural(count, 'is', 'are')} here`;
+  if (options.lastActiveAt) return `${names} ${plural(count, 'was', 'were')} last active ${relativeTime(options.lastActiveAt, options.now)}`;
+  return `${names} ${plural(count, 'hasn’t', 'haven’t')} been here yet`;
+}
+
+/** The room's subtitle: "You and Sam", "You, Sam and Kim". */
+export function youAnd(names: readonly string[]): string {
+  return names.length ? listNames(['You', ...names]) : 'Just you, so far';
+}
+
+/** Under a veiled answer, before the viewer has shared (APP-4, APP-5). */
+export function veilHint(size: number): string {
+  return size <= 2 ? 'Answers stay veiled until you’ve both shared: write your own first.' : 'Each answer opens for you once you’ve shared your own: write yours first.';
+}
+
+/** The live-region sentence when answers open: "Both answers are open.", "2 of 3 answers are open." */
+export function openAnswersAnnouncement(open: number, total: number): string {
+  if (open < 2) return '';
+  if (open >= total) return total === 2 ? 'Both answers are open.' : `All ${countWord(total)} answers are open.`;
+  return `${open} of ${total} answers are open.`;
+}
+
+/** After passing: whose answers stay veiled. */
+export function passedVeilNote(company: Company): string {
+  if (company.partners) return 'Your partner’s answer stays veiled unless you answer after all.';
+  if (company.names.length === 1) return `${company.names[0] ?? ''}’s answer stays veiled unless you answer after all.`;
+  return `Answers from ${listNames(company.names)} stay veiled unless you answer after all.`;
+}
+
+/** The hint of "What I heard" for one answer. */
+export function whatIHeardHint(name: string): string {
+  return `In a line or two, say back what you heard in ${name}’s answer — not whether you agree.`;
+}
+
+/** The weekly list's chip for a card everyone has settled: who answered, who passed. */
+export function settledChip(options: { answered: readonly string[]; passed: readonly string[]; total: number }): string {
+  const { answered, passed, total } = options;
+  if (passed.length === 0 && answered.length > 0) return total === 2 ? 'Both answered · open' : `All ${countWord(total)} answered · open`;
+  const passes = passed.length ? `${listNames(passed)} passed` : '';
+  if (!answered.length) return passes || 'Done';
+  return `${listNames(answered)} answered · ${passes}`;
+}
+
+/** The check-in's heading once everyone's numbers are open. */
+export function checkinRevealedTitle(size: number): string {
+  return size <= 2 ? 'How close you both felt' : 'How close you all felt';
+}
+
+export function checkinIntro(size: number): string {
+  return `One last question, just for the ${countWord(size)} of you. Your number stays private until ${everyoneHas(size)} answered. Unanswered cards simply stay in your history.`;
+}
+
+export function checkinPendingNote(options: { size: number; closedBy: string | null }): string {
+  const see = `you’ll ${options.size <= 2 ? 'both' : 'all'} see the numbers once ${everyoneHas(options.size)} answered.`;
+  return options.closedBy ? `${options.closedBy} closed this session. Add your check-in whenever you like — ${see}` : `Saved. ${capitalise(see)}`;
+}
+
+/** Below the check-in scale: who is still to answer (APP-11). */
+export function checkinWaitingLine(options: { company: Company; waitingOn: readonly string[] }): string {
+  const { company, waitingOn } = options;
+  if (company.names.length === 0) return `${capitalise(othersWord(company, company.groupSize - 1))} can add theirs once they join.`;
+  if (waitingOn.length) return `${listNames(waitingOn)} ${plural(waitingOn.length, 'hasn’t', 'haven’t')} checked in yet.`;
+  const total = company.names.length + 1;
+  return `${listNames(company.names)} ${plural(company.names.length, 'has', 'have')} checked in. Yours opens ${total === 2 ? 'both' : `all ${countWord(total)}`}.`;
+}
+
+/** The invite panel's heading while people are still to join. */
+export function inviteTitle(options: { partners: boolean; missing: number; anyoneJoined: boolean }): string {
+  if (options.partners) return 'Invite your partner';
+  const missing = Math.max(1, options.missing);
+  return `Invite ${options.anyoneJoined ? `${countWord(missing)} more` : countWord(missing)} ${plural(missing, 'friend', 'friends')}`;
+}
+
+/** Who the invite link may go to (APP-24). */
+export function inviteAudience(options: { partners: boolean; missing: number; size: number }): string {
+  if (options.partners) return 'your partner';
+  if (options.missing <= 0) return `the ${countWord(options.size)} of you`;
+  return `the ${plural(options.missing, 'friend', `${countWord(options.missing)} friends`)} still to join`;
+}
+
+/** The seal panel's explanation (APP-24): sealing is offered only once everyone is in. */
+export function sealAdvice(options: { joined: number; size: number }): string {
+  const { joined, size } = options;
+  if (joined < size) {
+    return `${capitalise(countWord(joined))} of the ${countWord(size)} people this room is for ${plural(joined, 'has', 'have')} joined. Sealing now would lock out whoever hasn’t joined yet, so it’s offered once ${size <= 2 ? 'you’re both' : `all ${countWord(size)} of you are`} in.`;
+  }
+  return `${size <= 2 ? 'Once you’re both in' : `Now all ${countWord(size)} of you are in`}, sealing stops anyone else — even with the link — from ever getting in. Devices already here keep working. It can’t be undone, so add your other devices first.`;
+}
+
+/** The "who is this room for" choices: two partners, or two to six friends (APP-24). */
+export function groupChoiceLabel(size: number, partners: boolean): string {
+  return partners ? 'Two partners' : `${capitalise(countWord(size))} friends`;
+}
+
+export interface GroupChoice {
+  readonly size: number;
+  readonly partners: boolean;
+  /** A stable value for a select's option. */
+  readonly value: string;
+  readonly label: string;
+}
+
+export const GROUP_CHOICES: readonly GroupChoice[] = [
+  { size: 2, partners: true },
+  { size: 2, partners: false },
+  { size: 3, partners: false },
+  { size: 4, partners: false },
+  { size: 5, partners: false },
+  { size: 6, partners: false },
+].map((choice) => ({ ...choice, value: `${choice.size}-${choice.partners ? 'partners' : 'friends'}`, label: groupChoiceLabel(choice.size, choice.partners) }));
 
 /** Reactions are words first (an icon beside them), so they read the same on every device. */
 export const REACTION_WORDS: Readonly<Record<Reaction, string>> = {
@@ -160,21 +308,26 @@ const WARNING_SENTENCES: Readonly<Record<Exclude<SyncWarning['kind'], 'missing-c
   'unappliable-change': 'A change from another device couldn’t be read and was skipped. If something looks missing, reload the page.',
   'unreadable-frame': 'The server sent something this version of Seen couldn’t read. It was ignored, and nothing here changed.',
   'refused-change': 'The server didn’t accept one of your changes. It is still on this device.',
-  'change-too-large': 'One change is too large to send to the server. It is kept on this device but won’t reach your partner.',
+  'change-too-large': 'One change is too large to send to the server. It is kept on this device but won’t reach anyone else.',
 };
 
-/** A warning from the sync layer as a sentence: what happened, since when, and what to expect. */
-export function describeWarning(warning: SyncWarning, now: number): string {
+/**
+ * A warning from the sync layer as a sentence: what happened, since when, and what to expect.
+ * `company` names whose changes these are ("your partner" only in a room for two partners).
+ */
+export function describeWarning(warning: SyncWarning, now: number, company: Pick<Company, 'partners' | 'groupSize'> = { partners: true, groupSize: 2 }): string {
+  const others = othersWord(company, company.groupSize - 1);
+  const open = plural(company.groupSize - 1, 'opens', 'open');
   switch (warning.kind) {
     case 'missing-changes': {
       const when = warning.since === null ? '' : ` ${describeSince(warning.since, now)}`;
       return warning.ownDevice
         ? `Some changes made in another window on this device${when} may be missing here. Nothing is lost; they should appear when that window syncs again.`
-        : `Some of your partner’s changes${when} may be missing. Nothing on this device is lost; they should appear when your partner next opens the room.`;
+        : `Some changes from ${others}${when} may be missing. Nothing on this device is lost; they should appear when ${others} next ${open} the room.`;
     }
     case 'relay-rollback': {
-      const what = warning.since === null ? 'than it had before' : `than it had before: your partner’s changes ${describeSince(warning.since, now)} were missing from it`;
-      return `The server sent an older copy of this room ${what}. Nothing on this device is lost, and it is sending what it has again; anything only your partner had should return when they next open the room.`;
+      const what = warning.since === null ? 'than it had before' : `than it had before: changes from ${others} ${describeSince(warning.since, now)} were missing from it`;
+      return `The server sent an older copy of this room ${what}. Nothing on this device is lost, and it is sending what it has again; anything only ${others} had should return when they next open the room.`;
     }
     default:
       return WARNING_SENTENCES[warning.kind];

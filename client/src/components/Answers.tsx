@@ -17,8 +17,21 @@ export function AnswerCard({ name, label, text, partner, children }: { name: str
 
 export type VeilState = 'none' | 'writing' | 'submitted' | 'passed';
 
-/** Where the partner's answer will appear: it says only whether it exists, never what it says. */
-export function VeiledAnswer({ name, state, typing, youSubmitted }: { name: string; state: VeilState; typing: boolean; youSubmitted: boolean }) {
+/** Where another member's answer will appear: it says only whether it exists, never what it says. */
+export function VeiledAnswer({
+  name,
+  state,
+  typing,
+  youSubmitted,
+  waitingHint,
+}: {
+  name: string;
+  state: VeilState;
+  typing: boolean;
+  youSubmitted: boolean;
+  /** What to say while the viewer has not shared yet; it depends on how many are at the table. */
+  waitingHint: string;
+}) {
   const headline = (() => {
     if (state === 'passed') return `${name} passed this card`;
     if (state === 'submitted') return `${name} has answered`;
@@ -28,7 +41,7 @@ export function VeiledAnswer({ name, state, typing, youSubmitted }: { name: stri
   const hint = (() => {
     if (state === 'passed') return 'No reason needed. You can still answer for yourself.';
     if (state === 'submitted') return youSubmitted ? '' : 'Their answer opens as soon as you share yours.';
-    return youSubmitted ? 'Their answer will open here when they share it.' : 'Answers stay veiled until you’ve both shared: write your own first.';
+    return youSubmitted ? 'Their answer will open here when they share it.' : waitingHint;
   })();
   return (
     <section className="answer answer--partner" aria-label={`${name}’s answer`}>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addMember, createRoom, editDraft, readRoomRecord, setReply, startSession, submitAnswer } from '@seen/shared/doc';
+import { addMember, createRoom, editDraft, readMembers, readRoomRecord, setReply, startSession, submitAnswer } from '@seen/shared/doc';
 import { buildJsonExport, buildMarkdownExport, fileNameFor } from './exportRoom.ts';
 
 const T0 = Date.UTC(2025, 10, 20);
@@ -16,7 +16,7 @@ function answered(): Y.Doc {
   }
   editDraft(doc, { session: 1, cardId: 'c2', memberId: 'sam', text: 'SAM VEILED', now: T0 });
   submitAnswer(doc, { session: 1, cardId: 'c2', memberId: 'sam', now: T0 });
-  setReply(doc, { session: 1, cardId: 'c1', memberId: 'sam', text: 'I heard you', now: T0 });
+  setReply(doc, { session: 1, cardId: 'c1', memberId: 'sam', answerId: 'alex', members: readMembers(doc), text: 'I heard you', now: T0 });
   return doc;
 }
 
@@ -28,7 +28,7 @@ describe('export', () => {
     expect(markdown).toContain('# Keepsakes');
     expect(markdown).toContain('> ALEX ONE');
     expect(markdown).toContain('> SAM ONE');
-    expect(markdown).toContain('I heard you');
+    expect(markdown).toContain('*What Sam heard in Alex (you)’s answer:* I heard you');
     expect(markdown).toContain('**Sam** answered (still veiled for you).');
     expect(markdown).not.toContain('SAM VEILED');
     const json = JSON.parse(buildJsonExport(context)) as { format: string; sessions: { cards: { answers: { text: string | null }[] }[] }[] };

@@ -57,8 +57,15 @@ export function buildJsonExport({ record, deck, viewerId, now }: ExportContext):
             text: answer.text,
             submittedAt: isoDate(answer.submittedAt),
           })),
-          replies: card.replies.map((reply) => ({ memberId: reply.memberId, name: nameOf(reply.memberId), text: reply.text, at: isoDate(reply.at) })),
-          reactions: card.reactions.map((reaction) => ({ memberId: reaction.memberId, name: nameOf(reaction.memberId), reaction: reaction.reaction, at: isoDate(reaction.at) })),
+          // Each response names the answer it is about (APP-23).
+          replies: card.replies.map((reply) => ({ memberId: reply.memberId, name: nameOf(reply.memberId), answerId: reply.answerId, text: reply.text, at: isoDate(reply.at) })),
+          reactions: card.reactions.map((reaction) => ({
+            memberId: reaction.memberId,
+            name: nameOf(reaction.memberId),
+            answerId: reaction.answerId,
+            reaction: reaction.reaction,
+            at: isoDate(reaction.at),
+          })),
         };
       }),
       checkins: session.checkins.entries.map((entry) => ({ memberId: entry.memberId, name: nameOf(entry.memberId), answered: entry.answered, value: entry.value })),
@@ -106,8 +113,8 @@ export function buildMarkdownExport({ record, deck, viewerId, now }: ExportConte
           lines.push(`**${who}** answered (still veiled for you).`, '');
         }
       }
-      for (const reply of card.replies) lines.push(`*What ${nameOf(reply.memberId)} heard:* ${reply.text}`, '');
-      for (const reaction of card.reactions) lines.push(`*${nameOf(reaction.memberId)}:* ${REACTION_WORDS[reaction.reaction]}`, '');
+      for (const reply of card.replies) lines.push(`*What ${nameOf(reply.memberId)} heard in ${nameOf(reply.answerId)}’s answer:* ${reply.text}`, '');
+      for (const reaction of card.reactions) lines.push(`*${nameOf(reaction.memberId)}, to ${nameOf(reaction.answerId)}:* ${REACTION_WORDS[reaction.reaction]}`, '');
     }
   }
   if (record.customPrompts.length) {

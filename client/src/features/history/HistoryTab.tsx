@@ -2,7 +2,7 @@ import { lazy, Suspense } from 'react';
 import { Icon } from '../../components/Icon.tsx';
 import { KIND_NAMES, LEVEL_NAMES } from '../../app/decks.ts';
 import { resolvePrompt, type RoomView } from '../../app/roomView.ts';
-import { CHECKIN_LABELS, REACTION_WORDS, formatDate, listNames } from '../../app/words.ts';
+import { CHECKIN_LABELS, REACTION_WORDS, capitalise, countWord, formatDate, listNames, othersWord } from '../../app/words.ts';
 import { useRoomRecord } from '../../hooks/useRoomRecord.ts';
 import type { RoomSession } from '@seen/sync';
 import type { ChartPoint } from './CheckinChart.tsx';
@@ -14,14 +14,20 @@ export function HistoryTab({ session, viewerId, view }: { session: RoomSession; 
   const record = useRoomRecord(session, viewerId);
   const closed = record.sessions.filter((s) => s.closedAt !== null).reverse();
   const nameOf = (id: string) => (id === viewerId ? 'You' : (record.members.find((member) => member.id === id)?.name ?? 'Someone'));
-  const partnerName = listNames(view.others.map((member) => member.name)) || 'Your partner';
+  const group = view.others.length > 1;
+  // With more than one other, the second line is their average, and its label says so.
+  const partnerName = group ? `${listNames(view.others.map((member) => member.name))} (average)` : (view.others[0]?.name ?? capitalise(othersWord(view.group, 1)));
+  const othersValue = (entries: readonly { memberId: string; value: number | null }[]): number | null => {
+    const values = entries.filter((entry) => entry.memberId !== viewerId && entry.value !== null).map((entry) => entry.value ?? 0);
+    return values.length ? Math.round((values.reduce((sum, value) => sum + value, 0) / values.length) * 10) / 10 : null;
+  };
 
   const points: ChartPoint[] = record.sessions
     .filter((s) => s.checkins.mine !== null || s.checkins.revealed)
     .map((s) => ({
       session: s.number,
       mine: s.checkins.mine,
-      partner: s.checkins.revealed ? (s.checkins.entries.find((entry) => entry.memberId !== viewerId)?.value ?? null) : null,
+      partner: s.checkins.revealed ? othersValue(s.checkins.entries) : null,
     }));
 
   return (
@@ -29,7 +35,9 @@ export function HistoryTab({ session, viewerId, view }: { session: RoomSession; 
       <div className="stack stack--tight">
         <p className="eyebrow">History</p>
         <h1>What you’ve shared</h1>
-        <p className="muted">Every closed session, as you both left it. No streaks, no scores — just the two of you over time.</p>
+        <p className="muted">
+          Every closed session, as you {view.group.size <= 2 ? 'both' : 'all'} left it. No streaks, no scores — just the {countWord(view.group.size)} of you over time.
+        </p>
       </div>
 
       <section className="panel" aria-labelledby="chart-title">
@@ -92,13 +100,16 @@ export function HistoryTab({ session, viewerId, view }: { session: RoomSession; 
                             ))}
                           </div>
                           {card.reactions.map((reaction) => (
-                            <p key={reaction.memberId} className="received">
-                              {nameOf(reaction.memberId)}: {REACTION_WORDS[reaction.reaction]}
+                            <p key={`${reaction.memberId}/${reaction.answerId}`} className="received">
+                              {nameOf(reaction.memberId)} to {nameOf(reaction.answerId) === 'You' ? 'you' : nameOf(reaction.answerId)}: {REACTION_WORDS[reaction.reaction]}
                             </p>
                           ))}
                           {card.replies.map((reply) => (
-                            <div key={reply.memberId} className="reply">
-                              <p className="reply__who">What {nameOf(reply.memberId) === 'You' ? 'you' : nameOf(reply.memberId)} heard</p>
+                            <div key={`${reply.memberId}/${reply.answerId}`} className="reply">
+                              <p className="reply__who">
+                                What {nameOf(reply.memberId) === 'You' ? 'you' : nameOf(reply.memberId)} heard in{' '}
+                                {nameOf(reply.answerId) === 'You' ? 'your' : `${nameOf(reply.answerId)}’s`} answer
+                              </p>
                               <p className="reply__text">{reply.text}</p>
                             </div>
                           ))}

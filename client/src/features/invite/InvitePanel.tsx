@@ -2,11 +2,25 @@ import { lazy, Suspense, useEffect, useState } from 'react';
 import { Button } from '../../components/Button.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { Toast } from '../../components/Toast.tsx';
+import { countWord, inviteAudience, inviteTitle } from '../../app/words.ts';
 
 const QrCode = lazy(() => import('./QrCode.tsx'));
 
 /** The invite link with copy, share and a QR code for the phone across the table. */
-export function InvitePanel({ link, partnerWord = 'your partner', prominent }: { link: string; partnerWord?: string; prominent?: boolean }) {
+export function InvitePanel({
+  link,
+  group,
+  joined,
+  prominent,
+}: {
+  link: string;
+  /** Who the room is for (APP-24) and how many have joined: the words name who the link is for. */
+  group: { readonly size: number; readonly partners: boolean };
+  joined: number;
+  prominent?: boolean;
+}) {
+  const missing = Math.max(0, group.size - joined);
+  const audience = inviteAudience({ partners: group.partners, missing, size: group.size });
   const [showQr, setShowQr] = useState(false);
   const [toast, setToast] = useState<string | null>(null);
 
@@ -29,7 +43,7 @@ export function InvitePanel({ link, partnerWord = 'your partner', prominent }: {
 
   async function share() {
     try {
-      await navigator.share({ title: 'Join me in Seen', text: 'A room for the two of us:', url: link });
+      await navigator.share({ title: 'Join me in Seen', text: `A room for the ${countWord(group.size)} of us:`, url: link });
     } catch {
       // The person closed the share sheet; nothing to do.
     }
@@ -40,9 +54,9 @@ export function InvitePanel({ link, partnerWord = 'your partner', prominent }: {
   return (
     <section className={prominent ? 'panel' : 'panel panel--sunk'} aria-labelledby="invite-title">
       <div className="stack stack--tight">
-        <h2 id="invite-title">{prominent ? `Invite ${partnerWord}` : 'Invite link'}</h2>
+        <h2 id="invite-title">{prominent ? inviteTitle({ partners: group.partners, missing, anyoneJoined: joined > 1 }) : 'Invite link'}</h2>
         <p className="muted">
-          Anyone with this link can open the room, so send it only to {partnerWord}. The key is in the part after the #; it never reaches the server.
+          Anyone with this link can open the room, so {missing > 0 ? 'send it only to' : 'keep it between'} {audience}. The key is in the part after the #; it never reaches the server.
         </p>
       </div>
       <div className="invite-link">
@@ -71,7 +85,7 @@ export function InvitePanel({ link, partnerWord = 'your partner', prominent }: {
               <QrCode text={link} label="QR code of the invite link" />
             </Suspense>
             <p className="faint">
-              <Icon name="info" className="icon-inline" /> Point the other phone’s camera here. Keep it between the two of you.
+              <Icon name="info" className="icon-inline" /> Point the other phone’s camera here. Keep it between the {countWord(group.size)} of you.
             </p>
           </div>
         )}

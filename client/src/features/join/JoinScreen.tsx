@@ -113,7 +113,7 @@ function JoinForm({ secret }: { secret: Uint8Array }) {
   const synced = status.phase === 'synced';
   const refusal = status.phase === 'refused' && status.refusal ? REFUSALS[status.refusal] : null;
   const emptyRoom = synced && loaded && info !== null && !info.initialised;
-  const nameError = submitted && !name.trim() ? 'Add your name so your partner knows it’s you.' : null;
+  const nameError = submitted && !name.trim() ? `Add your name so ${info?.room.partners === false ? 'your friends know' : 'your partner knows'} it’s you.` : null;
 
   async function join(memberId?: string) {
     if (!session) return;

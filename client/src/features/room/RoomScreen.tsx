@@ -9,7 +9,7 @@ import { newDeviceKey } from '../../app/openRoom.ts';
 import { leaveRoom, noteFarewell, readFarewell, touchRoom } from '../../app/rooms.ts';
 import { navigate, roomPath, type RoomTab } from '../../app/router.ts';
 import type { SavedRoom } from '../../app/roomStore.ts';
-import { REFUSALS, describeSync, describeWarning, listNames, partnerActivity } from '../../app/words.ts';
+import { REFUSALS, describeSync, describeWarning, listNames, partnerActivity, youAnd } from '../../app/words.ts';
 import { Link } from '../../components/Link.tsx';
 import { useNow } from '../../hooks/useNow.ts';
 import { useOnline } from '../../hooks/useOnline.ts';
@@ -137,13 +137,19 @@ function RoomLoaded({ session, saved, tab, inviteLink }: { session: RoomSession;
   // Presence is only as fresh as the connection: offline, nobody is "here" as far as we can know.
   const connected = sync.tone !== 'offline' && status.phase !== 'refused';
   const peers = connected ? livePeers : NO_PEERS;
+  // Names in the room's turn order, so every screen lists the same people the same way.
+  const inTurnOrder = (present: readonly Presence[]) => {
+    const known = view.others.filter((member) => present.some((peer) => peer.memberId === member.id)).map((member) => member.name);
+    const unknown = present.filter((peer) => !view.others.some((member) => member.id === peer.memberId)).map((peer) => peer.name);
+    return [...known, ...unknown];
+  };
   const partnerLine: StatusLineProps['partner'] = (() => {
     if (otherNames.length === 0) return { text: 'Nobody else has joined yet', state: 'away' };
     const present = peers.length > 0;
     const typingPeers = peers.filter((peer) => peer.typing);
-    const names = present ? listNames(peers.map((peer) => peer.name)) : partnerNames;
+    const names = present ? inTurnOrder(peers) : otherNames;
     return {
-      text: partnerActivity({ names: typingPeers.length ? listNames(typingPeers.map((p) => p.name)) : names, present, typing: typingPeers.length > 0, lastActiveAt: status.partnerLastActiveAt, now }),
+      text: partnerActivity({ names: typingPeers.length ? inTurnOrder(typingPeers) : names, present, typing: typingPeers.length > 0, lastActiveAt: status.partnerLastActiveAt, now }),
       state: typingPeers.length ? 'typing' : present ? 'here' : 'away',
     };
   })();
@@ -155,7 +161,7 @@ function RoomLoaded({ session, saved, tab, inviteLink }: { session: RoomSession;
       <TopBar>
         <div className="topbar__title">
           <span className="topbar__room">{view.room.name || saved.name || 'Your room'}</span>
-          <span className="faint">{otherNames.length ? `You and ${partnerNames}` : `Just you, so far`}</span>
+          <span className="faint">{youAnd(otherNames)}</span>
         </div>
       </TopBar>
       <div className="room-head">
@@ -213,7 +219,7 @@ function RoomLoaded({ session, saved, tab, inviteLink }: { session: RoomSession;
             )}
             {status.warnings.map((warning) => (
               <Notice key={warning.kind} tone="warn" title="Something may be missing">
-                {describeWarning(warning, now)}
+                {describeWarning(warning, now, { partners: view.group.partners, groupSize: view.group.size })}
               </Notice>
             ))}
             {view.fromNewerVersion && (

@@ -8,8 +8,8 @@ import { PromptCard } from '../../components/PromptCard.tsx';
 import { ReactionBar } from '../../components/Reactions.tsx';
 import { KIND_NAMES, LEVEL_NAMES } from '../../app/decks.ts';
 import type { RoomActions } from '../../app/roomActions.ts';
-import type { CardView, RoomView } from '../../app/roomView.ts';
-import { REACTION_WORDS } from '../../app/words.ts';
+import { companyOf, type CardView, type RoomView } from '../../app/roomView.ts';
+import { REACTION_WORDS, openAnswersAnnouncement, passedVeilNote, veilHint, whatIHeardHint } from '../../app/words.ts';
 import { AnswerEditor } from './AnswerEditor.tsx';
 
 const REACTION_ICONS: Record<Reaction, IconName> = {
@@ -38,7 +38,7 @@ export function CardPanel({ card, view, actions, peers, live, position, onTyping
   const headingId = givenHeadingId ?? fallbackHeadingId;
   const hintId = useId();
   const me = view.me;
-  const nameOf = (id: string) => view.members.find((member) => member.id === id)?.name ?? 'Your partner';
+  const nameOf = (id: string) => view.members.find((member) => member.id === id)?.name ?? (view.group.partners ? 'Your partner' : 'A friend');
   const { mine, others, revealed } = card.answers;
   const prompt = card.prompt;
 
@@ -48,13 +48,19 @@ export function CardPanel({ card, view, actions, peers, live, position, onTyping
     if (mine.submittedAt === null && !mine.passed) actions.prepareDraft(card.session, card.cardId);
   }, [actions, card.session, card.cardId, mine.submittedAt, mine.passed]);
 
-  const anyRevealedText = others.some((other) => other.text !== null);
+  // Two people share a side-by-side layout; a group lists answers in one column with a compact
+  // reaction row under each, so the card does not grow by five buttons per friend (APP-25).
+  const group = others.length > 1;
+  const company = companyOf(view);
+  const revealedOthers = others.filter((other) => other.text !== null);
+  const anyRevealedText = revealedOthers.length > 0;
   // The live region exists from the start, so the reveal is announced when its text appears.
-  const announcement = anyRevealedText ? 'Both answers are open.' : '';
+  const announcement = mine.submittedAt !== null ? openAnswersAnnouncement(1 + revealedOthers.length, 1 + others.length) : '';
 
   const first = card.firstAnswererId;
   const turnText = first ? (first === me?.id ? 'You go first on this card' : `${nameOf(first)} goes first on this card`) : null;
   const showDeeper = revealed && anyRevealedText && prompt?.deeper;
+  const myId = me?.id ?? '';
 
   function submit() {
     if (actions.submit(card.session, card.cardId)) onTyping(false);
@@ -84,10 +90,10 @@ export function CardPanel({ card, view, actions, peers, live, position, onTyping
         {announcement}
       </p>
 
-      <div className="answers">
+      <div className={group ? 'answers answers--group' : 'answers'}>
         {mine.submittedAt !== null ? (
           <AnswerCard name={me?.name ?? 'You'} label="Your answer" text={mine.text}>
-            <ReceivedResponses card={card} nameOf={nameOf} />
+            <ReceivedResponses card={card} answerId={myId} viewerId={myId} nameOf={nameOf} />
           </AnswerCard>
         ) : mine.passed ? (
           <section className="answer answer--mine" aria-label="Your answer">
@@ -95,7 +101,7 @@ export function CardPanel({ card, view, actions, peers, live, position, onTyping
               <p>
                 <strong>You passed this card.</strong> No reason needed — it costs nothing.
               </p>
-              <p className="faint">Your partner’s answer stays veiled unless you answer after all.</p>
+              <p className="faint">{passedVeilNote(company)}</p>
               <div>
                 <Button small icon="pen" onClick={() => actions.setPassed(card.session, card.cardId, false)}>
                   Answer after all
@@ -133,30 +139,49 @@ export function CardPanel({ card, view, actions, peers, live, position, onTyping
           const name = nameOf(other.memberId);
           const typing = peers.some((peer) => peer.memberId === other.memberId && peer.typing && peer.activeCardId === card.key);
           if (other.text !== null) {
-            const myReaction = card.reactions.find((entry) => entry.memberId === me?.id)?.reaction ?? null;
+            const myReaction = card.reactions.find((entry) => entry.memberId === myId && entry.answerId === other.memberId)?.reaction ?? null;
             return (
               <AnswerCard key={other.memberId} name={name} label={`${name}’s answer`} text={other.text} partner>
                 <ReactionBar
                   label={`React to ${name}’s answer`}
                   options={REACTION_OPTIONS}
                   selected={myReaction}
-                  onSelect={(reaction) => actions.react(card.session, card.cardId, reaction)}
+                  compact={group}
+                  onSelect={(reaction) => actions.react(card.session, card.cardId, other.memberId, reaction)}
                 />
+                <ReceivedResponses card={card} answerId={other.memberId} viewerId={myId} nameOf={nameOf} />
+                {group && <WhatIHeard card={card} actions={actions} answerId={other.memberId} name={name} myId={myId} inGroup />}
               </AnswerCard>
             );
           }
-          return <VeiledAnswer key={other.memberId} name={name} state={other.state} typing={typing} youSubmitted={mine.submittedAt !== null} />;
+          return (
+            <VeiledAnswer
+              key={other.memberId}
+              name={name}
+              state={other.state}
+              typing={typing}
+              youSubmitted={mine.submittedAt !== null}
+              waitingHint={veilHint(view.group.size)}
+            />
+          );
         })}
       </div>
 
-      {revealed && anyRevealedText && <WhatIHeard card={card} actions={actions} partnerNames={others.filter((o) => o.text !== null).map((o) => nameOf(o.memberId))} myId={me?.id ?? ''} />}
+      {revealed && !group && revealedOthers.map((other) => (
+        <WhatIHeard key={other.memberId} card={card} actions={actions} answerId={other.memberId} name={nameOf(other.memberId)} myId={myId} />
+      ))}
     </section>
   );
 }
 
-function ReceivedResponses({ card, nameOf }: { card: CardView; nameOf: (id: string) => string }) {
-  const reactions = card.reactions.filter((entry) => card.answers.others.some((other) => other.memberId === entry.memberId));
-  const replies = card.replies.filter((entry) => card.answers.others.some((other) => other.memberId === entry.memberId));
+/**
+ * What others said to one answer (APP-23): reactions and "what I heard" whose target is this
+ * answer. The viewer's own reaction shows as the pressed button instead; their own reply shows in
+ * "What you heard".
+ */
+function ReceivedResponses({ card, answerId, viewerId, nameOf }: { card: CardView; answerId: string; viewerId: string; nameOf: (id: string) => string }) {
+  const reactions = card.reactions.filter((entry) => entry.answerId === answerId && entry.memberId !== viewerId);
+  const replies = card.replies.filter((entry) => entry.answerId === answerId && entry.memberId !== viewerId);
   if (!reactions.length && !replies.length) return null;
   return (
     <div className="responses">
@@ -176,15 +201,20 @@ function ReceivedResponses({ card, nameOf }: { card: CardView; nameOf: (id: stri
   );
 }
 
-function WhatIHeard({ card, actions, partnerNames, myId }: { card: CardView; actions: RoomActions; partnerNames: string[]; myId: string }) {
-  const mine = card.replies.find((reply) => reply.memberId === myId) ?? null;
+/**
+ * "What I heard" in one answer (APP-6, APP-23). For two it is a panel under both answers; in a
+ * group it sits inside each friend's answer, folded until asked for, to keep the card short.
+ */
+function WhatIHeard({ card, actions, answerId, name, myId, inGroup }: { card: CardView; actions: RoomActions; answerId: string; name: string; myId: string; inGroup?: boolean }) {
+  const mine = card.replies.find((reply) => reply.memberId === myId && reply.answerId === answerId) ?? null;
   const [editing, setEditing] = useState(false);
+  const [open, setOpen] = useState(false);
   const [text, setText] = useState('');
-  const who = partnerNames.join(' and ') || 'your partner';
+  const panelClass = inGroup ? 'heard heard--inline' : 'panel panel--sunk';
 
   if (mine && !editing) {
     return (
-      <section className="panel panel--sunk" aria-label="What you heard">
+      <section className={panelClass} aria-label={inGroup ? `What you heard in ${name}’s answer` : 'What you heard'}>
         <div className="reply">
           <p className="reply__who">What you heard</p>
           <p className="reply__text">{mine.text}</p>
@@ -205,29 +235,48 @@ function WhatIHeard({ card, actions, partnerNames, myId }: { card: CardView; act
       </section>
     );
   }
+  if (inGroup && !open && !editing) {
+    return (
+      <div>
+        <Button small variant="quiet" icon="chat" onClick={() => setOpen(true)}>
+          Say what you heard
+        </Button>
+      </div>
+    );
+  }
   return (
     <form
-      className="panel panel--sunk"
+      className={panelClass}
+      aria-label={inGroup ? `What you heard in ${name}’s answer` : undefined}
       onSubmit={(event) => {
         event.preventDefault();
         if (!text.trim()) return;
-        actions.reply(card.session, card.cardId, text);
+        actions.reply(card.session, card.cardId, answerId, text);
         setEditing(false);
+        setOpen(false);
         setText('');
       }}
     >
       <TextArea
         short
-        label="What I heard"
-        hint={`In a line or two, say back what you heard in ${who}’s answer — not whether you agree.`}
+        label={inGroup ? `What I heard in ${name}’s answer` : 'What I heard'}
+        hint={whatIHeardHint(name)}
         maxLength={1000}
         value={text}
+        autoFocus={inGroup && !editing}
         onChange={(event) => setText(event.target.value)}
       />
       <div className="row row--end">
-        {editing && (
-          <Button small variant="quiet" onClick={() => setEditing(false)}>
-            Keep the old one
+        {(editing || inGroup) && (
+          <Button
+            small
+            variant="quiet"
+            onClick={() => {
+              setEditing(false);
+              setOpen(false);
+            }}
+          >
+            {editing ? 'Keep the old one' : 'Not now'}
           </Button>
         )}
         <Button small type="submit" variant="primary" disabled={!text.trim()}>

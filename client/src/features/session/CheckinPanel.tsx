@@ -2,8 +2,8 @@ import { useId } from 'react';
 import { Button } from '../../components/Button.tsx';
 import { Scale } from '../../components/Scale.tsx';
 import type { RoomActions } from '../../app/roomActions.ts';
-import type { RoomView, SessionView } from '../../app/roomView.ts';
-import { CHECKIN_LABELS, CHECKIN_QUESTION, listNames } from '../../app/words.ts';
+import { companyOf, type RoomView, type SessionView } from '../../app/roomView.ts';
+import { CHECKIN_LABELS, CHECKIN_QUESTION, checkinIntro, checkinPendingNote, checkinRevealedTitle, checkinWaitingLine, listNames } from '../../app/words.ts';
 
 /**
  * The end of a session: one question, 1–7, private until everyone has answered (APP-11). For an
@@ -26,6 +26,8 @@ export function CheckinPanel({
   const me = view.me;
   const partnerNames = listNames(view.others.map((member) => member.name));
   const { checkins } = session;
+  // Everyone who checks in on this session: the members now (at least the room's two).
+  const size = Math.max(2, view.members.length);
   const isOpen = session.record.closedAt === null;
   const nameOf = (id: string) => (id === me?.id ? 'You' : (view.members.find((member) => member.id === id)?.name ?? 'Someone'));
   const waitingOn = checkins.entries.filter((entry) => !entry.answered && entry.memberId !== me?.id).map((entry) => nameOf(entry.memberId));
@@ -35,15 +37,13 @@ export function CheckinPanel({
     <section className="panel" aria-labelledby={titleId}>
       <div className="stack stack--tight">
         <p className="eyebrow">{isOpen ? 'When you’re done for now' : `Session ${session.record.number} is closed`}</p>
-        <h2 id={titleId}>{isOpen ? 'Close the session' : checkins.revealed ? 'How close you both felt' : 'Your check-in'}</h2>
+        <h2 id={titleId}>{isOpen ? 'Close the session' : checkins.revealed ? checkinRevealedTitle(size) : 'Your check-in'}</h2>
         <p className="muted">
           {isOpen
-            ? 'One last question, just for the two of you. Your number stays private until you’ve both answered. Unanswered cards simply stay in your history.'
+            ? checkinIntro(size)
             : checkins.revealed
               ? 'Kept in your history, with how close you each felt over the weeks. Nothing to fix here — just something to notice together.'
-              : closedBy
-                ? `${closedBy} closed this session. Add your check-in whenever you like — you’ll both see the numbers once you’ve both answered.`
-                : 'Saved. You’ll both see the numbers once you’ve both answered.'}
+              : checkinPendingNote({ size, closedBy })}
         </p>
       </div>
 
@@ -63,11 +63,7 @@ export function CheckinPanel({
               if (actions.checkIn(session.record.number, value)) onCheckin?.();
             }} />
           <p className="faint" role="status">
-            {view.others.length === 0
-              ? 'Your partner can add theirs once they join.'
-              : waitingOn.length
-                ? `${listNames(waitingOn)} ${waitingOn.length === 1 ? 'hasn’t' : 'haven’t'} checked in yet.`
-                : `${partnerNames} has checked in. Yours opens both.`}
+            {checkinWaitingLine({ company: companyOf(view), waitingOn })}
           </p>
         </>
       )}

@@ -40,7 +40,7 @@ export function DepthNotice({ view, actions }: { view: RoomView; actions: RoomAc
         </>
       }
     >
-      Next sessions would include {LEVEL_NAMES[proposed].toLowerCase()} cards. It only happens if you both want it, and either of you can step back any time.
+      Next sessions would include {LEVEL_NAMES[proposed].toLowerCase()} cards. It only happens if you {view.members.length > 2 ? 'all' : 'both'} want it, and {view.members.length > 2 ? 'any' : 'either'} of you can step back any time.
     </Notice>
   );
 }

@@ -1,7 +1,8 @@
 import { useEffect } from 'react';
+import type { Presence } from '@seen/shared/doc';
 import { Avatar } from '../../components/Avatar.tsx';
 import { Button } from '../../components/Button.tsx';
-import { listNames } from '../../app/words.ts';
+import { listNames, plural } from '../../app/words.ts';
 import { CardPanel } from './CardPanel.tsx';
 import type { SessionModeProps } from './WeeklySession.tsx';
 
@@ -19,13 +20,15 @@ export function LiveSession({ view, session, actions, peers, onActiveCard, onTyp
     onActiveCard(card?.key ?? null);
   }, [card?.key, onActiveCard]);
 
-  const withMe = card ? peers.filter((peer) => peer.activeCardId === card.key) : [];
-  const elsewhere = peers.filter((peer) => !withMe.includes(peer));
+  // In the room's turn order, so every screen names the same people the same way.
+  const turn = (presence: Presence) => view.members.findIndex((member) => member.id === presence.memberId);
+  const withMe = card ? peers.filter((peer) => peer.activeCardId === card.key).sort((a, b) => turn(a) - turn(b)) : [];
+  const elsewhere = peers.filter((peer) => !withMe.includes(peer)).sort((a, b) => turn(a) - turn(b));
   const presenceText = (() => {
     if (view.others.length === 0) return 'Nobody else has joined yet — you can start, and they’ll catch up.';
-    if (withMe.length) return `${listNames(withMe.map((peer) => peer.name))} ${withMe.length === 1 ? 'is' : 'are'} on this card with you`;
-    if (elsewhere.length) return `${listNames(elsewhere.map((peer) => peer.name))} ${elsewhere.length === 1 ? 'is' : 'are'} in the room`;
-    return `${listNames(view.others.map((member) => member.name))} isn’t here right now. You can answer; they’ll catch up.`;
+    if (withMe.length) return `${listNames(withMe.map((peer) => peer.name))} ${plural(withMe.length, 'is', 'are')} on this card with you`;
+    if (elsewhere.length) return `${listNames(elsewhere.map((peer) => peer.name))} ${plural(elsewhere.length, 'is', 'are')} in the room`;
+    return `${listNames(view.others.map((member) => member.name))} ${plural(view.others.length, 'isn’t', 'aren’t')} here right now. You can answer; they’ll catch up.`;
   })();
 
   const myDone = card ? card.answers.mine.submittedAt !== null || card.answers.mine.passed : false;

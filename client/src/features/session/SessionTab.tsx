@@ -67,9 +67,10 @@ export function SessionTab({ view, actions, peers, inviteLink, onActiveCard, onT
 
   return (
     <div className="stack stack--loose">
-      {view.others.length === 0 && (
+      {/* The link stays here until everyone the room is for has joined (APP-24). */}
+      {!view.group.full && (
         <Suspense fallback={<div className="panel chart-frame" aria-hidden="true" />}>
-          <InvitePanel link={inviteLink} prominent />
+          <InvitePanel link={inviteLink} group={view.group} joined={view.members.length} prominent />
         </Suspense>
       )}
 

@@ -5,7 +5,7 @@ import { Icon } from '../../components/Icon.tsx';
 import { LEVEL_NAMES } from '../../app/decks.ts';
 import type { RoomActions } from '../../app/roomActions.ts';
 import type { CardView, RoomView, SessionView } from '../../app/roomView.ts';
-import { listNames } from '../../app/words.ts';
+import { listNames, othersWord, settledChip } from '../../app/words.ts';
 import { CardPanel } from './CardPanel.tsx';
 
 export interface SessionModeProps {
@@ -18,7 +18,7 @@ export interface SessionModeProps {
 }
 
 function statusChip(card: CardView, view: RoomView): { text: string; tone: 'you' | 'partner' | 'done' } {
-  const nameOf = (id: string) => view.members.find((member) => member.id === id)?.name ?? 'your partner';
+  const nameOf = (id: string) => view.members.find((member) => member.id === id)?.name ?? othersWord(view.group, 1);
   const pendingOthers = card.answers.others.filter((other) => other.state !== 'submitted' && other.state !== 'passed');
   if (card.waiting === 'you') {
     const answered = card.answers.others.filter((other) => other.state === 'submitted');
@@ -28,7 +28,10 @@ function statusChip(card: CardView, view: RoomView): { text: string; tone: 'you'
   }
   if (card.waiting === 'others') return { text: `Waiting for ${listNames(pendingOthers.map((o) => nameOf(o.memberId)))}`, tone: 'partner' };
   if (card.answers.mine.passed) return { text: 'You passed', tone: 'done' };
-  return { text: card.answers.others.some((o) => o.text !== null) ? 'Both answered · open' : 'Done', tone: 'done' };
+  // Settled: say who answered and who passed, for however many are at the table (APP-25).
+  const answered = card.answers.others.filter((o) => o.text !== null).map((o) => nameOf(o.memberId));
+  const passed = card.answers.others.filter((o) => o.state === 'passed').map((o) => nameOf(o.memberId));
+  return { text: settledChip({ answered, passed, total: card.answers.others.length + 1 }), tone: 'done' };
 }
 
 /** Weekly mode: every card of the week at a glance — which wait for you, which for your partner. */
@@ -53,7 +56,7 @@ export function WeeklySession({ view, session, actions, peers, onActiveCard, onT
 
   const forYou = session.cards.filter((card) => card.waiting === 'you').length;
   const forOthers = session.cards.filter((card) => card.waiting === 'others').length;
-  const othersNames = listNames(view.others.map((member) => member.name)) || 'your partner';
+  const othersNames = listNames(view.others.map((member) => member.name)) || othersWord(view.group, view.group.size - 1);
 
   if (open) {
     const previous = session.cards[openIndex - 1];

@@ -10,7 +10,7 @@ import type { RoomActions } from '../../app/roomActions.ts';
 import { deleteRoomForEveryone, leaveRoom, noteFarewell } from '../../app/rooms.ts';
 import { navigate } from '../../app/router.ts';
 import type { RoomView } from '../../app/roomView.ts';
-import { listNames } from '../../app/words.ts';
+import { GROUP_CHOICES, listNames, plural, sealAdvice } from '../../app/words.ts';
 import type { RoomSession, SessionStatus } from '@seen/sync';
 import { InvitePanel } from '../invite/InvitePanel.tsx';
 
@@ -22,7 +22,7 @@ const MODE_OPTIONS = [
 const LEVEL_TEXT: Record<Level, string> = {
   1: 'Light, everyday openings. A good place to start and to come back to.',
   2: 'Feelings, needs and the things you don’t usually say out loud.',
-  3: 'The tender places: fears, hopes, what you hide. For when you both feel safe.',
+  3: 'The tender places: fears, hopes, what you hide. For when you feel safe together.',
 };
 
 export interface SettingsTabProps {
@@ -35,7 +35,6 @@ export interface SettingsTabProps {
 
 export function SettingsTab({ session, view, actions, inviteLink, status }: SettingsTabProps) {
   const me = view.me;
-  const partnerNames = listNames(view.others.map((member) => member.name));
   const myLevel: Level = (me && view.depth.consent[me.id]) || 1;
 
   return (
@@ -46,8 +45,9 @@ export function SettingsTab({ session, view, actions, inviteLink, status }: Sett
       </div>
       <div className="settings-grid">
         <div className="stack stack--loose">
-          <InvitePanel link={inviteLink} prominent={view.others.length === 0} partnerWord={partnerNames || 'your partner'} />
-          <SealPanel session={session} status={status} hasPartner={view.others.length > 0} />
+          <InvitePanel link={inviteLink} prominent={!view.group.full} group={view.group} joined={view.members.length} />
+          <SealPanel session={session} status={status} hasPartner={view.others.length > 0} joined={view.members.length} size={view.group.size} />
+          <GroupPanel view={view} actions={actions} />
 
           <section className="panel" aria-labelledby="play-title">
             <h2 id="play-title">How you play</h2>
@@ -55,7 +55,7 @@ export function SettingsTab({ session, view, actions, inviteLink, status }: Sett
             <fieldset className="stack stack--tight">
               <legend>How deep you’re open to go</legend>
               <p className="field__hint">
-                The room draws from the deepest level you’ve <em>both</em> chosen — now {LEVEL_NAMES[view.depth.roomLevel].toLowerCase()}. You can step back any time, and it takes effect at once.
+                The room draws from the deepest level you’ve <em>{view.members.length > 2 ? 'all' : 'both'}</em> chosen — now {LEVEL_NAMES[view.depth.roomLevel].toLowerCase()}. You can step back any time, and it takes effect at once.
               </p>
               <div className="choices">
                 {([1, 2, 3] as const).map((level) => (
@@ -83,7 +83,7 @@ export function SettingsTab({ session, view, actions, inviteLink, status }: Sett
   );
 }
 
-function SealPanel({ session, status, hasPartner }: { session: RoomSession; status: SessionStatus; hasPartner: boolean }) {
+function SealPanel({ session, status, hasPartner, joined, size }: { session: RoomSession; status: SessionStatus; hasPartner: boolean; joined: number; size: number }) {
   const [busy, setBusy] = useState(false);
   const [failed, setFailed] = useState(false);
   const [confirming, setConfirming] = useState(false);
@@ -94,14 +94,15 @@ function SealPanel({ session, status, hasPartner }: { session: RoomSession; stat
       <p className="muted">
         {status.sealed
           ? 'Only the devices already in the room can open it. A leaked link no longer gets anyone in.'
-          : 'Once you’re both in, sealing stops anyone else — even with the link — from ever getting in. Devices already here keep working. It can’t be undone, so add your other devices first.'}
+          : sealAdvice({ joined, size })}
       </p>
       {failed && (
         <Notice tone="error" title="The room wasn’t sealed" live>
           The server couldn’t be reached. Try again when you’re online.
         </Notice>
       )}
-      {!status.sealed && (
+      {/* Offered only once everyone is in, so sealing never locks out a friend still to join (APP-24). */}
+      {!status.sealed && joined >= size && (
         <div>
           <Button icon="lock" disabled={busy} onClick={() => setConfirming(true)}>
             Seal the room
@@ -134,6 +135,40 @@ function SealPanel({ session, status, hasPartner }: { session: RoomSession; stat
           </Button>
         </div>
       </Dialog>
+    </section>
+  );
+}
+
+/** Who the room is for (APP-24): two partners, or two to six friends; never fewer than are in. */
+function GroupPanel({ view, actions }: { view: RoomView; actions: RoomActions }) {
+  const choices = GROUP_CHOICES.filter((choice) => choice.size >= view.members.length);
+  const current = `${view.group.size}-${view.group.partners ? 'partners' : 'friends'}`;
+  return (
+    <section className="panel" aria-labelledby="group-title">
+      <div className="stack stack--tight">
+        <h2 id="group-title">Who this room is for</h2>
+        <p className="muted">The invite link stays on “This week” until everyone has joined, and sealing is offered once you’re all in.</p>
+      </div>
+      <div className="field">
+        <label className="field__label" htmlFor="group-size">
+          People in this room
+        </label>
+        <select
+          id="group-size"
+          className="select"
+          value={current}
+          onChange={(event) => {
+            const choice = GROUP_CHOICES.find((option) => option.value === event.target.value);
+            if (choice) actions.setGroup(choice.size, choice.partners);
+          }}
+        >
+          {choices.map((choice) => (
+            <option key={choice.value} value={choice.value}>
+              {choice.label}
+            </option>
+          ))}
+        </select>
+      </div>
     </section>
   );
 }
@@ -190,7 +225,7 @@ function OwnCardsPanel({ view, actions }: { view: RoomView; actions: RoomActions
     <section className="panel" aria-labelledby="own-title">
       <div className="stack stack--tight">
         <h2 id="own-title">Your own cards</h2>
-        <p className="muted">Add questions that matter to you two. They join the deck for this room and can turn up in any session.</p>
+        <p className="muted">Add questions that matter to you {view.members.length > 2 ? 'all' : 'two'}. They join the deck for this room and can turn up in any session.</p>
       </div>
       <form className="stack" onSubmit={onSubmit} noValidate>
         <TextArea short label="Your card" maxLength={220} value={text} onChange={(e) => (setText(e.target.value), setAdded(false))} error={error} placeholder="What’s something you’d like us to do more of?" />
@@ -328,7 +363,7 @@ function DataPanel({ session, view }: { session: RoomSession; view: RoomView }) 
 
       <Dialog open={dialog === 'leave'} title="Leave this room on this device?" onClose={() => setDialog(null)}>
         <p className="muted">
-          The room and everything in it will be removed from this device. {view.others.length ? `${partnerNames} keeps it, and you can come back with the invite link.` : 'You can come back with the invite link.'}
+          The room and everything in it will be removed from this device. {view.others.length ? `${partnerNames} ${plural(view.others.length, 'keeps', 'keep')} it, and you can come back with the invite link.` : 'You can come back with the invite link.'}
         </p>
         <div className="row row--end">
           <Button variant="quiet" onClick={() => setDialog(null)}>
@@ -341,7 +376,7 @@ function DataPanel({ session, view }: { session: RoomSession; view: RoomView }) 
       </Dialog>
       <Dialog open={dialog === 'delete'} title="Delete this room for everyone?" onClose={() => setDialog(null)}>
         <p className="muted">
-          Every answer, reply and check-in is erased from the server, and {partnerNames}’s devices will let the room go the next time they connect. Consider exporting first. This can’t be undone.
+          Every answer, reply and check-in is erased from the server, and {view.others.length > 1 ? 'their' : `${partnerNames}’s`} devices will let the room go the next time they connect. Consider exporting first. This can’t be undone.
         </p>
         <div className="row row--end">
           <Button variant="quiet" onClick={() => setDialog(null)}>

@@ -7,6 +7,7 @@ import { loadedShippedDecks } from '../../app/decks.ts';
 import { useDecksLoaded } from '../../hooks/useRoom.ts';
 import { createNewRoom } from '../../app/rooms.ts';
 import { navigate, roomPath } from '../../app/router.ts';
+import { GROUP_CHOICES } from '../../app/words.ts';
 
 const AUDIENCE_WORDS = { partners: 'For partners', friends: 'For friends', anyone: 'For anyone' } as const;
 
@@ -18,12 +19,18 @@ export function StartScreen() {
   const [chosenDeckId, setDeckId] = useState<string | null>(null);
   const deckId = chosenDeckId ?? decks[0]?.id ?? '';
   const [mode, setMode] = useState<RoomMode>('weekly');
+  // Who the room is for (APP-24): follows the deck (friends' decks suggest three) until chosen.
+  const [chosenGroup, setGroup] = useState<string | null>(null);
+  const deckAudience = decks.find((deck) => deck.id === deckId)?.audience;
+  const group = GROUP_CHOICES.find((choice) => choice.value === chosenGroup) ?? GROUP_CHOICES.find((choice) => (deckAudience === 'friends' ? choice.size === 3 : choice.partners)) ?? GROUP_CHOICES[0];
   const [submitted, setSubmitted] = useState(false);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
 
   const nameError = submitted && !yourName.trim() ? 'Add your name so your partner knows it’s you.' : null;
   const roomError = submitted && !roomName.trim() ? 'Give the room a name — anything that means something to you both.' : null;
+
+  const twoOfYou = (group?.size ?? 2) <= 2;
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
@@ -35,7 +42,7 @@ export function StartScreen() {
     setBusy(true);
     setFailure(null);
     try {
-      const roomId = await createNewRoom({ yourName, roomName, deckId, mode });
+      const roomId = await createNewRoom({ yourName, roomName, deckId, mode, groupSize: group?.size, partners: group?.partners });
       navigate(roomPath(roomId), { replace: true });
     } catch {
       setFailure('The room could not be saved on this device. Your browser may be blocking storage (private windows sometimes do). Try a normal window; what you typed is still here.');
@@ -48,7 +55,7 @@ export function StartScreen() {
       <div className="stack stack--tight">
         <p className="eyebrow">New room</p>
         <h1>Start a room</h1>
-        <p className="lede">One step. You’ll get a link to send to your partner — the key to the room travels inside it.</p>
+        <p className="lede">One step. You’ll get a link to send to the people you’re inviting — the key to the room travels inside it.</p>
       </div>
       <form className="panel stack--loose" onSubmit={onSubmit} noValidate>
         <div className="choices choices--two">
@@ -75,6 +82,19 @@ export function StartScreen() {
           </div>
         </fieldset>
 
+        <div className="field">
+          <label className="field__label" htmlFor="start-group">
+            Who it’s for
+          </label>
+          <select id="start-group" className="select" value={group?.value} onChange={(event) => setGroup(event.target.value)}>
+            {GROUP_CHOICES.map((choice) => (
+              <option key={choice.value} value={choice.value}>
+                {choice.label}
+              </option>
+            ))}
+          </select>
+        </div>
+
         <fieldset className="stack stack--tight">
           <legend>How you’ll play</legend>
           <div className="choices choices--two">
@@ -82,14 +102,14 @@ export function StartScreen() {
               <input type="radio" name="mode" value="weekly" checked={mode === 'weekly'} onChange={() => setMode('weekly')} />
               <span className="choice__body">
                 <span className="choice__title">Over the week</span>
-                <span className="choice__text">Answer this week’s cards whenever suits you. Each answer opens once you’ve both written.</span>
+                <span className="choice__text">Answer this week’s cards whenever suits you. {twoOfYou ? 'Each answer opens once you’ve both written.' : 'Each answer opens for you once you’ve written yours.'}</span>
               </span>
             </label>
             <label className="choice">
               <input type="radio" name="mode" value="live" checked={mode === 'live'} onChange={() => setMode('live')} />
               <span className="choice__body">
                 <span className="choice__title">Together, now</span>
-                <span className="choice__text">Both on the same card at the same time, taking turns to go first. You can switch any time.</span>
+                <span className="choice__text">{twoOfYou ? 'Both' : 'Everyone'} on the same card at the same time, taking turns to go first. You can switch any time.</span>
               </span>
             </label>
           </div>
