@@ -6,6 +6,7 @@ import type { StormResult } from './workloads/w6Storm.ts';
 import type { IdleResult } from './workloads/w7Idle.ts';
 import type { CrashResult } from './workloads/w9Crash.ts';
 import type { BundleResult } from './workloads/clientSide.ts';
+import { LIGHTHOUSE_PAGES, type LighthouseRun } from './workloads/lighthouse.ts';
 
 export interface YearJoinResult {
   readonly updates: number;
@@ -50,6 +51,7 @@ export interface Results {
   w9: CrashResult[];
   bundle: BundleResult | null;
   year: YearJoinResult | null;
+  lighthouse: LighthouseRun[];
   failures: { workload: string; server: string; error: string }[];
 }
 
@@ -188,6 +190,20 @@ export function evaluateTargets(r: Results, quick: boolean): Target[] {
     const missing = r.w9.reduce((s, x) => s + x.ackedMissing, 0);
     const acked = r.w9.reduce((s, x) => s + x.ackedBeforeKill, 0);
     targets.push({ id: 'D1', target: 'W9 SIGKILL under load: 0 acknowledged updates missing', measured: `${missing} of ${acked} acknowledged (${r.w9.length} kills, NORMAL and FULL)`, status: missing === 0 ? 'met' : 'missed' });
+  }
+  for (const page of LIGHTHOUSE_PAGES) {
+    const runs = r.lighthouse.filter((x) => x.page === page);
+    if (runs.length === 0) continue;
+    const perf = median(runs.map((x) => x.performance));
+    const cls = median(runs.map((x) => x.cls));
+    const tbt = median(runs.map((x) => x.tbtMs));
+    const a11y = median(runs.map((x) => x.accessibility));
+    targets.push({
+      id: 'P1',
+      target: `Lighthouse mobile, ${page} page: performance ≥ 90, CLS ≤ 0.05, TBT ≤ 200 ms, accessibility 100 (medians)`,
+      measured: `performance ${fmt(perf, 0)}, CLS ${cls.toFixed(3)}, TBT ${fmt(tbt, 0)} ms, accessibility ${fmt(a11y, 0)}`,
+      status: perf >= 90 && cls <= 0.05 && tbt <= 200 && a11y === 100 ? 'met' : 'missed',
+    });
   }
   void quick;
   return targets;
@@ -399,6 +415,28 @@ export function renderMarkdown(meta: Meta, r: Results, targets: Target[]): strin
       ]);
     }
     out.push(table(['measure', 'result'], rows));
+  }
+
+  if (r.lighthouse.length > 0) {
+    out.push('', `#### Lighthouse, mobile preset (simulated slow 4G, 4× CPU slowdown), median (min–max) of ${Math.max(...r.lighthouse.map((x) => x.rep)) + 1}`, '');
+    const rows: string[][] = [];
+    for (const page of LIGHTHOUSE_PAGES) {
+      const runs = r.lighthouse.filter((x) => x.page === page);
+      if (runs.length === 0) continue;
+      rows.push([
+        page,
+        spread(runs.map((x) => x.performance), 0),
+        spread(runs.map((x) => x.fcpMs), 0),
+        spread(runs.map((x) => x.lcpMs), 0),
+        spread(runs.map((x) => x.tbtMs), 0),
+        spread(runs.map((x) => x.cls), 3),
+        spread(runs.map((x) => x.speedIndexMs), 0),
+        spread(runs.map((x) => x.scriptKb), 0),
+        spread(runs.map((x) => x.observedLongTasksMs), 0),
+        `${fmt(median(runs.map((x) => x.accessibility)), 0)} / ${fmt(median(runs.map((x) => x.bestPractices)), 0)} / ${fmt(median(runs.map((x) => x.seo)), 0)}`,
+      ]);
+    }
+    out.push(table(['page', 'performance', 'FCP ms', 'LCP ms', 'TBT ms', 'CLS', 'Speed Index ms', 'script KB on the wire', 'long tasks ms', 'a11y / BP / SEO'], rows));
   }
 
   const notes = [
