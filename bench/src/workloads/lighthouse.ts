@@ -5,12 +5,12 @@
 // and cache storage before each run but keeps IndexedDB (its default `clearStorageTypes`), so every
 // run is a cold load of the code with the room still remembered.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import lighthouse from 'lighthouse';
 import { chromium } from 'playwright-core';
-import { CLIENT_DIST } from '../lib/paths.ts';
+import { CLIENT_DIST, RESULTS_DIR } from '../lib/paths.ts';
 import { freePort, startServer } from '../lib/serverProcess.ts';
 
 export const CHROME_PATH = process.env.CHROME_PATH ?? '/usr/bin/chromium';
@@ -126,6 +126,12 @@ export async function runLighthouse(options: { reps: number; log: (message: stri
         const result = await lighthouse(urls[page], { port: devtoolsPort, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility', 'best-practices', 'seo'] });
         if (result === undefined) throw new Error(`Lighthouse returned nothing for ${page}`);
         runs.push(readRun(page, rep, result.lhr));
+        // The full report of the last repetition, for the why behind a number (e.g. its bootup-time,
+        // long-tasks and mainthread-work-breakdown audits): open it in the Lighthouse viewer.
+        if (rep === options.reps - 1) {
+          mkdirSync(RESULTS_DIR, { recursive: true });
+          writeFileSync(join(RESULTS_DIR, `lighthouse-${page}.json`), JSON.stringify(result.lhr));
+        }
       }
     }
     return runs;
