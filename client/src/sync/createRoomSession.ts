@@ -3,7 +3,7 @@ import { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { DEFAULT_LIMITS, SIZE, encodeDeleteRoomFrame, encodeSealFrame } from '@seen/shared/protocol';
-import { deriveRoomKeys, generateDeviceKeyPair, randomBytes, type DeviceKeyPair, type RoomSecret } from '@seen/shared/crypto';
+import { deriveRoomKeys, generateDeviceKeyPair, randomBytes, type DeviceKeyPair, type HandshakeSigner, type RoomKeys, type RoomSecret } from '@seen/shared/crypto';
 import { createEncryptedSocketClass, type RelayEvent, type SocketConstructor } from './EncryptedSocket.ts';
 import { offlineReasonForClose, refusalForClose } from './closeReasons.ts';
 import type { OfflineReason, RoomSession, SessionPhase, SessionStatus, RefusalReason } from './RoomSession.ts';
@@ -39,6 +39,13 @@ export interface CreateRoomSessionOptions {
   /** How long a hole in a partner's changes may last before a re-read (tests shorten it). */
   readonly gapGraceMs?: number;
   readonly resyncCooldownMs?: number;
+  /**
+   * Keys already derived from `secret` (e.g. by deriveRoomKeysAsync, off tweetnacl's slow cold
+   * start); omitted = derived here with tweetnacl. They must be the secret's keys.
+   */
+  readonly keys?: RoomKeys;
+  /** Signs each connection's handshake; omitted = tweetnacl (see EncryptedSocketContext). */
+  readonly signHandshake?: HandshakeSigner;
 }
 
 export const DEFAULT_COMPACT_AFTER = 500;
@@ -88,7 +95,7 @@ export interface RoomSessionInternals extends RoomSession {
  * encrypting socket, and one status value for the UI. Framework-free (React reads it through hooks).
  */
 export function createRoomSession(options: CreateRoomSessionOptions): RoomSessionInternals {
-  const keys = deriveRoomKeys(options.secret);
+  const keys = options.keys ?? deriveRoomKeys(options.secret);
   const device = options.device ?? generateDeviceKeyPair();
   const sessionId = randomBytes(SIZE.SESSION_ID);
   const doc = options.doc ?? new Y.Doc();
@@ -180,6 +187,7 @@ export function createRoomSession(options: CreateRoomSessionOptions): RoomSessio
       engine,
       WebSocketImpl,
       onRelayEvent,
+      signHandshake: options.signHandshake,
     }) as unknown as typeof WebSocket,
     // Tabs must not bypass the relay: every byte goes through the encrypting socket.
     disableBc: true,

@@ -15,6 +15,7 @@ import { useNow } from '../../hooks/useNow.ts';
 import { useOnline } from '../../hooks/useOnline.ts';
 import { usePeers, usePublishPresence } from '../../hooks/usePresence.ts';
 import { useLocalLoaded, useRoomActions, useRoomView } from '../../hooks/useRoom.ts';
+import { useRoomKeysReady } from '../../hooks/useRoomKeysReady.ts';
 import { useRoomSession } from '../../hooks/useRoomSession.ts';
 import { useSavedRoom } from '../../hooks/useSavedRooms.ts';
 import { useSessionStatus } from '../../hooks/useSessionStatus.ts';
@@ -71,13 +72,15 @@ export function RoomScreen({ roomId, tab }: { roomId: string; tab: RoomTab }) {
 
 function OpenRoom({ saved, tab }: { saved: SavedRoom; tab: RoomTab }) {
   const secret = useMemo(() => decodeSecret(saved.secret), [saved.secret]);
-  // Rooms saved before device keys existed get one now, kept from then on.
-  const [fallbackKey] = useState(newDeviceKey);
+  // Rooms saved before device keys existed get one now, kept from then on. Only then: making a key
+  // pair with tweetnacl costs a phone's main thread hundreds of milliseconds.
+  const [fallbackKey] = useState(() => (saved.deviceKey ? null : newDeviceKey()));
   const deviceKey = saved.deviceKey ?? fallbackKey;
   useEffect(() => {
-    if (!saved.deviceKey) void touchRoom(saved.roomId, { deviceKey: fallbackKey }).catch(() => undefined);
+    if (!saved.deviceKey && fallbackKey) void touchRoom(saved.roomId, { deviceKey: fallbackKey }).catch(() => undefined);
   }, [saved.deviceKey, saved.roomId, fallbackKey]);
-  const session = useRoomSession(secret, deviceKey);
+  const keysReady = useRoomKeysReady(secret);
+  const session = useRoomSession(keysReady ? secret : null, deviceKey);
   if (!secret) {
     return (
       <main id="main" tabIndex={-1} className="page">
