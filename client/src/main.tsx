@@ -5,7 +5,11 @@ import './styles/app.css';
 
 // Start downloading the screen this address needs while React boots (same modules App imports
 // lazily, so the browser fetches each chunk once).
-if (window.location.pathname.startsWith('/r/')) void import('./features/room/RoomScreen.tsx');
+if (window.location.pathname.startsWith('/r/')) {
+  void import('./features/room/RoomScreen.tsx');
+  // The room's first screen waits for the deck's cards (see RoomScreen): fetch them alongside.
+  void import('./app/decks.ts').then((decks) => decks.loadDecks()).catch(() => undefined);
+}
 else if (window.location.pathname === '/join') void import('./features/join/JoinScreen.tsx');
 
 const root = document.getElementById('root');

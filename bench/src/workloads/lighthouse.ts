@@ -17,8 +17,9 @@ export const CHROME_PATH = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const CHROME_FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu'];
 const QUIET_FLAGS = ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--no-default-browser-check'];
 
-export type LighthousePage = 'home' | 'start' | 'room';
-export const LIGHTHOUSE_PAGES: readonly LighthousePage[] = ['home', 'start', 'room'];
+/** `room`: Alex's weekly room with Sam in it and this week's cards drawn; `room-alone`: nobody joined yet. */
+export type LighthousePage = 'home' | 'start' | 'room' | 'room-alone';
+export const LIGHTHOUSE_PAGES: readonly LighthousePage[] = ['home', 'start', 'room', 'room-alone'];
 
 export interface LighthouseRun {
   readonly page: LighthousePage;
@@ -53,8 +54,12 @@ async function waitForDevtools(port: number, chrome: ChildProcess): Promise<void
   }
 }
 
-/** Creates a weekly room through the app and draws its first cards; returns the room's address. */
-async function createRoomThroughApp(devtoolsPort: number, origin: string): Promise<string> {
+/**
+ * Creates a weekly room through the app and draws its first cards; with `partner`, Sam joins it
+ * from another browser context (another device) through the invite link first. Returns the room's
+ * address on Alex's device.
+ */
+async function createRoomThroughApp(devtoolsPort: number, origin: string, options: { partner: boolean }): Promise<string> {
   const browser = await chromium.connectOverCDP(`http://127.0.0.1:${devtoolsPort}`);
   try {
     const context = browser.contexts()[0];
@@ -66,6 +71,19 @@ async function createRoomThroughApp(devtoolsPort: number, origin: string): Promi
     await page.getByRole('radio').first().waitFor();
     await page.getByRole('button', { name: 'Create the room' }).click();
     await page.waitForURL(/\/r\/[A-Za-z0-9_-]+$/, { timeout: 30_000 });
+    if (options.partner) {
+      // The fragment of the invite link holds the room secret; it stays inside this browser.
+      const invite = await page.getByLabel('Invite link').inputValue();
+      const samDevice = await browser.newContext();
+      const sam = await samDevice.newPage();
+      await sam.goto(invite);
+      await sam.getByLabel('Your name').fill('Sam');
+      await sam.getByRole('button', { name: 'Join the room' }).click();
+      await sam.waitForURL(/\/r\/[A-Za-z0-9_-]+$/, { timeout: 30_000 });
+      await sam.locator('.statusline .sync', { hasText: /^Saved/ }).waitFor({ timeout: 30_000 });
+      await samDevice.close();
+      await page.getByText(/You and Sam/).waitFor({ timeout: 30_000 });
+    }
     await page.getByRole('button', { name: 'Draw the cards' }).click({ timeout: 30_000 });
     await page.getByRole('heading', { name: 'This week’s cards' }).waitFor({ timeout: 30_000 });
     // Let the relay acknowledge the drawn cards before the tab goes away.
@@ -108,7 +126,8 @@ function readRun(page: LighthousePage, rep: number, lhr: NonNullable<Awaited<Ret
  * the machine does not land on one page only. The relay serves client/dist as `pnpm start` does.
  */
 export async function runLighthouse(options: { reps: number; log: (message: string) => void }): Promise<LighthouseRun[]> {
-  const server = await startServer({ kind: 'seen', staticDir: CLIENT_DIST });
+  // SEEN_CLIENT_DIST measures another build (e.g. an older commit's, with SEEN_RELAY_MAIN for its relay).
+  const server = await startServer({ kind: 'seen', staticDir: process.env.SEEN_CLIENT_DIST ?? CLIENT_DIST });
   const origin = `http://127.0.0.1:${server.port}`;
   const profile = mkdtempSync(join(tmpdir(), 'seen-bench-lighthouse-'));
   const devtoolsPort = await freePort();
@@ -116,9 +135,10 @@ export async function runLighthouse(options: { reps: number; log: (message: stri
   const chromeExit = new Promise<void>((resolveExit) => chrome.once('exit', () => resolveExit()));
   try {
     await waitForDevtools(devtoolsPort, chrome);
-    options.log('lighthouse: creating a room through the app');
-    const roomUrl = await createRoomThroughApp(devtoolsPort, origin);
-    const urls: Record<LighthousePage, string> = { home: `${origin}/`, start: `${origin}/new`, room: roomUrl };
+    options.log('lighthouse: creating two rooms through the app (one with a partner)');
+    const roomUrl = await createRoomThroughApp(devtoolsPort, origin, { partner: true });
+    const aloneUrl = await createRoomThroughApp(devtoolsPort, origin, { partner: false });
+    const urls: Record<LighthousePage, string> = { home: `${origin}/`, start: `${origin}/new`, room: roomUrl, 'room-alone': aloneUrl };
     const runs: LighthouseRun[] = [];
     for (let rep = 0; rep < options.reps; rep++) {
       for (const page of LIGHTHOUSE_PAGES) {

@@ -4,6 +4,7 @@ import { StatusLine, type StatusLineProps } from '../../components/StatusLine.ts
 import { TopBar } from '../../components/TopBar.tsx';
 import { Waiting } from '../../components/Waiting.tsx';
 import { Button } from '../../components/Button.tsx';
+import { loadDecks } from '../../app/decks.ts';
 import { decodeSecret, inviteLinkFor } from '../../app/invite.ts';
 import { newDeviceKey } from '../../app/openRoom.ts';
 import { leaveRoom, noteFarewell, readFarewell, touchRoom } from '../../app/rooms.ts';
@@ -23,6 +24,27 @@ import type { Presence } from '@seen/shared/doc';
 import type { RoomSession } from '../../sync/RoomSession.ts';
 import { SessionTab } from '../session/SessionTab.tsx';
 import { OpeningRoomPage } from './OpeningRoomPage.tsx';
+
+/**
+ * True once `load` has finished (started only when `wanted`). The room's first screen waits for the
+ * chunks it shows, so they do not arrive after it and push the cards down (layout shift).
+ */
+function useChunkReady(load: () => Promise<unknown>, wanted: boolean): boolean {
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    if (!wanted || ready) return;
+    let cancelled = false;
+    // A failed download shows the page anyway: its own Suspense boundary deals with it.
+    const settle = () => {
+      if (!cancelled) setReady(true);
+    };
+    load().then(settle, settle);
+    return () => {
+      cancelled = true;
+    };
+  }, [load, wanted, ready]);
+  return ready || !wanted;
+}
 
 // The weekly screen loads with the app; history and settings arrive when first opened.
 const HistoryTab = lazy(() => import('../history/HistoryTab.tsx').then((module) => ({ default: module.HistoryTab })));
@@ -157,6 +179,10 @@ function RoomLoaded({ session, saved, tab, inviteLink }: { session: RoomSession;
   })();
 
   const refusal = status.phase === 'refused' && status.refusal && !deleted ? REFUSALS[status.refusal] : null;
+  // The first screen appears whole, with the document and the deck's cards, instead of growing when
+  // the cards' text arrives (a layout shift on a phone). A failed deck download shows it anyway.
+  const decksSettled = useChunkReady(loadDecks, loaded && view.initialised);
+  const firstScreenReady = loaded && view.initialised && decksSettled;
 
   return (
     <>
@@ -229,8 +255,8 @@ function RoomLoaded({ session, saved, tab, inviteLink }: { session: RoomSession;
                 Reload the page to update. Until then, some things your partner added may not show here.
               </Notice>
             )}
-            {!loaded || !view.initialised ? (
-              <Waiting title={loaded ? 'Waiting for the room to arrive…' : 'Opening the room…'} detail={loaded ? sync.detail : undefined} />
+            {!firstScreenReady ? (
+              <Waiting title={loaded && !view.initialised ? 'Waiting for the room to arrive…' : 'Opening the room…'} detail={loaded && !view.initialised ? sync.detail : undefined} />
             ) : tab === 'session' ? (
               <MemoSessionTab view={view} actions={actions} peers={peers} inviteLink={inviteLink} now={now} onActiveCard={setActiveCardId} onTyping={setTyping} />
             ) : (
