@@ -1,4 +1,4 @@
-import { lazy, memo, Suspense, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { Notice } from '../../components/Notice.tsx';
 import { StatusLine, type StatusLineProps } from '../../components/StatusLine.tsx';
 import { TopBar } from '../../components/TopBar.tsx';
@@ -119,11 +119,6 @@ function OpenRoom({ saved, tab }: { saved: SavedRoom; tab: RoomTab }) {
 }
 
 const NO_PEERS: readonly Presence[] = [];
-
-// The cards re-render when the room, the peers or the clock change, not on every sync status change:
-// while a room opens, the relay's acknowledgements and status events arrive dozens of times, and
-// re-rendering every card for each kept a phone's main thread busy for seconds.
-const MemoSessionTab = memo(SessionTab);
 
 function RoomLoaded({ session, saved, tab, inviteLink }: { session: RoomSession; saved: SavedRoom; tab: RoomTab; inviteLink: string }) {
   const loaded = useLocalLoaded(session);
@@ -258,7 +253,7 @@ function RoomLoaded({ session, saved, tab, inviteLink }: { session: RoomSession;
             {!firstScreenReady ? (
               <Waiting title={loaded && !view.initialised ? 'Waiting for the room to arrive…' : 'Opening the room…'} detail={loaded && !view.initialised ? sync.detail : undefined} />
             ) : tab === 'session' ? (
-              <MemoSessionTab view={view} actions={actions} peers={peers} inviteLink={inviteLink} now={now} onActiveCard={setActiveCardId} onTyping={setTyping} />
+              <SessionTab view={view} actions={actions} peers={peers} inviteLink={inviteLink} now={now} onActiveCard={setActiveCardId} onTyping={setTyping} />
             ) : (
               <Suspense fallback={<Waiting title="One moment…" />}>
                 {tab === 'history' ? (
