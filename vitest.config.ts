@@ -7,7 +7,7 @@ export default defineConfig({
   resolve: { conditions: ['seen-source', 'module', 'browser', 'development|production'] },
   ssr: { resolve: { conditions: ['seen-source', 'module', 'node', 'development|production'] } },
   test: {
-    include: ['shared/**/*.test.ts', 'server/**/*.test.ts', 'sync/**/*.test.ts', 'client/src/**/*.test.ts', 'client/src/**/*.test.tsx'],
+    include: ['shared/**/*.test.ts', 'server/**/*.test.ts', 'sync/**/*.test.ts', 'client/*.test.ts', 'client/src/**/*.test.ts', 'client/src/**/*.test.tsx'],
     exclude: ['**/node_modules/**', '**/dist/**'],
     setupFiles: ['./vitest.setup.ts'],
     testTimeout: 30_000,

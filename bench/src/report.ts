@@ -8,6 +8,7 @@ import type { CrashResult } from './workloads/w9Crash.ts';
 import type { BundleResult } from './workloads/clientSide.ts';
 import type { LogBytesResult } from './workloads/logBytes.ts';
 import type { RevealResult } from './workloads/revealLatency.ts';
+import { LIGHTHOUSE_PAGES, type LighthouseRun } from './workloads/lighthouse.ts';
 
 export interface YearJoinResult {
   readonly updates: number;
@@ -54,6 +55,7 @@ export interface Results {
   year: YearJoinResult | null;
   log: LogBytesResult[];
   reveal: RevealResult[];
+  lighthouse: LighthouseRun[];
   failures: { workload: string; server: string; error: string }[];
 }
 
@@ -192,6 +194,20 @@ export function evaluateTargets(r: Results, quick: boolean): Target[] {
     const missing = r.w9.reduce((s, x) => s + x.ackedMissing, 0);
     const acked = r.w9.reduce((s, x) => s + x.ackedBeforeKill, 0);
     targets.push({ id: 'D1', target: 'W9 SIGKILL under load: 0 acknowledged updates missing', measured: `${missing} of ${acked} acknowledged (${r.w9.length} kills, NORMAL and FULL)`, status: missing === 0 ? 'met' : 'missed' });
+  }
+  for (const page of LIGHTHOUSE_PAGES) {
+    const runs = r.lighthouse.filter((x) => x.page === page);
+    if (runs.length === 0) continue;
+    const perf = median(runs.map((x) => x.performance));
+    const cls = median(runs.map((x) => x.cls));
+    const tbt = median(runs.map((x) => x.tbtMs));
+    const a11y = median(runs.map((x) => x.accessibility));
+    targets.push({
+      id: 'P1',
+      target: `Lighthouse mobile, ${page} page: performance ≥ 90, CLS ≤ 0.05, TBT ≤ 200 ms, accessibility 100 (medians)`,
+      measured: `performance ${fmt(perf, 0)}, CLS ${cls.toFixed(3)}, TBT ${fmt(tbt, 0)} ms, accessibility ${fmt(a11y, 0)}`,
+      status: perf >= 90 && cls <= 0.05 && tbt <= 200 && a11y === 100 ? 'met' : 'missed',
+    });
   }
   void quick;
   return targets;
@@ -427,6 +443,28 @@ export function renderMarkdown(meta: Meta, r: Results, targets: Target[]): strin
   if (r.reveal.length > 0) {
     out.push('', '#### log: live-mode reveal latency against the draft merge window (share after a 12-keystroke burst; real relay, two @seen/sync sessions)', '');
     out.push(table(['draft window', 'reveals', 'p50 ms', 'max ms'], r.reveal.map((x) => [`${x.windowMs} ms`, String(x.reveals), fmt(x.p50Ms, 2), fmt(x.maxMs, 2)])));
+  }
+
+  if (r.lighthouse.length > 0) {
+    out.push('', `#### Lighthouse, mobile preset (simulated slow 4G, 4× CPU slowdown), median (min–max) of ${Math.max(...r.lighthouse.map((x) => x.rep)) + 1}`, '');
+    const rows: string[][] = [];
+    for (const page of LIGHTHOUSE_PAGES) {
+      const runs = r.lighthouse.filter((x) => x.page === page);
+      if (runs.length === 0) continue;
+      rows.push([
+        page,
+        spread(runs.map((x) => x.performance), 0),
+        spread(runs.map((x) => x.fcpMs), 0),
+        spread(runs.map((x) => x.lcpMs), 0),
+        spread(runs.map((x) => x.tbtMs), 0),
+        spread(runs.map((x) => x.cls), 3),
+        spread(runs.map((x) => x.speedIndexMs), 0),
+        spread(runs.map((x) => x.scriptKb), 0),
+        spread(runs.map((x) => x.observedLongTasksMs), 0),
+        `${fmt(median(runs.map((x) => x.accessibility)), 0)} / ${fmt(median(runs.map((x) => x.bestPractices)), 0)} / ${fmt(median(runs.map((x) => x.seo)), 0)}`,
+      ]);
+    }
+    out.push(table(['page', 'performance', 'FCP ms', 'LCP ms', 'TBT ms', 'CLS', 'Speed Index ms', 'script KB on the wire', 'long tasks ms', 'a11y / BP / SEO'], rows));
   }
 
   const notes = [

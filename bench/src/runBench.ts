@@ -21,9 +21,12 @@ import { runJoins } from './workloads/w5Runner.ts';
 import { runStorm } from './workloads/w6Storm.ts';
 import { runIdle } from './workloads/w7Idle.ts';
 import { runCrash } from './workloads/w9Crash.ts';
+import { runLighthouse } from './workloads/lighthouse.ts';
 import { startServer } from './lib/serverProcess.ts';
 
-const WORKLOADS = ['W1', 'W2', 'W4', 'W5', 'W6', 'W7', 'W9', 'client', 'log'] as const;
+const WORKLOADS = ['W1', 'W2', 'W4', 'W5', 'W6', 'W7', 'W9', 'client', 'log', 'lighthouse'] as const;
+/** Workloads that replay the editing traces (the others run without them). */
+const TRACE_WORKLOADS: readonly Workload[] = ['W1', 'W2', 'W4', 'W5', 'W6', 'W7', 'W9', 'client', 'log'];
 type Workload = (typeof WORKLOADS)[number];
 
 /** Keystrokes per person for the log workload (both traces have more). */
@@ -38,7 +41,7 @@ const USAGE = `pnpm bench [-- options]
   --servers a,b,...    only these servers (seen, floor, yws, hocus); W1 uses seen-raised for seen
   --seed N             seed for every schedule and key
   --cpu-prof DIR       write V8 CPU profiles of Seen's relay (W2 at the largest N, W4, W6) into DIR
-  --no-client-build    measure the existing client/dist instead of building it
+  --no-client-build    measure the existing client/dist instead of building it (client, lighthouse)
   --help`;
 
 interface Args {
@@ -127,7 +130,8 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const config = withOverrides(args.quick ? QUICK : FULL, args);
   serverFilter = args.servers;
-  requireTraces();
+  const needsTraces = TRACE_WORKLOADS.some((w) => args.only.has(w));
+  if (needsTraces) requireTraces();
   const started = performance.now();
   const loadAverageAtStart = Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
   const pins = setUpPinning();
@@ -137,7 +141,7 @@ async function main(): Promise<void> {
   log(pinning);
   if (loadAverageAtStart > 0.5) log(`note: load average ${loadAverageAtStart} at start, other processes are running`);
   await buildLaunchers();
-  const results: Results = { w1: [], w2: [], w4: [], w5: [], w6: [], w7: [], w9: [], bundle: null, year: null, log: [], reveal: [], failures: [] };
+  const results: Results = { w1: [], w2: [], w4: [], w5: [], w6: [], w7: [], w9: [], bundle: null, year: null, log: [], reveal: [], lighthouse: [], failures: [] };
   const attempt = async <T>(workload: string, server: string, run: () => Promise<T>, into: T[]): Promise<void> => {
     try {
       into.push(await run());
@@ -147,12 +151,12 @@ async function main(): Promise<void> {
       results.failures.push({ workload, server, error: message });
     }
   };
-  const seenOnly: readonly Workload[] = ['W6', 'W9', 'client', 'log'];
+  const seenOnly: readonly Workload[] = ['W6', 'W9', 'client', 'log', 'lighthouse'];
   const wants = (w: Workload): boolean => args.only.has(w) && (!seenOnly.includes(w) || serverFilter === null || serverFilter.has('seen'));
   const baselines: ServerKind[] = ['seen', 'floor', 'yws', 'hocus'];
 
-  log('loading editing traces (josephg/editing-traces, CC BY 4.0)');
-  const pairs = loadTypingPairs(2000);
+  if (needsTraces) log('loading editing traces (josephg/editing-traces, CC BY 4.0)');
+  const pairs = needsTraces ? loadTypingPairs(2000) : [];
 
   if (wants('W1')) {
     for (const size of config.w1.sizes) {
@@ -334,6 +338,21 @@ async function main(): Promise<void> {
     }
   }
 
+  if (wants('lighthouse')) {
+    // The client workload has just built the client; otherwise build it here (unless told not to).
+    if (args.clientBuild && !wants('client')) {
+      log('lighthouse: building the client with `pnpm --filter @seen/client build`');
+      execFileSync('pnpm', ['--filter', '@seen/client', 'build'], { cwd: REPO_ROOT, stdio: 'ignore' });
+    }
+    try {
+      results.lighthouse = await runLighthouse({ reps: config.reps, log });
+    } catch (error) {
+      const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+      log(`lighthouse FAILED: ${message}`);
+      results.failures.push({ workload: 'lighthouse', server: 'seen', error: message });
+    }
+  }
+
   const allRuns = [...results.w1, ...results.w2, ...results.w4, ...results.w5, ...results.w6, ...results.w7];
   const meta: Meta = {
     date: new Date().toISOString(),
@@ -346,7 +365,7 @@ async function main(): Promise<void> {
     dirty: git(['status', '--porcelain', '--untracked-files=no']) !== '',
     quick: config.quick,
     reps: config.reps,
-    repsByWorkload: `W1 ${config.w1.reps}, W2 ${config.w2.reps}, W4 ${config.w4.reps}, W5 ${config.w5.reps}, W6 ${config.w6.reps}, W7 ${config.w7.reps}, W9 ${config.w9.kills} kill${config.w9.kills === 1 ? '' : 's'} per mode`,
+    repsByWorkload: `W1 ${config.w1.reps}, W2 ${config.w2.reps}, W4 ${config.w4.reps}, W5 ${config.w5.reps}, W6 ${config.w6.reps}, W7 ${config.w7.reps}, W9 ${config.w9.kills} kill${config.w9.kills === 1 ? '' : 's'} per mode, Lighthouse ${config.reps} per page`,
     w4Rooms: config.w4.rooms,
     seed: config.seed,
     pinning,

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import Negotiator from 'negotiator';
 
 /**
  * Headers on every HTTP response. The CSP names no third-party origin and allows no inline script
@@ -33,48 +34,138 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 
 /** Hashed build assets never change; index.html must be revalidated so new builds reach users. */
 const IMMUTABLE_PREFIX = '/assets/';
+const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable';
+const REVALIDATE_CACHE = 'no-cache';
+
+/**
+ * Precompressed siblings the client build writes next to a file (client/vite.config.ts), best
+ * first: brotli is smaller, gzip is what every browser and proxy understands.
+ */
+const ENCODINGS = [
+  { name: 'br', suffix: '.br' },
+  { name: 'gzip', suffix: '.gz' },
+] as const;
+type EncodingName = (typeof ENCODINGS)[number]['name'] | 'identity';
+const PREFERRED_ORDER: readonly EncodingName[] = ['br', 'gzip', 'identity'];
 
 export function applySecurityHeaders(response: ServerResponse): void {
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
 }
 
-async function isFile(path: string): Promise<boolean> {
+interface FileInfo {
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+async function statFile(path: string): Promise<FileInfo | null> {
   try {
-    return (await stat(path)).isFile();
+    const info = await stat(path);
+    return info.isFile() ? { size: info.size, mtimeMs: info.mtimeMs } : null;
   } catch {
-    return false;
+    return null;
   }
 }
 
-/** Serves the built client; unknown paths without an extension get index.html (client routing). */
+// negotiator's `preferred` option (it breaks ties between equal q-values, e.g. Chromium's
+// "gzip, deflate, br, zstd") is missing from its type definitions.
+type EncodingsWithPreference = (available: readonly string[], options: { preferred: readonly string[] }) => string[];
+
+/**
+ * The codings this client accepts among `available`, best first, following RFC 9110 §12.5.3:
+ * q-values (q=0 refuses), `*`, and identity unless refused. Empty when even identity is refused.
+ */
+export function acceptableEncodings(acceptEncoding: string | undefined, available: readonly EncodingName[]): EncodingName[] {
+  const negotiator = new Negotiator({ headers: acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding } });
+  const encodings = negotiator.encodings.bind(negotiator) as EncodingsWithPreference;
+  return encodings(available, { preferred: PREFERRED_ORDER }) as EncodingName[];
+}
+
+/** A strong validator per representation: each coding of a file is a different byte sequence. */
+function entityTag(info: FileInfo, encoding: EncodingName): string {
+  return `"${info.size.toString(36)}-${Math.floor(info.mtimeMs).toString(36)}${encoding === 'identity' ? '' : `-${encoding}`}"`;
+}
+
+/** True when If-None-Match names this representation (or `*`), so a 304 may answer. */
+function matchesIfNoneMatch(header: string | undefined, tag: string): boolean {
+  if (header === undefined) return false;
+  return header.split(',').some((candidate) => {
+    const trimmed = candidate.trim();
+    return trimmed === '*' || trimmed === tag || trimmed === `W/${tag}`;
+  });
+}
+
+function sendText(response: ServerResponse, status: number, text: string): void {
+  response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end(text);
+}
+
+/**
+ * Serves the built client; unknown paths without an extension get index.html (client routing).
+ * When the build left `.br`/`.gz` siblings, the best coding the client accepts is sent as is, with
+ * Content-Encoding and `Vary: Accept-Encoding` so caches keep the codings apart.
+ */
 export async function serveStatic(root: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
   let pathname: string;
   try {
     pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
   } catch {
-    response.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Bad path');
+    sendText(response, 400, 'Bad path');
     return;
   }
   const candidate = normalize(join(root, pathname));
   if (!candidate.startsWith(normalize(root) + sep) && candidate !== normalize(root)) {
-    response.writeHead(400).end('Bad path');
+    sendText(response, 400, 'Bad path');
     return;
   }
   let file = candidate;
-  if (!(await isFile(file))) {
+  let info = await statFile(file);
+  if (info === null) {
     if (extname(pathname) !== '') {
-      response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found');
+      sendText(response, 404, 'Not found');
       return;
     }
     file = join(root, 'index.html');
-    if (!(await isFile(file))) {
-      response.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' }).end('The app is not built yet. Run `pnpm build`.');
+    info = await statFile(file);
+    if (info === null) {
+      sendText(response, 503, 'The app is not built yet. Run `pnpm build`.');
       return;
     }
   }
-  response.writeHead(200, {
+
+  const variants = new Map<EncodingName, { path: string; info: FileInfo }>([['identity', { path: file, info }]]);
+  for (const { name, suffix } of ENCODINGS) {
+    const compressed = await statFile(file + suffix);
+    if (compressed !== null) variants.set(name, { path: file + suffix, info: compressed });
+  }
+  const negotiated = variants.size > 1;
+  const headers: Record<string, string> = {
     'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
-    'Cache-Control': pathname.startsWith(IMMUTABLE_PREFIX) ? 'public, max-age=31536000, immutable' : 'no-cache',
-  });
-  createReadStream(file).pipe(response);
+    // Only real files under /assets/ carry a content hash; the index.html fallback never does.
+    'Cache-Control': pathname.startsWith(IMMUTABLE_PREFIX) && file === candidate ? IMMUTABLE_CACHE : REVALIDATE_CACHE,
+  };
+  if (negotiated) headers.Vary = 'Accept-Encoding';
+
+  const [encoding] = acceptableEncodings(request.headers['accept-encoding'], [...variants.keys()]);
+  if (encoding === undefined) {
+    // Only reachable when the client refuses identity (`identity;q=0` or `*;q=0`) and every coding we have.
+    response.writeHead(406, { ...headers, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end('None of the accepted content codings is available.');
+    return;
+  }
+  const chosen = variants.get(encoding)!;
+  const tag = entityTag(chosen.info, encoding);
+  headers.ETag = tag;
+  if (encoding !== 'identity') headers['Content-Encoding'] = encoding;
+
+  if (matchesIfNoneMatch(request.headers['if-none-match'], tag)) {
+    response.writeHead(304, { ETag: tag, 'Cache-Control': headers['Cache-Control']!, ...(negotiated ? { Vary: 'Accept-Encoding' } : {}) }).end();
+    return;
+  }
+  headers['Content-Length'] = String(chosen.info.size);
+  response.writeHead(200, headers);
+  if (request.method === 'HEAD') {
+    response.end();
+    return;
+  }
+  const stream = createReadStream(chosen.path);
+  stream.on('error', () => response.destroy());
+  stream.pipe(response);
 }

@@ -21,7 +21,7 @@ export interface TestRelay extends RunningRelay {
 }
 
 /** A real relay on 127.0.0.1:0 with real SQLite in a temp folder (or memory). Call close() after. */
-export async function startTestRelay(options: { storage?: 'sqlite' | 'memory'; limits?: Partial<RelayLimits>; dataDir?: string; customStorage?: RelayStorage } = {}): Promise<TestRelay> {
+export async function startTestRelay(options: { storage?: 'sqlite' | 'memory'; limits?: Partial<RelayLimits>; dataDir?: string; customStorage?: RelayStorage; staticDir?: string } = {}): Promise<TestRelay> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'seen-relay-'));
   const dbPath = options.storage === 'memory' ? null : join(dataDir, 'relay.sqlite');
   const storage = options.customStorage ?? (dbPath === null ? createMemoryStorage() : createSqliteStorage({ path: dbPath }));
@@ -30,6 +30,7 @@ export async function startTestRelay(options: { storage?: 'sqlite' | 'memory'; l
     storage,
     port: 0,
     limits: options.limits,
+    staticDir: options.staticDir,
     logger: createLogger({ level: 'debug', write: (line) => logLines.push(line) }),
   });
   return {

@@ -8,7 +8,7 @@ import {
   parseRelayFrame,
   type RelayFrame,
 } from '@seen/shared/protocol';
-import { signHandshake, type DeviceKeyPair, type RoomKeys } from '@seen/shared/crypto';
+import { signHandshake, type DeviceKeyPair, type HandshakeSignatures, type HandshakeSigner, type RoomKeys } from '@seen/shared/crypto';
 import type { RelayLink, SyncEngine } from './SyncEngine.ts';
 import { KEEPALIVE_MESSAGE, QUERY_AWARENESS_MESSAGE, Y_SYNC, encodeSyncMessage, parseProviderMessage } from './yMessages.ts';
 import * as Y from 'yjs';
@@ -36,6 +36,8 @@ export interface EncryptedSocketContext {
   readonly WebSocketImpl: SocketConstructor;
   /** Called for each relay-level event the session status cares about. */
   readonly onRelayEvent: (event: RelayEvent) => void;
+  /** Signs the handshake (default: tweetnacl, synchronously); may answer later, e.g. through WebCrypto. */
+  readonly signHandshake?: HandshakeSigner;
 }
 
 export type RelayEvent =
@@ -171,6 +173,21 @@ export function createEncryptedSocketClass(context: EncryptedSocketContext): Enc
       }
     }
 
+    private sendAuth(signatures: HandshakeSignatures): void {
+      // The socket may have closed while an asynchronous signer worked.
+      if (this.finished || this.authenticated) return;
+      this.socket.send(
+        encodeAuthFrame({
+          roomId: context.keys.roomIdBytes,
+          authPublicKey: context.keys.authKeyPair.publicKey,
+          devicePublicKey: context.device.publicKey,
+          sessionId: context.sessionId,
+          fromRelaySeq: this.fromRelaySeq,
+          ...signatures,
+        }),
+      );
+    }
+
     private handleRelayFrame(bytes: Uint8Array): void {
       const parsed = parseRelayFrame(bytes);
       if (!parsed.ok) {
@@ -189,7 +206,7 @@ export function createEncryptedSocketClass(context: EncryptedSocketContext): Enc
           if (this.authenticated) return;
           if (frame.version !== PROTOCOL_VERSION) return this.close(CLOSE.VERSION_UNSUPPORTED, 'version');
           this.fromRelaySeq = engine.cursor;
-          const signatures = signHandshake({
+          const signatures = (context.signHandshake ?? signHandshake)({
             relayOrigin: normalizeRelayOrigin(context.relayUrl),
             roomId: context.keys.roomIdBytes,
             challenge: frame.challenge,
@@ -197,16 +214,13 @@ export function createEncryptedSocketClass(context: EncryptedSocketContext): Enc
             authSecretKey: context.keys.authKeyPair.secretKey,
             device: context.device,
           });
-          this.socket.send(
-            encodeAuthFrame({
-              roomId: context.keys.roomIdBytes,
-              authPublicKey: context.keys.authKeyPair.publicKey,
-              devicePublicKey: context.device.publicKey,
-              sessionId: context.sessionId,
-              fromRelaySeq: this.fromRelaySeq,
-              ...signatures,
-            }),
-          );
+          if (signatures instanceof Promise) {
+            // A signer that fails leaves nothing to send: drop this connection, the provider retries.
+            signatures.then(
+              (signed) => this.sendAuth(signed),
+              () => this.socket.close(CLOSE.NORMAL, 'restart'),
+            );
+          } else this.sendAuth(signatures);
           return;
         }
         case FRAME.READY:

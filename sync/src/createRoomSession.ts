@@ -4,7 +4,7 @@ import { WebsocketProvider } from 'y-websocket';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { DEFAULT_LIMITS, SIZE, encodeDeleteRoomFrame, encodeSealFrame } from '@seen/shared/protocol';
 import { deriveRoomKeys, generateDeviceKeyPair, randomBytes } from '@seen/shared/crypto';
-import type { DeviceKeyPair, RoomSecret } from './publicTypes.ts';
+import type { DeviceKeyPair, HandshakeSigner, RoomKeys, RoomSecret } from './publicTypes.ts';
 import { createEncryptedSocketClass, type RelayEvent, type SocketConstructor } from './EncryptedSocket.ts';
 import { offlineReasonForClose, refusalForClose } from './closeReasons.ts';
 import type { OfflineReason, RoomSession, SessionPhase, SessionStatus, RefusalReason } from './RoomSession.ts';
@@ -48,6 +48,13 @@ export interface CreateRoomSessionOptions {
    * transaction origin that made it (0 = send at once). Default: 40 ms for every update.
    */
   readonly coalesceWindow?: CoalesceWindow;
+  /**
+   * Keys already derived from `secret` (e.g. by deriveRoomKeysAsync, off tweetnacl's slow cold
+   * start); omitted = derived here with tweetnacl. They must be the secret's keys.
+   */
+  readonly keys?: RoomKeys;
+  /** Signs each connection's handshake; omitted = tweetnacl (see EncryptedSocketContext). */
+  readonly signHandshake?: HandshakeSigner;
 }
 
 export const DEFAULT_COMPACT_AFTER = 500;
@@ -98,7 +105,7 @@ export interface RoomSessionInternals extends RoomSession {
  * encrypting socket, and one status value for the UI. Framework-free (React reads it through hooks).
  */
 export function openRoomSession(options: CreateRoomSessionOptions): RoomSessionInternals {
-  const keys = deriveRoomKeys(options.secret);
+  const keys = options.keys ?? deriveRoomKeys(options.secret);
   const device = options.device ?? generateDeviceKeyPair();
   const sessionId = randomBytes(SIZE.SESSION_ID);
   const doc = options.doc ?? new Y.Doc();
@@ -195,6 +202,7 @@ export function openRoomSession(options: CreateRoomSessionOptions): RoomSessionI
       engine,
       WebSocketImpl,
       onRelayEvent,
+      signHandshake: options.signHandshake,
     }) as unknown as typeof WebSocket,
     // Tabs must not bypass the relay: every byte goes through the encrypting socket.
     disableBc: true,

@@ -18,3 +18,33 @@ export interface InviteError {
 }
 
 export type InviteParse = { readonly ok: true; readonly value: RoomSecret } | { readonly ok: false; readonly error: InviteError };
+
+/** A room's keys, all derived from its secret (pass them to skip deriving them again). */
+export interface RoomKeys {
+  /** secretbox key for envelopes. */
+  readonly encryptionKey: Uint8Array;
+  /** Ed25519 key pair proving possession of the invite link to the relay. */
+  readonly authKeyPair: DeviceKeyPair;
+  /** 16 bytes, the hash of the auth public key: the room id the relay knows. */
+  readonly roomIdBytes: Uint8Array;
+  /** roomIdBytes as base64url. */
+  readonly roomId: string;
+}
+
+/** What a connection's handshake signs (see shared/PROTOCOL.md §4). */
+export interface HandshakeSigningInput {
+  readonly relayOrigin: string;
+  readonly roomId: Uint8Array;
+  readonly challenge: Uint8Array;
+  readonly sessionId: Uint8Array;
+  readonly authSecretKey: Uint8Array;
+  readonly device: DeviceKeyPair;
+}
+
+export interface HandshakeSignatures {
+  readonly roomSignature: Uint8Array;
+  readonly deviceSignature: Uint8Array;
+}
+
+/** Signs the handshake now or later (WebCrypto's Ed25519 answers with a Promise). */
+export type HandshakeSigner = (input: HandshakeSigningInput) => HandshakeSignatures | Promise<HandshakeSignatures>;

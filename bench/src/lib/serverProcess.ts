@@ -109,6 +109,8 @@ export interface StartServerOptions {
   /** Write a V8 CPU profile into this folder when the server exits. */
   readonly cpuProfDir?: string;
   readonly port?: number;
+  /** Serve this built client (Seen only); by default the relay serves no static files. */
+  readonly staticDir?: string;
 }
 
 export interface ServerHandle {
@@ -176,8 +178,8 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
   if (seenLike) {
     env.DATA_DIR = dataDir;
     env.SQLITE_SYNC = options.sqliteSync ?? 'NORMAL';
-    // No static client: the relay then answers only WebSocket and /healthz.
-    env.STATIC_DIR = join(dataDir, 'no-static');
+    // No static client unless asked: the relay then answers only WebSocket and /healthz.
+    env.STATIC_DIR = options.staticDir ?? join(dataDir, 'no-static');
     if (options.limits !== undefined) env.RELAY_LIMITS_JSON = JSON.stringify(options.limits);
   }
   if (options.durable === true && options.kind === 'yws') env.YPERSISTENCE = join(dataDir, 'leveldb');

@@ -2,11 +2,13 @@
 // back out of a link, and storing it. Nothing else in the UI handles secret bytes.
 import {
   deriveRoomKeys,
+  deriveRoomKeysAsync,
   encodeRoomSecret,
   formatInviteLink,
   generateRoomSecret,
   parseInviteFragment,
   type InviteError,
+  type RoomKeys,
   type RoomSecret,
 } from '@seen/shared/crypto';
 import { decodeBase64Url } from '@seen/shared/protocol';
@@ -14,17 +16,48 @@ import { decodeBase64Url } from '@seen/shared/protocol';
 export type { InviteError, RoomSecret };
 export { generateRoomSecret, parseInviteFragment };
 
-const roomIds = new Map<string, string>();
+// Derived keys per secret, for this page's life. Deriving costs an Ed25519 key generation: ~1 ms
+// through WebCrypto (prepareRoomKeys), but hundreds of ms of a phone's main thread through
+// tweetnacl while its code is cold, so screens prepare the keys before they open a room.
+const derivedKeys = new Map<string, RoomKeys>();
+const preparing = new Map<string, Promise<RoomKeys>>();
 
-/** The public room id for a secret (derivation costs an Ed25519 key generation, so it is cached). */
-export function roomIdFor(secret: RoomSecret): string {
+/** Derives the room's keys off tweetnacl where the browser can (WebCrypto Ed25519) and keeps them. */
+export function prepareRoomKeys(secret: RoomSecret): Promise<RoomKeys> {
   const encoded = encodeRoomSecret(secret);
-  let roomId = roomIds.get(encoded);
-  if (!roomId) {
-    roomId = deriveRoomKeys(secret).roomId;
-    roomIds.set(encoded, roomId);
+  const known = derivedKeys.get(encoded);
+  if (known) return Promise.resolve(known);
+  let pending = preparing.get(encoded);
+  if (!pending) {
+    pending = deriveRoomKeysAsync(secret).then((keys) => {
+      derivedKeys.set(encoded, keys);
+      preparing.delete(encoded);
+      return keys;
+    });
+    preparing.set(encoded, pending);
   }
-  return roomId;
+  return pending;
+}
+
+/** True once prepareRoomKeys (or roomKeysFor) has the keys for this secret. */
+export function hasRoomKeys(secret: RoomSecret): boolean {
+  return derivedKeys.has(encodeRoomSecret(secret));
+}
+
+/** The room's keys: prepared ones, or derived now with tweetnacl (slow the first time) and kept. */
+export function roomKeysFor(secret: RoomSecret): RoomKeys {
+  const encoded = encodeRoomSecret(secret);
+  let keys = derivedKeys.get(encoded);
+  if (!keys) {
+    keys = deriveRoomKeys(secret);
+    derivedKeys.set(encoded, keys);
+  }
+  return keys;
+}
+
+/** The public room id for a secret. */
+export function roomIdFor(secret: RoomSecret): string {
+  return roomKeysFor(secret).roomId;
 }
 
 export function encodeSecret(secret: RoomSecret): string {

@@ -2,11 +2,11 @@
 // mounted; the session stays open while anyone holds it, so moving from "join" into the room, or
 // between a room's tabs, does not reconnect. Release is deferred a moment so React StrictMode's
 // mount-unmount-mount in development reuses the session instead of tearing it down.
-import { restoreDeviceKeyPair, generateDeviceKeyPair, type DeviceKeyPair } from '@seen/shared/crypto';
+import { ed25519KeyPairFromSeed, randomBytes, restoreDeviceKeyPair, generateDeviceKeyPair, signHandshakeAsync, type DeviceKeyPair } from '@seen/shared/crypto';
 import { decodeBase64Url, encodeBase64Url } from '@seen/shared/protocol';
 import { createRoomSession, localDatabaseName, type RoomSession } from '@seen/sync';
 import { coalesceWindowFor } from './coalesceWindow.ts';
-import { relayUrlFor, roomIdFor, type RoomSecret } from './invite.ts';
+import { relayUrlFor, roomIdFor, roomKeysFor, type RoomSecret } from './invite.ts';
 
 interface OpenRoom {
   readonly session: RoomSession;
@@ -30,6 +30,12 @@ export function newDeviceKey(): string {
   return encodeBase64Url(generateDeviceKeyPair().secretKey);
 }
 
+/** newDeviceKey through WebCrypto where the browser has Ed25519 (no tweetnacl cold start). */
+export async function newDeviceKeyAsync(): Promise<string> {
+  const seed = randomBytes(32);
+  return encodeBase64Url((await ed25519KeyPairFromSeed(seed)).secretKey);
+}
+
 function restoreDevice(encoded: string | null): DeviceKeyPair | undefined {
   const bytes = encoded ? decodeBase64Url(encoded) : null;
   return bytes && bytes.length === 64 ? restoreDeviceKeyPair(bytes) : undefined;
@@ -40,12 +46,16 @@ export function acquireRoomSession(secret: RoomSecret, deviceKey: string | null)
   const roomId = roomIdFor(secret);
   let open = openRooms.get(roomId);
   if (!open) {
+    // Keys prepared through WebCrypto when the screen did (prepareRoomKeys); the handshake is signed
+    // through WebCrypto too where the browser has Ed25519 (the same bytes as tweetnacl).
     const session = createRoomSession({
       secret,
       relayUrl: relayUrlFor(),
       persistence: 'indexeddb',
       device: restoreDevice(deviceKey),
       coalesceWindow: coalesceWindowFor,
+      keys: roomKeysFor(secret),
+      signHandshake: signHandshakeAsync,
     });
     open = { session, holders: 0, closeTimer: null };
     openRooms.set(roomId, open);

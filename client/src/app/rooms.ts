@@ -3,15 +3,15 @@
 import { addMember, createRoom, readMembers, readRoom, type RoomMode } from '@seen/shared/doc';
 import type { RoomSession } from '@seen/sync';
 import { randomId } from './ids.ts';
-import { encodeSecret, generateRoomSecret, roomIdFor, type RoomSecret } from './invite.ts';
+import { encodeSecret, generateRoomSecret, prepareRoomKeys, type RoomSecret } from './invite.ts';
 import { clearPendingInvite } from './inviteFragment.ts';
-import { acquireRoomSession, clearLocalRoomData, newDeviceKey } from './openRoom.ts';
+import { acquireRoomSession, clearLocalRoomData, newDeviceKeyAsync } from './openRoom.ts';
 import { forgetRoom, saveRoom, updateRoom } from './roomStore.ts';
 
 export async function createNewRoom(options: { yourName: string; roomName: string; deckId: string; mode: RoomMode; groupSize?: number; partners?: boolean }): Promise<string> {
   const secret = generateRoomSecret();
-  const roomId = roomIdFor(secret);
-  const deviceKey = newDeviceKey();
+  const { roomId } = await prepareRoomKeys(secret);
+  const deviceKey = await newDeviceKeyAsync();
   const handle = acquireRoomSession(secret, deviceKey);
   try {
     await handle.session.whenLocalLoaded();

@@ -1,9 +1,9 @@
-import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { migrateDoc } from '@seen/shared/doc';
 import { createRoomActions, type RoomActions } from '../app/roomActions.ts';
-import { loadDecks, loadedShippedDecks, subscribeToDecks } from '../app/decks.ts';
 import { buildRoomView, type RoomView } from '../app/roomView.ts';
 import type { RoomSession } from '@seen/sync';
+import { useDecksLoaded } from './useDecksLoaded.ts';
 import { useDocVersion } from './useDocVersion.ts';
 
 /** The room as plain values, recomputed only when the document changes. */
@@ -12,14 +12,6 @@ export function useRoomView(session: RoomSession, viewerId: string): RoomView {
   const decksLoaded = useDecksLoaded();
   // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` is the doc's change counter: it is the dependency that matters
   return useMemo(() => buildRoomView(session.doc, viewerId), [session, viewerId, version, decksLoaded]);
-}
-
-/** Starts loading the deck content (a separate download) and re-renders when it arrives. */
-export function useDecksLoaded(): boolean {
-  useEffect(() => {
-    void loadDecks().catch(() => undefined);
-  }, []);
-  return useSyncExternalStore(subscribeToDecks, () => loadedShippedDecks() !== null);
 }
 
 export function useRoomActions(session: RoomSession, memberId: string): RoomActions {

@@ -4,6 +4,7 @@ import { StatusLine, type StatusLineProps } from '../../components/StatusLine.ts
 import { TopBar } from '../../components/TopBar.tsx';
 import { Waiting } from '../../components/Waiting.tsx';
 import { Button } from '../../components/Button.tsx';
+import { loadDecks } from '../../app/decks.ts';
 import { decodeSecret, inviteLinkFor } from '../../app/invite.ts';
 import { newDeviceKey } from '../../app/openRoom.ts';
 import { leaveRoom, noteFarewell, readFarewell, touchRoom } from '../../app/rooms.ts';
@@ -15,6 +16,7 @@ import { useNow } from '../../hooks/useNow.ts';
 import { useOnline } from '../../hooks/useOnline.ts';
 import { usePeers, usePublishPresence } from '../../hooks/usePresence.ts';
 import { useLocalLoaded, useRoomActions, useRoomView } from '../../hooks/useRoom.ts';
+import { useRoomKeysReady } from '../../hooks/useRoomKeysReady.ts';
 import { useRoomSession } from '../../hooks/useRoomSession.ts';
 import { useSavedRoom } from '../../hooks/useSavedRooms.ts';
 import { useSessionStatus } from '../../hooks/useSessionStatus.ts';
@@ -22,6 +24,27 @@ import type { Presence } from '@seen/shared/doc';
 import type { RoomSession } from '@seen/sync';
 import { SessionTab } from '../session/SessionTab.tsx';
 import { OpeningRoomPage } from './OpeningRoomPage.tsx';
+
+/**
+ * True once `load` has finished (started only when `wanted`). The room's first screen waits for the
+ * chunks it shows, so they do not arrive after it and push the cards down (layout shift).
+ */
+function useChunkReady(load: () => Promise<unknown>, wanted: boolean): boolean {
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    if (!wanted || ready) return;
+    let cancelled = false;
+    // A failed download shows the page anyway: its own Suspense boundary deals with it.
+    const settle = () => {
+      if (!cancelled) setReady(true);
+    };
+    load().then(settle, settle);
+    return () => {
+      cancelled = true;
+    };
+  }, [load, wanted, ready]);
+  return ready || !wanted;
+}
 
 // The weekly screen loads with the app; history and settings arrive when first opened.
 const HistoryTab = lazy(() => import('../history/HistoryTab.tsx').then((module) => ({ default: module.HistoryTab })));
@@ -71,13 +94,15 @@ export function RoomScreen({ roomId, tab }: { roomId: string; tab: RoomTab }) {
 
 function OpenRoom({ saved, tab }: { saved: SavedRoom; tab: RoomTab }) {
   const secret = useMemo(() => decodeSecret(saved.secret), [saved.secret]);
-  // Rooms saved before device keys existed get one now, kept from then on.
-  const [fallbackKey] = useState(newDeviceKey);
+  // Rooms saved before device keys existed get one now, kept from then on. Only then: making a key
+  // pair with tweetnacl costs a phone's main thread hundreds of milliseconds.
+  const [fallbackKey] = useState(() => (saved.deviceKey ? null : newDeviceKey()));
   const deviceKey = saved.deviceKey ?? fallbackKey;
   useEffect(() => {
-    if (!saved.deviceKey) void touchRoom(saved.roomId, { deviceKey: fallbackKey }).catch(() => undefined);
+    if (!saved.deviceKey && fallbackKey) void touchRoom(saved.roomId, { deviceKey: fallbackKey }).catch(() => undefined);
   }, [saved.deviceKey, saved.roomId, fallbackKey]);
-  const session = useRoomSession(secret, deviceKey);
+  const keysReady = useRoomKeysReady(secret);
+  const session = useRoomSession(keysReady ? secret : null, deviceKey);
   if (!secret) {
     return (
       <main id="main" tabIndex={-1} className="page">
@@ -155,6 +180,10 @@ function RoomLoaded({ session, saved, tab, inviteLink }: { session: RoomSession;
   })();
 
   const refusal = status.phase === 'refused' && status.refusal && !deleted ? REFUSALS[status.refusal] : null;
+  // The first screen appears whole, with the document and the deck's cards, instead of growing when
+  // the cards' text arrives (a layout shift on a phone). A failed deck download shows it anyway.
+  const decksSettled = useChunkReady(loadDecks, loaded && view.initialised);
+  const firstScreenReady = loaded && view.initialised && decksSettled;
 
   return (
     <>
@@ -227,8 +256,8 @@ function RoomLoaded({ session, saved, tab, inviteLink }: { session: RoomSession;
                 Reload the page to update. Until then, some things your partner added may not show here.
               </Notice>
             )}
-            {!loaded || !view.initialised ? (
-              <Waiting title={loaded ? 'Waiting for the room to arrive…' : 'Opening the room…'} detail={loaded ? sync.detail : undefined} />
+            {!firstScreenReady ? (
+              <Waiting title={loaded && !view.initialised ? 'Waiting for the room to arrive…' : 'Opening the room…'} detail={loaded && !view.initialised ? sync.detail : undefined} />
             ) : tab === 'session' ? (
               <SessionTab view={view} actions={actions} peers={peers} inviteLink={inviteLink} now={now} onActiveCard={setActiveCardId} onTyping={setTyping} />
             ) : (

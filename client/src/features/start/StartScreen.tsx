@@ -1,21 +1,24 @@
 import { useState, type FormEvent } from 'react';
 import type { RoomMode } from '@seen/shared/doc';
+import { SHIPPED_DECK_SUMMARIES } from '@seen/shared/deckSummaries';
 import { Button } from '../../components/Button.tsx';
 import { TextField } from '../../components/Field.tsx';
 import { Notice } from '../../components/Notice.tsx';
-import { loadedShippedDecks } from '../../app/decks.ts';
-import { useDecksLoaded } from '../../hooks/useRoom.ts';
-import { createNewRoom } from '../../app/rooms.ts';
 import { navigate, roomPath } from '../../app/router.ts';
 import { GROUP_CHOICES } from '../../app/words.ts';
+
+/**
+ * Creating a room needs the room document, the crypto and the sync layer: most of the app's code.
+ * The page shows without it and starts fetching it once someone begins filling in the form.
+ */
+const loadRooms = () => import('../../app/rooms.ts');
 
 const AUDIENCE_WORDS = { partners: 'For partners', friends: 'For friends', anyone: 'For anyone' } as const;
 
 export function StartScreen() {
   const [yourName, setYourName] = useState('');
   const [roomName, setRoomName] = useState('');
-  const decksLoaded = useDecksLoaded();
-  const decks = decksLoaded ? (loadedShippedDecks() ?? []) : [];
+  const decks = SHIPPED_DECK_SUMMARIES;
   const [chosenDeckId, setDeckId] = useState<string | null>(null);
   const deckId = chosenDeckId ?? decks[0]?.id ?? '';
   const [mode, setMode] = useState<RoomMode>('weekly');
@@ -41,8 +44,16 @@ export function StartScreen() {
     }
     setBusy(true);
     setFailure(null);
+    let rooms: Awaited<ReturnType<typeof loadRooms>>;
     try {
-      const roomId = await createNewRoom({ yourName, roomName, deckId, mode, groupSize: group?.size, partners: group?.partners });
+      rooms = await loadRooms();
+    } catch {
+      setFailure('Seen could not download the part of the app that creates rooms. Check your connection and try again; what you typed is still here.');
+      setBusy(false);
+      return;
+    }
+    try {
+      const roomId = await rooms.createNewRoom({ yourName, roomName, deckId, mode, groupSize: group?.size, partners: group?.partners });
       navigate(roomPath(roomId), { replace: true });
     } catch {
       setFailure('The room could not be saved on this device. Your browser may be blocking storage (private windows sometimes do). Try a normal window; what you typed is still here.');
@@ -57,7 +68,7 @@ export function StartScreen() {
         <h1>Start a room</h1>
         <p className="lede">One step. You’ll get a link to send to the people you’re inviting — the key to the room travels inside it.</p>
       </div>
-      <form className="panel stack--loose" onSubmit={onSubmit} noValidate>
+      <form className="panel stack--loose" onSubmit={onSubmit} onFocus={() => void loadRooms().catch(() => undefined)} noValidate>
         <div className="choices choices--two">
           <TextField label="Your name" autoComplete="given-name" maxLength={60} value={yourName} onChange={(e) => setYourName(e.target.value)} error={nameError} placeholder="Alex" />
           <TextField label="Room name" maxLength={80} value={roomName} onChange={(e) => setRoomName(e.target.value)} error={roomError} placeholder="Sunday evenings" />
@@ -66,7 +77,6 @@ export function StartScreen() {
         <fieldset className="stack stack--tight">
           <legend>Deck</legend>
           <div className="choices choices--two">
-            {!decksLoaded && <p className="faint">Fetching the decks…</p>}
             {decks.map((deck) => (
               <label key={deck.id} className="choice">
                 <input type="radio" name="deck" value={deck.id} checked={deckId === deck.id} onChange={() => setDeckId(deck.id)} />
@@ -74,7 +84,7 @@ export function StartScreen() {
                   <span className="choice__title">{deck.title}</span>
                   <span className="choice__text">{deck.description}</span>
                   <span className="faint">
-                    {AUDIENCE_WORDS[deck.audience]} · {deck.prompts.length} cards
+                    {AUDIENCE_WORDS[deck.audience]} · {deck.promptCount} cards
                   </span>
                 </span>
               </label>
