@@ -5,6 +5,8 @@ import type { SyncWarning, SyncWarningKind } from './RoomSession.ts';
 import { IntegrityWatch, type RelayWatermark } from './IntegrityWatch.ts';
 import { Outbox } from './Outbox.ts';
 import { PresenceFilter } from './PresenceFilter.ts';
+import { CompactionSchedule } from './CompactionSchedule.ts';
+import { DEFAULT_QUOTA_RETRY_MS, QuotaRetry } from './QuotaRetry.ts';
 import { DEFAULT_COALESCE_MS, UpdateCoalescer, type CoalesceWindow } from './UpdateCoalescer.ts';
 
 export type { RelayWatermark };
@@ -21,9 +23,6 @@ export const CURRENT_EPOCH = 0;
 export const DEFAULT_GAP_GRACE_MS = 2_000;
 /** At most one automatic full re-read per this period, so a relay that keeps lying cannot loop us. */
 export const DEFAULT_RESYNC_COOLDOWN_MS = 60_000;
-/** While the room is full, ask again after this long, doubling up to the maximum (SPEC SYNC-23). */
-export const DEFAULT_QUOTA_RETRY_MS = 1_000;
-export const MAX_QUOTA_RETRY_MS = 30_000;
 /**
  * Another device's snapshot frees room, but the relay forwards it before its commit settles:
  * ask a moment later rather than at once.
@@ -95,12 +94,9 @@ export class SyncEngine {
   private readonly ownSessionHex: string;
   private readonly warnings = new Map<string, SyncWarning>();
   private link: RelayLink | null = null;
-  /** Stored envelopes after the newest snapshot (what a snapshot would let the relay supersede). */
-  private sinceSnapshot = 0;
-  private compactTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly compaction: CompactionSchedule;
+  private readonly quotaRetry: QuotaRetry;
   private gapTimer: ReturnType<typeof setTimeout> | null = null;
-  private quotaTimer: ReturnType<typeof setTimeout> | null = null;
-  private quotaRetryMs: number;
   private backlog: BacklogState | null = null;
   private resyncing = false;
   private lastResyncAt = -Infinity;
@@ -118,7 +114,8 @@ export class SyncEngine {
   constructor(private readonly options: SyncEngineOptions) {
     this.ownDeviceHex = toHex(options.device.publicKey);
     this.ownSessionHex = toHex(options.sessionId);
-    this.quotaRetryMs = options.quotaRetryMs ?? DEFAULT_QUOTA_RETRY_MS;
+    this.compaction = new CompactionSchedule({ compactAfter: options.compactAfter, jitterMs: options.compactJitterMs });
+    this.quotaRetry = new QuotaRetry(options.quotaRetryMs ?? DEFAULT_QUOTA_RETRY_MS, () => this.probeQuota());
     this.integrity = new IntegrityWatch({ ownDeviceHex: this.ownDeviceHex, now: () => this.now(), onWatermark: () => options.onWatermark?.(this.integrity.watermark) });
     this.presence = new PresenceFilter(options.localClientId);
     this.coalescer = new UpdateCoalescer({ flush: (update) => this.putUpdate(update), now: () => this.now() });
@@ -212,8 +209,7 @@ export class SyncEngine {
 
   detach(link: RelayLink): void {
     if (this.link === link) this.link = null;
-    if (this.compactTimer !== null) clearTimeout(this.compactTimer);
-    this.compactTimer = null;
+    this.compaction.cancel();
     this.backlog = null;
   }
 
@@ -247,7 +243,7 @@ export class SyncEngine {
       return false;
     }
     this.integrity.noteBacklog(summary);
-    this.sinceSnapshot = sinceSnapshot;
+    this.compaction.restart(sinceSnapshot);
     // A reconnect is a natural moment to ask whether a full room has room again.
     if (this.outbox.quotaExceeded) this.probeQuota();
     else this.outbox.pump(this.link);
@@ -287,7 +283,7 @@ export class SyncEngine {
     this.currentMirror.destroy();
     this.currentMirror = new Y.Doc();
     this.integrity.reset();
-    this.sinceSnapshot = 0;
+    this.compaction.restart(0);
     this.resyncNow();
   }
 
@@ -338,8 +334,8 @@ export class SyncEngine {
     // Replayed (live or in a backlog) or resent: Yjs would ignore it anyway; no side effects.
     const seen = this.integrity.record({ sessionHex, device, seq: header.seq, relaySeq, sentAt: opened.sentAt });
     if (seen === 'duplicate') return null;
-    if (isSnapshot) this.noteSnapshotSeen();
-    else this.sinceSnapshot += 1;
+    if (isSnapshot) this.compaction.snapshotStored();
+    else this.compaction.countStored();
     if (this.backlog !== null) {
       this.backlog.pending.push({ payload: opened.payload, sentAt: opened.sentAt, device });
     } else if (!this.applyToMirror(opened.payload, opened.sentAt, device)) {
@@ -352,7 +348,7 @@ export class SyncEngine {
     if (this.backlog === null && seen === 'hole' && this.integrity.hasGaps) this.scheduleGapCheck();
     else if (this.backlog === null && seen === 'late' && this.warnings.has(WARNING_KEY.GAP)) this.checkGaps({ allowResync: false });
     // Another device's snapshot frees room in a full room: ask again soon (SPEC SYNC-23).
-    if (isSnapshot && this.outbox.quotaExceeded) this.scheduleQuotaProbe(QUOTA_RETRY_AFTER_SNAPSHOT_MS);
+    if (isSnapshot && this.outbox.quotaExceeded) this.quotaRetry.askIn(QUOTA_RETRY_AFTER_SNAPSHOT_MS);
     // While a backlog streams, listeners (React) hear once at its end, not once per envelope.
     if (this.backlog === null) {
       this.changed();
@@ -383,12 +379,11 @@ export class SyncEngine {
     if (relaySeq > this.cursor) this.cursor = relaySeq;
     this.integrity.raiseHighWater(relaySeq);
     if (entry.coverage !== null) this.integrity.confirmCoverage(entry.coverage);
-    else this.sinceSnapshot += 1;
+    else this.compaction.countStored();
     this.lastSavedAt = this.now();
     if (wasFull && !this.outbox.quotaExceeded) {
       // The room had room again: everything that waited leaves, in seq order.
-      this.quotaRetryMs = this.options.quotaRetryMs ?? DEFAULT_QUOTA_RETRY_MS;
-      this.cancelQuotaProbe();
+      this.quotaRetry.reset();
       this.outbox.pump(this.link);
     } else if (wasFull) {
       this.probeQuota(); // an older envelope the relay already held: ask with the next one
@@ -410,10 +405,7 @@ export class SyncEngine {
         if (refusal === null) return;
         // The relay refuses every later seq after the first refusal too: only the first refusal
         // and each answer to a probe move the retry clock, not the followers.
-        if (refusal !== 'follower') {
-          this.scheduleQuotaProbe(this.quotaRetryMs);
-          this.quotaRetryMs = Math.min(this.quotaRetryMs * 2, MAX_QUOTA_RETRY_MS);
-        }
+        if (refusal !== 'follower') this.quotaRetry.backOff();
         this.compactWhileFull();
         this.changed();
         return;
@@ -431,20 +423,6 @@ export class SyncEngine {
 
   // ---- the full room (SPEC SYNC-23) -----------------------------------------------------------
 
-  private scheduleQuotaProbe(delayMs: number): void {
-    if (this.destroyed) return;
-    this.cancelQuotaProbe();
-    this.quotaTimer = setTimeout(() => {
-      this.quotaTimer = null;
-      this.probeQuota();
-    }, delayMs);
-  }
-
-  private cancelQuotaProbe(): void {
-    if (this.quotaTimer !== null) clearTimeout(this.quotaTimer);
-    this.quotaTimer = null;
-  }
-
   private probeQuota(): void {
     if (this.outbox.quotaExceeded && this.outbox.probe(this.link)) this.quotaProbes += 1;
   }
@@ -459,7 +437,7 @@ export class SyncEngine {
    */
   private compactWhileFull(): void {
     const seq = this.outbox.replaceableFrom();
-    if (seq === null || this.sinceSnapshot === 0 || !this.link?.canSend || this.cursor === 0 || this.resyncing) return;
+    if (seq === null || this.compaction.sinceSnapshot === 0 || !this.link?.canSend || this.cursor === 0 || this.resyncing) return;
     this.coalescer.flush();
     if (this.outbox.replaceableFrom() !== seq) return;
     const snapshot = Y.encodeStateAsUpdate(this.currentMirror);
@@ -467,7 +445,7 @@ export class SyncEngine {
     if (frame.length > this.options.maxFrameBytes) return;
     this.outbox.replaceFrom(seq);
     this.outbox.add(frame, this.cursor);
-    this.sinceSnapshot = 0;
+    this.compaction.snapshotStored();
     this.snapshotsSent += 1;
     this.probeQuota();
   }
@@ -567,18 +545,8 @@ export class SyncEngine {
 
   // ---- compaction -----------------------------------------------------------------------------
 
-  private noteSnapshotSeen(): void {
-    this.sinceSnapshot = 0;
-    if (this.compactTimer !== null) clearTimeout(this.compactTimer);
-    this.compactTimer = null;
-  }
-
   private scheduleCompaction(): void {
-    if (this.sinceSnapshot < this.options.compactAfter || this.compactTimer !== null || !this.link?.canSend) return;
-    this.compactTimer = setTimeout(() => {
-      this.compactTimer = null;
-      this.compactNow();
-    }, Math.random() * this.options.compactJitterMs);
+    if (this.link?.canSend) this.compaction.scheduleIfDue(() => this.compactNow());
   }
 
   /**
@@ -591,7 +559,7 @@ export class SyncEngine {
     if (!this.link?.canSend || this.cursor === 0 || this.resyncing) return;
     if (this.outbox.quotaExceeded) return this.compactWhileFull();
     if (this.putStored(ENVELOPE_TYPE.SNAPSHOT, Y.encodeStateAsUpdate(this.currentMirror), this.cursor)) {
-      this.sinceSnapshot = 0;
+      this.compaction.snapshotStored();
       this.snapshotsSent += 1;
     }
   }
@@ -627,9 +595,9 @@ export class SyncEngine {
 
   destroy(): void {
     this.destroyed = true;
-    if (this.compactTimer !== null) clearTimeout(this.compactTimer);
+    this.compaction.cancel();
     if (this.gapTimer !== null) clearTimeout(this.gapTimer);
-    this.cancelQuotaProbe();
+    this.quotaRetry.cancel();
     this.coalescer.destroy();
     this.currentMirror.destroy();
   }
