@@ -24,14 +24,20 @@ function typeInto(session: RoomSessionInternals, text: string): void {
   for (const char of text) session.doc.transact(() => draft.insert(draft.length, char), TYPING);
 }
 
+/** Alex behind a frame-counting proxy with `coalesceWindow`, Sam straight on the relay; both synced. */
+async function openPair(coalesceWindow: (origin: unknown) => number) {
+  const relay = await harness.relay();
+  const proxy = await harness.proxy(relay);
+  const secret = generateRoomSecret();
+  const alex = harness.open(proxy.wsUrl, secret, { coalesceWindow });
+  const sam = harness.open(relay.wsUrl, secret);
+  await Promise.all([alex.whenSynced(), sam.whenSynced()]);
+  return { proxy, secret, alex, sam };
+}
+
 describe('merging rapid local updates (SPEC SYNC-24)', () => {
   it('SYNC-24: a typing burst leaves as one envelope; a shared answer leaves at once and takes the burst along, in order', async () => {
-    const relay = await harness.relay();
-    const proxy = await harness.proxy(relay);
-    const secret = generateRoomSecret();
-    const alex = harness.open(proxy.wsUrl, secret, { coalesceWindow: windowByOrigin });
-    const sam = harness.open(relay.wsUrl, secret);
-    await Promise.all([alex.whenSynced(), sam.whenSynced()]);
+    const { proxy, alex, sam } = await openPair(windowByOrigin);
     const before = putsFrom(proxy.frames);
     typeInto(alex, 'I feel seen when you listen.');
     // Nothing has left yet: the burst waits for its window (the status says it is not saved).
@@ -48,13 +54,8 @@ describe('merging rapid local updates (SPEC SYNC-24)', () => {
   });
 
   it('SYNC-24: the burst leaves by itself when its window ends, and flush() sends it sooner', async () => {
-    const relay = await harness.relay();
-    const proxy = await harness.proxy(relay);
-    const secret = generateRoomSecret();
     const shortWindow = 30;
-    const alex = harness.open(proxy.wsUrl, secret, { coalesceWindow: (origin) => (origin === TYPING ? shortWindow : 0) });
-    const sam = harness.open(relay.wsUrl, secret);
-    await Promise.all([alex.whenSynced(), sam.whenSynced()]);
+    const { proxy, secret, alex, sam } = await openPair((origin) => (origin === TYPING ? shortWindow : 0));
     const before = putsFrom(proxy.frames);
     typeInto(alex, 'abc');
     await alex.whenSaved();
@@ -73,12 +74,7 @@ describe('merging rapid local updates (SPEC SYNC-24)', () => {
   });
 
   it('SYNC-24: a burst still waiting when the connection drops is sent once after reconnecting, not twice', async () => {
-    const relay = await harness.relay();
-    const proxy = await harness.proxy(relay);
-    const secret = generateRoomSecret();
-    const alex = harness.open(proxy.wsUrl, secret, { coalesceWindow: windowByOrigin });
-    const sam = harness.open(relay.wsUrl, secret);
-    await Promise.all([alex.whenSynced(), sam.whenSynced()]);
+    const { proxy, alex, sam } = await openPair(windowByOrigin);
     typeInto(alex, 'offline words');
     const before = putsFrom(proxy.frames);
     alex.reconnect();
