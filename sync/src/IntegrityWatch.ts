@@ -39,7 +39,6 @@ export interface BacklogSummary {
 
 export interface IntegrityWatchOptions {
   readonly ownDeviceHex: string;
-  readonly now: () => number;
   readonly onWatermark: () => void;
 }
 

@@ -43,7 +43,7 @@ export class Outbox {
     return this.refusedFrom !== null;
   }
 
-  /** Takes the next seq for an envelope (sealed by the caller with it), before `add`. */
+  /** The seq the next `add` will take (the caller seals the envelope with it first). */
   peekSeq(): number {
     return this.nextSeq;
   }
@@ -114,13 +114,6 @@ export class Outbox {
     if (entry === undefined) return null;
     this.entries.delete(seq);
     return entry;
-  }
-
-  /** Waiting for answers on the current connection (compaction waits for them). */
-  get inFlight(): number {
-    let count = 0;
-    for (const entry of this.entries.values()) if (entry.inFlight) count += 1;
-    return count;
   }
 
   /**

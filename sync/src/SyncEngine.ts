@@ -116,7 +116,7 @@ export class SyncEngine {
     this.ownSessionHex = toHex(options.sessionId);
     this.compaction = new CompactionSchedule({ compactAfter: options.compactAfter, jitterMs: options.compactJitterMs });
     this.quotaRetry = new QuotaRetry(options.quotaRetryMs ?? DEFAULT_QUOTA_RETRY_MS, () => this.probeQuota());
-    this.integrity = new IntegrityWatch({ ownDeviceHex: this.ownDeviceHex, now: () => this.now(), onWatermark: () => options.onWatermark?.(this.integrity.watermark) });
+    this.integrity = new IntegrityWatch({ ownDeviceHex: this.ownDeviceHex, onWatermark: () => options.onWatermark?.(this.integrity.watermark) });
     this.presence = new PresenceFilter(options.localClientId);
     this.coalescer = new UpdateCoalescer({ flush: (update) => this.putUpdate(update), now: () => this.now() });
   }

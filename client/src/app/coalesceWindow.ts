@@ -1,4 +1,4 @@
-import { isAppOrigin, localOrigin } from '@seen/shared/doc';
+import { localOrigin } from '@seen/shared/doc';
 
 /**
  * A draft is veiled: the partner sees "is writing…" (presence), never the keystrokes, so typing
@@ -14,5 +14,6 @@ const DRAFT_ORIGIN = localOrigin('draft');
  * as it happens (a shared answer, a reaction, "next card", consent, presence) leaves at once.
  */
 export function coalesceWindowFor(origin: unknown): number {
-  return isAppOrigin(origin) && origin === DRAFT_ORIGIN ? DRAFT_COALESCE_MS : 0;
+  // localOrigin returns one frozen object per reason, so identity is the whole test.
+  return origin === DRAFT_ORIGIN ? DRAFT_COALESCE_MS : 0;
 }
