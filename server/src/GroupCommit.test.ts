@@ -3,7 +3,7 @@ import { GroupCommit, type CommitOutcome, type CommitTicket } from './GroupCommi
 import { createMemoryStorage } from './storage/MemoryStorage.ts';
 
 const ticket = (relaySeq: number): CommitTicket => ({
-  entry: { roomId: 'room', relaySeq, sessionId: 'ab'.repeat(16), seq: relaySeq, envelope: new Uint8Array(8), coversRelaySeq: null, receivedAt: 0 },
+  entry: { roomId: 'room', relaySeq, sessionId: new Uint8Array(16).fill(0xab), seq: relaySeq, envelope: new Uint8Array(8), coversRelaySeq: null, receivedAt: 0 },
 });
 
 describe('GroupCommit', () => {

@@ -353,7 +353,7 @@ export class Relay {
 
     const sessionHex = toHex(frame.sessionId);
     if (!loaded.sessionSeqs.has(sessionHex)) {
-      loaded.sessionSeqs.set(sessionHex, await storage.maxSeqOfSession(roomId, sessionHex));
+      loaded.sessionSeqs.set(sessionHex, await storage.maxSeqOfSession(roomId, frame.sessionId));
       if (!connection.isOpen) return;
     }
     connection.sessionHex = sessionHex;
@@ -531,7 +531,7 @@ export class Relay {
       entry: {
         roomId: room.roomId,
         relaySeq,
-        sessionId: connection.sessionHex,
+        sessionId: connection.sessionId,
         seq: header.seq,
         envelope,
         coversRelaySeq: isSnapshot ? header.coversRelaySeq : null,
@@ -562,7 +562,7 @@ export class Relay {
     const corked = new Set<Connection>();
     for (const pending of batch) {
       const { room, connection, header, entry } = pending;
-      room.pending.delete(pendingKey(entry.sessionId, entry.seq));
+      room.pending.delete(pendingKey(connection.sessionHex, entry.seq));
       if (!corked.has(connection) && connection.isOpen) {
         connection.cork();
         corked.add(connection);
@@ -588,7 +588,7 @@ export class Relay {
       else this.sendError(connection, RELAY_ERROR.STORE_FAILED, header);
       return;
     }
-    const stored = await this.options.storage.findBySessionSeq(room.roomId, connection.sessionHex, header.seq);
+    const stored = await this.options.storage.findBySessionSeq(room.roomId, connection.sessionId, header.seq);
     if (!connection.isOpen) return;
     if (stored === null) return this.store(connection, room, header, envelope); // an earlier attempt failed
     if (!equalBytes(stored.envelope, envelope)) return this.sendError(connection, RELAY_ERROR.DUPLICATE_CONFLICT, header);

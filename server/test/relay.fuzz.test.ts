@@ -179,7 +179,7 @@ async function runSequence(commands: readonly Command[]): Promise<void> {
   const roomId = Buffer.from(room.roomId).toString('base64url');
   for (const fresh of all) {
     for (const [seq, relaySeq] of fresh.acked) {
-      const stored = await relay.storage.findBySessionSeq(roomId, toHex(fresh.sessionId), seq);
+      const stored = await relay.storage.findBySessionSeq(roomId, fresh.sessionId, seq);
       expect(stored?.relaySeq, `ack ${seq}`).toBe(relaySeq);
     }
   }

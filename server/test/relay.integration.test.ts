@@ -141,7 +141,7 @@ describe('relay log semantics', () => {
     await waitFor(() => sam.envs.length === 1, { what: 'forward' });
     const firstRelaySeq = alice.acks[0]!.relaySeq;
     expect(sam.envs[0]!.relaySeq).toBe(firstRelaySeq);
-    const stored = await relay.storage.findBySessionSeq(alice.keys.roomId, Buffer.from(alice.sessionId).toString('hex'), seq);
+    const stored = await relay.storage.findBySessionSeq(alice.keys.roomId, alice.sessionId, seq);
     expect(stored?.relaySeq).toBe(firstRelaySeq);
   });
 

@@ -15,8 +15,8 @@ export interface StorageUnderTest {
 const ROOM = 'room-a';
 const OTHER = 'room-b';
 const AUTH_PK = new Uint8Array(32).fill(0xa1);
-const SESSION_1 = '11'.repeat(16);
-const SESSION_2 = '22'.repeat(16);
+const SESSION_1 = new Uint8Array(16).fill(0x11);
+const SESSION_2 = new Uint8Array(16).fill(0x22);
 
 /** Envelope bytes that identify their relaySeq, `size` long. */
 function envelopeOf(relaySeq: number, size: number): Uint8Array {

@@ -16,8 +16,8 @@ interface MemoryRoom {
   bySessionSeq: Map<string, MemoryEntry>;
 }
 
-const keyOf = (sessionId: string, seq: number): string => `${sessionId}:${seq}`;
 const hexOf = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
+const keyOf = (sessionId: string | Uint8Array, seq: number): string => `${typeof sessionId === 'string' ? sessionId : hexOf(sessionId)}:${seq}`;
 
 /** Same contract as SQLite, nothing durable: for tests and throwaway relays. */
 export function createMemoryStorage(): RelayStorage {
@@ -74,7 +74,7 @@ export function createMemoryStorage(): RelayStorage {
           relaySeq: entry.relaySeq,
           envelope: entry.envelope.slice(),
           coversRelaySeq: entry.coversRelaySeq,
-          sessionId: entry.sessionId,
+          sessionId: hexOf(entry.sessionId),
           seq: entry.seq,
           supersededAt: null,
         };
@@ -96,7 +96,7 @@ export function createMemoryStorage(): RelayStorage {
     },
     async maxSeqOfSession(roomId, sessionId) {
       let max = -1;
-      for (const entry of liveRoom(roomId)?.log ?? []) if (entry.sessionId === sessionId && entry.seq > max) max = entry.seq;
+      for (const entry of liveRoom(roomId)?.log ?? []) if (entry.sessionId === hexOf(sessionId) && entry.seq > max) max = entry.seq;
       return max;
     },
     async findBySessionSeq(roomId, sessionId, seq) {

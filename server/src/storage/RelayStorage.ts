@@ -1,9 +1,11 @@
 /**
  * Everything the relay keeps, behind one interface (the log, snapshots and compaction of
- * PROTOCOL.md §6–§7). Every method is async so a
- * shared engine (PostgreSQL, Redis streams) can implement it for several relay processes later;
- * relaySeq assignment stays in the relay process that owns a room's sockets, and a shared engine
- * would move it into the append transaction (a per-room counter row).
+ * PROTOCOL.md §6–§7). Every method is async so a shared engine (PostgreSQL) can implement it for
+ * several relay processes. Two ways to number a room's envelopes:
+ * - process sequencing (embedded engines, one relay): the relay assigns relaySeq, forwards at once
+ *   and commits with `appendBatch`;
+ * - database sequencing (`sharedSequencing`, several relays): `commitSequenced` assigns relaySeq
+ *   inside the commit under the room's row lock, so any number of relays share one gapless order.
  */
 export interface RoomRecord {
   readonly roomId: string;
@@ -26,15 +28,65 @@ export interface StoredEnvelope {
 export interface AppendEntry {
   readonly roomId: string;
   readonly relaySeq: number;
-  /** Hex of the sender's session id. */
-  readonly sessionId: string;
+  /** The sender's session id (16 bytes), kept as bytes from the frame to the row. */
+  readonly sessionId: Uint8Array;
   readonly seq: number;
   readonly envelope: Uint8Array;
   readonly coversRelaySeq: number | null;
   readonly receivedAt: number;
 }
 
+/** A write numbered by the storage inside its commit (database sequencing). */
+export interface SequencedWrite {
+  readonly roomId: string;
+  readonly sessionId: Uint8Array;
+  readonly seq: number;
+  readonly envelope: Uint8Array;
+  /** Set for snapshots (exempt from the quota; refused when ≥ the next relaySeq). */
+  readonly coversRelaySeq: number | null;
+  readonly receivedAt: number;
+}
+
+/** What became of one SequencedWrite. Only `stored` and `duplicate` are ACKed. */
+export type SequencedOutcome =
+  /** Newly stored under this relaySeq. */
+  | { readonly kind: 'stored'; readonly relaySeq: number }
+  /** The same bytes were already stored under this (session, seq): a resend; ACK the original relaySeq. */
+  | { readonly kind: 'duplicate'; readonly relaySeq: number }
+  /** Different bytes under a stored (session, seq). */
+  | { readonly kind: 'conflict' }
+  /** The room's byte quota would be exceeded; nothing of this write was stored. */
+  | { readonly kind: 'quota' }
+  /** A snapshot claiming to cover a relaySeq that does not exist yet. */
+  | { readonly kind: 'snapshot-rejected' }
+  /** The room does not exist or is deleted (tombstone). */
+  | { readonly kind: 'deleted' };
+
+export interface SequencedCommit {
+  /** One outcome per write, in the order given. */
+  readonly outcomes: readonly SequencedOutcome[];
+  /** Bytes superseded by stored snapshots, per room. */
+  readonly freedBytesByRoom: Map<string, number>;
+}
+
 export interface RelayStorage {
+  /**
+   * True for an engine several relays share: the relay then numbers envelopes with
+   * `commitSequenced` and forwards only committed ones.
+   */
+  readonly sharedSequencing: boolean;
+  /**
+   * Database sequencing: in ONE transaction, for each room of the batch (rooms locked in a fixed
+   * order, so two relays never deadlock): lock the room's row, check the tombstone, look up which
+   * (session, seq) are already stored (→ duplicate/conflict), advance the room's counter and its
+   * used bytes for the new writes that fit the quota (`quotaBytes`, snapshots exempt; a write that
+   * does not fit is refused whole, and so is every later write of the same session in the batch),
+   * insert them with consecutive relaySeqs in the given order, then supersede what stored
+   * snapshots cover. relaySeq is gapless per room and commit order is relaySeq order.
+   */
+  commitSequenced(writes: readonly SequencedWrite[], quotaBytes: number, now: number): Promise<SequencedCommit>;
+  /** The highest relaySeq committed in the room (its counter), 0 if none or no such room. */
+  headRelaySeq(roomId: string): Promise<number>;
   getRoom(roomId: string): Promise<RoomRecord | null>;
   /** Creates the room if it does not exist; a no-op otherwise. */
   createRoom(roomId: string, authPublicKey: Uint8Array, now: number): Promise<void>;
@@ -48,8 +100,8 @@ export interface RelayStorage {
    */
   appendBatch(entries: readonly AppendEntry[], now: number): Promise<Map<string, number>>;
   /** Highest seq stored for a session in a room, or -1. */
-  maxSeqOfSession(roomId: string, sessionId: string): Promise<number>;
-  findBySessionSeq(roomId: string, sessionId: string, seq: number): Promise<StoredEnvelope | null>;
+  maxSeqOfSession(roomId: string, sessionId: Uint8Array): Promise<number>;
+  findBySessionSeq(roomId: string, sessionId: Uint8Array, seq: number): Promise<StoredEnvelope | null>;
   /** Entries with afterRelaySeq < relaySeq ≤ upToRelaySeq, ascending, at most `limit`. */
   readLog(roomId: string, afterRelaySeq: number, upToRelaySeq: number, limit: number): Promise<StoredEnvelope[]>;
   /** The snapshot with the greatest coverage (ties: greatest relaySeq), or null. */

@@ -36,7 +36,7 @@ describe('SqliteStorage durability', () => {
       [1, 2, 3].map((relaySeq) => ({
         roomId: 'kept',
         relaySeq,
-        sessionId: 'aa'.repeat(16),
+        sessionId: new Uint8Array(16).fill(0xaa),
         seq: relaySeq - 1,
         envelope: new Uint8Array(10).fill(relaySeq),
         coversRelaySeq: null,
@@ -45,7 +45,7 @@ describe('SqliteStorage durability', () => {
       300,
     );
     await first.appendBatch(
-      [{ roomId: 'kept', relaySeq: 4, sessionId: 'bb'.repeat(16), seq: 0, envelope: new Uint8Array(20).fill(4), coversRelaySeq: 2, receivedAt: 400 }],
+      [{ roomId: 'kept', relaySeq: 4, sessionId: new Uint8Array(16).fill(0xbb), seq: 0, envelope: new Uint8Array(20).fill(4), coversRelaySeq: 2, receivedAt: 400 }],
       400,
     );
     await first.deleteRoom('gone', 500);
@@ -96,6 +96,7 @@ describe('SqliteStorage layout upgrades', () => {
     old.prepare('INSERT INTO devices VALUES (?, ?, ?)').run('kept', Buffer.alloc(32, 8), 200);
     const insert = old.prepare('INSERT INTO envelopes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
     const session = 'ab'.repeat(16);
+    const sessionBytes = new Uint8Array(16).fill(0xab);
     insert.run('kept', 1, session, 0, null, 10, 300, 400, Buffer.alloc(10, 1));
     insert.run('kept', 2, session, 1, null, 10, 300, 400, Buffer.alloc(10, 2));
     insert.run('kept', 3, session, 2, null, 10, 300, null, Buffer.alloc(10, 3));
@@ -116,14 +117,14 @@ describe('SqliteStorage layout upgrades', () => {
         [4, 2, 20, 4],
       ]);
       // Session ids became blobs: the idempotency lookups still find the same rows.
-      expect(await storage.maxSeqOfSession('kept', session)).toBe(2);
-      expect((await storage.findBySessionSeq('kept', session, 1))?.relaySeq).toBe(2);
+      expect(await storage.maxSeqOfSession('kept', sessionBytes)).toBe(2);
+      expect((await storage.findBySessionSeq('kept', sessionBytes, 1))?.relaySeq).toBe(2);
       expect((await storage.newestSnapshot('kept'))?.relaySeq).toBe(4);
       expect(await storage.collectGarbage(401)).toBe(2);
       // And the upgraded file takes new writes under the same rules.
-      await storage.appendBatch([{ roomId: 'kept', relaySeq: 5, sessionId: session, seq: 3, envelope: new Uint8Array(5), coversRelaySeq: null, receivedAt: 600 }], 600);
+      await storage.appendBatch([{ roomId: 'kept', relaySeq: 5, sessionId: sessionBytes, seq: 3, envelope: new Uint8Array(5), coversRelaySeq: null, receivedAt: 600 }], 600);
       await expect(
-        storage.appendBatch([{ roomId: 'kept', relaySeq: 6, sessionId: session, seq: 3, envelope: new Uint8Array(5), coversRelaySeq: null, receivedAt: 600 }], 600),
+        storage.appendBatch([{ roomId: 'kept', relaySeq: 6, sessionId: sessionBytes, seq: 3, envelope: new Uint8Array(5), coversRelaySeq: null, receivedAt: 600 }], 600),
       ).rejects.toThrow();
     } finally {
       await storage.close();

@@ -89,7 +89,8 @@ export function createSqliteStorage(options: { path: string; synchronous?: Sqlit
     roomKeys.set(roomId, row.id);
     return row.id;
   };
-  const sessionBytes = (sessionHex: string): Buffer => Buffer.from(sessionHex, 'hex');
+  /** A view, not a copy: better-sqlite3 binds Buffers as BLOBs. */
+  const sessionBytes = (session: Uint8Array): Buffer => Buffer.from(session.buffer, session.byteOffset, session.byteLength);
 
   const appendTransaction = db.transaction((entries: readonly AppendEntry[], now: number) => {
     const freed = new Map<string, number>();
