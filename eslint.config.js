@@ -32,12 +32,12 @@ export default tseslint.config(
   },
   {
     files: ['server/src/**/*.ts'],
-    ignores: ['server/src/verifyEd25519.ts'],
+    ignores: ['server/src/relay/verifyEd25519.ts'],
     rules: restrict([...YJS, ...DECRYPTING, 'sodium-native'], 'The relay cannot read content, so it imports nothing that could (no Yjs, nothing that decrypts; libsodium only in verifyEd25519.ts).'),
   },
   {
     // The one place libsodium is allowed: it verifies signatures there, nothing else.
-    files: ['server/src/verifyEd25519.ts'],
+    files: ['server/src/relay/verifyEd25519.ts'],
     rules: restrict([...YJS, ...DECRYPTING], 'The relay cannot read content, so it imports nothing that could (no Yjs, nothing that decrypts).'),
   },
   {

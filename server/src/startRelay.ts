@@ -4,8 +4,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type ServerOptions } from 'ws';
 import { DEFAULT_LIMITS, RELAY_PATH, type RelayLimits } from '@seen/shared/protocol';
 import { createLogger, type Logger } from './log.ts';
-import { Relay } from './Relay.ts';
-import { applySecurityHeaders, serveStatic } from './staticFiles.ts';
+import { Relay } from './relay/Relay.ts';
+import { applySecurityHeaders, serveStatic } from './http/staticFiles.ts';
 import type { RelayStorage } from './storage/RelayStorage.ts';
 
 export interface StartRelayOptions {

@@ -14,7 +14,7 @@ import {
   normalizeRelayOrigin,
   parseRelayFrame,
 } from '@seen/shared/protocol';
-import { computeRoomIdBytes } from '../src/verifyEd25519.ts';
+import { computeRoomIdBytes } from '../src/relay/verifyEd25519.ts';
 
 /**
  * A load client that speaks the real protocol with node:crypto only (Ed25519 signing in ~50 µs

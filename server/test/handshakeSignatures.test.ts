@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { LABEL, SIZE, buildAuthTranscript } from '@seen/shared/protocol';
 import { computeRoomId, deriveRoomKeys, generateDeviceKeyPair, randomBytes, signHandshake } from '@seen/shared/crypto';
-import { computeRoomIdBytes, verifyEd25519 } from '../src/verifyEd25519.ts';
+import { computeRoomIdBytes, verifyEd25519 } from '../src/relay/verifyEd25519.ts';
 
 // Cross-implementation checks: the client signs and hashes with tweetnacl, the relay verifies and
 // recomputes with node:crypto. Lives in server/test because server/src may not import a decrypting

@@ -9,7 +9,6 @@ import {
   encodeEphemeralFrame,
   encodePutFrame,
   encodeSealFrame,
-  toHex,
 } from '@seen/shared/protocol';
 import { waitFor } from '@seen/shared/testing';
 import { connectFastClient, createFastDevice, createFastRoom, type FastClient, type FastDevice, type FastRoom } from './fastClient.ts';

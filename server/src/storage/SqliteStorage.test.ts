@@ -64,7 +64,7 @@ describe('SqliteStorage durability', () => {
         [3, null, 10, 3],
         [4, 2, 20, 4],
       ]);
-      expect(await second.maxSeqOfSession('kept', 'aa'.repeat(16))).toBe(2);
+      expect(await second.maxSeqOfSession('kept', new Uint8Array(16).fill(0xaa))).toBe(2);
       expect((await second.newestSnapshot('kept'))?.relaySeq).toBe(4);
       expect((await second.getRoom('gone'))?.deleted).toBe(true);
       // The supersession mark was durable too: only the covered entries are collectable.

@@ -1,6 +1,5 @@
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
-import type { RoomState } from './RoomState.ts';
 import type { TokenBucket } from './tokenBucket.ts';
 
 const NO_BYTES = new Uint8Array(0);
@@ -10,7 +9,6 @@ export type ConnectionPhase = 'awaiting-auth' | 'authenticating' | 'catching-up'
 /** One socket's state. Frames for a connection are handled strictly in order. */
 export class Connection {
   phase: ConnectionPhase = 'awaiting-auth';
-  room: RoomState | null = null;
   sessionHex = '';
   sessionId: Uint8Array = NO_BYTES;
   /** Live frames that arrived while the backlog was streaming: sent right after BACKLOG_END. */

@@ -1,0 +1,434 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { RawData, WebSocket } from 'ws';
+import {
+  FRAME,
+  LABEL,
+  PROTOCOL_VERSION,
+  SIZE,
+  buildAuthTranscript,
+  encodeBase64Url,
+  encodeHeartbeatFrame,
+  encodeHelloFrame,
+  equalBytes,
+  normalizeRelayOrigin,
+  parseClientFrame,
+  toHex,
+  type AuthFrame,
+  type RelayLimits,
+} from '@seen/shared/protocol';
+import type { Logger } from '../log.ts';
+import { GroupCommit } from '../room/GroupCommit.ts';
+import { Room, settleAppendBatch, type PendingWrite, type RoomHost } from '../room/Room.ts';
+import type { RelayStorage } from '../storage/RelayStorage.ts';
+import { Connection } from './Connection.ts';
+import { REFUSAL, authFailed, protocolViolation, refuse, type Refusal } from './refusals.ts';
+import { TurnBudget } from './TurnBudget.ts';
+import { computeRoomIdBytes, verifyEd25519 } from './verifyEd25519.ts';
+
+const AUTH_FAILURE_WINDOW_MS = 60_000;
+/** Handshakes verified per event-loop turn (~0.3 ms each): live rooms wait at most ~10 ms for a storm. */
+const HANDSHAKES_PER_TURN = 32;
+
+/** ws reports protocol errors (bad opcodes, oversize frames) on 'error' and then closes the socket. */
+const ignoreSocketError = (): void => undefined;
+
+export interface RelayOptions {
+  readonly storage: RelayStorage;
+  readonly limits: RelayLimits;
+  readonly logger: Logger;
+  /** The origin clients sign (e.g. wss://seen.example). Default: ws://<Host header>. */
+  readonly publicOrigin?: string;
+  /**
+   * Behind a reverse proxy every socket comes from the proxy's address, so per-address limits
+   * would throttle everyone together. When true, the client address is the last entry of
+   * X-Forwarded-For (the one the proxy appended). Never enable without a proxy that sets it:
+   * a client could then claim any address.
+   */
+  readonly trustProxy?: boolean;
+}
+
+export interface RelayStats {
+  readonly rooms: number;
+  readonly connections: number;
+  /** Sockets that have not completed the handshake. */
+  readonly unauthenticated: number;
+  readonly pendingWrites: number;
+  /** Bytes the relay holds for sockets: unsent, queued behind a backlog, or received and unhandled. */
+  readonly heldBytes: number;
+}
+
+interface AddressCount {
+  open: number;
+  unauthenticated: number;
+}
+
+/**
+ * The blind relay's front door: admits sockets, runs the handshake and hands each authenticated
+ * socket's frames to its Room, which orders, forwards and stores the opaque envelopes.
+ */
+export class Relay {
+  private readonly rooms = new Map<string, Room>();
+  private readonly roomLoads = new Map<string, Promise<Room | 'deleted' | null>>();
+  private readonly connections = new Set<Connection>();
+  /** The room of each authenticated connection. */
+  private readonly roomOf = new Map<Connection, Room>();
+  /** The connection of each accepted socket, for the shared socket listeners. */
+  private readonly sockets = new WeakMap<WebSocket, Connection>();
+  /** Refused sockets until their close completes (terminated on shutdown, like the accepted ones). */
+  private readonly refused = new Set<WebSocket>();
+  private readonly authFailures = new Map<string, { count: number; windowStart: number }>();
+  /** Open and not-yet-authenticated sockets per client address (ABUSE-1, ABUSE-2). */
+  private readonly addresses = new Map<string, AddressCount>();
+  private unauthenticated = 0;
+  private readonly commits: GroupCommit<PendingWrite, Map<string, number>>;
+  private readonly roomHost: RoomHost;
+  private readonly handshakes = new TurnBudget(HANDSHAKES_PER_TURN);
+  private readonly heartbeatTimer: NodeJS.Timeout;
+  private closing = false;
+
+  private readonly publicOrigin: string | undefined;
+
+  constructor(private readonly options: RelayOptions) {
+    // Clients sign a normalized origin (scheme://host[:port], lower-case, no path): compare alike.
+    this.publicOrigin = options.publicOrigin === undefined ? undefined : normalizeRelayOrigin(options.publicOrigin);
+    const { storage, logger } = options;
+    this.commits = new GroupCommit<PendingWrite, Map<string, number>>(
+      (batch, now) => storage.appendBatch(batch.map((pending) => pending.entry), now),
+      (batch, outcome) => {
+        if (!outcome.ok) logger.log('error', 'commit failed', { rows: batch.length, error: String(outcome.error) });
+        settleAppendBatch(batch, outcome.ok ? outcome.result : null);
+      },
+    );
+    this.roomHost = { storage, limits: options.limits, logger, commits: this.commits, roomEmptied: (room) => this.evictIfIdle(room) };
+    this.heartbeatTimer = setInterval(() => this.beat(), options.limits.heartbeatMs);
+    this.heartbeatTimer.unref();
+  }
+
+  stats(): RelayStats {
+    let heldBytes = 0;
+    for (const connection of this.connections) heldBytes += connection.heldBytes;
+    return {
+      rooms: this.rooms.size,
+      connections: this.connections.size,
+      unauthenticated: this.unauthenticated,
+      pendingWrites: this.commits.pendingCount,
+      heldBytes,
+    };
+  }
+
+  private clientAddress(request: IncomingMessage): string {
+    if (this.options.trustProxy === true) {
+      const forwarded = request.headers['x-forwarded-for'];
+      const last = (Array.isArray(forwarded) ? forwarded.join(',') : (forwarded ?? '')).split(',').pop()?.trim();
+      if (last !== undefined && last !== '') return last;
+    }
+    return request.socket.remoteAddress ?? 'unknown';
+  }
+
+  /**
+   * Connection caps, checked before anything else is spent on a socket. Returns the refusal, or
+   * null. Both are transient: a legitimate client retries with backoff.
+   */
+  private admissionRefusal(ip: string): Refusal | null {
+    const { limits } = this.options;
+    if (this.closing) return REFUSAL.shuttingDown;
+    if (this.unauthenticated >= limits.maxUnauthenticated) return REFUSAL.busy;
+    const count = this.addresses.get(ip);
+    if (count === undefined) return null;
+    if (count.open >= limits.maxConnectionsPerIp || count.unauthenticated >= limits.maxUnauthenticatedPerIp) {
+      return REFUSAL.tooManyConnections;
+    }
+    return null;
+  }
+
+  /** The handshake succeeded (or the socket closed before it did): stop counting it as pending. */
+  private markAuthenticated(connection: Connection): void {
+    if (!connection.unauthenticated) return;
+    connection.unauthenticated = false;
+    this.unauthenticated -= 1;
+    const count = this.addresses.get(connection.ip);
+    if (count !== undefined) count.unauthenticated -= 1;
+  }
+
+  // ---- connection lifecycle -----------------------------------------------------------------
+
+  accept(ws: WebSocket, request: IncomingMessage): void {
+    const { limits } = this.options;
+    const now = Date.now();
+    const ip = this.clientAddress(request);
+    // Refuse before spending anything on the socket: a flood costs one upgrade and one close each.
+    const refusal = this.admissionRefusal(ip);
+    if (refusal !== null) {
+      ws.on('error', ignoreSocketError);
+      this.refused.add(ws);
+      ws.on('close', () => this.refused.delete(ws));
+      refuse(ws, refusal);
+      return;
+    }
+    const relayOrigin = this.publicOrigin ?? `${request.headers['x-forwarded-proto'] === 'https' ? 'wss' : 'ws'}://${request.headers.host ?? ''}`.toLowerCase();
+    const connection = new Connection(ws, ip, relayOrigin, new Uint8Array(randomBytes(SIZE.CHALLENGE)), now, limits.maxBufferedBytes);
+    const count = this.addresses.get(ip) ?? { open: 0, unauthenticated: 0 };
+    count.open += 1;
+    count.unauthenticated += 1;
+    this.addresses.set(ip, count);
+    this.unauthenticated += 1;
+    this.connections.add(connection);
+    // Cleared once the handshake succeeds, so an idle authenticated socket holds no timer.
+    connection.authDeadline = setTimeout(() => {
+      if (connection.phase === 'awaiting-auth') refuse(connection, REFUSAL.authDeadline);
+    }, limits.authDeadlineMs);
+    connection.authDeadline.unref();
+
+    // One set of listeners per relay, not four closures per socket: they find the connection here.
+    this.sockets.set(ws, connection);
+    ws.on('message', this.onSocketMessage);
+    ws.on('pong', this.onSocketPong);
+    ws.on('error', ignoreSocketError);
+    ws.on('close', this.onSocketClose);
+    connection.send(
+      encodeHelloFrame({ challenge: connection.challenge, serverTime: now, relayOrigin: connection.relayOrigin }),
+    );
+  }
+
+  /**
+   * A listener shared by every accepted socket (ws calls it with the socket as `this`): it looks
+   * the connection up instead of closing over it, so a socket costs no closures of its own.
+   */
+  private sharedListener<A extends unknown[]>(handle: (connection: Connection, socket: WebSocket, ...args: A) => void): (this: WebSocket, ...args: A) => void {
+    const sockets = this.sockets;
+    return function (this: WebSocket, ...args: A): void {
+      const connection = sockets.get(this);
+      if (connection !== undefined) handle(connection, this, ...args);
+    };
+  }
+
+  private readonly onSocketMessage = this.sharedListener((connection, _socket, data: RawData, isBinary: boolean) => {
+    connection.receivedSinceBeat = true;
+    const { limits } = this.options;
+    const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+    if (!isBinary) return refuse(connection, REFUSAL.binaryOnly);
+    if (bytes.length > limits.maxFrameBytes) return refuse(connection, REFUSAL.frameTooLarge);
+    connection.enqueue(() => this.handleFrame(connection, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length)), bytes.length);
+  });
+
+  private readonly onSocketPong = this.sharedListener((connection) => {
+    connection.alive = true;
+  });
+
+  private readonly onSocketClose = this.sharedListener((connection, socket) => {
+    this.sockets.delete(socket);
+    clearTimeout(connection.authDeadline ?? undefined);
+    this.detach(connection);
+  });
+
+  private detach(connection: Connection): void {
+    connection.phase = 'closed';
+    if (!this.connections.delete(connection)) return;
+    this.markAuthenticated(connection);
+    const count = this.addresses.get(connection.ip);
+    if (count !== undefined && --count.open <= 0) this.addresses.delete(connection.ip);
+    connection.liveQueue = [];
+    connection.liveQueueBytes = 0;
+    const room = this.roomOf.get(connection);
+    if (room === undefined) return;
+    this.roomOf.delete(connection);
+    room.remove(connection);
+  }
+
+  /** Drop an empty room from memory once its writes are answered (so nothing forwarded is lost). */
+  private evictIfIdle(room: Room): void {
+    if (room.idle && this.rooms.get(room.roomId) === room) this.rooms.delete(room.roomId);
+  }
+
+  // ---- frames -------------------------------------------------------------------------------
+
+  private handleFrame(connection: Connection, bytes: Uint8Array): Promise<void> | void {
+    if (!connection.isOpen) return;
+    const parsed = parseClientFrame(bytes);
+    if (!parsed.ok) return refuse(connection, protocolViolation(parsed.error));
+    const frame = parsed.value;
+    if (frame.kind === FRAME.AUTH) {
+      if (connection.phase !== 'awaiting-auth') return refuse(connection, REFUSAL.authTwice);
+      return this.authenticate(connection, frame);
+    }
+    const room = this.roomOf.get(connection);
+    if (room === undefined || (connection.phase !== 'live' && connection.phase !== 'catching-up')) {
+      return refuse(connection, REFUSAL.notAuthenticated);
+    }
+    switch (frame.kind) {
+      case FRAME.PUT:
+        return room.handlePut(connection, frame.envelope);
+      case FRAME.EPHEMERAL:
+        return room.handleEphemeral(connection, frame.envelope);
+      case FRAME.SEAL:
+        return room.seal();
+      case FRAME.DELETE_ROOM:
+        return room.delete();
+    }
+  }
+
+  // ---- handshake ----------------------------------------------------------------------------
+
+  private isBlockedIp(ip: string, now: number): boolean {
+    const entry = this.authFailures.get(ip);
+    if (entry === undefined || now - entry.windowStart > AUTH_FAILURE_WINDOW_MS) return false;
+    return entry.count >= this.options.limits.authFailuresPerMinute;
+  }
+
+  private refuseAuth(connection: Connection, reason: string): void {
+    const now = Date.now();
+    const entry = this.authFailures.get(connection.ip);
+    if (entry === undefined || now - entry.windowStart > AUTH_FAILURE_WINDOW_MS) {
+      this.authFailures.set(connection.ip, { count: 1, windowStart: now });
+    } else {
+      entry.count += 1;
+    }
+    this.options.logger.log('info', 'auth refused', { reason });
+    refuse(connection, authFailed(reason));
+  }
+
+  private async authenticate(connection: Connection, frame: AuthFrame): Promise<void> {
+    const { limits, storage } = this.options;
+    connection.phase = 'authenticating';
+    const turn = this.handshakes.acquire();
+    if (turn !== undefined) await turn;
+    if (!connection.isOpen) return;
+    const now = Date.now();
+    if (frame.version !== PROTOCOL_VERSION) return refuse(connection, REFUSAL.versionUnsupported);
+    // A transient close: the limiter window passes, and a legitimate user behind a shared IP retries.
+    if (this.isBlockedIp(connection.ip, now)) return refuse(connection, REFUSAL.failedHandshakes);
+    if (now - connection.challengeIssuedAt > limits.challengeTtlMs) return this.refuseAuth(connection, 'challenge expired');
+    if (!equalBytes(computeRoomIdBytes(frame.authPublicKey), frame.roomId)) return this.refuseAuth(connection, 'room id mismatch');
+    const common = { relayOrigin: connection.relayOrigin, roomId: frame.roomId, challenge: connection.challenge };
+    const deviceSigned = verifyEd25519(
+      frame.devicePublicKey,
+      buildAuthTranscript({ ...common, context: LABEL.SIGN_AUTH, subject: frame.sessionId }),
+      frame.deviceSignature,
+    );
+    if (!deviceSigned) return this.refuseAuth(connection, 'bad signature');
+
+    const roomId = encodeBase64Url(frame.roomId);
+    const deviceHex = toHex(frame.devicePublicKey);
+    let room = await this.loadRoom(roomId, frame.roomId);
+    if (!connection.isOpen) return;
+    if (room === 'deleted') return refuse(connection, REFUSAL.roomDeleted);
+    // A registered device proved it holds the room key when it registered, and only deleting the
+    // room unregisters it: its own signature is enough. A new device (or room) proves the room key
+    // now, before anything is written for it. One verification per reconnect instead of two.
+    if (room === null || !room.devices.has(deviceHex)) {
+      const roomSigned = verifyEd25519(
+        frame.authPublicKey,
+        buildAuthTranscript({ ...common, context: LABEL.SIGN_REGISTER, subject: frame.devicePublicKey }),
+        frame.roomSignature,
+      );
+      if (!roomSigned) return this.refuseAuth(connection, 'bad signature');
+    }
+    if (room === null) {
+      await storage.createRoom(roomId, frame.authPublicKey, now);
+      room = await this.loadRoom(roomId, frame.roomId);
+      if (!connection.isOpen) return;
+      if (room === null || room === 'deleted') return refuse(connection, REFUSAL.roomDeleted);
+    }
+    const registration = room.devices.has(deviceHex) ? null : await room.registerDevice(frame.devicePublicKey, now);
+    if (!connection.isOpen) return;
+    if (registration !== null) return refuse(connection, registration);
+
+    connection.sessionHex = toHex(frame.sessionId);
+    // A slice of Node's shared buffer pool: no ArrayBuffer of its own for 16 bytes.
+    connection.sessionId = Buffer.from(frame.sessionId);
+    clearTimeout(connection.authDeadline ?? undefined);
+    connection.authDeadline = null;
+    connection.releaseHandshake();
+    this.markAuthenticated(connection);
+    this.roomOf.set(connection, room);
+    const admission = await room.admit(connection, frame.fromRelaySeq);
+    if (admission !== null) refuse(connection, admission);
+  }
+
+  /** The room, loaded once and shared by concurrent handshakes; null if it was never created. */
+  private async loadRoom(roomId: string, roomIdBytes: Uint8Array): Promise<Room | 'deleted' | null> {
+    const loaded = this.rooms.get(roomId);
+    if (loaded !== undefined) return loaded.deleted ? 'deleted' : loaded;
+    const loading = this.roomLoads.get(roomId);
+    if (loading !== undefined) return loading;
+    const load = (async (): Promise<Room | 'deleted' | null> => {
+      const { storage } = this.options;
+      const record = await storage.getRoom(roomId);
+      if (record === null) return null;
+      if (record.deleted) return 'deleted';
+      const room = new Room(this.roomHost, roomId, roomIdBytes, record, await storage.listDevices(roomId));
+      this.rooms.set(roomId, room);
+      return room;
+    })();
+    this.roomLoads.set(roomId, load);
+    try {
+      return await load;
+    } finally {
+      this.roomLoads.delete(roomId);
+    }
+  }
+
+  // ---- housekeeping -------------------------------------------------------------------------
+
+  /**
+   * Every heartbeatMs. Liveness: a socket that sent us anything since the last beat is alive and
+   * needs no ping; a quiet one is pinged, and terminated if it answered neither that ping nor with
+   * a frame by the next beat. The client's watchdog (30 s) is fed by ENV frames and HEARTBEATs, so
+   * a socket that was forwarded an ENV since the last beat needs no HEARTBEAT (its longest gap is
+   * two beats). In a busy relay most sockets need neither: fewer writes per update (BENCHMARKS C1).
+   */
+  private beat(): void {
+    const now = Date.now();
+    const frame = encodeHeartbeatFrame(now);
+    for (const connection of this.connections) {
+      const heard = connection.receivedSinceBeat;
+      connection.receivedSinceBeat = false;
+      const needsHeartbeat = connection.phase === 'live' && !connection.forwardedSinceBeat;
+      connection.forwardedSinceBeat = false;
+      if (heard) {
+        connection.alive = true;
+        if (needsHeartbeat) connection.send(frame);
+        continue;
+      }
+      if (!connection.alive) {
+        connection.phase = 'closed';
+        connection.ws.terminate();
+        continue;
+      }
+      connection.alive = false;
+      // The ping (our liveness check) and the HEARTBEAT (the client's) leave in one write.
+      connection.cork();
+      connection.ws.ping();
+      if (needsHeartbeat) connection.send(frame);
+      connection.uncork();
+    }
+    for (const [ip, entry] of this.authFailures) {
+      if (now - entry.windowStart > AUTH_FAILURE_WINDOW_MS) this.authFailures.delete(ip);
+    }
+  }
+
+  /** Physically erases log entries superseded longer ago than the grace period. */
+  async collectGarbage(now = Date.now()): Promise<number> {
+    return this.options.storage.collectGarbage(now - this.options.limits.supersededGraceMs);
+  }
+
+  /** Stop accepting, tell clients to come back later, commit everything, then close storage. */
+  async close(): Promise<void> {
+    this.closing = true;
+    clearInterval(this.heartbeatTimer);
+    for (const connection of this.connections) refuse(connection, REFUSAL.restarting);
+    await this.commits.flush();
+    await this.options.storage.close();
+  }
+
+  /**
+   * Cuts every socket that is still open (after close(), for those that did not answer the close
+   * frame). The relay tracks its sockets itself, so the WebSocketServer runs without clientTracking,
+   * which would add a closure, a listener array and a Set entry to every socket.
+   */
+  terminateAll(): void {
+    for (const connection of this.connections) connection.ws.terminate();
+    for (const ws of this.refused) ws.terminate();
+  }
+}
