@@ -18,8 +18,9 @@ import {
   type RelayLimits,
 } from '@seen/shared/protocol';
 import type { Logger } from '../log.ts';
-import { GroupCommit } from '../room/GroupCommit.ts';
-import { Room, settleAppendBatch, type PendingWrite, type RoomHost } from '../room/Room.ts';
+import type { BusMessage, RoomBus } from '../bus/RoomBus.ts';
+import { createCommitPipeline, type CommitPipeline } from '../room/createCommitPipeline.ts';
+import { Room, type RoomHost } from '../room/Room.ts';
 import type { RelayStorage } from '../storage/RelayStorage.ts';
 import { Connection } from './Connection.ts';
 import { REFUSAL, authFailed, protocolViolation, refuse, type Refusal } from './refusals.ts';
@@ -27,6 +28,8 @@ import { TurnBudget } from './TurnBudget.ts';
 import { computeRoomIdBytes, verifyEd25519 } from './verifyEd25519.ts';
 
 const AUTH_FAILURE_WINDOW_MS = 60_000;
+/** How often rooms active on a relay of a cluster check the database for what the bus lost. */
+const ROOM_REFRESH_MS = 2_000;
 /** Handshakes verified per event-loop turn (~0.3 ms each): live rooms wait at most ~10 ms for a storm. */
 const HANDSHAKES_PER_TURN = 32;
 
@@ -46,6 +49,8 @@ export interface RelayOptions {
    * a client could then claim any address.
    */
   readonly trustProxy?: boolean;
+  /** Connects relays that share a database (REDIS_URL); without it the relay is alone. */
+  readonly bus?: RoomBus;
 }
 
 export interface RelayStats {
@@ -81,10 +86,13 @@ export class Relay {
   /** Open and not-yet-authenticated sockets per client address (ABUSE-1, ABUSE-2). */
   private readonly addresses = new Map<string, AddressCount>();
   private unauthenticated = 0;
-  private readonly commits: GroupCommit<PendingWrite, Map<string, number>>;
+  private readonly commits: CommitPipeline;
   private readonly roomHost: RoomHost;
   private readonly handshakes = new TurnBudget(HANDSHAKES_PER_TURN);
   private readonly heartbeatTimer: NodeJS.Timeout;
+  private readonly refreshTimer: NodeJS.Timeout | null = null;
+  /** Rooms that committed or heard something since the last refresh round. */
+  private readonly activeRooms = new Set<Room>();
   private closing = false;
 
   private readonly publicOrigin: string | undefined;
@@ -92,15 +100,25 @@ export class Relay {
   constructor(private readonly options: RelayOptions) {
     // Clients sign a normalized origin (scheme://host[:port], lower-case, no path): compare alike.
     this.publicOrigin = options.publicOrigin === undefined ? undefined : normalizeRelayOrigin(options.publicOrigin);
-    const { storage, logger } = options;
-    this.commits = new GroupCommit<PendingWrite, Map<string, number>>(
-      (batch, now) => storage.appendBatch(batch.map((pending) => pending.entry), now),
-      (batch, outcome) => {
-        if (!outcome.ok) logger.log('error', 'commit failed', { rows: batch.length, error: String(outcome.error) });
-        settleAppendBatch(batch, outcome.ok ? outcome.result : null);
-      },
-    );
-    this.roomHost = { storage, limits: options.limits, logger, commits: this.commits, roomEmptied: (room) => this.evictIfIdle(room) };
+    const { storage, logger, bus } = options;
+    const commits = createCommitPipeline(storage, options.limits, logger);
+    this.commits = commits;
+    this.roomHost = {
+      storage,
+      limits: options.limits,
+      logger,
+      commit: (pending) => commits.append(pending),
+      flushCommits: () => commits.flush(),
+      publish: (message) => bus?.publish(message),
+      roomEmptied: (room) => this.evictIfIdle(room),
+    };
+    if (bus !== undefined) {
+      bus.onMessage((message) => this.receive(message));
+      // Messages sent while the bus was away are lost: ask the database what changed.
+      bus.onReconnect(() => this.refreshRooms([...this.rooms.values()]));
+      this.refreshTimer = setInterval(() => this.refreshActiveRooms(), ROOM_REFRESH_MS);
+      this.refreshTimer.unref();
+    }
     this.heartbeatTimer = setInterval(() => this.beat(), options.limits.heartbeatMs);
     this.heartbeatTimer.unref();
   }
@@ -238,7 +256,43 @@ export class Relay {
 
   /** Drop an empty room from memory once its writes are answered (so nothing forwarded is lost). */
   private evictIfIdle(room: Room): void {
-    if (room.idle && this.rooms.get(room.roomId) === room) this.rooms.delete(room.roomId);
+    if (!room.idle || this.rooms.get(room.roomId) !== room) return;
+    this.rooms.delete(room.roomId);
+    this.activeRooms.delete(room);
+    room.unload();
+    void this.options.bus?.leave(room.roomId);
+  }
+
+  // ---- other relays -------------------------------------------------------------------------
+
+  private receive(message: BusMessage): void {
+    const room = this.rooms.get(message.roomId);
+    if (room === undefined) return;
+    this.activeRooms.add(room);
+    room.receive(message);
+    if (message.kind === 'deleted') this.evictIfIdle(room);
+  }
+
+  /**
+   * The bus loses messages when Redis restarts or a subscriber falls behind, and a lost last
+   * message leaves no gap to notice: rooms that were active lately ask the database for their
+   * head, seal and devices (a cheap read per room), and deliver whatever they missed.
+   */
+  private refreshActiveRooms(): void {
+    const rooms = [...this.activeRooms];
+    this.activeRooms.clear();
+    this.refreshRooms(rooms);
+  }
+
+  private refreshRooms(rooms: readonly Room[]): void {
+    for (const room of rooms) {
+      room.refresh().then(
+        (live) => {
+          if (!live) this.evictIfIdle(room);
+        },
+        (error: unknown) => this.options.logger.log('error', 'room refresh failed', { error: String(error) }),
+      );
+    }
   }
 
   // ---- frames -------------------------------------------------------------------------------
@@ -357,7 +411,10 @@ export class Relay {
       const record = await storage.getRoom(roomId);
       if (record === null) return null;
       if (record.deleted) return 'deleted';
-      const room = new Room(this.roomHost, roomId, roomIdBytes, record, await storage.listDevices(roomId));
+      // Subscribe before reading the head, so nothing committed after the read goes unheard.
+      await this.options.bus?.join(roomId);
+      const fresh = this.options.bus === undefined ? record : ((await storage.getRoom(roomId)) ?? record);
+      const room = new Room(this.roomHost, roomId, roomIdBytes, fresh, await storage.listDevices(roomId));
       this.rooms.set(roomId, room);
       return room;
     })();
@@ -417,6 +474,7 @@ export class Relay {
   async close(): Promise<void> {
     this.closing = true;
     clearInterval(this.heartbeatTimer);
+    if (this.refreshTimer !== null) clearInterval(this.refreshTimer);
     for (const connection of this.connections) refuse(connection, REFUSAL.restarting);
     await this.commits.flush();
     await this.options.storage.close();

@@ -19,13 +19,17 @@ import { roomTag, type Logger } from '../log.ts';
 import type { Connection } from '../relay/Connection.ts';
 import { REFUSAL, refuse, type Refusal } from '../relay/refusals.ts';
 import { TokenBucket } from '../relay/tokenBucket.ts';
-import type { AppendEntry, RelayStorage, RoomRecord } from '../storage/RelayStorage.ts';
-import type { GroupCommit } from './GroupCommit.ts';
+import type { BusMessage } from '../bus/RoomBus.ts';
+import type { AppendEntry, RelayStorage, RoomRecord, SequencedOutcome } from '../storage/RelayStorage.ts';
+import { OrderedDelivery } from './OrderedDelivery.ts';
 
 /** Rows per catch-up page: the relay waits for each page to drain before reading the next. */
 const BACKLOG_PAGE_ROWS = 256;
 /** Within a page, wait for the socket to drain whenever this much is unsent (bounds a catch-up's buffer). */
 const BACKLOG_DRAIN_BYTES = 1024 * 1024;
+
+/** A bus message carries envelopes up to this many bytes; a larger run is announced as a range. */
+const BUS_INLINE_BYTES = 64 * 1024;
 
 /**
  * relaySeq assignment restarts this far above the stored maximum whenever a room is loaded.
@@ -37,22 +41,42 @@ export const RELOAD_SEQ_GAP = 2 ** 16;
 
 const pendingKey = (sessionHex: string, seq: number): string => `${sessionHex}:${seq}`;
 
-/** An envelope forwarded but not yet committed: what is needed to ACK it, or to answer a resend. */
+/** An envelope on its way to the database: what is needed to ACK it, or to answer a resend. */
 export interface PendingWrite {
-  readonly entry: AppendEntry;
   readonly room: Room;
   readonly connection: Connection;
   readonly header: EnvelopeHeader;
-  /** Resends of the same (session, seq) that arrived before the commit: told true once it is durable. */
-  readonly waiters: ((committed: boolean) => void)[];
+  readonly envelope: Uint8Array;
+  readonly coversRelaySeq: number | null;
+  readonly receivedAt: number;
+  /** Assigned before the commit (process sequencing) or by it (database sequencing); 0 until then. */
+  relaySeq: number;
+  /** Resends of the same (session, seq) that arrived before the commit: given its relaySeq, or null if it failed. */
+  readonly waiters: ((relaySeq: number | null) => void)[];
 }
+
+/** The row a pending write becomes (process sequencing). */
+export const toAppendEntry = (pending: PendingWrite): AppendEntry => ({
+  roomId: pending.room.roomId,
+  relaySeq: pending.relaySeq,
+  sessionId: pending.connection.sessionId,
+  seq: pending.header.seq,
+  envelope: pending.envelope,
+  coversRelaySeq: pending.coversRelaySeq,
+  receivedAt: pending.receivedAt,
+});
 
 /** What a room needs from the relay that hosts it. */
 export interface RoomHost {
   readonly storage: RelayStorage;
   readonly limits: RelayLimits;
   readonly logger: Logger;
-  readonly commits: GroupCommit<PendingWrite, Map<string, number>>;
+  /** Takes a write to the database (in a group commit); settle() hears back. */
+  commit(pending: PendingWrite): void;
+  /** Resolves once every write handed to commit() so far is settled. */
+  flushCommits(): Promise<void>;
+  /** Tells the other relays (no-op for a single relay). */
+  publish(message: BusMessage): void;
   /** The room's last socket left. */
   roomEmptied(room: Room): void;
 }
@@ -61,6 +85,11 @@ export interface RoomHost {
  * One room with at least one socket on this relay: it numbers, forwards, stores and acknowledges
  * the room's envelopes (PROTOCOL.md §6), streams its backlog, and seals or deletes it. The relay
  * in front of it only admits sockets and hands it their frames.
+ *
+ * Two ways to number (RelayStorage): with an embedded engine this process assigns relaySeq,
+ * forwards at once and ACKs after the group commit. With a shared engine the database assigns it
+ * in the commit; then the envelope goes to this relay's sockets (ENV to partners, ACK to the
+ * sender) in relaySeq order through `delivery`, and to the other relays over the bus.
  */
 export class Room {
   readonly sockets = new Set<Connection>();
@@ -70,6 +99,8 @@ export class Room {
   deleted = false;
   private nextRelaySeq: number;
   private bytesUsed: number;
+  /** Database sequencing only: this relay's sockets get the room's envelopes in order through it. */
+  private readonly delivery: OrderedDelivery<PendingWrite> | null;
   /** Highest seq assigned per session (hex), so the hot path needs no lookup for new envelopes. */
   private readonly sessionSeqs = new Map<string, number>();
   /**
@@ -92,13 +123,30 @@ export class Room {
   ) {
     this.sealed = record.sealed;
     this.devices = new Set(devices.map(toHex));
-    this.nextRelaySeq = record.maxRelaySeq + 1 + RELOAD_SEQ_GAP;
     this.bytesUsed = record.bytesUsed;
+    if (host.storage.sharedSequencing) {
+      // The database numbers: no restart gap, since nothing is forwarded before it is committed.
+      this.nextRelaySeq = record.maxRelaySeq + 1;
+      this.delivery = new OrderedDelivery<PendingWrite>(
+        (after, upTo, limit) => host.storage.readLog(roomId, after, upTo, limit),
+        (relaySeq, envelope, own) => this.deliverCommitted(relaySeq, envelope, own),
+        record.maxRelaySeq,
+        (error) => host.logger.log('error', 'log read failed', { room: roomTag(roomId), error: String(error) }),
+      );
+    } else {
+      this.nextRelaySeq = record.maxRelaySeq + 1 + RELOAD_SEQ_GAP;
+      this.delivery = null;
+    }
   }
 
   /** Nothing left to commit or answer: the relay may drop the room from memory. */
   get idle(): boolean {
     return this.sockets.size === 0 && this.pending.size === 0;
+  }
+
+  /** The room leaves this relay's memory. */
+  unload(): void {
+    this.delivery?.close();
   }
 
   private exclusive<T>(task: () => Promise<T>): Promise<T> {
@@ -122,14 +170,36 @@ export class Room {
     return this.exclusive(async () => {
       if (this.deleted) return REFUSAL.roomDeleted;
       if (this.devices.has(deviceHex)) return null;
+      // Another relay may have sealed the room or registered devices since it was loaded here
+      // (and the bus may have lost the news): decide on what the database says.
+      if (storage.sharedSequencing && !(await this.refresh())) return REFUSAL.roomDeleted;
+      if (this.devices.has(deviceHex)) return null;
       if (this.sealed) return REFUSAL.roomSealed;
       if (this.devices.size >= limits.maxDevicesPerRoom) return REFUSAL.roomFull;
       await storage.addDevice(this.roomId, devicePublicKey, now);
       this.devices.add(deviceHex);
       logger.log('info', 'device registered', { room: roomTag(this.roomId), devices: this.devices.size });
       this.broadcast(encodeRoomStateFrame({ sealed: this.sealed, deviceCount: this.devices.size }));
+      this.host.publish({ kind: 'device', roomId: this.roomId, devicePublicKey });
       return null;
     });
+  }
+
+  /**
+   * Re-reads the room's seal, devices and head from the database (database sequencing). Returns
+   * false, and closes the room here, if it was deleted meanwhile.
+   */
+  async refresh(): Promise<boolean> {
+    const { storage } = this.host;
+    const record = await storage.getRoom(this.roomId);
+    if (record === null || record.deleted) {
+      this.closeDeleted();
+      return false;
+    }
+    for (const device of await storage.listDevices(this.roomId)) this.devices.add(toHex(device));
+    if (record.sealed && !this.sealed) this.markSealed();
+    this.delivery?.learnHead(record.maxRelaySeq);
+    return true;
   }
 
   /**
@@ -146,7 +216,8 @@ export class Room {
     connection.liveQueue = [];
     connection.liveQueueBytes = 0;
     this.sockets.add(connection);
-    const upTo = this.nextRelaySeq - 1;
+    // Everything after `upTo` reaches the socket live (queued until its backlog is sent).
+    const upTo = this.delivery === null ? this.nextRelaySeq - 1 : this.delivery.delivered;
     // READY, a short backlog and BACKLOG_END leave in one write; a long backlog uncorks per page.
     connection.cork();
     try {
@@ -171,9 +242,9 @@ export class Room {
    * with the socket corked; it stays corked except while waiting for a drain.
    */
   private async streamBacklog(connection: Connection, fromRelaySeq: number, upTo: number): Promise<void> {
-    const { storage, limits, commits } = this.host;
+    const { storage, limits } = this.host;
     const drainAbove = Math.min(BACKLOG_DRAIN_BYTES, limits.maxBufferedBytes);
-    await commits.flush();
+    await this.host.flushCommits();
     let cursor = fromRelaySeq;
     let skip = -1;
     const snapshot = await storage.newestSnapshot(this.roomId);
@@ -237,7 +308,7 @@ export class Room {
 
   private store(connection: Connection, header: EnvelopeHeader, envelope: Uint8Array): void {
     const isSnapshot = header.type === ENVELOPE_TYPE.SNAPSHOT;
-    if (isSnapshot && header.coversRelaySeq >= this.nextRelaySeq) {
+    if (this.delivery === null && isSnapshot && header.coversRelaySeq >= this.nextRelaySeq) {
       return sendError(connection, RELAY_ERROR.SNAPSHOT_REJECTED, header);
     }
     const refusedFrom = this.quotaRefusedFrom.get(connection.sessionHex);
@@ -246,51 +317,64 @@ export class Room {
     if (refusedFrom !== undefined && header.seq > refusedFrom) {
       return sendError(connection, RELAY_ERROR.QUOTA_EXCEEDED, header);
     }
+    const pending: PendingWrite = {
+      room: this,
+      connection,
+      header,
+      envelope,
+      coversRelaySeq: isSnapshot ? header.coversRelaySeq : null,
+      receivedAt: Date.now(),
+      relaySeq: 0,
+      waiters: [],
+    };
+    if (this.delivery !== null) {
+      // The database numbers it, checks the quota and forwards nothing before the commit.
+      this.pending.set(pendingKey(connection.sessionHex, header.seq), pending);
+      return this.host.commit(pending);
+    }
     // Snapshots are exempt from the quota: storing one is how a room frees space.
     if (!isSnapshot && this.bytesUsed + envelope.length > this.host.limits.roomQuotaBytes) {
       this.quotaRefusedFrom.set(connection.sessionHex, Math.min(refusedFrom ?? header.seq, header.seq));
       return sendError(connection, RELAY_ERROR.QUOTA_EXCEEDED, header);
     }
     if (refusedFrom === header.seq) this.quotaRefusedFrom.delete(connection.sessionHex);
-    const relaySeq = this.nextRelaySeq++;
+    pending.relaySeq = this.nextRelaySeq++;
     this.bytesUsed += envelope.length;
-    const envFrame = encodeEnvFrame(relaySeq, envelope);
+    this.forward(encodeEnvFrame(pending.relaySeq, envelope), connection);
+    this.pending.set(pendingKey(connection.sessionHex, header.seq), pending);
+    this.host.commit(pending);
+  }
+
+  /** An ENV frame to every socket of the room but the sender's. */
+  private forward(envFrame: Uint8Array, sender: Connection | null): void {
     for (const peer of this.sockets) {
-      if (peer === connection) continue;
+      if (peer === sender) continue;
       peer.forwardedSinceBeat = true;
       if (peer.phase === 'catching-up') this.queueLive(peer, envFrame);
       else this.sendLive(peer, envFrame);
     }
-    const pending: PendingWrite = {
-      entry: {
-        roomId: this.roomId,
-        relaySeq,
-        sessionId: connection.sessionId,
-        seq: header.seq,
-        envelope,
-        coversRelaySeq: isSnapshot ? header.coversRelaySeq : null,
-        receivedAt: Date.now(),
-      },
-      room: this,
-      connection,
-      header,
-      waiters: [],
-    };
-    this.pending.set(pendingKey(connection.sessionHex, header.seq), pending);
-    this.host.commits.append(pending);
   }
 
-  /** The commit of a pending write succeeded or failed: the ACK (or error) goes to its sender. */
+  /**
+   * Database sequencing: a write queued before an earlier seq of its session was refused for the
+   * quota must not reach the database (it would be stored after a hole, LOG-11).
+   */
+  blockedByQuota(pending: PendingWrite): boolean {
+    const refusedFrom = this.quotaRefusedFrom.get(pending.connection.sessionHex);
+    return refusedFrom !== undefined && pending.header.seq > refusedFrom;
+  }
+
+  /** Process sequencing: the commit of a pending write succeeded or failed; the ACK (or error) goes to its sender. */
   settle(pending: PendingWrite, ok: boolean): void {
-    const { connection, header, entry } = pending;
-    this.pending.delete(pendingKey(connection.sessionHex, entry.seq));
+    const { connection, header } = pending;
+    this.pending.delete(pendingKey(connection.sessionHex, header.seq));
     if (ok) {
-      connection.send(encodeAckFrame({ sessionId: header.sessionId, seq: header.seq, relaySeq: entry.relaySeq }));
+      connection.send(encodeAckFrame({ sessionId: header.sessionId, seq: header.seq, relaySeq: pending.relaySeq }));
     } else {
-      this.bytesUsed -= entry.envelope.length;
+      this.bytesUsed -= pending.envelope.length;
       sendError(connection, RELAY_ERROR.STORE_FAILED, header);
     }
-    for (const waiter of pending.waiters) waiter(ok);
+    for (const waiter of pending.waiters) waiter(ok ? pending.relaySeq : null);
     if (this.idle) this.host.roomEmptied(this);
   }
 
@@ -299,16 +383,112 @@ export class Room {
     this.bytesUsed = Math.max(0, this.bytesUsed - bytes);
   }
 
+  /**
+   * Database sequencing: what the commit made of a pending write. Stored and duplicate writes are
+   * ACKed in relaySeq order with everything else this relay delivers (an ACK raises the client's
+   * cursor, so it must not overtake an envelope the client has not been sent yet).
+   */
+  settleSequenced(pending: PendingWrite, outcome: SequencedOutcome | null): void {
+    const { connection, header } = pending;
+    const answer = (relaySeq: number | null): void => {
+      this.pending.delete(pendingKey(connection.sessionHex, header.seq));
+      if (relaySeq !== null) connection.send(encodeAckFrame({ sessionId: header.sessionId, seq: header.seq, relaySeq }));
+      for (const waiter of pending.waiters) waiter(relaySeq);
+      if (this.idle) this.host.roomEmptied(this);
+    };
+    const refuseWith = (code: number): void => {
+      answer(null);
+      sendError(connection, code, header);
+    };
+    switch (outcome?.kind) {
+      case undefined:
+        return refuseWith(RELAY_ERROR.STORE_FAILED);
+      case 'stored':
+        pending.relaySeq = outcome.relaySeq;
+        if (this.quotaRefusedFrom.get(connection.sessionHex) === header.seq) this.quotaRefusedFrom.delete(connection.sessionHex);
+        return this.delivery!.learn(outcome.relaySeq, pending.envelope, pending);
+      case 'duplicate':
+        return this.delivery!.whenDelivered(outcome.relaySeq, () => answer(outcome.relaySeq));
+      case 'conflict':
+        return refuseWith(RELAY_ERROR.DUPLICATE_CONFLICT);
+      case 'snapshot-rejected':
+        return refuseWith(RELAY_ERROR.SNAPSHOT_REJECTED);
+      case 'quota': {
+        const refusedFrom = this.quotaRefusedFrom.get(connection.sessionHex);
+        this.quotaRefusedFrom.set(connection.sessionHex, Math.min(refusedFrom ?? header.seq, header.seq));
+        return refuseWith(RELAY_ERROR.QUOTA_EXCEEDED);
+      }
+      case 'deleted':
+        answer(null);
+        return this.closeDeleted();
+    }
+  }
+
+  /** Database sequencing: the next envelope in relaySeq order reaches this relay's sockets. */
+  private deliverCommitted(relaySeq: number, envelope: Uint8Array, own: PendingWrite | null): void {
+    if (own !== null) {
+      this.pending.delete(pendingKey(own.connection.sessionHex, own.header.seq));
+      own.connection.send(encodeAckFrame({ sessionId: own.header.sessionId, seq: own.header.seq, relaySeq }));
+      for (const waiter of own.waiters) waiter(relaySeq);
+    }
+    this.forward(encodeEnvFrame(relaySeq, envelope), own?.connection ?? null);
+    if (own !== null && this.idle) this.host.roomEmptied(this);
+  }
+
+  /** Database sequencing: this relay's stored writes of one batch, in relaySeq order, go to the other relays. */
+  announce(stored: readonly PendingWrite[]): void {
+    let runStart = 0;
+    for (let index = 1; index <= stored.length; index++) {
+      if (index < stored.length && stored[index]!.relaySeq === stored[index - 1]!.relaySeq + 1) continue;
+      const run = stored.slice(runStart, index);
+      runStart = index;
+      const fromRelaySeq = run[0]!.relaySeq;
+      let bytes = 0;
+      for (const pending of run) bytes += pending.envelope.length;
+      this.host.publish(
+        bytes <= BUS_INLINE_BYTES
+          ? { kind: 'envelopes', roomId: this.roomId, fromRelaySeq, envelopes: run.map((pending) => pending.envelope) }
+          : { kind: 'range', roomId: this.roomId, fromRelaySeq, toRelaySeq: run[run.length - 1]!.relaySeq },
+      );
+    }
+  }
+
+  /** A message from another relay about this room. */
+  receive(message: BusMessage): void {
+    switch (message.kind) {
+      case 'envelopes':
+        message.envelopes.forEach((envelope, index) => this.delivery?.learn(message.fromRelaySeq + index, envelope));
+        return;
+      case 'range':
+        return this.delivery?.learnHead(message.toRelaySeq);
+      case 'presence':
+        return this.sendPresence(encodeEphFrame(message.envelope), null);
+      case 'sealed':
+        if (!this.sealed) this.markSealed();
+        return;
+      case 'device': {
+        const deviceHex = toHex(message.devicePublicKey);
+        if (this.devices.has(deviceHex)) return;
+        this.devices.add(deviceHex);
+        return this.broadcast(encodeRoomStateFrame({ sealed: this.sealed, deviceCount: this.devices.size }));
+      }
+      case 'deleted':
+        return this.closeDeleted();
+    }
+  }
+
   /** A (session, seq) we have seen: re-ACK the same bytes, refuse different ones (PROTOCOL "Idempotency"). */
   private async handleResend(connection: Connection, header: EnvelopeHeader, envelope: Uint8Array): Promise<void> {
     const pending = this.pending.get(pendingKey(connection.sessionHex, header.seq));
     if (pending !== undefined) {
-      if (!equalBytes(pending.entry.envelope, envelope)) return sendError(connection, RELAY_ERROR.DUPLICATE_CONFLICT, header);
-      const committed = await new Promise<boolean>((resolve) => pending.waiters.push(resolve));
-      if (committed) connection.send(encodeAckFrame({ sessionId: header.sessionId, seq: header.seq, relaySeq: pending.entry.relaySeq }));
+      if (!equalBytes(pending.envelope, envelope)) return sendError(connection, RELAY_ERROR.DUPLICATE_CONFLICT, header);
+      const relaySeq = await new Promise<number | null>((resolve) => pending.waiters.push(resolve));
+      if (relaySeq !== null) connection.send(encodeAckFrame({ sessionId: header.sessionId, seq: header.seq, relaySeq }));
       else sendError(connection, RELAY_ERROR.STORE_FAILED, header);
       return;
     }
+    // The database answers resends itself (a resend to another relay after a crash included).
+    if (this.delivery !== null) return this.store(connection, header, envelope);
     const stored = await this.host.storage.findBySessionSeq(this.roomId, connection.sessionId, header.seq);
     if (!connection.isOpen) return;
     if (stored === null) return this.store(connection, header, envelope); // an earlier attempt failed
@@ -323,8 +503,12 @@ export class Room {
     if (!(connection.ephemeralBucket ??= new TokenBucket(limits.ephemeralsPerSecond, limits.ephemeralBurst, now)).take(now)) return;
     const header = this.checkHeader(connection, envelope);
     if (header === null || header.type !== ENVELOPE_TYPE.PRESENCE) return sendError(connection, RELAY_ERROR.BAD_ENVELOPE, header);
-    const frame = encodeEphFrame(envelope);
-    for (const peer of this.sockets) if (peer !== connection && peer.phase === 'live') this.sendLive(peer, frame);
+    this.sendPresence(encodeEphFrame(envelope), connection);
+    if (this.delivery !== null) this.host.publish({ kind: 'presence', roomId: this.roomId, envelope });
+  }
+
+  private sendPresence(frame: Uint8Array, sender: Connection | null): void {
+    for (const peer of this.sockets) if (peer !== sender && peer.phase === 'live') this.sendLive(peer, frame);
   }
 
   /**
@@ -359,10 +543,22 @@ export class Room {
     return this.exclusive(async () => {
       if (this.deleted || this.sealed) return;
       await this.host.storage.setSealed(this.roomId, true);
-      this.sealed = true;
+      this.markSealed();
       this.host.logger.log('info', 'room sealed', { room: roomTag(this.roomId) });
-      this.broadcast(encodeRoomStateFrame({ sealed: true, deviceCount: this.devices.size }));
+      this.host.publish({ kind: 'sealed', roomId: this.roomId, deviceCount: this.devices.size });
     });
+  }
+
+  private markSealed(): void {
+    this.sealed = true;
+    this.broadcast(encodeRoomStateFrame({ sealed: true, deviceCount: this.devices.size }));
+  }
+
+  /** The room was deleted (here or on another relay): every socket here is closed for good. */
+  private closeDeleted(): void {
+    this.deleted = true;
+    this.delivery?.close();
+    for (const peer of [...this.sockets]) refuse(peer, REFUSAL.roomDeleted);
   }
 
   delete(): Promise<void> {
@@ -370,10 +566,11 @@ export class Room {
       if (this.deleted) return;
       this.deleted = true;
       // Commit what is in flight first, so nothing lands after the erase.
-      await this.host.commits.flush();
+      await this.host.flushCommits();
       await this.host.storage.deleteRoom(this.roomId, Date.now());
       this.host.logger.log('info', 'room deleted', { room: roomTag(this.roomId) });
-      for (const peer of [...this.sockets]) refuse(peer, REFUSAL.roomDeleted);
+      this.host.publish({ kind: 'deleted', roomId: this.roomId });
+      this.closeDeleted();
     });
   }
 }
@@ -390,29 +587,4 @@ async function sendUncorked(connection: Connection, frame: Uint8Array | null): P
   } finally {
     connection.cork();
   }
-}
-
-/**
- * A batch is durable (or failed): answer every sender. Each socket's ACKs for the batch leave in
- * one write (corked), instead of one syscall per update.
- */
-export function settleAppendBatch(batch: readonly PendingWrite[], freedBytesByRoom: Map<string, number> | null): void {
-  if (freedBytesByRoom !== null && freedBytesByRoom.size > 0) {
-    for (const { room } of batch) {
-      const freed = freedBytesByRoom.get(room.roomId);
-      if (freed === undefined) continue;
-      room.release(freed);
-      freedBytesByRoom.delete(room.roomId);
-    }
-  }
-  const corked = new Set<Connection>();
-  for (const pending of batch) {
-    const { connection } = pending;
-    if (!corked.has(connection) && connection.isOpen) {
-      connection.cork();
-      corked.add(connection);
-    }
-    pending.room.settle(pending, freedBytesByRoom !== null);
-  }
-  for (const connection of corked) connection.uncork();
 }
