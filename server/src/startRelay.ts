@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type ServerOptions } from 'ws';
 import { DEFAULT_LIMITS, RELAY_PATH, type RelayLimits } from '@seen/shared/protocol';
 import { createLogger, type Logger } from './log.ts';
+import type { RoomBus } from './bus/RoomBus.ts';
 import { Relay } from './relay/Relay.ts';
 import { applySecurityHeaders, serveStatic } from './http/staticFiles.ts';
 import type { RelayStorage } from './storage/RelayStorage.ts';
@@ -20,6 +21,8 @@ export interface StartRelayOptions {
   readonly publicOrigin?: string;
   /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
   readonly trustProxy?: boolean;
+  /** Connects this relay to the others sharing its database (closed with the relay). */
+  readonly bus?: RoomBus;
 }
 
 export interface RunningRelay {
@@ -51,7 +54,7 @@ function destroyOnError(this: Duplex): void {
 export async function startRelay(options: StartRelayOptions): Promise<RunningRelay> {
   const limits: RelayLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const logger = options.logger ?? createLogger({ level: 'silent' });
-  const relay = new Relay({ storage: options.storage, limits, logger, publicOrigin: options.publicOrigin, trustProxy: options.trustProxy });
+  const relay = new Relay({ storage: options.storage, limits, logger, publicOrigin: options.publicOrigin, trustProxy: options.trustProxy, bus: options.bus });
   // ws enforces twice our limit itself (close 1009); between the two we close with FRAME_TOO_LARGE.
   // A peer that ignores our close frame (a slow or hostile reader) is cut off after closeTimeoutMs
   // instead of ws's 30 s default, so what it left unsent is freed sooner (ABUSE-3).
@@ -117,6 +120,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         await relay.close();
         relay.terminateAll();
+        await options.bus?.close();
         wss.close();
         server.closeAllConnections();
         await serverClosed;

@@ -1,0 +1,153 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CLOSE, encodeDeleteRoomFrame, encodeEphemeralFrame, encodeSealFrame } from '@seen/shared/protocol';
+import { waitFor } from '@seen/shared/testing';
+import type { RunningRelay } from '../src/startRelay.ts';
+import { createClusterClient, type ClusterClient } from './clusterClient.ts';
+import { createEngineBackend, createLossyBus, createMemoryBackend, startClusterRelays, type ClusterBackend } from './clusterBackends.ts';
+import { createFastRoom, type FastRoom } from './fastClient.ts';
+
+/**
+ * Several relays, one room (SPEC CLUSTER-*): run against relays in this process sharing an
+ * in-memory store and bus, and against real PostgreSQL and Redis servers started for the test.
+ * The same promises as one relay: every acknowledged write stored once under the relaySeq it was
+ * acknowledged with, relaySeq gapless, every socket served in log order.
+ */
+const SETTLE_MS = 20_000;
+
+async function expectLogConsistent(backend: ClusterBackend, room: FastRoom, clients: readonly ClusterClient[]): Promise<number> {
+  const roomId = Buffer.from(room.roomId).toString('base64url');
+  const log = await backend.inspect.readLog(roomId, 0, Number.MAX_SAFE_INTEGER, 1_000_000);
+  // Gapless 1..N: the database numbers under the room's row lock, never a sequence.
+  expect(log.map((row) => row.relaySeq)).toEqual(log.map((_, index) => index + 1));
+  for (const client of clients) {
+    expect(client.disorders).toEqual([]);
+    expect(client.ackConflicts).toEqual([]);
+    for (const [seq, relaySeq] of client.acked) {
+      const stored = await backend.inspect.findBySessionSeq(roomId, client.sessionId, seq);
+      expect(stored?.relaySeq, `session write ${seq}`).toBe(relaySeq);
+    }
+  }
+  return log.length;
+}
+
+/** Every client has every envelope of the log: its own by ACK, the others' by ENV. */
+async function expectEveryoneHasEverything(clients: readonly ClusterClient[], total: number): Promise<void> {
+  await waitFor(() => clients.every((client) => client.received.size + client.acked.size === total && client.unacked === 0), {
+    timeoutMs: SETTLE_MS,
+    what: `every client to hold all ${total} envelopes`,
+  });
+}
+
+for (const [label, createBackend] of [
+  ['memory', async () => createMemoryBackend()],
+  ['engines', createEngineBackend],
+] as const) {
+  describe(`several relays, one room (${label})`, () => {
+    let backend: ClusterBackend;
+    let relays: RunningRelay[] = [];
+    const clients: ClusterClient[] = [];
+
+    beforeAll(async () => {
+      backend = await createBackend();
+    }, 60_000);
+    afterAll(async () => {
+      await backend.remove();
+    });
+    afterEach(async () => {
+      for (const client of clients.splice(0)) client.drop();
+      await Promise.all(relays.map((relay) => relay.close()));
+      relays = [];
+    });
+
+    const join = async (room: FastRoom, relay: RunningRelay): Promise<ClusterClient> => {
+      const client = createClusterClient(room);
+      clients.push(client);
+      await client.connect(relay.wsUrl);
+      return client;
+    };
+
+    it('CLUSTER-1 partners on different relays get each other\'s writes in log order, ACKed under gapless relaySeqs', async () => {
+      relays = await startClusterRelays(backend, 3);
+      const room = createFastRoom();
+      const [alex, sam, jo] = [await join(room, relays[0]!), await join(room, relays[1]!), await join(room, relays[2]!)];
+      const WRITES = 150;
+      for (let index = 0; index < WRITES; index++) {
+        alex.write();
+        sam.write();
+        if (index % 3 === 0) jo.write();
+      }
+      const total = WRITES * 2 + WRITES / 3;
+      await expectEveryoneHasEverything([alex, sam, jo], total);
+      expect(await expectLogConsistent(backend, room, [alex, sam, jo])).toBe(total);
+    });
+
+    it('CLUSTER-2 a lost bus message is repaired from the database: the gap before the next one, and a lost last message by the periodic head check', async () => {
+      let published = 0;
+      // Lose every fifth envelope message, and everything after the 40th: the last ones have no successor to reveal them.
+      relays = await startClusterRelays(backend, 2, {
+        wrapBus: (bus) => createLossyBus(bus, (message) => message.kind === 'envelopes' && (++published % 5 === 0 || published > 40)),
+      });
+      const room = createFastRoom();
+      const alex = await join(room, relays[0]!);
+      const sam = await join(room, relays[1]!);
+      for (let index = 0; index < 60; index++) alex.write();
+      await expectEveryoneHasEverything([alex, sam], 60);
+      expect(await expectLogConsistent(backend, room, [alex, sam])).toBe(60);
+    });
+
+    it('CLUSTER-3 a write resent to another relay after its socket died is ACKed with its original relaySeq and stored once', async () => {
+      relays = await startClusterRelays(backend, 2);
+      const room = createFastRoom();
+      const alex = await join(room, relays[0]!);
+      const sam = await join(room, relays[1]!);
+      for (let index = 0; index < 40; index++) alex.write();
+      // Cut mid-stream: some writes are committed but their ACKs never arrive.
+      await waitFor(() => alex.acked.size >= 10, { timeoutMs: SETTLE_MS });
+      alex.drop();
+      const ackedBefore = new Map(alex.acked);
+      await alex.connect(relays[1]!.wsUrl);
+      await expectEveryoneHasEverything([alex, sam], 40);
+      for (const [seq, relaySeq] of ackedBefore) expect(alex.acked.get(seq)).toBe(relaySeq);
+      expect(await expectLogConsistent(backend, room, [alex, sam])).toBe(40);
+    });
+
+    it('CLUSTER-4 sealing on one relay is seen on every relay, and a new device is refused on any of them', async () => {
+      relays = await startClusterRelays(backend, 2);
+      const room = createFastRoom();
+      const alex = await join(room, relays[0]!);
+      const sam = await join(room, relays[1]!);
+      alex.send(encodeSealFrame());
+      await waitFor(() => sam.roomStates.some((state) => state.sealed), { timeoutMs: SETTLE_MS });
+      const stranger = createClusterClient(room);
+      await expect(stranger.connect(relays[1]!.wsUrl)).rejects.toThrow(String(CLOSE.ROOM_SEALED));
+      // A registered device still comes back, on any relay.
+      await sam.connect(relays[0]!.wsUrl);
+    });
+
+    it('CLUSTER-5 deleting on one relay closes the room\'s sockets on every relay with 4410 and refuses it everywhere', async () => {
+      relays = await startClusterRelays(backend, 2);
+      const room = createFastRoom();
+      const alex = await join(room, relays[0]!);
+      const sam = await join(room, relays[1]!);
+      alex.write();
+      await expectEveryoneHasEverything([alex, sam], 1);
+      alex.send(encodeDeleteRoomFrame());
+      await waitFor(() => sam.lastCloseCode !== null, { timeoutMs: SETTLE_MS });
+      expect(sam.lastCloseCode).toBe(CLOSE.ROOM_DELETED);
+      const again = createClusterClient(room);
+      await expect(again.connect(relays[1]!.wsUrl)).rejects.toThrow(String(CLOSE.ROOM_DELETED));
+    });
+
+    it('CLUSTER-6 presence reaches partners on other relays and is never stored', async () => {
+      relays = await startClusterRelays(backend, 2);
+      const room = createFastRoom();
+      const alex = await join(room, relays[0]!);
+      const sam = await join(room, relays[1]!);
+      const presence = alex.buildPresence();
+      alex.send(encodeEphemeralFrame(presence));
+      await waitFor(() => sam.presences.length === 1, { timeoutMs: SETTLE_MS });
+      expect(Buffer.from(sam.presences[0]!).equals(Buffer.from(presence))).toBe(true);
+      expect(await expectLogConsistent(backend, room, [alex, sam])).toBe(0);
+    });
+  });
+}
