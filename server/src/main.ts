@@ -1,10 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRedisBus } from './bus/RedisBus.ts';
 import { createLogger, type LogLevel } from './log.ts';
 import { parseLimitOverrides } from './parseLimitOverrides.ts';
 import { startRelay } from './startRelay.ts';
 import type { RelayStorage } from './storage/RelayStorage.ts';
+import { createPostgresStorage } from './storage/PostgresStorage.ts';
 import { createSqliteStorage } from './storage/SqliteStorage.ts';
 
 // The only file that reads the environment (README "Self-hosting" lists these variables).
@@ -21,18 +23,39 @@ if (!limitOverrides.ok) {
   process.exit(2);
 }
 
-function openStorage(): RelayStorage {
+const databaseUrl = env.DATABASE_URL === '' ? undefined : env.DATABASE_URL;
+const redisUrl = env.REDIS_URL === '' ? undefined : env.REDIS_URL;
+if (redisUrl !== undefined && databaseUrl === undefined) {
+  console.error(
+    'REDIS_URL is set but DATABASE_URL is not: relays can only share rooms through one PostgreSQL database. Set DATABASE_URL on every relay too, or unset REDIS_URL to run a single relay on SQLite.',
+  );
+  process.exit(2);
+}
+
+const fail = (what: string, error: unknown): never => {
+  // A sentence for the operator, not a stack; nothing is changed.
+  console.error(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(2);
+};
+
+async function openStorage(): Promise<RelayStorage> {
+  if (databaseUrl !== undefined) {
+    try {
+      return await createPostgresStorage({ connectionString: databaseUrl });
+    } catch (error) {
+      return fail('Seen could not open its PostgreSQL database (DATABASE_URL)', error);
+    }
+  }
   const path = join(dataDir, 'seen-relay.sqlite');
   try {
     mkdirSync(dataDir, { recursive: true });
     return createSqliteStorage({ path, synchronous: env.SQLITE_SYNC === 'FULL' ? 'FULL' : 'NORMAL' });
   } catch (error) {
-    // A sentence for the operator, not a stack: the file is left as it was.
-    console.error(`Seen could not open its data file ${path}: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(2);
+    return fail(`Seen could not open its data file ${path}`, error);
   }
 }
-const storage = openStorage();
+const storage = await openStorage();
+const bus = redisUrl === undefined ? undefined : createRedisBus({ url: redisUrl, logger });
 const running = await startRelay({
   storage,
   host: env.HOST ?? '127.0.0.1',
@@ -41,13 +64,14 @@ const running = await startRelay({
   publicOrigin: env.PUBLIC_ORIGIN,
   trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
   logger,
+  bus,
   limits: {
     ...(env.ROOM_QUOTA_BYTES === undefined ? {} : { roomQuotaBytes: Number(env.ROOM_QUOTA_BYTES) }),
     ...(env.MAX_CONNECTIONS_PER_IP === undefined ? {} : { maxConnectionsPerIp: Number(env.MAX_CONNECTIONS_PER_IP) }),
     ...limitOverrides.value,
   },
 });
-console.log(`Seen is running at ${running.httpUrl} (data in ${dataDir})`);
+console.log(`Seen is running at ${running.httpUrl} (data in ${databaseUrl === undefined ? dataDir : 'PostgreSQL'}${bus === undefined ? '' : ', with the relays on Redis'})`);
 
 const gcTimer = setInterval(() => {
   running.relay.collectGarbage().then(

@@ -32,7 +32,7 @@ async function expectLogConsistent(backend: ClusterBackend, room: FastRoom, clie
 
 /** Every client has every envelope of the log: its own by ACK, the others' by ENV. */
 async function expectEveryoneHasEverything(clients: readonly ClusterClient[], total: number): Promise<void> {
-  await waitFor(() => clients.every((client) => client.received.size + client.acked.size === total && client.unacked === 0), {
+  await waitFor(() => clients.every((client) => client.held() === total && client.unacked === 0), {
     timeoutMs: SETTLE_MS,
     what: `every client to hold all ${total} envelopes`,
   });

@@ -5,6 +5,7 @@ import {
   FRAME,
   LABEL,
   PROTOCOL_VERSION,
+  RELAY_ERROR,
   RELAY_PATH,
   SIZE,
   buildAuthTranscript,
@@ -35,6 +36,8 @@ export interface ClusterClient {
   /** The highest relaySeq applied (ENV or ACK): the cursor a reconnect starts from. */
   readonly cursor: number;
   readonly connected: boolean;
+  /** How many of the room's envelopes this client holds: its own (ACKed) and the others' (ENV). */
+  held(): number;
   /** Writes sent and not yet ACKed. */
   readonly unacked: number;
   /** Connects (or reconnects) to a relay; resolves at BACKLOG_END, after resending the outbox. */
@@ -96,6 +99,12 @@ export function createClusterClient(room: FastRoom, device: FastDevice = createF
       envelope.set(randomBytes(SIZE.NONCE + SIZE.BOX_OVERHEAD + 24), header.length);
       return envelope;
     },
+    held() {
+      // A reconnect's backlog may repeat one of its own writes as an ENV: count relaySeqs once.
+      const relaySeqs = new Set(client.received);
+      for (const relaySeq of client.acked.values()) relaySeqs.add(relaySeq);
+      return relaySeqs.size;
+    },
     get unacked() {
       return outbox.size;
     },
@@ -153,6 +162,10 @@ export function createClusterClient(room: FastRoom, device: FastDevice = createF
               client.cursor = Math.max(client.cursor, frame.relaySeq);
               return;
             }
+            case FRAME.ERROR:
+              // As the app does: the relay could not commit, so reconnect and resend (same ids).
+              if (frame.code === RELAY_ERROR.STORE_FAILED && socket === ws) client.drop();
+              return;
             case FRAME.ROOM_STATE:
               client.roomStates.push({ sealed: frame.sealed, deviceCount: frame.deviceCount });
               return;

@@ -304,7 +304,11 @@ export class Relay {
     const frame = parsed.value;
     if (frame.kind === FRAME.AUTH) {
       if (connection.phase !== 'awaiting-auth') return refuse(connection, REFUSAL.authTwice);
-      return this.authenticate(connection, frame);
+      return this.authenticate(connection, frame).catch((error: unknown) => {
+        // The database is unreachable (or failed): a transient close, so the client retries later.
+        this.options.logger.log('error', 'handshake failed', { error: String(error) });
+        refuse(connection, REFUSAL.storageUnavailable);
+      });
     }
     const room = this.roomOf.get(connection);
     if (room === undefined || (connection.phase !== 'live' && connection.phase !== 'catching-up')) {

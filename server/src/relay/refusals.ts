@@ -15,6 +15,7 @@ export const REFUSAL = {
   restarting: { code: CLOSE.GOING_AWAY, reason: 'relay restarting' },
   busy: { code: CLOSE.OVERLOADED, reason: 'relay busy' },
   slowReader: { code: CLOSE.OVERLOADED, reason: 'slow reader' },
+  storageUnavailable: { code: CLOSE.OVERLOADED, reason: 'storage unavailable' },
   tooManyConnections: { code: CLOSE.TOO_MANY_CONNECTIONS, reason: 'too many connections from this address' },
   binaryOnly: { code: CLOSE.PROTOCOL_VIOLATION, reason: 'binary frames only' },
   authTwice: { code: CLOSE.PROTOCOL_VIOLATION, reason: 'auth twice' },
