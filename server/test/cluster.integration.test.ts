@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE, encodeDeleteRoomFrame, encodeEphemeralFrame, encodeSealFrame } from '@seen/shared/protocol';
 import { waitFor } from '@seen/shared/testing';
 import type { RunningRelay } from '../src/startRelay.ts';
+import type { BusMessage } from '../src/bus/RoomBus.ts';
 import { createClusterClient, type ClusterClient } from './clusterClient.ts';
 import { createEngineBackend, createLossyBus, createMemoryBackend, startClusterRelays, type ClusterBackend } from './clusterBackends.ts';
 import { createFastRoom, type FastRoom } from './fastClient.ts';
@@ -83,16 +84,29 @@ for (const [label, createBackend] of [
 
     it('CLUSTER-2 a lost bus message is repaired from the database: the gap before the next one, and a lost last message by the periodic head check', async () => {
       let published = 0;
-      // Lose every fifth envelope message, and everything after the 40th: the last ones have no successor to reveal them.
+      const dropped: number[] = [];
+      const WRITES = 60;
+      const LOSE_FROM = 50;
+      const lastOf = (message: BusMessage): number =>
+        message.kind === 'envelopes' ? message.fromRelaySeq + message.envelopes.length - 1 : message.kind === 'range' ? message.toRelaySeq : 0;
+      // Lose every fifth envelope message, and every one carrying relaySeq ≥ 50: the last ones have no successor to reveal them.
       relays = await startClusterRelays(backend, 2, {
-        wrapBus: (bus) => createLossyBus(bus, (message) => message.kind === 'envelopes' && (++published % 5 === 0 || published > 40)),
+        wrapBus: (bus) =>
+          createLossyBus(bus, (message) => {
+            if (message.kind !== 'envelopes' && message.kind !== 'range') return false;
+            const lose = ++published % 5 === 0 || lastOf(message) >= LOSE_FROM;
+            if (lose) dropped.push(lastOf(message));
+            return lose;
+          }),
       });
       const room = createFastRoom();
       const alex = await join(room, relays[0]!);
       const sam = await join(room, relays[1]!);
-      for (let index = 0; index < 60; index++) alex.write();
-      await expectEveryoneHasEverything([alex, sam], 60);
-      expect(await expectLogConsistent(backend, room, [alex, sam])).toBe(60);
+      for (let index = 0; index < WRITES; index++) alex.write();
+      await expectEveryoneHasEverything([alex, sam], WRITES);
+      expect(await expectLogConsistent(backend, room, [alex, sam])).toBe(WRITES);
+      expect(Math.max(...dropped)).toBe(WRITES); // the last message really was lost
+
     });
 
     it('CLUSTER-3 a write resent to another relay after its socket died is ACKed with its original relaySeq and stored once', async () => {

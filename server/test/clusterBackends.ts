@@ -13,7 +13,7 @@ import { startRedis, type TestRedis } from './engines/startRedis.ts';
 export interface ClusterBackend {
   readonly name: string;
   createStorage(): Promise<RelayStorage>;
-  createBus(): RoomBus;
+  createBus(): Promise<RoomBus>;
   /** A second handle on the database, for the test to read the log directly. */
   readonly inspect: RelayStorage;
   remove(): Promise<void>;
@@ -30,7 +30,7 @@ export function createMemoryBackend(): ClusterBackend {
   return {
     name: 'memory + in-process bus',
     createStorage: async () => shared,
-    createBus: () => hub.connect(),
+    createBus: async () => hub.connect(),
     inspect: shared,
     remove: async () => undefined,
     postgres: null,
@@ -86,7 +86,7 @@ export async function startClusterRelays(
 ): Promise<RunningRelay[]> {
   const relays: RunningRelay[] = [];
   for (let index = 0; index < count; index++) {
-    const bus = backend.createBus();
+    const bus = await backend.createBus();
     relays.push(
       await startRelay({
         storage: await backend.createStorage(),

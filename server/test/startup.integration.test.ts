@@ -26,4 +26,33 @@ describe('relay start-up (the real entry point)', () => {
     expect(failure).toContain('Run a newer Seen relay');
     expect(failure).not.toMatch(/\n\s+at /); // no stack frames
   });
+
+  it('CLUSTER-8 REDIS_URL without DATABASE_URL stops start-up with a sentence: relays share rooms only through one database', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'seen-startup-'));
+    const started = await spawnRelayProcess({ dataDir, env: { REDIS_URL: 'redis://127.0.0.1:1' } }).then(
+      async (relay) => {
+        relay.child.kill('SIGKILL');
+        await relay.exited;
+        return 'started';
+      },
+      (error: unknown) => String(error),
+    );
+    expect(started).toContain('REDIS_URL is set but DATABASE_URL is not');
+    expect(started).toContain('Set DATABASE_URL on every relay too');
+    expect(started).not.toMatch(/\n\s+at /);
+  });
+
+  it('CLUSTER-8 a DATABASE_URL that cannot be reached stops start-up with a sentence naming the setting', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'seen-startup-'));
+    const failure = await spawnRelayProcess({ dataDir, env: { DATABASE_URL: 'postgres://seen@127.0.0.1:1/seen' } }).then(
+      async (relay) => {
+        relay.child.kill('SIGKILL');
+        await relay.exited;
+        return 'started';
+      },
+      (error: unknown) => String(error),
+    );
+    expect(failure).toContain('Seen could not open its PostgreSQL database (DATABASE_URL)');
+    expect(failure).not.toMatch(/\n\s+at /);
+  });
 });

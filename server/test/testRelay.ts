@@ -7,6 +7,7 @@ import { createMemoryStorage } from '../src/storage/MemoryStorage.ts';
 import type { RelayStorage } from '../src/storage/RelayStorage.ts';
 import { createSqliteStorage } from '../src/storage/SqliteStorage.ts';
 import { createLogger, type Logger } from '../src/log.ts';
+import type { RoomBus } from '../src/bus/RoomBus.ts';
 
 export { createMemoryStorage, createSqliteStorage, startRelay, createLogger };
 export type { RelayStorage, RunningRelay, Logger };
@@ -21,7 +22,7 @@ export interface TestRelay extends RunningRelay {
 }
 
 /** A real relay on 127.0.0.1:0 with real SQLite in a temp folder (or memory). Call close() after. */
-export async function startTestRelay(options: { storage?: 'sqlite' | 'memory'; limits?: Partial<RelayLimits>; dataDir?: string; customStorage?: RelayStorage; staticDir?: string } = {}): Promise<TestRelay> {
+export async function startTestRelay(options: { storage?: 'sqlite' | 'memory'; limits?: Partial<RelayLimits>; dataDir?: string; customStorage?: RelayStorage; staticDir?: string; bus?: RoomBus } = {}): Promise<TestRelay> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'seen-relay-'));
   const dbPath = options.storage === 'memory' ? null : join(dataDir, 'relay.sqlite');
   const storage = options.customStorage ?? (dbPath === null ? createMemoryStorage() : createSqliteStorage({ path: dbPath }));
@@ -31,6 +32,7 @@ export async function startTestRelay(options: { storage?: 'sqlite' | 'memory'; l
     port: 0,
     limits: options.limits,
     staticDir: options.staticDir,
+    bus: options.bus,
     logger: createLogger({ level: 'debug', write: (line) => logLines.push(line) }),
   });
   return {
@@ -46,6 +48,11 @@ export async function startTestRelay(options: { storage?: 'sqlite' | 'memory'; l
   };
 }
 
+export { startTcpTap, type TcpTap } from './tcpTap.ts';
+export { startPostgres, type TestPostgres } from './engines/startPostgres.ts';
+export { startRedis, type TestRedis } from './engines/startRedis.ts';
+export { createPostgresStorage } from '../src/storage/PostgresStorage.ts';
+export { createRedisBus } from '../src/bus/RedisBus.ts';
 export { startFrameProxy, type FrameProxy, type Direction } from './frameProxy.ts';
 export { connectRawClient, type RawClient } from './rawClient.ts';
 export { startHostileRelay, envelopeKey, type HostileRelay, type RelayedFrame, type ToClientRule } from './hostileRelay.ts';

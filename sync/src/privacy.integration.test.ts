@@ -4,26 +4,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeRoomSecret } from '@seen/shared/crypto';
 import { waitFor } from '@seen/shared/testing';
+import { containsAny, encodingsOf } from './testing/canary.ts';
 import { createSyncHarness, generateRoomSecret } from './testing/testSession.ts';
 
 const harness = createSyncHarness();
 const { open } = harness;
-
-/** Every way the marker could appear in bytes: raw UTF-8, UTF-16, base64 and base64url, hex. */
-function encodingsOf(marker: string): Buffer[] {
-  const utf8 = Buffer.from(marker, 'utf8');
-  return [
-    utf8,
-    Buffer.from(marker, 'utf16le'),
-    Buffer.from(utf8.toString('base64').replace(/=+$/, '').slice(0, -2)),
-    Buffer.from(utf8.toString('base64url').slice(0, -2)),
-    Buffer.from(utf8.toString('hex')),
-  ];
-}
-
-function containsAny(haystack: Buffer, needles: Buffer[]): boolean {
-  return needles.some((needle) => haystack.includes(needle));
-}
 
 describe('plaintext canary (SPEC PRIV-1)', () => {
   it('PRIV-1: a marker typed into an answer and into presence never reaches the relay in any form', async () => {

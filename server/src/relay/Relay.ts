@@ -30,6 +30,13 @@ import { computeRoomIdBytes, verifyEd25519 } from './verifyEd25519.ts';
 const AUTH_FAILURE_WINDOW_MS = 60_000;
 /** How often rooms active on a relay of a cluster check the database for what the bus lost. */
 const ROOM_REFRESH_MS = 2_000;
+/**
+ * Rounds a room stays in the refresh after its last bus message: the round right after a burst may
+ * read the head while the burst's last commits are still in flight, so one read is not enough.
+ */
+const ACTIVE_REFRESH_ROUNDS = 3;
+/** Every this many rounds (30 s) the refresh covers every loaded room, not only the active ones. */
+const SWEEP_EVERY_ROUNDS = 15;
 /** Handshakes verified per event-loop turn (~0.3 ms each): live rooms wait at most ~10 ms for a storm. */
 const HANDSHAKES_PER_TURN = 32;
 
@@ -92,7 +99,8 @@ export class Relay {
   private readonly heartbeatTimer: NodeJS.Timeout;
   private readonly refreshTimer: NodeJS.Timeout | null = null;
   /** Rooms that committed or heard something since the last refresh round. */
-  private readonly activeRooms = new Set<Room>();
+  private readonly activeRooms = new Map<Room, number>();
+  private refreshRound = 0;
   private closing = false;
 
   private readonly publicOrigin: string | undefined;
@@ -268,7 +276,7 @@ export class Relay {
   private receive(message: BusMessage): void {
     const room = this.rooms.get(message.roomId);
     if (room === undefined) return;
-    this.activeRooms.add(room);
+    this.activeRooms.set(room, ACTIVE_REFRESH_ROUNDS);
     room.receive(message);
     if (message.kind === 'deleted') this.evictIfIdle(room);
   }
@@ -279,8 +287,14 @@ export class Relay {
    * head, seal and devices (a cheap read per room), and deliver whatever they missed.
    */
   private refreshActiveRooms(): void {
-    const rooms = [...this.activeRooms];
-    this.activeRooms.clear();
+    // Now and then every loaded room, however quiet: a room whose every message was lost stays right.
+    this.refreshRound++;
+    const rooms = this.refreshRound % SWEEP_EVERY_ROUNDS === 0 ? [...this.rooms.values()] : [...this.activeRooms.keys()];
+    for (const room of this.activeRooms.keys()) {
+      const left = this.activeRooms.get(room)! - 1;
+      if (left <= 0) this.activeRooms.delete(room);
+      else this.activeRooms.set(room, left);
+    }
     this.refreshRooms(rooms);
   }
 
@@ -400,6 +414,8 @@ export class Relay {
     connection.releaseHandshake();
     this.markAuthenticated(connection);
     this.roomOf.set(connection, room);
+    // A partner elsewhere may write while every bus message is lost: a new socket's room is watched too.
+    if (this.options.bus !== undefined) this.activeRooms.set(room, ACTIVE_REFRESH_ROUNDS);
     const admission = await room.admit(connection, frame.fromRelaySeq);
     if (admission !== null) refuse(connection, admission);
   }
