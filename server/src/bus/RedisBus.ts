@@ -156,7 +156,8 @@ export function createRedisBus(options: RedisBusOptions): RedisRoomBus {
   let everSubscribed = false;
   /** A room joined while it could not be subscribed: the next (re)subscription must trigger a re-read. */
   let joinedUnheard = false;
-  let subscribeWaiters: Array<() => void> = [];
+  /** Joins waiting for the connection under way: settled when it has subscribed, or failed. */
+  let subscribeWaiters: Array<{ resolve: () => void; reject: () => void }> = [];
 
   subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) => {
     const name = channel.toString();
@@ -167,6 +168,12 @@ export function createRedisBus(options: RedisBusOptions): RedisRoomBus {
 
   subscriber.on('ready', () => {
     void resubscribe();
+  });
+  // The attempt failed: joins waiting for it go ahead without their subscription.
+  subscriber.on('close', () => {
+    const waiters = subscribeWaiters;
+    subscribeWaiters = [];
+    for (const waiter of waiters) waiter.reject();
   });
 
   async function resubscribe(): Promise<void> {
@@ -183,7 +190,7 @@ export function createRedisBus(options: RedisBusOptions): RedisRoomBus {
     if (closed) return;
     const waiters = subscribeWaiters;
     subscribeWaiters = [];
-    for (const resolve of waiters) resolve();
+    for (const waiter of waiters) waiter.resolve();
     if (everSubscribed || joinedUnheard) fireReconnect();
     everSubscribed = true;
     joinedUnheard = false;
@@ -199,7 +206,7 @@ export function createRedisBus(options: RedisBusOptions): RedisRoomBus {
     }
   }
 
-  /** Resolves true once `subscribed` settles, false if it took longer than the wait. */
+  /** True once `subscribed` resolves; false if it fails or takes longer than the wait. */
   function waitBounded(subscribed: Promise<unknown>): Promise<boolean> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => resolve(false), SUBSCRIBE_WAIT_MS);
@@ -228,8 +235,13 @@ export function createRedisBus(options: RedisBusOptions): RedisRoomBus {
         // The connection went away mid-command: the reconnect subscribes the room and re-reads it.
         if (!closed) logger.log('debug', 'redis bus subscribe failed', { room: roomTag(roomId), error: String(error) });
       });
+    } else if (subscriber.status === 'reconnecting' || subscriber.status === 'close' || subscriber.status === 'end') {
+      // Redis is away (the last attempt failed): rooms must keep loading from the database meanwhile.
+      joinedUnheard = true;
+      return;
     } else {
-      subscribed = new Promise<void>((resolve) => subscribeWaiters.push(resolve));
+      // A connection attempt is under way (start-up, or a reconnect): worth a bounded wait.
+      subscribed = new Promise<void>((resolve, reject) => subscribeWaiters.push({ resolve, reject }));
     }
     if (await waitBounded(subscribed)) return;
     // The room loads without its subscription (Redis is away or stalled): once subscribed, the
@@ -282,7 +294,7 @@ export function createRedisBus(options: RedisBusOptions): RedisRoomBus {
       joined.clear();
       queued.length = 0;
       queuedBytes = 0;
-      for (const resolve of subscribeWaiters) resolve();
+      for (const waiter of subscribeWaiters) waiter.resolve();
       subscribeWaiters = [];
       await Promise.all([closeClient(publisher), closeClient(subscriber)]);
     },

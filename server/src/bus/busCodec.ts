@@ -71,6 +71,7 @@ export function encodeBusMessage(relayId: string, message: BusMessage): Uint8Arr
     case 'range':
       writer.u64(message.fromRelaySeq, 'fromRelaySeq');
       writer.u64(message.toRelaySeq, 'toRelaySeq');
+      if (message.toRelaySeq < message.fromRelaySeq) throw new BusCodecError(`A bus range must not end (${message.toRelaySeq}) before it starts (${message.fromRelaySeq}).`);
       break;
     case 'presence':
       writer.u32(message.envelope.length, 'the presence envelope length');
