@@ -55,7 +55,7 @@ async function openStorage(): Promise<RelayStorage> {
   }
 }
 const storage = await openStorage();
-const bus = redisUrl === undefined ? undefined : await createRedisBus({ url: redisUrl, logger });
+const bus = redisUrl === undefined ? undefined : createRedisBus({ url: redisUrl, logger });
 const running = await startRelay({
   storage,
   host: env.HOST ?? '127.0.0.1',

@@ -50,7 +50,7 @@ export async function createEngineBackend(): Promise<ClusterBackend> {
       opened.push(storage);
       return storage;
     },
-    createBus: () => createRedisBus({ url: redis.url }),
+    createBus: async () => createRedisBus({ url: redis.url }),
     inspect,
     async remove() {
       await Promise.allSettled(opened.map((storage) => storage.close()));

@@ -48,7 +48,7 @@ describe('plaintext canary across relays (SPEC PRIV-1, CLUSTER)', () => {
     const relayOn = async () =>
       harness.relay({
         customStorage: await createPostgresStorage({ connectionString: postgres.connectionString }),
-        bus: await createRedisBus({ url: `redis://127.0.0.1:${tap.port}` }),
+        bus: createRedisBus({ url: `redis://127.0.0.1:${tap.port}` }),
       });
     const [first, second] = [await relayOn(), await relayOn()];
     const [toFirst, toSecond] = [await harness.proxy(first), await harness.proxy(second)];
