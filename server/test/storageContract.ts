@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AppendEntry, RelayStorage, StoredEnvelope } from '../src/storage/RelayStorage.ts';
+import type { AppendEntry, RelayStorage, SequencedWrite, StoredEnvelope } from '../src/storage/RelayStorage.ts';
 
 /**
  * The RelayStorage contract (PROTOCOL.md §6 "The log" and §7 "Compaction"), run against every implementation so
- * that the in-memory store used by fast tests cannot drift from the SQLite store used in production.
+ * that the in-memory store used by fast tests cannot drift from the SQLite and PostgreSQL stores used in production.
  * Each case is STORE-n in SPEC.md. Times are explicit numbers, never the wall clock.
  */
 export interface StorageUnderTest {
@@ -43,6 +43,15 @@ function entry(relaySeq: number, options: Partial<AppendEntry> & { size?: number
 function snapshot(relaySeq: number, covers: number, options: Partial<AppendEntry> & { size?: number } = {}): AppendEntry {
   return entry(relaySeq, { sessionId: SESSION_2, coversRelaySeq: covers, ...options });
 }
+
+/** A write for commitSequenced: SESSION_1 in ROOM unless overridden; bytes identify its seq. */
+function write(seq: number, options: Partial<SequencedWrite> & { size?: number } = {}): SequencedWrite {
+  const { size = 40, ...overrides } = options;
+  return { roomId: ROOM, sessionId: SESSION_1, seq, envelope: envelopeOf(seq, size), coversRelaySeq: null, receivedAt: 1_000 + seq, ...overrides };
+}
+
+/** Large enough that no contract case meets it unless it means to. */
+const NO_QUOTA = 1 << 30;
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 /** Compare stored rows by value: implementations may attach extra fields or share buffers. */
@@ -278,6 +287,150 @@ export function registerStorageContractTests(name: string, createStorage: () => 
       expect(await storage.getRoom(OTHER)).toMatchObject({ maxRelaySeq: 1, bytesUsed: 9 });
       await storage.appendBatch([snapshot(4, 2, { size: 50 })], 3_000);
       expect(await storage.getRoom(ROOM)).toMatchObject({ maxRelaySeq: 4, bytesUsed: 300 + 50 });
+    });
+    it('STORE-16 commitSequenced numbers each room gaplessly in the order given, after what appendBatch stored; headRelaySeq follows', async () => {
+      expect(await storage.headRelaySeq(ROOM)).toBe(0);
+      expect(await storage.headRelaySeq('never-created')).toBe(0);
+      await storage.appendBatch([entry(1, { seq: 100 }), entry(2, { seq: 101 })], 2_000);
+      expect(await storage.headRelaySeq(ROOM)).toBe(2);
+      const batch = [write(0), write(0, { roomId: OTHER, size: 7 }), write(1), write(5, { sessionId: SESSION_2 }), write(1, { roomId: OTHER })];
+      const result = await storage.commitSequenced(batch, NO_QUOTA, 3_000);
+      expect(result.outcomes).toEqual([
+        { kind: 'stored', relaySeq: 3 },
+        { kind: 'stored', relaySeq: 1 },
+        { kind: 'stored', relaySeq: 4 },
+        { kind: 'stored', relaySeq: 5 },
+        { kind: 'stored', relaySeq: 2 },
+      ]);
+      expect(result.freedBytesByRoom.size).toBe(0);
+      expect(await storage.headRelaySeq(ROOM)).toBe(5);
+      expect(await storage.headRelaySeq(OTHER)).toBe(2);
+      const expected = (relaySeq: number, w: SequencedWrite): ReturnType<typeof summary>[number] => ({ relaySeq, covers: null, bytes: hex(w.envelope) });
+      expect(summary(await storage.readLog(ROOM, 2, 100, 100))).toEqual([expected(3, batch[0]!), expected(4, batch[2]!), expected(5, batch[3]!)]);
+      expect(summary(await readAll(OTHER))).toEqual([expected(1, batch[1]!), expected(2, batch[4]!)]);
+      expect(await storage.getRoom(ROOM)).toMatchObject({ maxRelaySeq: 5, bytesUsed: 5 * 40 });
+      expect((await storage.findBySessionSeq(ROOM, SESSION_2, 5))?.relaySeq).toBe(5);
+      expect(await storage.maxSeqOfSession(ROOM, SESSION_1)).toBe(101);
+      // The next commit continues where this one stopped.
+      expect((await storage.commitSequenced([write(2)], NO_QUOTA, 3_001)).outcomes).toEqual([{ kind: 'stored', relaySeq: 6 }]);
+    });
+
+    it('STORE-17 a resend of a stored (session, seq) with the same bytes is a duplicate with the original relaySeq; other bytes conflict; neither stores or numbers anything', async () => {
+      await storage.commitSequenced([write(0), write(1)], NO_QUOTA, 2_000);
+      const result = await storage.commitSequenced(
+        [write(1), write(0, { envelope: new Uint8Array(40).fill(9) }), write(2), write(2), write(3), write(3, { size: 41 }), write(0)],
+        NO_QUOTA,
+        2_001,
+      );
+      expect(result.outcomes).toEqual([
+        { kind: 'duplicate', relaySeq: 2 },
+        { kind: 'conflict' },
+        { kind: 'stored', relaySeq: 3 },
+        // A repeat within the batch gets the earlier write's relaySeq, or conflicts with it.
+        { kind: 'duplicate', relaySeq: 3 },
+        { kind: 'stored', relaySeq: 4 },
+        { kind: 'conflict' },
+        { kind: 'duplicate', relaySeq: 1 },
+      ]);
+      expect((await readAll()).map((row) => row.relaySeq)).toEqual([1, 2, 3, 4]);
+      expect(hex((await storage.findBySessionSeq(ROOM, SESSION_1, 0))!.envelope)).toBe(hex(write(0).envelope));
+      expect(await storage.getRoom(ROOM)).toMatchObject({ maxRelaySeq: 4, bytesUsed: 4 * 40 });
+      // Duplicates work the same for rows appendBatch stored.
+      await storage.appendBatch([entry(5, { sessionId: SESSION_2, seq: 0 })], 2_002);
+      const resend = write(0, { sessionId: SESSION_2, envelope: envelopeOf(5, 40) });
+      expect((await storage.commitSequenced([resend], NO_QUOTA, 2_003)).outcomes).toEqual([{ kind: 'duplicate', relaySeq: 5 }]);
+    });
+
+    it('STORE-18 a write over the quota is refused whole with every later write of its session in the batch: no partial write, counter and used bytes unchanged', async () => {
+      await storage.commitSequenced([write(0, { size: 60 })], 100, 2_000);
+      const result = await storage.commitSequenced(
+        [
+          write(1, { size: 30 }), // 60 + 30 fits
+          write(2, { size: 20 }), // 110 > 100: refused
+          write(3, { size: 4 }), // fits, but its session already hit the quota in this batch
+          write(0, { sessionId: SESSION_2, size: 10 }), // another session: fits (100)
+          write(1, { sessionId: SESSION_2, size: 4 }), // 104 > 100: refused
+          write(9, { sessionId: SESSION_2, size: 500, coversRelaySeq: 1 }), // a snapshot, but after its session's refusal
+          write(0, { roomId: OTHER, size: 100 }), // another room has its own quota
+        ],
+        100,
+        2_001,
+      );
+      expect(result.outcomes).toEqual([
+        { kind: 'stored', relaySeq: 2 },
+        { kind: 'quota' },
+        { kind: 'quota' },
+        { kind: 'stored', relaySeq: 3 },
+        { kind: 'quota' },
+        { kind: 'quota' },
+        { kind: 'stored', relaySeq: 1 },
+      ]);
+      expect(await storage.getRoom(ROOM)).toMatchObject({ maxRelaySeq: 3, bytesUsed: 100 });
+      expect(await storage.headRelaySeq(ROOM)).toBe(3);
+      expect(await storage.findBySessionSeq(ROOM, SESSION_1, 2)).toBeNull();
+      expect(await storage.findBySessionSeq(ROOM, SESSION_1, 3)).toBeNull();
+      // A full room still takes snapshots (exempt: they are what frees room), and then updates again.
+      const snap = await storage.commitSequenced([write(7, { sessionId: SESSION_2, size: 500, coversRelaySeq: 3 }), write(2, { size: 20 })], 100, 2_002);
+      expect(snap.outcomes).toEqual([{ kind: 'stored', relaySeq: 4 }, { kind: 'quota' }]);
+      expect(snap.freedBytesByRoom.get(ROOM)).toBe(100);
+      expect(await storage.getRoom(ROOM)).toMatchObject({ maxRelaySeq: 4, bytesUsed: 500 });
+      const room = await storage.commitSequenced([write(2, { size: 20 })], 600, 2_003);
+      expect(room.outcomes).toEqual([{ kind: 'stored', relaySeq: 5 }]);
+    });
+
+    it('STORE-19 idempotency survives compaction: a resend of an erased (session, seq) is still a duplicate with its relaySeq, other bytes still conflict', async () => {
+      await storage.commitSequenced([write(0), write(1), write(2)], NO_QUOTA, 2_000);
+      await storage.commitSequenced([write(0, { sessionId: SESSION_2, coversRelaySeq: 2, size: 50 })], NO_QUOTA, 3_000);
+      expect(await storage.collectGarbage(3_001)).toBe(2);
+      // The rows are gone from the log and from the process-sequencing lookups (STORE-12)…
+      expect((await readAll()).map((row) => row.relaySeq)).toEqual([3, 4]);
+      expect(await storage.findBySessionSeq(ROOM, SESSION_1, 0)).toBeNull();
+      // …but commitSequenced still recognises them.
+      const result = await storage.commitSequenced([write(0), write(1, { size: 41 }), write(3)], NO_QUOTA, 3_002);
+      expect(result.outcomes).toEqual([{ kind: 'duplicate', relaySeq: 1 }, { kind: 'conflict' }, { kind: 'stored', relaySeq: 5 }]);
+      expect(await storage.getRoom(ROOM)).toMatchObject({ maxRelaySeq: 5, bytesUsed: 40 + 50 + 40 });
+      // A deleted room forgets them with everything else.
+      await storage.deleteRoom(ROOM, 4_000);
+      expect((await storage.commitSequenced([write(0)], NO_QUOTA, 4_001)).outcomes).toEqual([{ kind: 'deleted' }]);
+    });
+
+    it('STORE-20 a snapshot covering its own relaySeq or beyond is rejected; an accepted one supersedes in the same commit and reports freed bytes per room', async () => {
+      await storage.commitSequenced([write(0, { size: 10 }), write(1, { size: 20 }), write(0, { roomId: OTHER, size: 5 })], NO_QUOTA, 2_000);
+      const result = await storage.commitSequenced(
+        [
+          write(0, { sessionId: SESSION_2, coversRelaySeq: 3, size: 50 }), // would be relaySeq 3: covers itself
+          write(2, { size: 30 }), // relaySeq 3
+          write(1, { sessionId: SESSION_2, coversRelaySeq: 3, size: 50 }), // relaySeq 4 covers 1..3
+          write(0, { roomId: OTHER, sessionId: SESSION_2, coversRelaySeq: 1, size: 6 }), // OTHER relaySeq 2
+        ],
+        NO_QUOTA,
+        3_000,
+      );
+      expect(result.outcomes).toEqual([
+        { kind: 'snapshot-rejected' },
+        { kind: 'stored', relaySeq: 3 },
+        { kind: 'stored', relaySeq: 4 },
+        { kind: 'stored', relaySeq: 2 },
+      ]);
+      expect(result.freedBytesByRoom.get(ROOM)).toBe(60);
+      expect(result.freedBytesByRoom.get(OTHER)).toBe(5);
+      expect(await storage.getRoom(ROOM)).toMatchObject({ maxRelaySeq: 4, bytesUsed: 50 });
+      expect(await storage.getRoom(OTHER)).toMatchObject({ maxRelaySeq: 2, bytesUsed: 6 });
+      expect((await storage.newestSnapshot(ROOM))?.relaySeq).toBe(4);
+      expect(await storage.collectGarbage(3_001)).toBe(4);
+      // The rejected snapshot was not stored: its (session, seq) is still free.
+      expect(await storage.findBySessionSeq(ROOM, SESSION_2, 0)).toBeNull();
+    });
+
+    it('STORE-21 writes to a deleted or unknown room are refused as deleted and store nothing; other rooms in the batch are unaffected', async () => {
+      await storage.commitSequenced([write(0)], NO_QUOTA, 2_000);
+      await storage.deleteRoom(ROOM, 3_000);
+      const result = await storage.commitSequenced([write(1), write(0, { roomId: OTHER }), write(0, { roomId: 'never-created' })], NO_QUOTA, 3_001);
+      expect(result.outcomes).toEqual([{ kind: 'deleted' }, { kind: 'stored', relaySeq: 1 }, { kind: 'deleted' }]);
+      expect(await readAll()).toEqual([]);
+      expect(await storage.getRoom(ROOM)).toMatchObject({ deleted: true, maxRelaySeq: 0, bytesUsed: 0 });
+      expect(await storage.headRelaySeq(ROOM)).toBe(0);
+      expect(await storage.getRoom('never-created')).toBeNull();
     });
   });
 }

@@ -1,4 +1,6 @@
-import type { AppendEntry, RelayStorage, RoomRecord, StoredEnvelope } from './RelayStorage.ts';
+import { createHash } from 'node:crypto';
+import { planSequencedCommit } from './planSequencedCommit.ts';
+import type { AppendEntry, RelayStorage, RoomRecord, SequencedWrite, StoredEnvelope } from './RelayStorage.ts';
 
 interface MemoryEntry extends StoredEnvelope {
   readonly sessionId: string;
@@ -14,13 +16,38 @@ interface MemoryRoom {
   /** Ascending by relaySeq (appends always carry a larger relaySeq). */
   log: MemoryEntry[];
   bySessionSeq: Map<string, MemoryEntry>;
+  /** Highest relaySeq committed (the room's counter); erased entries do not lower it. */
+  head: number;
+  /** Bytes of unsuperseded entries. */
+  usedBytes: number;
+  /**
+   * (session, seq) of entries erased by garbage collection → their relaySeq and a digest of their
+   * bytes, so a resend after compaction is still told apart as duplicate or conflict (STORE-19).
+   */
+  compacted: Map<string, { relaySeq: number; digest: string }>;
 }
 
 const hexOf = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 const keyOf = (sessionId: string | Uint8Array, seq: number): string => `${typeof sessionId === 'string' ? sessionId : hexOf(sessionId)}:${seq}`;
+const digestOf = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+const emptyRoom = (authPublicKey: Uint8Array, deleted: boolean): MemoryRoom => ({
+  authPublicKey,
+  sealed: false,
+  deleted,
+  devices: new Map(),
+  log: [],
+  bySessionSeq: new Map(),
+  head: 0,
+  usedBytes: 0,
+  compacted: new Map(),
+});
 
-/** Same contract as SQLite, nothing durable: for tests and throwaway relays. */
-export function createMemoryStorage(): RelayStorage {
+/**
+ * Same contract as SQLite, nothing durable: for tests and throwaway relays. `sharedSequencing`
+ * lets several relays in one process share one store the way relays share PostgreSQL (the
+ * cluster tests); it changes nothing else.
+ */
+export function createMemoryStorage(options: { sharedSequencing?: boolean } = {}): RelayStorage {
   const rooms = new Map<string, MemoryRoom>();
 
   const liveRoom = (roomId: string): MemoryRoom | undefined => {
@@ -28,24 +55,82 @@ export function createMemoryStorage(): RelayStorage {
     return room === undefined || room.deleted ? undefined : room;
   };
 
+  const store = (room: MemoryRoom, relaySeq: number, write: SequencedWrite): void => {
+    const stored: MemoryEntry = {
+      relaySeq,
+      envelope: write.envelope.slice(),
+      coversRelaySeq: write.coversRelaySeq,
+      sessionId: hexOf(write.sessionId),
+      seq: write.seq,
+      supersededAt: null,
+    };
+    room.log.push(stored);
+    room.bySessionSeq.set(keyOf(write.sessionId, write.seq), stored);
+    room.head = Math.max(room.head, relaySeq);
+    room.usedBytes += stored.envelope.length;
+  };
+  /** Marks every unsuperseded entry up to `covers` superseded; returns their bytes. */
+  const supersede = (room: MemoryRoom, covers: number, now: number): number => {
+    let bytes = 0;
+    for (const old of room.log) {
+      if (old.relaySeq > covers) break;
+      if (old.supersededAt === null) {
+        old.supersededAt = now;
+        bytes += old.envelope.length;
+      }
+    }
+    room.usedBytes -= bytes;
+    return bytes;
+  };
+
   return {
+    sharedSequencing: options.sharedSequencing ?? false,
+    async commitSequenced(writes, quotaBytes, now) {
+      // Synchronous from here on: no other call interleaves, as a row lock would ensure.
+      const plan = planSequencedCommit(
+        writes,
+        quotaBytes,
+        (roomId) => {
+          const room = liveRoom(roomId);
+          return room === undefined ? { live: false, nextRelaySeq: 1, usedBytes: 0 } : { live: true, nextRelaySeq: room.head + 1, usedBytes: room.usedBytes };
+        },
+        (write) => {
+          const room = liveRoom(write.roomId)!;
+          const key = keyOf(write.sessionId, write.seq);
+          const entry = room.bySessionSeq.get(key);
+          if (entry !== undefined) return { relaySeq: entry.relaySeq, sameBytes: Buffer.from(entry.envelope).equals(Buffer.from(write.envelope)) };
+          const erased = room.compacted.get(key);
+          return erased === undefined ? null : { relaySeq: erased.relaySeq, sameBytes: erased.digest === digestOf(write.envelope) };
+        },
+      );
+      const freedBytesByRoom = new Map<string, number>();
+      for (const [roomId, planned] of plan.rooms) {
+        const room = liveRoom(roomId)!;
+        for (const row of planned.rows) store(room, row.relaySeq, row.write);
+        let freed = 0;
+        for (const row of planned.rows) if (row.write.coversRelaySeq !== null) freed += supersede(room, row.write.coversRelaySeq, now);
+        if (freed > 0) freedBytesByRoom.set(roomId, freed);
+      }
+      return { outcomes: plan.outcomes, freedBytesByRoom };
+    },
+    async headRelaySeq(roomId) {
+      return liveRoom(roomId)?.head ?? 0;
+    },
     async getRoom(roomId): Promise<RoomRecord | null> {
       const room = rooms.get(roomId);
       if (room === undefined) return null;
-      let bytesUsed = 0;
-      for (const entry of room.log) if (entry.supersededAt === null) bytesUsed += entry.envelope.length;
       return {
         roomId,
         authPublicKey: room.authPublicKey,
         sealed: room.sealed,
         deleted: room.deleted,
-        maxRelaySeq: room.log.at(-1)?.relaySeq ?? 0,
-        bytesUsed,
+        maxRelaySeq: room.head,
+        bytesUsed: room.usedBytes,
       };
     },
     async createRoom(roomId, authPublicKey) {
       if (rooms.has(roomId)) return;
-      rooms.set(roomId, { authPublicKey, sealed: false, deleted: false, devices: new Map(), log: [], bySessionSeq: new Map() });
+      rooms.set(roomId, emptyRoom(authPublicKey, false));
     },
     async listDevices(roomId) {
       return [...(liveRoom(roomId)?.devices.values() ?? [])];
@@ -70,27 +155,8 @@ export function createMemoryStorage(): RelayStorage {
       const freed = new Map<string, number>();
       for (const entry of entries) {
         const room = liveRoom(entry.roomId)!;
-        const stored: MemoryEntry = {
-          relaySeq: entry.relaySeq,
-          envelope: entry.envelope.slice(),
-          coversRelaySeq: entry.coversRelaySeq,
-          sessionId: hexOf(entry.sessionId),
-          seq: entry.seq,
-          supersededAt: null,
-        };
-        room.log.push(stored);
-        room.bySessionSeq.set(keyOf(entry.sessionId, entry.seq), stored);
-        if (entry.coversRelaySeq !== null) {
-          let bytes = 0;
-          for (const old of room.log) {
-            if (old.relaySeq > entry.coversRelaySeq) break;
-            if (old.supersededAt === null) {
-              old.supersededAt = now;
-              bytes += old.envelope.length;
-            }
-          }
-          freed.set(entry.roomId, (freed.get(entry.roomId) ?? 0) + bytes);
-        }
+        store(room, entry.relaySeq, entry);
+        if (entry.coversRelaySeq !== null) freed.set(entry.roomId, (freed.get(entry.roomId) ?? 0) + supersede(room, entry.coversRelaySeq, now));
       }
       return freed;
     },
@@ -123,14 +189,22 @@ export function createMemoryStorage(): RelayStorage {
       return (liveRoom(roomId)?.log ?? []).filter((entry) => entry.relaySeq > relaySeq).length;
     },
     async deleteRoom(roomId) {
-      rooms.set(roomId, { authPublicKey: new Uint8Array(), sealed: false, deleted: true, devices: new Map(), log: [], bySessionSeq: new Map() });
+      rooms.set(roomId, emptyRoom(new Uint8Array(), true));
     },
     async collectGarbage(supersededBefore) {
       let removed = 0;
       for (const room of rooms.values()) {
-        const kept = room.log.filter((entry) => entry.supersededAt === null || entry.supersededAt >= supersededBefore);
+        const kept: MemoryEntry[] = [];
+        for (const entry of room.log) {
+          if (entry.supersededAt === null || entry.supersededAt >= supersededBefore) {
+            kept.push(entry);
+            continue;
+          }
+          const key = keyOf(entry.sessionId, entry.seq);
+          room.bySessionSeq.delete(key);
+          room.compacted.set(key, { relaySeq: entry.relaySeq, digest: digestOf(entry.envelope) });
+        }
         removed += room.log.length - kept.length;
-        for (const entry of room.log) if (!kept.includes(entry)) room.bySessionSeq.delete(keyOf(entry.sessionId, entry.seq));
         room.log = kept;
       }
       return removed;

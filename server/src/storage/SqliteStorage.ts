@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { migrateSqliteSchema } from './migrateSqliteSchema.ts';
-import type { AppendEntry, RelayStorage, RoomRecord, StoredEnvelope } from './RelayStorage.ts';
+import { planSequencedCommit, type RoomCounters, type StoredIdentity } from './planSequencedCommit.ts';
+import type { AppendEntry, RelayStorage, RoomRecord, SequencedCommit, SequencedWrite, StoredEnvelope } from './RelayStorage.ts';
 
 /** NORMAL survives process crashes in WAL mode (the WAL is in the page cache); FULL survives power loss. */
 export type SqliteSync = 'NORMAL' | 'FULL';
@@ -27,6 +29,7 @@ export function createSqliteStorage(options: { path: string; synchronous?: Sqlit
   db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
   db.pragma('busy_timeout = 5000');
   migrateSqliteSchema(db);
+  db.function('seen_sha256', { deterministic: true }, (blob: unknown) => createHash('sha256').update(blob as Buffer).digest());
 
   const statements = {
     roomKey: db.prepare<[string], { id: number }>('SELECT id FROM rooms WHERE room_id = ?'),
@@ -75,7 +78,14 @@ export function createSqliteStorage(options: { path: string; synchronous?: Sqlit
     tombstone: db.prepare(
       "INSERT INTO rooms (room_id, auth_pk, created_at, deleted_at) VALUES (?, x'', ?, ?) ON CONFLICT(room_id) DO UPDATE SET deleted_at = excluded.deleted_at, auth_pk = x''",
     ),
+    keepCompacted: db.prepare(
+      'INSERT OR IGNORE INTO compacted (room, session, seq, relay_seq, digest) SELECT room, session, seq, relay_seq, seen_sha256(blob) FROM envelopes WHERE superseded_at IS NOT NULL AND superseded_at < ?',
+    ),
     collect: db.prepare('DELETE FROM envelopes WHERE superseded_at IS NOT NULL AND superseded_at < ?'),
+    findCompacted: db.prepare<[number, Buffer, number], { relay_seq: number; digest: Buffer }>(
+      'SELECT relay_seq, digest FROM compacted WHERE room = ? AND session = ? AND seq = ?',
+    ),
+    eraseCompacted: db.prepare('DELETE FROM compacted WHERE room = ?'),
   };
 
   // A room's key never changes once assigned (a tombstone keeps its row), so caching is safe.
@@ -113,13 +123,51 @@ export function createSqliteStorage(options: { path: string; synchronous?: Sqlit
         entry.receivedAt,
         entry.envelope,
       );
-      if (entry.coversRelaySeq !== null) {
-        const bytes = statements.supersededBytes.get(room, entry.coversRelaySeq)?.bytes ?? 0;
-        statements.supersede.run(now, room, entry.coversRelaySeq);
-        freed.set(entry.roomId, (freed.get(entry.roomId) ?? 0) + bytes);
-      }
+      if (entry.coversRelaySeq !== null) freed.set(entry.roomId, (freed.get(entry.roomId) ?? 0) + supersede(room, entry.coversRelaySeq, now));
     }
     return freed;
+  });
+
+  const usedBytesOf = (room: number): number => statements.bytesAfter.get(room, statements.maxCovers.get(room)?.covers ?? 0)?.bytes ?? 0;
+  const supersede = (room: number, covers: number, now: number): number => {
+    const bytes = statements.supersededBytes.get(room, covers)?.bytes ?? 0;
+    statements.supersede.run(now, room, covers);
+    return bytes;
+  };
+
+  const sequencedTransaction = db.transaction((writes: readonly SequencedWrite[], quotaBytes: number, now: number): SequencedCommit => {
+    const roomKeysOfBatch = new Map<string, number>();
+    const roomOf = (roomId: string): RoomCounters => {
+      const room = keyOf(roomId);
+      if (room === null || statements.isLive.get(room) === undefined) return { live: false, nextRelaySeq: 1, usedBytes: 0 };
+      roomKeysOfBatch.set(roomId, room);
+      return { live: true, nextRelaySeq: (statements.maxRelaySeq.get(room)?.max_seq ?? 0) + 1, usedBytes: usedBytesOf(room) };
+    };
+    const findStored = (write: SequencedWrite): StoredIdentity | null => {
+      const room = roomKeysOfBatch.get(write.roomId)!;
+      const session = sessionBytes(write.sessionId);
+      const row = statements.findBySessionSeq.get(room, session, write.seq);
+      if (row !== undefined) return { relaySeq: row.relay_seq, sameBytes: row.blob.equals(write.envelope) };
+      const erased = statements.findCompacted.get(room, session, write.seq);
+      return erased === undefined ? null : { relaySeq: erased.relay_seq, sameBytes: erased.digest.equals(createHash('sha256').update(write.envelope).digest()) };
+    };
+    const plan = planSequencedCommit(writes, quotaBytes, roomOf, findStored);
+    const freedBytesByRoom = new Map<string, number>();
+    for (const [roomId, planned] of plan.rooms) {
+      const room = roomKeysOfBatch.get(roomId)!;
+      for (const { write, relaySeq } of planned.rows) {
+        statements.insert.run(room, relaySeq, sessionBytes(write.sessionId), write.seq, write.coversRelaySeq, write.envelope.length, write.receivedAt, write.envelope);
+      }
+      let freed = 0;
+      for (const { write } of planned.rows) if (write.coversRelaySeq !== null) freed += supersede(room, write.coversRelaySeq, now);
+      if (freed > 0) freedBytesByRoom.set(roomId, freed);
+    }
+    return { outcomes: plan.outcomes, freedBytesByRoom };
+  });
+
+  const collectTransaction = db.transaction((supersededBefore: number): number => {
+    statements.keepCompacted.run(supersededBefore);
+    return statements.collect.run(supersededBefore).changes;
   });
 
   const deleteTransaction = db.transaction((roomId: string, now: number) => {
@@ -127,23 +175,32 @@ export function createSqliteStorage(options: { path: string; synchronous?: Sqlit
     if (room !== null) {
       statements.eraseEnvelopes.run(room);
       statements.eraseDevices.run(room);
+      statements.eraseCompacted.run(room);
     }
     statements.tombstone.run(roomId, now, now);
   });
 
   return {
+    // One relay per file: the relay numbers envelopes itself and commits them with appendBatch.
+    sharedSequencing: false,
+    async commitSequenced(writes, quotaBytes, now) {
+      return sequencedTransaction(writes, quotaBytes, now);
+    },
+    async headRelaySeq(roomId) {
+      const room = keyOf(roomId);
+      return room === null || statements.isLive.get(room) === undefined ? 0 : (statements.maxRelaySeq.get(room)?.max_seq ?? 0);
+    },
     async getRoom(roomId): Promise<RoomRecord | null> {
       const room = keyOf(roomId);
       const row = room === null ? undefined : statements.getRoom.get(room);
       if (room === null || row === undefined) return null;
-      const covered = statements.maxCovers.get(room)?.covers ?? 0;
       return {
         roomId,
         authPublicKey: new Uint8Array(row.auth_pk),
         sealed: row.sealed === 1,
         deleted: row.deleted_at !== null,
         maxRelaySeq: statements.maxRelaySeq.get(room)?.max_seq ?? 0,
-        bytesUsed: statements.bytesAfter.get(room, covered)?.bytes ?? 0,
+        bytesUsed: usedBytesOf(room),
       };
     },
     async createRoom(roomId, authPublicKey, now) {
@@ -190,7 +247,7 @@ export function createSqliteStorage(options: { path: string; synchronous?: Sqlit
       deleteTransaction(roomId, now);
     },
     async collectGarbage(supersededBefore) {
-      return statements.collect.run(supersededBefore).changes;
+      return collectTransaction(supersededBefore);
     },
     async close() {
       db.close();

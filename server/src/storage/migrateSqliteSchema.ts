@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 
 /** The layout this relay writes, kept in `PRAGMA user_version`. */
-export const SQLITE_SCHEMA_VERSION = 2;
+export const SQLITE_SCHEMA_VERSION = 3;
 
 /**
  * Version 2. Rooms get an integer key that the log and devices use instead of the 43-character
@@ -61,6 +61,22 @@ DROP TABLE devices_v1;
 DROP TABLE rooms_v1;
 `;
 
+/**
+ * Version 2 to 3: garbage collection keeps each erased envelope's (session, seq), relaySeq and a
+ * SHA-256 of its bytes, so `commitSequenced` still answers a resend after compaction with the
+ * original relaySeq (duplicate) or refuses other bytes (conflict): STORE-19.
+ */
+const MIGRATE_V2_TO_V3 = `
+CREATE TABLE compacted (
+  room INTEGER NOT NULL,
+  session BLOB NOT NULL,
+  seq INTEGER NOT NULL,
+  relay_seq INTEGER NOT NULL,
+  digest BLOB NOT NULL,
+  PRIMARY KEY (room, session, seq)
+) WITHOUT ROWID;
+`;
+
 function hasTable(db: Database, name: string): boolean {
   return db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(name) !== undefined;
 }
@@ -80,7 +96,8 @@ export function migrateSqliteSchema(db: Database): void {
   }
   db.transaction(() => {
     // A version-0 file with tables is the first release's layout, which set no user_version.
-    db.exec(hasTable(db, 'envelopes') ? MIGRATE_V1_TO_V2 : SCHEMA_V2);
+    if (version < 2) db.exec(hasTable(db, 'envelopes') ? MIGRATE_V1_TO_V2 : SCHEMA_V2);
+    db.exec(MIGRATE_V2_TO_V3);
     db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
   })();
 }
