@@ -13,6 +13,8 @@ export interface TestPostgres {
   /** The `postgres` database as superuser (trust auth on loopback). */
   readonly connectionString: string;
   readonly port: number;
+  /** The server's data folder (heap files, WAL): the plaintext canary scans it. */
+  readonly dataDir: string;
   /** 'fast' disconnects clients and shuts down cleanly; 'immediate' is a crash (recovery on start). */
   stop(mode?: 'fast' | 'immediate'): Promise<void>;
   /** Starts again on the same port and data folder. */
@@ -128,6 +130,7 @@ export async function startPostgres(): Promise<TestPostgres> {
   return {
     connectionString,
     port,
+    dataDir,
     start,
     stop,
     async remove() {
