@@ -68,12 +68,18 @@ describe('plaintext canary across relays (SPEC PRIV-1, CLUSTER)', () => {
     // The relays really talked over Redis (envelopes and presence crossed the tap) ...
     const redisBytes = Buffer.concat(tap.chunks);
     expect(redisBytes.length).toBeGreaterThan(1_000);
+    expect(redisBytes.includes(Buffer.from(alice.roomId)), 'the room\'s channel crossed the tap').toBe(true);
     expect(containsAny(redisBytes, needles)).toBe(false);
     for (const frame of [...toFirst.frames, ...toSecond.frames]) expect(containsAny(Buffer.from(frame.bytes), needles)).toBe(false);
     const scanDatabase = (): void => {
+      let roomSeen = false;
       for (const file of filesUnder(postgres.dataDir)) {
-        expect(containsAny(readFileSync(file), needles), `database file ${file}`).toBe(false);
+        const bytes = readFileSync(file);
+        expect(containsAny(bytes, needles), `database file ${file}`).toBe(false);
+        roomSeen ||= bytes.includes(Buffer.from(alice.roomId));
       }
+      // The scan reads where the rows really land: the room's id is there in clear.
+      expect(roomSeen, 'the room id in PostgreSQL\'s files').toBe(true);
     };
     scanDatabase(); // while running: the WAL holds the recent commits
     await Promise.all([first.close(), second.close()]);
