@@ -43,14 +43,15 @@ async function startNetworkGate(relayWsUrl: string): Promise<NetworkGate> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const setUp = (next: boolean): void => {
+    up = next;
+    if (!up) for (const socket of open) socket.destroy();
+  };
   return {
     wsUrl: `ws://127.0.0.1:${port}`,
-    setUp(next) {
-      up = next;
-      if (!up) for (const socket of open) socket.destroy();
-    },
+    setUp,
     async close() {
-      this.setUp(false);
+      setUp(false);
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
