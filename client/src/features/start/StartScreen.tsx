@@ -147,7 +147,7 @@ export function StartScreen() {
         {failure && <Notice tone="error" title="The room wasn’t created" live>{failure}</Notice>}
 
         <div className="row row--end">
-          <p className="muted start__status" role="status">
+          <p className="muted" role="status">
             {stillLoading ? 'Still loading — one moment…' : ''}
           </p>
           <Button type="submit" variant="primary" disabled={busy} icon="arrowRight">
