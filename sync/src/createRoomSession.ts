@@ -10,6 +10,7 @@ import { offlineReasonForClose, refusalForClose } from './closeReasons.ts';
 import type { OfflineReason, RoomSession, SessionPhase, SessionStatus, RefusalReason } from './RoomSession.ts';
 import { SyncEngine, type RelayWatermark } from './SyncEngine.ts';
 import type { CoalesceWindow } from './UpdateCoalescer.ts';
+import { browserWakeUpSources, watchWakeUps, type WakeUpSources } from './watchWakeUps.ts';
 
 /**
  * Where a session keeps what it learned about the relay's history between page loads, so that a
@@ -55,6 +56,12 @@ export interface CreateRoomSessionOptions {
   readonly keys?: RoomKeys;
   /** Signs each connection's handshake; omitted = tweetnacl (see EncryptedSocketContext). */
   readonly signHandshake?: HandshakeSigner;
+  /**
+   * Where "the network is back" (`online`) and "the tab is shown again" (`visibilitychange`) come
+   * from: a connection waiting out its backoff then tries again at once. Default: the browser's
+   * `window` and `document` when there are any; `null` turns it off.
+   */
+  readonly wakeUps?: WakeUpSources | null;
 }
 
 export const DEFAULT_COMPACT_AFTER = 500;
@@ -242,6 +249,13 @@ export function openRoomSession(options: CreateRoomSessionOptions): RoomSessionI
       if (!destroyed) provider.connect();
     });
 
+  // A wake-up only shortens a wait that is already under way: it never reconnects a room that was
+  // refused, disconnected on purpose, or destroyed, and leaves a live or opening socket alone.
+  const stopWatchingWakeUps = watchWakeUps(options.wakeUps === undefined ? browserWakeUpSources() : (options.wakeUps ?? {}), () => {
+    if (destroyed || phase === 'refused' || !provider.shouldConnect || provider.ws !== null) return;
+    provider.connect();
+  });
+
   const sendControl = (frame: Uint8Array): Promise<void> =>
     engine.sendControl(frame) ? Promise.resolve() : Promise.reject(new Error('Not connected to the relay. Try again when you are online.'));
 
@@ -297,6 +311,7 @@ export function openRoomSession(options: CreateRoomSessionOptions): RoomSessionI
     destroy() {
       if (destroyed) return;
       destroyed = true;
+      stopWatchingWakeUps();
       if (watermarkTimer !== null) saveWatermark();
       doc.off('update', noteOrigin);
       provider.destroy();

@@ -23,6 +23,7 @@ export type {
 } from './RoomSession.ts';
 export type { SocketConstructor, SocketLike } from './EncryptedSocket.ts';
 export type { RelayWatermark } from './IntegrityWatch.ts';
+export type { WakeUpSources, WakeUpTarget } from './watchWakeUps.ts';
 export { DEFAULT_COALESCE_MS, type CoalesceWindow } from './UpdateCoalescer.ts';
 export { createInviteLink, generateRoomSecret, parseInviteLink } from './inviteLink.ts';
 export type { DeviceKeyPair, InviteError, InviteParse, RoomSecret } from './publicTypes.ts';

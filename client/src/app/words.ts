@@ -197,6 +197,16 @@ export function passedVeilNote(company: Company): string {
   return `Answers from ${listNames(company.names)} stay veiled unless you answer after all.`;
 }
 
+/** On a live card before anyone has answered it (APP-12, APP-26). */
+export function turnHintText(options: { isViewer: boolean; name: string }): string {
+  return options.isViewer ? 'You go first on this card' : `${options.name} goes first on this card`;
+}
+
+/** Under a live card the viewer has answered while others are still answering (APP-27). */
+export function stillAnsweringLine(names: readonly string[]): string {
+  return `Waiting for ${listNames(names)} to answer or pass — then you can move on together.`;
+}
+
 /** The hint of "What I heard" for one answer. */
 export function whatIHeardHint(name: string): string {
   return `In a line or two, say back what you heard in ${name}’s answer — not whether you agree.`;

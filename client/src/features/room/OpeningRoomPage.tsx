@@ -5,8 +5,9 @@ import { Waiting } from '../../components/Waiting.tsx';
 export function OpeningRoomPage() {
   return (
     <>
-      <TopBar />
-      <main id="main" tabIndex={-1} className="page">
+      {/* As wide as the room it turns into, so the brand does not move when the room appears. */}
+      <TopBar wide />
+      <main id="main" tabIndex={-1} className="page page--wide">
         <Waiting title="Opening the room…" />
       </main>
     </>

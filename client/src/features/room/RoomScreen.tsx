@@ -187,7 +187,7 @@ function RoomLoaded({ session, saved, tab, inviteLink }: { session: RoomSession;
 
   return (
     <>
-      <TopBar>
+      <TopBar wide>
         <div className="topbar__title">
           <span className="topbar__room">{view.room.name || saved.name || 'Your room'}</span>
           <span className="faint">{youAnd(otherNames)}</span>

@@ -9,7 +9,8 @@ import { ReactionBar } from '../../components/Reactions.tsx';
 import { KIND_NAMES, LEVEL_NAMES } from '../../app/decks.ts';
 import type { RoomActions } from '../../app/roomActions.ts';
 import { companyOf, type CardView, type RoomView } from '../../app/roomView.ts';
-import { REACTION_WORDS, openAnswersAnnouncement, passedVeilNote, veilHint, whatIHeardHint } from '../../app/words.ts';
+import { decideTurnHint } from '../../app/turnHint.ts';
+import { REACTION_WORDS, openAnswersAnnouncement, passedVeilNote, turnHintText, veilHint, whatIHeardHint } from '../../app/words.ts';
 import { AnswerEditor } from './AnswerEditor.tsx';
 
 const REACTION_ICONS: Record<Reaction, IconName> = {
@@ -57,8 +58,8 @@ export function CardPanel({ card, view, actions, peers, live, position, onTyping
   // The live region exists from the start, so the reveal is announced when its text appears.
   const announcement = mine.submittedAt !== null ? openAnswersAnnouncement(1 + revealedOthers.length, 1 + others.length) : '';
 
-  const first = card.firstAnswererId;
-  const turnText = first ? (first === me?.id ? 'You go first on this card' : `${nameOf(first)} goes first on this card`) : null;
+  const turn = decideTurnHint(card, me?.id ?? null);
+  const turnText = turn ? turnHintText({ isViewer: turn.isViewer, name: nameOf(turn.firstId) }) : null;
   const showDeeper = revealed && anyRevealedText && prompt?.deeper;
   const myId = me?.id ?? '';
 

@@ -2,7 +2,8 @@ import { useEffect } from 'react';
 import type { Presence } from '@seen/shared/doc';
 import { Avatar } from '../../components/Avatar.tsx';
 import { Button } from '../../components/Button.tsx';
-import { listNames, plural } from '../../app/words.ts';
+import { decideLiveStep } from '../../app/liveStep.ts';
+import { listNames, plural, stillAnsweringLine } from '../../app/words.ts';
 import { CardPanel } from './CardPanel.tsx';
 import type { SessionModeProps } from './WeeklySession.tsx';
 
@@ -31,9 +32,9 @@ export function LiveSession({ view, session, actions, peers, onActiveCard, onTyp
     return `${listNames(view.others.map((member) => member.name))} ${plural(view.others.length, 'isn’t', 'aren’t')} here right now. You can answer; they’ll catch up.`;
   })();
 
-  const myDone = card ? card.answers.mine.submittedAt !== null || card.answers.mine.passed : false;
-  const iAmReady = card && me ? card.readyMemberIds.includes(me.id) : false;
-  const notReady = card ? view.members.filter((member) => member.id !== me?.id && !card.readyMemberIds.includes(member.id)) : [];
+  const step = card ? decideLiveStep(card, view.members, me?.id ?? null) : null;
+  const nameOf = (id: string) => view.members.find((member) => member.id === id)?.name ?? 'Someone';
+  const lastCard = card !== null && card.index + 1 === total;
 
   return (
     <div className="stack stack--loose">
@@ -67,19 +68,26 @@ export function LiveSession({ view, session, actions, peers, onActiveCard, onTyp
             headingId={`card-heading-${card.key}`}
           />
           <div className="ready-bar" aria-live="polite">
-            {!myDone ? (
+            {step?.kind === 'answer' ? (
               <p className="muted">Answer or pass, then talk it through. You’ll move on together.</p>
-            ) : !iAmReady ? (
+            ) : step?.kind === 'ready' ? (
               <>
                 <p className="muted">When you’ve talked it through:</p>
                 <Button variant="primary" icon="arrowRight" onClick={() => actions.setReady(card.session, card.index, true)}>
-                  {card.index + 1 === total ? 'Finish the cards' : 'Ready for the next card'}
+                  {lastCard ? 'Finish the cards' : 'Ready for the next card'}
+                </Button>
+              </>
+            ) : step?.kind === 'waiting-for-answers' ? (
+              <>
+                <p className="muted">{stillAnsweringLine(step.waitingOnIds.map(nameOf))}</p>
+                <Button small variant="quiet" icon="arrowRight" onClick={() => actions.setReady(card.session, card.index, true)}>
+                  {lastCard ? 'Finish without waiting' : 'Move on without waiting'}
                 </Button>
               </>
             ) : (
               <>
                 <p className="muted">
-                  {notReady.length ? `Waiting for ${listNames(notReady.map((member) => member.name))} to be ready…` : 'Moving on…'}
+                  {step?.waitingOnIds.length ? `Waiting for ${listNames(step.waitingOnIds.map(nameOf))} to be ready…` : 'Moving on…'}
                 </p>
                 <Button small variant="quiet" onClick={() => actions.setReady(card.session, card.index, false)}>
                   Not yet

@@ -5,13 +5,27 @@ import { Button } from '../../components/Button.tsx';
 import { TextField } from '../../components/Field.tsx';
 import { Notice } from '../../components/Notice.tsx';
 import { navigate, roomPath } from '../../app/router.ts';
+import type * as RoomsApi from '../../app/rooms.ts';
 import { GROUP_CHOICES } from '../../app/words.ts';
 
 /**
  * Creating a room needs the room document, the crypto and the sync layer: most of the app's code.
  * The page shows without it and starts fetching it once someone begins filling in the form.
  */
-const loadRooms = () => import('../../app/rooms.ts');
+type RoomsModule = typeof RoomsApi;
+let loadedRooms: RoomsModule | null = null;
+const loadRooms = (): Promise<RoomsModule> =>
+  import('../../app/rooms.ts').then((module) => {
+    loadedRooms = module;
+    return module;
+  });
+/**
+ * The new room's first screen waits for its deck's cards: fetching them with the room code means
+ * it opens whole right after "Create the room". A failed download is the room screen's to explain.
+ */
+const loadDecks = (): Promise<unknown> => import('../../app/decks.ts').then((decks) => decks.loadDecks()).catch(() => undefined);
+let decksLoaded = false;
+const loadEverything = (): Promise<RoomsModule> => Promise.all([loadRooms(), loadDecks().then(() => (decksLoaded = true))]).then(([rooms]) => rooms);
 
 const AUDIENCE_WORDS = { partners: 'For partners', friends: 'For friends', anyone: 'For anyone' } as const;
 
@@ -29,6 +43,8 @@ export function StartScreen() {
   const [submitted, setSubmitted] = useState(false);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
+  // Pressed before the code that creates rooms (or the decks) arrived: say so, then go on (APP-28).
+  const [stillLoading, setStillLoading] = useState(false);
 
   const nameError = submitted && !yourName.trim() ? 'Add your name so your partner knows it’s you.' : null;
   const roomError = submitted && !roomName.trim() ? 'Give the room a name — anything that means something to you both.' : null;
@@ -44,13 +60,16 @@ export function StartScreen() {
     }
     setBusy(true);
     setFailure(null);
-    let rooms: Awaited<ReturnType<typeof loadRooms>>;
+    let rooms: RoomsModule;
+    setStillLoading(loadedRooms === null || !decksLoaded);
     try {
-      rooms = await loadRooms();
+      rooms = await loadEverything();
     } catch {
       setFailure('Seen could not download the part of the app that creates rooms. Check your connection and try again; what you typed is still here.');
       setBusy(false);
       return;
+    } finally {
+      setStillLoading(false);
     }
     try {
       const roomId = await rooms.createNewRoom({ yourName, roomName, deckId, mode, groupSize: group?.size, partners: group?.partners });
@@ -68,7 +87,7 @@ export function StartScreen() {
         <h1>Start a room</h1>
         <p className="lede">One step. You’ll get a link to send to the people you’re inviting — the key to the room travels inside it.</p>
       </div>
-      <form className="panel stack--loose" onSubmit={onSubmit} onFocus={() => void loadRooms().catch(() => undefined)} noValidate>
+      <form className="panel stack--loose" onSubmit={onSubmit} onFocus={() => void loadEverything().catch(() => undefined)} noValidate>
         <div className="choices choices--two">
           <TextField label="Your name" autoComplete="given-name" maxLength={60} value={yourName} onChange={(e) => setYourName(e.target.value)} error={nameError} placeholder="Alex" />
           <TextField label="Room name" maxLength={80} value={roomName} onChange={(e) => setRoomName(e.target.value)} error={roomError} placeholder="Sunday evenings" />
@@ -128,6 +147,9 @@ export function StartScreen() {
         {failure && <Notice tone="error" title="The room wasn’t created" live>{failure}</Notice>}
 
         <div className="row row--end">
+          <p className="muted" role="status">
+            {stillLoading ? 'Still loading — one moment…' : ''}
+          </p>
           <Button type="submit" variant="primary" disabled={busy} icon="arrowRight">
             {busy ? 'Creating…' : 'Create the room'}
           </Button>
