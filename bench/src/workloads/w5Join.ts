@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { ENVELOPE_TYPE, toHex } from '@seen/shared/protocol';
+import { ENVELOPE_TYPE } from '@seen/shared/protocol';
 import { deriveRoomKeys, generateDeviceKeyPair, type DeviceKeyPair } from '@seen/shared/crypto';
 import { loadCreateRoomSession } from '../lib/clientSession.ts';
 import { createSqliteStorage } from '../../../server/src/storage/SqliteStorage.ts';
