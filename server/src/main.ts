@@ -41,7 +41,7 @@ const fail = (what: string, error: unknown): never => {
 async function openStorage(): Promise<RelayStorage> {
   if (databaseUrl !== undefined) {
     try {
-      return await createPostgresStorage({ connectionString: databaseUrl });
+      return await createPostgresStorage({ connectionString: databaseUrl, logger });
     } catch (error) {
       return fail('Seen could not open its PostgreSQL database (DATABASE_URL)', error);
     }

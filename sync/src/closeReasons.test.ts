@@ -11,10 +11,10 @@ import type { RoomSessionInternals } from './createRoomSession.ts';
 
 const SERVER_SRC = join(dirname(fileURLToPath(import.meta.url)), '../../server/src');
 
-/** Every CLOSE.X the relay's source can send (Relay.ts, Connection.ts, startRelay.ts, …). */
+/** Every CLOSE.X the relay's source can send (relay/, room/, startRelay.ts, … in every folder). */
 function closeCodesTheRelaySends(): number[] {
   const names = new Set<string>();
-  for (const file of readdirSync(SERVER_SRC)) {
+  for (const file of readdirSync(SERVER_SRC, { recursive: true, encoding: 'utf8' })) {
     if (!file.endsWith('.ts') || file.endsWith('.test.ts')) continue;
     for (const match of readFileSync(join(SERVER_SRC, file), 'utf8').matchAll(/CLOSE\.([A-Z_]+)/g)) names.add(match[1]!);
   }
