@@ -50,6 +50,12 @@ DECLARE
   freed bigint;
   rec record;
 BEGIN
+  -- An ACK promises a durable write: a database or role set to synchronous_commit = off would let
+  -- this commit return before its WAL is flushed, so this transaction turns it back on (stronger
+  -- settings such as remote_apply are left as they are).
+  IF current_setting('synchronous_commit') = 'off' THEN
+    PERFORM set_config('synchronous_commit', 'on', true);
+  END IF;
   -- Session ids and envelopes arrive concatenated (one binary parameter each, no text escaping).
   SELECT array_agg(substring(p_session_bytes FROM parts.s_at FOR parts.s_len) ORDER BY parts.ord), array_agg(substring(p_envelope_bytes FROM parts.e_at FOR parts.e_len) ORDER BY parts.ord)
     INTO p_sessions, p_envelopes
