@@ -40,13 +40,12 @@ DECLARE
   write_key bigint[];
   found_seq bigint[];
   found_same boolean[];
-  idents text[] := '{}';
-  ident_of integer[] := '{}';
-  blocked text[] := '{}';
+  first_of integer[];
+  session_of integer[];
+  blocked boolean[];
   k integer;
   i integer;
   e integer;
-  ident text;
   freed bigint;
   rec record;
 BEGIN
@@ -103,6 +102,16 @@ BEGIN
   LOOP
     found_seq[rec.i] := rec.relay_seq; found_same[rec.i] := rec.same;
   END LOOP;
+  -- Per write: the first write of the batch with its (room, session, seq), and a number for its
+  -- (room, session), so repeats and quota blocks are array lookups in the loop below.
+  SELECT array_agg(x.first_same ORDER BY x.ord), array_agg(x.session_no ORDER BY x.ord)
+    INTO first_of, session_of
+    FROM (
+      SELECT w.ord, (min(w.ord) OVER (PARTITION BY w.k, w.session, w.seq))::integer AS first_same,
+          (dense_rank() OVER (ORDER BY w.k, w.session))::integer AS session_no
+        FROM unnest(write_room, p_sessions, p_seqs) WITH ORDINALITY AS w(k, session, seq, ord)
+    ) AS x;
+  blocked := array_fill(false, ARRAY[n]);
   FOR i IN 1 .. n LOOP
     k := write_room[i];
     IF keys[k] IS NULL THEN
@@ -114,24 +123,20 @@ BEGIN
       ELSE kinds[i] := ${OUTCOME_CODE.conflict}; END IF;
       CONTINUE;
     END IF;
-    ident := k || ':' || encode(p_sessions[i], 'hex') || ':' || p_seqs[i];
-    e := array_position(idents, ident);
-    IF e IS NOT NULL THEN
-      e := ident_of[e];
+    e := first_of[i];
+    IF e < i THEN
       IF kinds[e] <> ${OUTCOME_CODE.stored} THEN kinds[i] := kinds[e];
       ELSIF p_envelopes[e] = p_envelopes[i] THEN kinds[i] := ${OUTCOME_CODE.duplicate}; relay_seqs[i] := relay_seqs[e];
       ELSE kinds[i] := ${OUTCOME_CODE.conflict}; END IF;
       CONTINUE;
     END IF;
-    idents := idents || ident;
-    ident_of := ident_of || i;
-    IF (k || ':' || encode(p_sessions[i], 'hex')) = ANY (blocked) THEN
+    IF blocked[session_of[i]] THEN
       kinds[i] := ${OUTCOME_CODE.quota};
     ELSIF p_covers[i] IS NOT NULL AND p_covers[i] >= nexts[k] THEN
       kinds[i] := ${OUTCOME_CODE['snapshot-rejected']};
     ELSIF p_covers[i] IS NULL AND useds[k] + addeds[k] + octet_length(p_envelopes[i]) > p_quota THEN
       kinds[i] := ${OUTCOME_CODE.quota};
-      blocked := blocked || (k || ':' || encode(p_sessions[i], 'hex'));
+      blocked[session_of[i]] := true;
     ELSE
       kinds[i] := ${OUTCOME_CODE.stored};
       relay_seqs[i] := nexts[k];
