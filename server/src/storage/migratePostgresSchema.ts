@@ -16,7 +16,9 @@ export const OUTCOME_CODE = { stored: 0, duplicate: 1, conflict: 2, quota: 3, 's
  * commitSequenced in one round trip: the same rules as planSequencedCommit.ts (STORE-16..21),
  * run where the rows are, inside the caller's transaction (one statement = one transaction).
  * Rooms are locked in room id order (`ORDER BY … FOR UPDATE` locks rows as the sorted scan
- * returns them), so two relays committing to overlapping rooms never deadlock.
+ * returns them), so two relays committing to overlapping rooms never deadlock. The function is part
+ * of the layout: changing it takes a new POSTGRES_SCHEMA_VERSION (CREATE OR REPLACE in its step),
+ * so relays of one version never run another version's rules.
  */
 const COMMIT_SEQUENCED_SQL = `
 CREATE FUNCTION seen_commit_sequenced(
