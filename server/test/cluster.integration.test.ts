@@ -82,6 +82,17 @@ for (const [label, createBackend] of [
       expect(await expectLogConsistent(backend, room, [alex, sam, jo])).toBe(total);
     });
 
+    it('CLUSTER-1 the first partners of a new room may arrive at the same moment, on one relay or on several: all enter', async () => {
+      relays = await startClusterRelays(backend, 2);
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const room = createFastRoom();
+        const arrivals = [relays[0]!, relays[0]!, relays[1]!, relays[1]!].map((relay) => join(room, relay));
+        const joined = await Promise.all(arrivals);
+        joined[0]!.write();
+        await expectEveryoneHasEverything(joined, 1);
+      }
+    });
+
     it('CLUSTER-2 a lost bus message is repaired from the database: the gap before the next one, and a lost last message by the periodic head check', async () => {
       let published = 0;
       const dropped: number[] = [];

@@ -399,6 +399,9 @@ export class Relay {
     if (room === null) {
       await storage.createRoom(roomId, frame.authPublicKey, now);
       room = await this.loadRoom(roomId, frame.roomId);
+      // A load another handshake began before our create committed saw no room: that one is
+      // shared and settled now, so a second load starts after the create and finds the room.
+      if (room === null) room = await this.loadRoom(roomId, frame.roomId);
       if (!connection.isOpen) return;
       if (room === null || room === 'deleted') return refuse(connection, REFUSAL.roomDeleted);
     }
