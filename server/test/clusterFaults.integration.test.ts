@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseEnvelopeHeader } from '@seen/shared/protocol';
 import { createSeededRandom, waitFor } from '@seen/shared/testing';
+import type { StoredEnvelope } from '../src/storage/RelayStorage.ts';
 import { createClusterClient, type ClusterClient } from './clusterClient.ts';
 import { createEngineBackend, type ClusterBackend } from './clusterBackends.ts';
 import { createFastRoom, type FastRoom } from './fastClient.ts';
@@ -20,6 +22,24 @@ const PARTNERS = 2;
 /** Writes per client between two faults. */
 const WRITES_PER_ROUND = 30;
 const SETTLE_MS = 45_000;
+
+/**
+ * A sender's writes must be numbered in the order it sent them (partners check a sender's seqs for
+ * gaps to notice withheld changes): per session, seq rises with relaySeq.
+ */
+function senderOrderBreaks(log: readonly StoredEnvelope[]): string[] {
+  const last = new Map<string, number>();
+  const breaks: string[] = [];
+  for (const row of log) {
+    const header = parseEnvelopeHeader(row.envelope);
+    if (!header.ok) continue;
+    const session = Buffer.from(header.value.sessionId).toString('hex');
+    const before = last.get(session);
+    if (before !== undefined && header.value.seq <= before) breaks.push(`relaySeq ${row.relaySeq}: seq ${header.value.seq} after ${before}`);
+    last.set(session, header.value.seq);
+  }
+  return breaks;
+}
 
 interface Slot {
   process: RelayProcess | null;
@@ -68,10 +88,16 @@ describe('several relays under faults (SPEC CLUSTER-7)', () => {
           return clients.every((client) => client.held() === total);
         },
         { timeoutMs: SETTLE_MS, what: `room to settle after ${after} (seed ${SEED})` },
-      );
+      ).catch((error: unknown) => {
+        const states = clients.map(
+          (client) => `connected ${client.connected}, unacked ${client.unacked}, acked ${client.acked.size}, held ${client.held()}, last close ${client.lastCloseCode}`,
+        );
+        throw new Error(`${String(error)}\n${states.join('\n')}`);
+      });
       const log = await backend.inspect.readLog(roomId, 0, Number.MAX_SAFE_INTEGER, 1_000_000);
       expect(log.map((row) => row.relaySeq), `gapless log after ${after}`).toEqual(log.map((_, index) => index + 1));
       expect(log.length, `each acknowledged write stored once after ${after}`).toBe(total);
+      expect(senderOrderBreaks(log), `each sender's writes in its own order after ${after}`).toEqual([]);
       for (const client of clients) {
         expect(client.disorders, `delivery order after ${after}`).toEqual([]);
         expect(client.ackConflicts, `ACKs after ${after}`).toEqual([]);
