@@ -343,3 +343,14 @@ export function describeWarning(warning: SyncWarning, now: number, company: Pick
       return WARNING_SENTENCES[warning.kind];
   }
 }
+
+/** Over a "then and now" card's earlier answers (APP-30): "Then · session 3, 2 March" */
+export function thenHeading(options: { session: number; startedAt: number }): string {
+  return `Then · session ${options.session}, ${formatDate(options.startedAt)}`;
+}
+
+/** Under the heading: what the earlier answers are for, in the room's words (APP-25). */
+export function thenNote(company: Pick<Company, 'partners' | 'groupSize'>): string {
+  const who = company.groupSize === 2 ? 'both' : 'all';
+  return `This card came back. Here is what you ${who} wrote the first time.`;
+}
