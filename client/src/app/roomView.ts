@@ -15,6 +15,7 @@ import {
   readReactions,
   readReadyMembers,
   readReplies,
+  readRitual,
   readRoom,
   readSessions,
   SCHEMA_VERSION,
@@ -24,6 +25,7 @@ import {
   type Member,
   type ReactionEntry,
   type Reply,
+  type RitualTime,
   type RoomInfo,
   type SessionCheckins,
   type SessionRecord,
@@ -68,6 +70,8 @@ export interface RoomView {
   /** The document was written by a newer app version: show a gentle warning. */
   readonly fromNewerVersion: boolean;
   readonly room: RoomInfo;
+  /** The weekly ritual time, if the room has one (APP-31). */
+  readonly ritual: RitualTime | null;
   readonly deck: Deck | null;
   /** 'loading' until the deck content has been fetched; 'missing' if this app does not have it. */
   readonly deckState: 'loading' | 'ready' | 'missing';
@@ -166,6 +170,7 @@ export function buildRoomView(doc: Y.Doc, viewerId: string): RoomView {
     initialised: isRoomInitialised(doc),
     fromNewerVersion: (room.schemaVersion ?? SCHEMA_VERSION) > SCHEMA_VERSION,
     room,
+    ritual: readRitual(doc),
     deck,
     deckState,
     members,

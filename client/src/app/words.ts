@@ -354,3 +354,14 @@ export function thenNote(company: Pick<Company, 'partners' | 'groupSize'>): stri
   const who = company.groupSize === 2 ? 'both' : 'all';
   return `This card came back. Here is what you ${who} wrote the first time.`;
 }
+
+/** "Your ritual is on Sunday at 19:00" (APP-31). */
+export function ritualSentence(options: { weekdayName: string; clock: string }): string {
+  return `Your ritual is on ${options.weekdayName} at ${options.clock}`;
+}
+
+/** What the ritual does, for the room's real group (APP-25). */
+export function ritualNote(company: Pick<Company, 'partners' | 'groupSize'>): string {
+  const who = company.groupSize === 2 ? 'whichever of you' : 'whoever';
+  return `From then each week, ${who} opens the room first draws that week’s cards. The calendar file links to Seen, never to your room’s key.`;
+}
