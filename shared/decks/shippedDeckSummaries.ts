@@ -19,7 +19,7 @@ export const SHIPPED_DECK_SUMMARIES: readonly DeckSummary[] = [
     title: 'Weekly ritual',
     description: 'A year of weekly conversations for the two of you. Start light, go deeper when you both want to, and take turns being curious about each other.',
     audience: 'partners',
-    promptCount: 183,
+    promptCount: 283,
   },
   {
     id: 'deep-lunch',

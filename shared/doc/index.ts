@@ -13,3 +13,4 @@ export * from './live.ts';
 export * from './presence.ts';
 export * from './migrations.ts';
 export * from './record.ts';
+export * from './ritual.ts';

@@ -4,7 +4,8 @@ import type * as Y from 'yjs';
  * The room document's layout. Every root type is a Y.Map so that unknown keys written by a newer
  * app version survive a round trip through an older one.
  *
- *   room          name, deckId, mode, createdAt, createdBy, seed, schemaVersion, groupSize, partners
+ *   room          name, deckId, mode, createdAt, createdBy, seed, schemaVersion, groupSize, partners,
+ *                 ritual? { weekday, hour, minute, setAt, setBy }   (the weekly time, APP-31)
  *   members       memberId → { name, joinedAt }
  *   sessions      "<n>" → Y.Map { number, seed, cardIds, maxLevel, thenAndNow, startedAt, startedBy, closedAt, closedBy }
  *   answers       "<n>/<cardId>/<memberId>" → Y.Map { draft: Y.Text, submittedAt, passed, updatedAt }

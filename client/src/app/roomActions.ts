@@ -24,6 +24,7 @@ import {
   setReaction,
   setReply,
   setRoomGroup,
+  setRitual as writeRitual,
   setRoomMode,
   startSession,
   submitAnswer,
@@ -37,7 +38,8 @@ import { randomId } from './ids.ts';
 
 export interface RoomActions {
   /** Draws and starts the next session; false if one is open or the deck is unavailable. */
-  startNextSession(): Promise<boolean>;
+  /** Draws the next session; `at` is its agreed start (a ritual draw's moment), else the clock. */
+  startNextSession(at?: number): Promise<boolean>;
   prepareDraft(session: number, cardId: string): void;
   editDraft(session: number, cardId: string, text: string): void;
   submit(session: number, cardId: string): boolean;
@@ -53,6 +55,8 @@ export interface RoomActions {
   addOwnCard(card: { text: string; level: Level; kind: PromptKind }): AddCustomPromptResult;
   removeOwnCard(id: string): void;
   setMode(mode: RoomMode): void;
+  /** Sets the weekly ritual time (APP-31), or clears it with null. */
+  setRitual(ritual: { weekday: number; hour: number; minute: number } | null): void;
   /** Who the room is for: how many people, and whether they are two partners (APP-24). */
   setGroup(size: number, partners: boolean): void;
   renameRoom(name: string): void;
@@ -63,14 +67,15 @@ export function createRoomActions(doc: Y.Doc, memberId: string, clock: () => num
   const memberIds = () => readMembers(doc).map((member) => member.id);
   const answer = (session: number, cardId: string) => ({ session, cardId, memberId, now: clock() });
   return {
-    async startNextSession() {
+    async startNextSession(at) {
       if (readOpenSession(doc)) return false;
       const room = readRoom(doc);
       if (!room.deckId || !room.seed) return false;
       const number = nextSessionNumber(doc);
       const maxLevel = readDepth(doc).roomLevel;
       const seed = sessionSeed(room.seed, number);
-      const now = clock();
+      // A ritual draw passes the week's ritual moment: every device drawing it agrees on it (APP-31).
+      const now = at ?? clock();
       const drawn = await drawCards({
         deckId: room.deckId,
         seed,
@@ -123,6 +128,9 @@ export function createRoomActions(doc: Y.Doc, memberId: string, clock: () => num
     },
     setMode(mode) {
       setRoomMode(doc, mode);
+    },
+    setRitual(ritual) {
+      writeRitual(doc, ritual ? { ...ritual, memberId, now: clock() } : null);
     },
     setGroup(size, partners) {
       setRoomGroup(doc, { groupSize: size, partners, memberCount: readMembers(doc).length });

@@ -15,6 +15,7 @@ import {
   readReactions,
   readReadyMembers,
   readReplies,
+  readRitual,
   readRoom,
   readSessions,
   SCHEMA_VERSION,
@@ -24,11 +25,13 @@ import {
   type Member,
   type ReactionEntry,
   type Reply,
+  type RitualTime,
   type RoomInfo,
   type SessionCheckins,
   type SessionRecord,
 } from '@seen/shared/doc';
 import { loadedDeck, loadedShippedDecks, type Deck, type Prompt } from './decks.ts';
+import { decideEarlierAnswers, findEarlierSession, type EarlierAnswers } from './thenAndNow.ts';
 import type { Company } from './words.ts';
 
 export type CardWaiting = 'you' | 'others' | 'nobody';
@@ -42,6 +45,8 @@ export interface CardView {
   readonly prompt: Prompt | null;
   readonly isThenAndNow: boolean;
   readonly thenAndNowFrom: number | null;
+  /** A "then and now" card's earlier answers, once the new ones are all in (APP-30); else null. */
+  readonly earlier: EarlierAnswers | null;
   readonly answers: CardAnswers;
   readonly firstAnswererId: string | null;
   readonly replies: readonly Reply[];
@@ -65,6 +70,8 @@ export interface RoomView {
   /** The document was written by a newer app version: show a gentle warning. */
   readonly fromNewerVersion: boolean;
   readonly room: RoomInfo;
+  /** The weekly ritual time, if the room has one (APP-31). */
+  readonly ritual: RitualTime | null;
   readonly deck: Deck | null;
   /** 'loading' until the deck content has been fetched; 'missing' if this app does not have it. */
   readonly deckState: 'loading' | 'ready' | 'missing';
@@ -99,7 +106,7 @@ function waitingFor(answers: CardAnswers): CardWaiting {
   return answers.settled ? 'nobody' : 'others';
 }
 
-function buildSessionView(doc: Y.Doc, record: SessionRecord, context: { viewerId: string; members: readonly Member[]; deck: Deck | null; customPrompts: readonly CustomPrompt[] }): SessionView {
+function buildSessionView(doc: Y.Doc, record: SessionRecord, context: { viewerId: string; members: readonly Member[]; deck: Deck | null; customPrompts: readonly CustomPrompt[]; sessions: readonly SessionRecord[] }): SessionView {
   const memberIds = context.members.map((member) => member.id);
   const cardIds = [...record.cardIds];
   const thenAndNow = record.thenAndNow;
@@ -108,6 +115,14 @@ function buildSessionView(doc: Y.Doc, record: SessionRecord, context: { viewerId
     const ref = { session: record.number, cardId };
     const answers = readCardAnswers(doc, { ...ref, viewerId: context.viewerId, memberIds });
     const isThenAndNow = thenAndNow?.promptId === cardId;
+    const earlierSession = isThenAndNow ? findEarlierSession(context.sessions, record, cardId) : null;
+    const earlier = decideEarlierAnswers({
+      viewerId: context.viewerId,
+      isThenAndNow,
+      now: answers,
+      earlierSession,
+      earlier: earlierSession ? readCardAnswers(doc, { session: earlierSession.number, cardId, viewerId: context.viewerId, memberIds }) : null,
+    });
     return {
       key: cardKey(record.number, cardId),
       session: record.number,
@@ -116,6 +131,7 @@ function buildSessionView(doc: Y.Doc, record: SessionRecord, context: { viewerId
       prompt: resolvePrompt(context.deck, context.customPrompts, cardId),
       isThenAndNow,
       thenAndNowFrom: isThenAndNow ? thenAndNow?.fromSession ?? null : null,
+      earlier,
       answers,
       firstAnswererId: firstAnswerer(context.members, record.number, index)?.id ?? null,
       replies: readReplies(doc, ref, context.members),
@@ -145,7 +161,7 @@ export function buildRoomView(doc: Y.Doc, viewerId: string): RoomView {
   const deckState = deck ? 'ready' : loadedShippedDecks() === null ? 'loading' : 'missing';
   const customPrompts = readCustomPrompts(doc);
   const sessions = readSessions(doc);
-  const context = { viewerId, members, deck, customPrompts };
+  const context = { viewerId, members, deck, customPrompts, sessions };
   const latest = sessions.at(-1) ?? null;
   const openSession = latest && latest.closedAt === null ? buildSessionView(doc, latest, context) : null;
   const lastClosed = [...sessions].reverse().find((session) => session.closedAt !== null) ?? null;
@@ -154,6 +170,7 @@ export function buildRoomView(doc: Y.Doc, viewerId: string): RoomView {
     initialised: isRoomInitialised(doc),
     fromNewerVersion: (room.schemaVersion ?? SCHEMA_VERSION) > SCHEMA_VERSION,
     room,
+    ritual: readRitual(doc),
     deck,
     deckState,
     members,

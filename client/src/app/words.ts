@@ -343,3 +343,25 @@ export function describeWarning(warning: SyncWarning, now: number, company: Pick
       return WARNING_SENTENCES[warning.kind];
   }
 }
+
+/** Over a "then and now" card's earlier answers (APP-30): "Then · session 3, 2 March" */
+export function thenHeading(options: { session: number; startedAt: number }): string {
+  return `Then · session ${options.session}, ${formatDate(options.startedAt)}`;
+}
+
+/** Under the heading: what the earlier answers are for, in the room's words (APP-25). */
+export function thenNote(company: Pick<Company, 'partners' | 'groupSize'>): string {
+  const who = company.groupSize === 2 ? 'both' : 'all';
+  return `This card came back. Here is what you ${who} wrote the first time.`;
+}
+
+/** "Your ritual is on Sunday at 19:00" (APP-31). */
+export function ritualSentence(options: { weekdayName: string; clock: string }): string {
+  return `Your ritual is on ${options.weekdayName} at ${options.clock}`;
+}
+
+/** What the ritual does, for the room's real group (APP-25). */
+export function ritualNote(company: Pick<Company, 'partners' | 'groupSize'>): string {
+  const who = company.groupSize === 2 ? 'whichever of you' : 'whoever';
+  return `From then each week, ${who} opens the room first draws that week’s cards. The calendar file links to Seen, never to your room’s key.`;
+}

@@ -13,6 +13,7 @@ import type { SavedRoom } from '../../app/roomStore.ts';
 import { REFUSALS, describeSync, describeWarning, listNames, partnerActivity, youAnd } from '../../app/words.ts';
 import { Link } from '../../components/Link.tsx';
 import { useNow } from '../../hooks/useNow.ts';
+import { useRitualDraw } from '../../hooks/useRitualDraw.ts';
 import { useOnline } from '../../hooks/useOnline.ts';
 import { usePeers, usePublishPresence } from '../../hooks/usePresence.ts';
 import { useLocalLoaded, useRoomActions, useRoomView } from '../../hooks/useRoom.ts';
@@ -184,6 +185,7 @@ function RoomLoaded({ session, saved, tab, inviteLink }: { session: RoomSession;
   // the cards' text arrives (a layout shift on a phone). A failed deck download shows it anyway.
   const decksSettled = useChunkReady(loadDecks, loaded && view.initialised);
   const firstScreenReady = loaded && view.initialised && decksSettled;
+  useRitualDraw(view, actions, now, firstScreenReady);
 
   return (
     <>

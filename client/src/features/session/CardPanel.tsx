@@ -10,7 +10,7 @@ import { KIND_NAMES, LEVEL_NAMES } from '../../app/decks.ts';
 import type { RoomActions } from '../../app/roomActions.ts';
 import { companyOf, type CardView, type RoomView } from '../../app/roomView.ts';
 import { decideTurnHint } from '../../app/turnHint.ts';
-import { REACTION_WORDS, openAnswersAnnouncement, passedVeilNote, turnHintText, veilHint, whatIHeardHint } from '../../app/words.ts';
+import { REACTION_WORDS, openAnswersAnnouncement, passedVeilNote, thenHeading, thenNote, turnHintText, veilHint, whatIHeardHint } from '../../app/words.ts';
 import { AnswerEditor } from './AnswerEditor.tsx';
 
 const REACTION_ICONS: Record<Reaction, IconName> = {
@@ -167,6 +167,22 @@ export function CardPanel({ card, view, actions, peers, live, position, onTyping
           );
         })}
       </div>
+
+      {card.earlier && (
+        <section className="then" aria-labelledby={`${headingId}-then`}>
+          <h3 id={`${headingId}-then`} className="then__title">
+            {thenHeading(card.earlier)}
+          </h3>
+          <p className="faint">{thenNote(company)}</p>
+          <div className={group ? 'answers answers--group' : 'answers'}>
+            {card.earlier.answers.map((answer) => {
+              const isMe = answer.memberId === myId;
+              const name = isMe ? (me?.name ?? 'You') : nameOf(answer.memberId);
+              return <AnswerCard key={answer.memberId} name={name} label={isMe ? 'What you wrote then' : `What ${name} wrote then`} text={answer.text} partner={!isMe} />;
+            })}
+          </div>
+        </section>
+      )}
 
       {revealed && !group && revealedOthers.map((other) => (
         <WhatIHeard key={other.memberId} card={card} actions={actions} answerId={other.memberId} name={nameOf(other.memberId)} myId={myId} />

@@ -8,6 +8,7 @@ import type { RoomActions } from '../../app/roomActions.ts';
 import type { RoomView, SessionView } from '../../app/roomView.ts';
 import { formatDate, listNames } from '../../app/words.ts';
 import { DepthNotice } from './DepthNotice.tsx';
+import { RitualPanel } from './RitualPanel.tsx';
 import { WeeklySession } from './WeeklySession.tsx';
 
 // Parts of the week that are not on screen most of the time (live mode, the closing check-in, the
@@ -114,6 +115,8 @@ export function SessionTab({ view, actions, peers, inviteLink, onActiveCard, onT
           />
         </>
       )}
+
+      <RitualPanel view={view} actions={actions} />
     </div>
   );
 }
