@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { FRAME, RELAY_PATH, parseRelayFrame } from '@seen/shared/protocol';
-import type { ServerKind } from '../lib/serverProcess.ts';
+import { isSeenKind, type ServerKind } from '../lib/serverProcess.ts';
 import { ENV_SEQ_OFFSET, buildAuthFrame, type BenchIdentity } from './seenKeys.ts';
 import { Y_MESSAGE, Y_SYNC, hocusAuthMessage, readVarUint, skipVarString, updateClientId, type Cursor } from './yFrames.ts';
 
@@ -41,8 +41,6 @@ export interface BenchClient {
   readonly backlogUpTo: number;
 }
 
-const isSeen = (kind: ServerKind): boolean => kind === 'seen' || kind === 'seen-raised';
-
 /**
  * A loopback source address for client `index` of `count`. The relay limits connections per
  * address (as it should); a load test of many users must not look like one abusive address. Up to
@@ -56,7 +54,7 @@ export function loopbackAddressFor(index: number, count: number): string {
 }
 
 export function clientUrl(kind: ServerKind, port: number, roomName: string): string {
-  if (isSeen(kind)) return `ws://127.0.0.1:${port}${RELAY_PATH}`;
+  if (isSeenKind(kind)) return `ws://127.0.0.1:${port}${RELAY_PATH}`;
   if (kind === 'hocus') return `ws://127.0.0.1:${port}/`;
   return `ws://127.0.0.1:${port}/${roomName}`;
 }
@@ -95,7 +93,7 @@ export function openClient(options: OpenClientOptions): Promise<BenchClient> {
       sink.closed?.(code);
     });
 
-    if (isSeen(kind)) {
+    if (isSeenKind(kind)) {
       const identity = options.identity!;
       const origin = `ws://127.0.0.1:${options.port}`;
       ws.on('message', (data: Buffer) => {

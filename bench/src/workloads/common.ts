@@ -3,10 +3,13 @@ import { coreBusyMicros, selfCpuMicros } from '../lib/procStats.ts';
 import { setUpPinning, type ServerHandle, type ServerKind } from '../lib/serverProcess.ts';
 import type { ClientPlan } from './rooms.ts';
 
-/** Opens every planned client, at most `concurrency` handshakes at a time. */
+/**
+ * Opens every planned client, at most `concurrency` handshakes at a time. `port` may name a
+ * different server per client (several relays serving the same rooms).
+ */
 export async function connectAll(
   kind: ServerKind,
-  port: number,
+  port: number | ((index: number) => number),
   plans: readonly ClientPlan[],
   sinkFor: (index: number) => ClientSink,
   concurrency = 128,
@@ -19,7 +22,7 @@ export async function connectAll(
       const plan = plans[i]!;
       clients[i] = await openClient({
         kind,
-        port,
+        port: typeof port === 'number' ? port : port(i),
         roomName: plan.roomName,
         identity: plan.identity,
         ownClientId: plan.ownClientId,
@@ -57,28 +60,49 @@ export async function waitUntil(done: () => boolean, timeoutMs: number, stepMs =
   return true;
 }
 
-/** CPU accounting over a window: the server, the generator (this process), and everyone else. */
+/** Anything whose CPU a window counts as the server's: a relay process, a database engine. */
+export interface CpuSource {
+  cpuMicros(): number;
+}
+
+/**
+ * CPU accounting over a window: the server (or several processes serving together, each also
+ * reported on its own), the generator (this process), and everyone else.
+ */
 export class CpuWindow {
-  private server0 = 0;
+  private readonly sources: readonly CpuSource[];
+  private sources0: number[] = [];
   private self0 = 0;
   private cores0: number[] = [];
   private wall0 = 0;
   serverMicros = 0;
+  /** Each source's share of serverMicros, in the order given. */
+  sourceMicros: number[] = [];
   generatorMicros = 0;
   foreignMicros = 0;
   wallMs = 0;
 
-  constructor(private readonly server: ServerHandle | null) {}
+  /**
+   * `unpinned`: some sources may run on any core (PostgreSQL, Redis), so everyone else is what
+   * the machine's cores did beyond the sources and the generator, not what the pinned cores did.
+   */
+  constructor(
+    server: ServerHandle | CpuSource | readonly CpuSource[] | null,
+    private readonly options: { unpinned?: boolean } = {},
+  ) {
+    this.sources = server === null ? [] : Array.isArray(server) ? (server as readonly CpuSource[]) : [server as CpuSource];
+  }
 
   start(): void {
-    this.server0 = this.server?.cpuMicros() ?? 0;
+    this.sources0 = this.sources.map((s) => s.cpuMicros());
     this.self0 = selfCpuMicros();
     this.cores0 = coreBusyMicros();
     this.wall0 = performance.now();
   }
 
   stop(): void {
-    this.serverMicros = (this.server?.cpuMicros() ?? 0) - this.server0;
+    this.sourceMicros = this.sources.map((s, i) => s.cpuMicros() - this.sources0[i]!);
+    this.serverMicros = this.sourceMicros.reduce((a, b) => a + b, 0);
     this.generatorMicros = selfCpuMicros() - this.self0;
     const cores = coreBusyMicros();
     this.wallMs = performance.now() - this.wall0;
@@ -86,7 +110,7 @@ export class CpuWindow {
     // we use. With pinning, core 1 runs the server and core 0 the generator. Tick-granular (10 ms).
     const delta = cores.map((busy, i) => busy - (this.cores0[i] ?? 0));
     const pinned = setUpPinning();
-    if (pinned.available && delta.length >= 2) {
+    if (pinned.available && delta.length >= 2 && this.options.unpinned !== true) {
       const onServerCore = delta[pinned.serverCpu]! - this.serverMicros;
       const onGeneratorCore = delta[pinned.generatorCpu]! - this.generatorMicros;
       this.foreignMicros = Math.max(0, onServerCore, onGeneratorCore);
@@ -98,6 +122,10 @@ export class CpuWindow {
   /** Fractions of one core. */
   get serverCore(): number {
     return this.serverMicros / (this.wallMs * 1000);
+  }
+  /** One source's fraction of a core. */
+  sourceCore(index: number): number {
+    return (this.sourceMicros[index] ?? 0) / (this.wallMs * 1000);
   }
   get generatorCore(): number {
     return this.generatorMicros / (this.wallMs * 1000);

@@ -13,6 +13,8 @@ import type { ClientPlan } from './rooms.ts';
 export class TypingLoad {
   readonly histograms: { e2e: LatencyHistogram; transit: LatencyHistogram }[];
   readonly sendLag = new LatencyHistogram();
+  /** Send → the relay's ACK (Seen: after the commit), for updates sent inside a bucket's window. */
+  readonly ackLatency = new LatencyHistogram();
   delivered = 0;
   presenceDelivered = 0;
   acks = 0;
@@ -38,9 +40,10 @@ export class TypingLoad {
     return this.schedule.updateTimes.reduce((sum, times) => sum + times.length, 0);
   }
 
-  async connect(server: ServerHandle): Promise<void> {
+  /** `portOf` puts each client on its own relay (several relays serving the same rooms). */
+  async connect(server: ServerHandle, portOf?: (client: number) => number): Promise<void> {
     const { schedule, received, sentAt } = this;
-    this.clients = await connectAll(server.kind, server.port, this.plans, (i) => {
+    this.clients = await connectAll(server.kind, portOf ?? server.port, this.plans, (i) => {
       const partner = i ^ 1;
       return {
         update: (seq) => {
@@ -58,8 +61,11 @@ export class TypingLoad {
         presence: () => {
           this.presenceDelivered++;
         },
-        ack: () => {
+        ack: (seq) => {
           this.acks++;
+          // Seen's ACK carries the seq we sent (the k-th update of this client); others carry none.
+          if (seq < 0 || seq >= sentAt[i]!.length) return;
+          if (this.bucketOf(this.startAt + schedule.updateTimes[i]![seq]!) >= 0) this.ackLatency.recordMs(performance.now() - sentAt[i]![seq]!);
         },
       };
     });

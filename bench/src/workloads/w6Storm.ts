@@ -33,7 +33,7 @@ export interface StormResult {
 }
 
 /** One partner's device: an outbox of unacknowledged updates and a catch-up cursor, like SyncEngine. */
-class StormClient {
+export class StormClient {
   cursor = 0;
   readonly outbox = new Map<number, Uint8Array>();
   /** seq → relaySeq of each partner update received. */
@@ -44,12 +44,22 @@ class StormClient {
   socket: BenchClient | null = null;
   caughtUp = false;
   resyncedAt = 0;
+  /** Called when the live socket closes without drop() (its relay died); not for a failed handshake. */
+  onLost: (() => void) | null = null;
 
   constructor(
     readonly plan: ClientPlan,
-    private readonly port: number,
+    /** The relay the next connect() goes to (a client moves when its relay dies). */
+    public port: number,
     private readonly localAddress: string,
   ) {}
+
+  /** Closes the socket on purpose: onLost is not called for it. */
+  drop(): void {
+    const socket = this.socket;
+    this.socket = null;
+    socket?.terminate();
+  }
 
   private receive(seq: number, relaySeq: number): void {
     if (relaySeq <= this.cursor) this.replayed++;
@@ -65,7 +75,8 @@ class StormClient {
 
   async connect(): Promise<void> {
     this.caughtUp = false;
-    this.socket = await openClient({
+    let opened: BenchClient | null = null;
+    this.socket = opened = await openClient({
       kind: 'seen',
       port: this.port,
       roomName: '',
@@ -87,11 +98,18 @@ class StormClient {
         ack: (seq) => {
           this.outbox.delete(seq);
         },
+        closed: () => {
+          if (opened !== null && opened === this.socket) {
+            this.socket = null;
+            this.caughtUp = false;
+            this.onLost?.();
+          }
+        },
       },
     });
     this.caughtUp = true;
     // After BACKLOG_END: resend every unacknowledged update with its original (session, seq).
-    for (const frame of this.outbox.values()) this.socket.send(frame);
+    for (const frame of this.outbox.values()) opened.send(frame);
   }
 
   sendNext(): void {
@@ -139,7 +157,7 @@ export async function runStorm(options: { clients: number; rep: number; jitterMs
       pendingAtDrop += extra;
     }
     const dropAt = performance.now();
-    for (const client of clients) client.socket?.terminate();
+    for (const client of clients) client.drop();
     await server.eventLoopDelay(true);
     const cpu = new CpuWindow(server);
     cpu.start();
