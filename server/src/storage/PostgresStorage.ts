@@ -1,0 +1,245 @@
+import pg from 'pg';
+import { createLogger, type Logger } from '../log.ts';
+import { migratePostgresSchema, OUTCOME_CODE } from './migratePostgresSchema.ts';
+import type { AppendEntry, RelayStorage, RoomRecord, SequencedCommit, SequencedOutcome, StoredEnvelope } from './RelayStorage.ts';
+
+/** Connections per relay: commits are short, and a few in flight keep the disk's flushes full. */
+const DEFAULT_POOL_SIZE = 10;
+
+type TypeId = Parameters<typeof pg.types.getTypeParser>[0];
+const INT8_OID = pg.types.builtins.INT8;
+/** Not in pg-types' list of builtins (which names only scalar types). */
+const INT8_ARRAY_OID = 1016;
+/**
+ * relaySeqs, sizes and times are bigint columns; every value this relay writes stays far below
+ * 2^53, so they come back as numbers instead of pg's default strings. Scoped to this pool.
+ */
+const numericTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
+    if (oid === INT8_OID && format !== 'binary') return (value: string) => Number(value);
+    if (oid === INT8_ARRAY_OID && format !== 'binary') {
+      const parseArray = pg.types.getTypeParser(INT8_ARRAY_OID as TypeId, 'text') as (value: string) => (string | null)[];
+      return (value: string) => parseArray(value).map((item) => (item === null ? null : Number(item)));
+    }
+    return pg.types.getTypeParser(oid as TypeId, format ?? 'text') as (value: string) => unknown;
+  },
+};
+
+const CODE_TO_KIND = new Map<number, SequencedOutcome['kind']>(Object.entries(OUTCOME_CODE).map(([kind, code]) => [code, kind as SequencedOutcome['kind']]));
+
+interface EnvelopeRow {
+  relay_seq: number;
+  blob: Buffer;
+  covers: number | null;
+}
+
+const toStored = (row: EnvelopeRow): StoredEnvelope => ({
+  relaySeq: row.relay_seq,
+  envelope: new Uint8Array(row.blob.buffer, row.blob.byteOffset, row.blob.byteLength),
+  coversRelaySeq: row.covers,
+});
+
+/** A view, not a copy: pg sends Buffers as bytea. */
+const bufferOf = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+const ROOM_KEY = '(SELECT id FROM rooms WHERE room_id = $1)';
+const LIVE_ROOM_KEY = '(SELECT id FROM rooms WHERE room_id = $1 AND deleted_at IS NULL)';
+
+const SQL = {
+  getRoom: 'SELECT auth_pk, sealed, deleted_at, next_seq, used_bytes FROM rooms WHERE room_id = $1',
+  headRelaySeq: 'SELECT next_seq - 1 AS head FROM rooms WHERE room_id = $1 AND deleted_at IS NULL',
+  createRoom: 'INSERT INTO rooms (room_id, auth_pk, created_at) VALUES ($1, $2, $3) ON CONFLICT (room_id) DO NOTHING',
+  listDevices: `SELECT device_pk FROM devices WHERE room = ${LIVE_ROOM_KEY}`,
+  // FOR SHARE waits for a deletion in progress and then sees its tombstone (STORE-11).
+  addDevice:
+    'INSERT INTO devices (room, device_pk, registered_at) SELECT id, $2, $3 FROM rooms WHERE room_id = $1 AND deleted_at IS NULL FOR SHARE ON CONFLICT DO NOTHING',
+  setSealed: 'UPDATE rooms SET sealed = $2 WHERE room_id = $1',
+  commitSequenced: 'SELECT kinds, relay_seqs, freed_rooms, freed_bytes FROM seen_commit_sequenced($1, $2, $3, $4, $5, $6, $7, $8)',
+  lockRooms: 'SELECT id, room_id FROM rooms WHERE room_id = ANY ($1) AND deleted_at IS NULL ORDER BY room_id FOR UPDATE',
+  insertEntries: `INSERT INTO envelopes (room, relay_seq, session, seq, covers, size, received_at, blob)
+    SELECT w.room, w.relay_seq, w.session, w.seq, w.covers, octet_length(w.blob), w.received, w.blob
+    FROM unnest($1::bigint[], $2::bigint[], $3::bytea[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bytea[])
+      AS w(room, relay_seq, session, seq, covers, received, blob)`,
+  supersede: `WITH superseded AS (
+      UPDATE envelopes SET superseded_at = $3 WHERE room = $1 AND relay_seq <= $2 AND superseded_at IS NULL RETURNING size
+    ) SELECT coalesce(sum(size), 0)::bigint AS bytes FROM superseded`,
+  advanceRoom: 'UPDATE rooms SET next_seq = greatest(next_seq, $2::bigint + 1), used_bytes = used_bytes + $3 - $4 WHERE id = $1',
+  maxSeqOfSession: `SELECT max(seq) AS max_seq FROM envelopes WHERE room = ${LIVE_ROOM_KEY} AND session = $2`,
+  findBySessionSeq: `SELECT relay_seq, blob, covers FROM envelopes WHERE room = ${LIVE_ROOM_KEY} AND session = $2 AND seq = $3`,
+  readLog: `SELECT relay_seq, blob, covers FROM envelopes WHERE room = ${ROOM_KEY} AND relay_seq > $2 AND relay_seq <= $3 ORDER BY relay_seq LIMIT $4`,
+  newestSnapshot: `SELECT relay_seq, blob, covers FROM envelopes WHERE room = ${ROOM_KEY} AND covers IS NOT NULL ORDER BY covers DESC, relay_seq DESC LIMIT 1`,
+  countAfter: `SELECT count(*)::bigint AS n FROM envelopes WHERE room = ${ROOM_KEY} AND relay_seq > $2`,
+  // Takes the room's row lock, so it waits for commits in flight and later ones see the tombstone.
+  tombstone: `INSERT INTO rooms (room_id, auth_pk, created_at, deleted_at) VALUES ($1, '\\x', $2, $2)
+    ON CONFLICT (room_id) DO UPDATE SET deleted_at = excluded.deleted_at, auth_pk = '\\x', next_seq = 1, used_bytes = 0
+    RETURNING id`,
+  eraseEnvelopes: 'DELETE FROM envelopes WHERE room = $1',
+  eraseDevices: 'DELETE FROM devices WHERE room = $1',
+  eraseCompacted: 'DELETE FROM compacted WHERE room = $1',
+  // One statement, one transaction: what is erased leaves its idempotency record (STORE-19).
+  collect: `WITH gone AS (
+      DELETE FROM envelopes WHERE superseded_at IS NOT NULL AND superseded_at < $1 RETURNING room, session, seq, relay_seq, sha256(blob) AS digest
+    ), kept AS (
+      INSERT INTO compacted (room, session, seq, relay_seq, digest) SELECT room, session, seq, relay_seq, digest FROM gone ON CONFLICT DO NOTHING
+    ) SELECT count(*)::bigint AS n FROM gone`,
+} as const;
+
+/**
+ * PostgreSQL, shared by every relay of a cluster (`DATABASE_URL`): the database numbers each room's
+ * envelopes inside the commit (`commitSequenced`, one round trip to a plpgsql function), so any
+ * number of relays share one gapless order per room. Commits wait for the WAL flush
+ * (`synchronous_commit` on, PostgreSQL's default), so an ACK follows a durable write.
+ */
+export async function createPostgresStorage(options: { connectionString: string; poolSize?: number; logger?: Logger }): Promise<RelayStorage> {
+  const logger = options.logger ?? createLogger({ level: 'warn' });
+  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? DEFAULT_POOL_SIZE, types: numericTypes });
+  // An idle connection that breaks (the server restarted, the network dropped) must not crash the
+  // relay: the pool drops it, calls in flight fail, and the next calls open fresh connections.
+  pool.on('error', (error) => logger.log('error', 'database connection lost', { error: error.message }));
+  try {
+    await migratePostgresSchema(pool);
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
+
+  const query = async <Row extends pg.QueryResultRow>(name: keyof typeof SQL, values: unknown[]): Promise<Row[]> =>
+    (await pool.query<Row>({ name, text: SQL[name], values })).rows;
+
+  /** Runs `task` in one transaction on one connection; rolls back if it throws. */
+  const transaction = async <T>(task: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await task(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
+  const run = async <Row extends pg.QueryResultRow>(client: pg.PoolClient, name: keyof typeof SQL, values: unknown[]): Promise<Row[]> =>
+    (await client.query<Row>({ name, text: SQL[name], values })).rows;
+
+  return {
+    sharedSequencing: true,
+    async commitSequenced(writes, quotaBytes, now): Promise<SequencedCommit> {
+      if (writes.length === 0) return { outcomes: [], freedBytesByRoom: new Map() };
+      const [row] = await query<{ kinds: number[]; relay_seqs: (number | null)[]; freed_rooms: string[] | null; freed_bytes: number[] | null }>(
+        'commitSequenced',
+        [
+          writes.map((write) => write.roomId),
+          writes.map((write) => bufferOf(write.sessionId)),
+          writes.map((write) => write.seq),
+          writes.map((write) => bufferOf(write.envelope)),
+          writes.map((write) => write.coversRelaySeq),
+          writes.map((write) => write.receivedAt),
+          quotaBytes,
+          now,
+        ],
+      );
+      const outcomes = row!.kinds.map((code, index): SequencedOutcome => {
+        const kind = CODE_TO_KIND.get(code);
+        if (kind === 'stored' || kind === 'duplicate') return { kind, relaySeq: row!.relay_seqs[index]! };
+        if (kind === undefined) throw new Error(`The database answered an unknown commit outcome (${code}).`);
+        return { kind };
+      });
+      const freedBytesByRoom = new Map<string, number>();
+      (row!.freed_rooms ?? []).forEach((roomId, index) => {
+        const bytes = row!.freed_bytes![index]!;
+        if (bytes > 0) freedBytesByRoom.set(roomId, bytes);
+      });
+      return { outcomes, freedBytesByRoom };
+    },
+    async headRelaySeq(roomId) {
+      return (await query<{ head: number }>('headRelaySeq', [roomId]))[0]?.head ?? 0;
+    },
+    async getRoom(roomId): Promise<RoomRecord | null> {
+      const [row] = await query<{ auth_pk: Buffer; sealed: boolean; deleted_at: number | null; next_seq: number; used_bytes: number }>('getRoom', [roomId]);
+      if (row === undefined) return null;
+      return {
+        roomId,
+        authPublicKey: new Uint8Array(row.auth_pk),
+        sealed: row.sealed,
+        deleted: row.deleted_at !== null,
+        maxRelaySeq: row.next_seq - 1,
+        bytesUsed: row.used_bytes,
+      };
+    },
+    async createRoom(roomId, authPublicKey, now) {
+      await query('createRoom', [roomId, bufferOf(authPublicKey), now]);
+    },
+    async listDevices(roomId) {
+      return (await query<{ device_pk: Buffer }>('listDevices', [roomId])).map((row) => new Uint8Array(row.device_pk));
+    },
+    async addDevice(roomId, devicePublicKey, now) {
+      await query('addDevice', [roomId, bufferOf(devicePublicKey), now]);
+    },
+    async setSealed(roomId, sealed) {
+      await query('setSealed', [roomId, sealed]);
+    },
+    async appendBatch(entries: readonly AppendEntry[], now) {
+      if (entries.length === 0) return new Map();
+      return transaction(async (client) => {
+        const roomIds = [...new Set(entries.map((entry) => entry.roomId))];
+        const locked = await run<{ id: number; room_id: string }>(client, 'lockRooms', [roomIds]);
+        if (locked.length !== roomIds.length) throw new Error('room does not exist');
+        const keys = new Map(locked.map((row) => [row.room_id, row.id]));
+        const roomKey = (entry: AppendEntry): number => keys.get(entry.roomId)!;
+        // A repeated (session, seq) violates the unique key and fails the whole transaction (STORE-6).
+        await run(client, 'insertEntries', [
+          entries.map(roomKey),
+          entries.map((entry) => entry.relaySeq),
+          entries.map((entry) => bufferOf(entry.sessionId)),
+          entries.map((entry) => entry.seq),
+          entries.map((entry) => entry.coversRelaySeq),
+          entries.map((entry) => entry.receivedAt),
+          entries.map((entry) => bufferOf(entry.envelope)),
+        ]);
+        const freed = new Map<string, number>();
+        const added = new Map<string, { bytes: number; maxRelaySeq: number }>();
+        for (const entry of entries) {
+          const sum = added.get(entry.roomId) ?? { bytes: 0, maxRelaySeq: 0 };
+          added.set(entry.roomId, { bytes: sum.bytes + entry.envelope.length, maxRelaySeq: Math.max(sum.maxRelaySeq, entry.relaySeq) });
+          if (entry.coversRelaySeq === null) continue;
+          const [row] = await run<{ bytes: number }>(client, 'supersede', [roomKey(entry), entry.coversRelaySeq, now]);
+          freed.set(entry.roomId, (freed.get(entry.roomId) ?? 0) + row!.bytes);
+        }
+        for (const [roomId, sum] of added) await run(client, 'advanceRoom', [keys.get(roomId), sum.maxRelaySeq, sum.bytes, freed.get(roomId) ?? 0]);
+        return freed;
+      });
+    },
+    async maxSeqOfSession(roomId, sessionId) {
+      return (await query<{ max_seq: number | null }>('maxSeqOfSession', [roomId, bufferOf(sessionId)]))[0]?.max_seq ?? -1;
+    },
+    async findBySessionSeq(roomId, sessionId, seq) {
+      const [row] = await query<EnvelopeRow>('findBySessionSeq', [roomId, bufferOf(sessionId), seq]);
+      return row === undefined ? null : toStored(row);
+    },
+    async readLog(roomId, afterRelaySeq, upToRelaySeq, limit) {
+      return (await query<EnvelopeRow>('readLog', [roomId, afterRelaySeq, upToRelaySeq, limit])).map(toStored);
+    },
+    async newestSnapshot(roomId) {
+      const [row] = await query<EnvelopeRow>('newestSnapshot', [roomId]);
+      return row === undefined ? null : toStored(row);
+    },
+    async countAfter(roomId, relaySeq) {
+      return (await query<{ n: number }>('countAfter', [roomId, relaySeq]))[0]?.n ?? 0;
+    },
+    async deleteRoom(roomId, now) {
+      await transaction(async (client) => {
+        const [row] = await run<{ id: number }>(client, 'tombstone', [roomId, now]);
+        for (const statement of ['eraseEnvelopes', 'eraseDevices', 'eraseCompacted'] as const) await run(client, statement, [row!.id]);
+      });
+    },
+    async collectGarbage(supersededBefore) {
+      return (await query<{ n: number }>('collect', [supersededBefore]))[0]?.n ?? 0;
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,236 @@
+import type pg from 'pg';
+
+/** The layout this relay writes, kept in the one-row table `seen_schema`. */
+export const POSTGRES_SCHEMA_VERSION = 1;
+
+/**
+ * Any constant shared by every Seen relay: while one relay holds this advisory lock, the others
+ * starting at the same moment wait instead of creating the same tables twice.
+ */
+const MIGRATION_LOCK_KEY = 0x5eed_0001;
+
+/** Outcome codes of seen_commit_sequenced, in SequencedOutcome's terms. */
+export const OUTCOME_CODE = { stored: 0, duplicate: 1, conflict: 2, quota: 3, 'snapshot-rejected': 4, deleted: 5 } as const;
+
+/**
+ * commitSequenced in one round trip: the same rules as planSequencedCommit.ts (STORE-16..21),
+ * run where the rows are, inside the caller's transaction (one statement = one transaction).
+ * Rooms are locked in room id order (`ORDER BY … FOR UPDATE` locks rows as the sorted scan
+ * returns them), so two relays committing to overlapping rooms never deadlock.
+ */
+const COMMIT_SEQUENCED_SQL = `
+CREATE FUNCTION seen_commit_sequenced(
+  p_rooms text[], p_sessions bytea[], p_seqs bigint[], p_envelopes bytea[], p_covers bigint[], p_received bigint[],
+  p_quota bigint, p_now bigint,
+  OUT kinds smallint[], OUT relay_seqs bigint[], OUT freed_rooms text[], OUT freed_bytes bigint[]
+) LANGUAGE plpgsql AS $fn$
+DECLARE
+  n integer := coalesce(array_length(p_rooms, 1), 0);
+  names text[];
+  keys bigint[];
+  nexts bigint[];
+  useds bigint[];
+  addeds bigint[];
+  write_room integer[];
+  write_key bigint[];
+  found_seq bigint[];
+  found_same boolean[];
+  idents text[] := '{}';
+  ident_of integer[] := '{}';
+  blocked text[] := '{}';
+  k integer;
+  i integer;
+  e integer;
+  ident text;
+  rec record;
+BEGIN
+  kinds := array_fill(NULL::smallint, ARRAY[n]);
+  relay_seqs := array_fill(NULL::bigint, ARRAY[n]);
+  found_seq := array_fill(NULL::bigint, ARRAY[n]);
+  found_same := array_fill(NULL::boolean, ARRAY[n]);
+  write_room := array_fill(NULL::integer, ARRAY[n]);
+  write_key := array_fill(NULL::bigint, ARRAY[n]);
+  SELECT array_agg(r ORDER BY r) INTO names FROM (SELECT DISTINCT unnest(p_rooms) AS r) AS distinct_rooms;
+  keys := array_fill(NULL::bigint, ARRAY[coalesce(array_length(names, 1), 0)]);
+  nexts := keys; useds := keys; addeds := keys;
+  FOR rec IN SELECT id, room_id, next_seq, used_bytes, deleted_at FROM rooms WHERE room_id = ANY (names) ORDER BY room_id FOR UPDATE LOOP
+    k := array_position(names, rec.room_id);
+    IF rec.deleted_at IS NULL THEN
+      keys[k] := rec.id; nexts[k] := rec.next_seq; useds[k] := rec.used_bytes; addeds[k] := 0;
+    END IF;
+  END LOOP;
+  FOR i IN 1 .. n LOOP
+    k := array_position(names, p_rooms[i]);
+    write_room[i] := k;
+    write_key[i] := keys[k];
+  END LOOP;
+  -- Which (session, seq) are stored already: live rows first, then what compaction erased.
+  FOR rec IN
+    SELECT w.i::integer AS i, env.relay_seq, env.blob = w.blob AS same
+    FROM unnest(write_key, p_sessions, p_seqs, p_envelopes) WITH ORDINALITY AS w(room, session, seq, blob, i)
+    JOIN envelopes AS env ON env.room = w.room AND env.session = w.session AND env.seq = w.seq
+  LOOP
+    found_seq[rec.i] := rec.relay_seq; found_same[rec.i] := rec.same;
+  END LOOP;
+  FOR rec IN
+    SELECT w.i::integer AS i, c.relay_seq, c.digest = sha256(w.blob) AS same
+    FROM unnest(write_key, p_sessions, p_seqs, p_envelopes) WITH ORDINALITY AS w(room, session, seq, blob, i)
+    JOIN compacted AS c ON c.room = w.room AND c.session = w.session AND c.seq = w.seq
+  LOOP
+    IF found_seq[rec.i] IS NULL THEN found_seq[rec.i] := rec.relay_seq; found_same[rec.i] := rec.same; END IF;
+  END LOOP;
+  FOR i IN 1 .. n LOOP
+    k := write_room[i];
+    IF keys[k] IS NULL THEN
+      kinds[i] := ${OUTCOME_CODE.deleted};
+      CONTINUE;
+    END IF;
+    IF found_seq[i] IS NOT NULL THEN
+      IF found_same[i] THEN kinds[i] := ${OUTCOME_CODE.duplicate}; relay_seqs[i] := found_seq[i];
+      ELSE kinds[i] := ${OUTCOME_CODE.conflict}; END IF;
+      CONTINUE;
+    END IF;
+    ident := k || ':' || encode(p_sessions[i], 'hex') || ':' || p_seqs[i];
+    e := array_position(idents, ident);
+    IF e IS NOT NULL THEN
+      e := ident_of[e];
+      IF kinds[e] <> ${OUTCOME_CODE.stored} THEN kinds[i] := kinds[e];
+      ELSIF p_envelopes[e] = p_envelopes[i] THEN kinds[i] := ${OUTCOME_CODE.duplicate}; relay_seqs[i] := relay_seqs[e];
+      ELSE kinds[i] := ${OUTCOME_CODE.conflict}; END IF;
+      CONTINUE;
+    END IF;
+    idents := idents || ident;
+    ident_of := ident_of || i;
+    IF (k || ':' || encode(p_sessions[i], 'hex')) = ANY (blocked) THEN
+      kinds[i] := ${OUTCOME_CODE.quota};
+    ELSIF p_covers[i] IS NOT NULL AND p_covers[i] >= nexts[k] THEN
+      kinds[i] := ${OUTCOME_CODE['snapshot-rejected']};
+    ELSIF p_covers[i] IS NULL AND useds[k] + addeds[k] + octet_length(p_envelopes[i]) > p_quota THEN
+      kinds[i] := ${OUTCOME_CODE.quota};
+      blocked := blocked || (k || ':' || encode(p_sessions[i], 'hex'));
+    ELSE
+      kinds[i] := ${OUTCOME_CODE.stored};
+      relay_seqs[i] := nexts[k];
+      nexts[k] := nexts[k] + 1;
+      addeds[k] := addeds[k] + octet_length(p_envelopes[i]);
+    END IF;
+  END LOOP;
+  INSERT INTO envelopes (room, relay_seq, session, seq, covers, size, received_at, blob)
+    SELECT w.room, w.relay_seq, w.session, w.seq, w.covers, octet_length(w.blob), w.received, w.blob
+    FROM unnest(write_key, relay_seqs, p_sessions, p_seqs, p_covers, p_received, p_envelopes, kinds)
+      AS w(room, relay_seq, session, seq, covers, received, blob, kind)
+    WHERE w.kind = ${OUTCOME_CODE.stored}
+    ORDER BY w.room, w.relay_seq;
+  -- Each stored snapshot supersedes everything up to its coverage: per room, up to the greatest.
+  WITH covered AS (
+    SELECT w.room, max(w.covers) AS covers
+    FROM unnest(write_key, p_covers, kinds) AS w(room, covers, kind)
+    WHERE w.kind = ${OUTCOME_CODE.stored} AND w.covers IS NOT NULL
+    GROUP BY w.room
+  ), superseded AS (
+    UPDATE envelopes AS env SET superseded_at = p_now
+    FROM covered
+    WHERE env.room = covered.room AND env.relay_seq <= covered.covers AND env.superseded_at IS NULL
+    RETURNING env.room, env.size
+  ), freed AS (
+    SELECT room, sum(size)::bigint AS bytes FROM superseded GROUP BY room
+  )
+  SELECT array_agg(names[array_position(keys, freed.room)]), array_agg(freed.bytes) INTO freed_rooms, freed_bytes FROM freed;
+  UPDATE rooms SET
+      next_seq = counters.next_seq,
+      used_bytes = rooms.used_bytes + counters.added - coalesce(
+        (SELECT f.bytes FROM unnest(freed_rooms, freed_bytes) AS f(room_id, bytes) WHERE f.room_id = rooms.room_id), 0)
+    FROM unnest(keys, nexts, addeds) AS counters(id, next_seq, added)
+    WHERE rooms.id = counters.id AND counters.next_seq > rooms.next_seq;
+END
+$fn$;
+`;
+
+/**
+ * Version 1. Mirrors the SQLite layout, plus what database sequencing needs on the room row:
+ * `next_seq` (the room's counter: the relaySeq its next envelope gets) and `used_bytes` (the quota
+ * account), both changed only under the row's lock. `rooms.id` is a row key for the other tables,
+ * never an order: relaySeq comes from `next_seq`, not from a sequence (sequences hand out numbers
+ * that commit out of order, which would open gaps a reader could skip).
+ */
+const SCHEMA_V1 = `
+CREATE TABLE rooms (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  room_id text NOT NULL UNIQUE,
+  auth_pk bytea NOT NULL,
+  created_at bigint NOT NULL,
+  sealed boolean NOT NULL DEFAULT false,
+  deleted_at bigint,
+  next_seq bigint NOT NULL DEFAULT 1,
+  used_bytes bigint NOT NULL DEFAULT 0
+);
+CREATE TABLE devices (
+  room bigint NOT NULL,
+  device_pk bytea NOT NULL,
+  registered_at bigint NOT NULL,
+  PRIMARY KEY (room, device_pk)
+);
+CREATE TABLE envelopes (
+  room bigint NOT NULL,
+  relay_seq bigint NOT NULL,
+  session bytea NOT NULL,
+  seq bigint NOT NULL,
+  covers bigint,
+  size integer NOT NULL,
+  received_at bigint NOT NULL,
+  superseded_at bigint,
+  blob bytea NOT NULL,
+  PRIMARY KEY (room, relay_seq),
+  UNIQUE (room, session, seq)
+);
+-- Envelopes are ciphertext: compressing them only costs CPU.
+ALTER TABLE envelopes ALTER COLUMN blob SET STORAGE EXTERNAL;
+CREATE INDEX envelopes_snapshots ON envelopes (room, covers) WHERE covers IS NOT NULL;
+CREATE INDEX envelopes_superseded ON envelopes (superseded_at) WHERE superseded_at IS NOT NULL;
+-- What garbage collection erased, so a resend after compaction keeps its relaySeq (STORE-19).
+CREATE TABLE compacted (
+  room bigint NOT NULL,
+  session bytea NOT NULL,
+  seq bigint NOT NULL,
+  relay_seq bigint NOT NULL,
+  digest bytea NOT NULL,
+  PRIMARY KEY (room, session, seq)
+);
+${COMMIT_SEQUENCED_SQL}
+`;
+
+/**
+ * Brings the database to POSTGRES_SCHEMA_VERSION under an advisory lock (several relays may start
+ * at once): creates it when empty, and refuses a database written by a newer relay instead of
+ * guessing at it. The upgrade runs in one transaction: a failure leaves the old layout as it was.
+ */
+export async function migratePostgresSchema(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      await client.query('BEGIN');
+      await client.query('CREATE TABLE IF NOT EXISTS seen_schema (version integer NOT NULL)');
+      const { rows } = await client.query<{ version: number }>('SELECT version FROM seen_schema');
+      const version = rows[0]?.version ?? 0;
+      if (version > POSTGRES_SCHEMA_VERSION) {
+        throw new Error(
+          `The relay database uses storage layout ${version}, newer than this relay understands (${POSTGRES_SCHEMA_VERSION}). Upgrade this relay to the Seen version that wrote it (or newer), or point DATABASE_URL at another database.`,
+        );
+      }
+      if (version < POSTGRES_SCHEMA_VERSION) {
+        await client.query(SCHEMA_V1);
+        if (rows.length === 0) await client.query('INSERT INTO seen_schema (version) VALUES ($1)', [POSTGRES_SCHEMA_VERSION]);
+        else await client.query('UPDATE seen_schema SET version = $1', [POSTGRES_SCHEMA_VERSION]);
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    }
+  } finally {
+    client.release();
+  }
+}
