@@ -14,7 +14,7 @@ export async function measureAppend(options: { rows: number; batch: number; room
   const random = new Random(1);
   const rooms = Array.from({ length: options.rooms }, (_, i) => `room-${i.toString(36).padStart(20, 'x')}`);
   for (const room of rooms) await storage.createRoom(room, random.bytes(32), Date.now());
-  const sessions = rooms.map(() => Buffer.from(random.bytes(16)).toString('hex'));
+  const sessions = rooms.map(() => random.bytes(16));
   const seqs = new Int32Array(options.rooms);
   const envelope = random.bytes(335);
   const entries: AppendEntry[] = Array.from({ length: options.rows }, (_, i) => {

@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { ENVELOPE_TYPE, toHex } from '@seen/shared/protocol';
+import { ENVELOPE_TYPE } from '@seen/shared/protocol';
 import { deriveRoomKeys, generateDeviceKeyPair, type DeviceKeyPair } from '@seen/shared/crypto';
 import { loadCreateRoomSession } from '../lib/clientSession.ts';
 import { createSqliteStorage } from '../../../server/src/storage/SqliteStorage.ts';
@@ -62,7 +62,6 @@ export async function preloadSeenHistory(options: {
     const writer: BenchIdentity = { room: benchKeysFromRoomKeys(keys), device: signingKeyFromSeed(random.bytes(32)), sessionId: random.bytes(16) };
     await storage.createRoom(keys.roomId, keys.authKeyPair.publicKey, now);
     await storage.addDevice(keys.roomId, writer.device.publicKey, now);
-    const sessionHex = toHex(writer.sessionId);
     const entries: AppendEntry[] = [];
     let relaySeq = 1;
     let seq = 0;
@@ -70,7 +69,7 @@ export async function preloadSeenHistory(options: {
       entries.push({
         roomId: keys.roomId,
         relaySeq,
-        sessionId: sessionHex,
+        sessionId: writer.sessionId,
         seq,
         envelope: sealFor(writer, type, seq, payload, covers ?? 0),
         coversRelaySeq: covers,
