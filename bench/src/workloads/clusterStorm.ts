@@ -90,12 +90,17 @@ export async function runClusterStorm(options: {
   const portFor = (c: number): number => (killed || relayOf(c) !== VICTIM ? survivor.port : victim.port);
   const clients = plans.map((plan, i) => new StormClient(plan, portFor(i), loopbackAddressFor(i, plans.length)));
   try {
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 128 }, async () => {
-        while (next < clients.length) await clients[next++]!.connect();
-      }),
-    );
+    // One partner of every room first, then the other: two first handshakes of one room on one
+    // relay can race (see connectAll).
+    for (const side of [0, 1]) {
+      const firstJoins = clients.filter((_, i) => i % 2 === side);
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 128 }, async () => {
+          while (next < firstJoins.length) await firstJoins[next++]!.connect();
+        }),
+      );
+    }
     for (let k = 0; k < warm; k++) for (const client of clients) client.sendNext();
     if (!(await waitUntil(() => clients.every((c) => c.outbox.size === 0 && c.fromPartner.size === warm), 60_000))) {
       notes.push('the first exchange (before the drop) did not complete within 60 s');

@@ -5,7 +5,9 @@ import type { ClientPlan } from './rooms.ts';
 
 /**
  * Opens every planned client, at most `concurrency` handshakes at a time. `port` may name a
- * different server per client (several relays serving the same rooms).
+ * different server per client (several relays serving the same rooms). `roomCreatorsFirst` opens
+ * one partner of every room (index 2r) before the other: two first handshakes of one room on one
+ * relay can race (see BENCHMARKS "Several relays").
  */
 export async function connectAll(
   kind: ServerKind,
@@ -13,25 +15,30 @@ export async function connectAll(
   plans: readonly ClientPlan[],
   sinkFor: (index: number) => ClientSink,
   concurrency = 128,
+  roomCreatorsFirst = false,
 ): Promise<BenchClient[]> {
   const clients: BenchClient[] = new Array(plans.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < plans.length) {
-      const i = next++;
-      const plan = plans[i]!;
-      clients[i] = await openClient({
-        kind,
-        port: typeof port === 'number' ? port : port(i),
-        roomName: plan.roomName,
-        identity: plan.identity,
-        ownClientId: plan.ownClientId,
-        sink: sinkFor(i),
-        localAddress: loopbackAddressFor(i, plans.length),
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, plans.length) }, worker));
+  const all = plans.map((_, i) => i);
+  const passes = roomCreatorsFirst ? [all.filter((i) => i % 2 === 0), all.filter((i) => i % 2 === 1)] : [all];
+  for (const indices of passes) {
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < indices.length) {
+        const i = indices[next++]!;
+        const plan = plans[i]!;
+        clients[i] = await openClient({
+          kind,
+          port: typeof port === 'number' ? port : port(i),
+          roomName: plan.roomName,
+          identity: plan.identity,
+          ownClientId: plan.ownClientId,
+          sink: sinkFor(i),
+          localAddress: loopbackAddressFor(i, plans.length),
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, indices.length) }, worker));
+  }
   return clients;
 }
 
