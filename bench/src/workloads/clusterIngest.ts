@@ -120,30 +120,34 @@ export async function runClusterIngest(options: {
     writer.socket!.send(writer.frames[writer.sent++]!);
   };
   try {
-    await Promise.all(
-      writers.map(async (writer, w) => {
-        writer.socket = await openClient({
-          kind: relays[0]!.kind,
-          port: relays[writer.relay]!.port,
-          roomName: '',
-          identity: identities[w],
-          localAddress: loopbackAddressFor(w, writers.length),
-          sink: {
-            update: () => {
-              if (measuring) delivered++;
+    // One writer of every room first, then the other (two first joins of one room on one relay can race).
+    for (const side of [0, 1]) {
+      await Promise.all(
+        writers.map(async (writer, w) => {
+          if (w % 2 !== side) return;
+          writer.socket = await openClient({
+            kind: relays[0]!.kind,
+            port: relays[writer.relay]!.port,
+            roomName: '',
+            identity: identities[w],
+            localAddress: loopbackAddressFor(w, writers.length),
+            sink: {
+              update: () => {
+                if (measuring) delivered++;
+              },
+              presence: () => undefined,
+              ack: (seq) => {
+                if (measuring) {
+                  writer.acked++;
+                  ackLatency.recordMs(performance.now() - writer.sentAt[seq]!);
+                }
+                sendNext(writer);
+              },
             },
-            presence: () => undefined,
-            ack: (seq) => {
-              if (measuring) {
-                writer.acked++;
-                ackLatency.recordMs(performance.now() - writer.sentAt[seq]!);
-              }
-              sendNext(writer);
-            },
-          },
-        });
-      }),
-    );
+          });
+        }),
+      );
+    }
     const warmupMs = Math.min(1000, options.durationMs / 4);
     running = true;
     for (const writer of writers) for (let i = 0; i < window; i++) sendNext(writer);
