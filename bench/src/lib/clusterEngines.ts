@@ -139,3 +139,18 @@ export async function startCluster(engines: ClusterEngines, count: number, limit
   }
   return { relays, databaseUrl, stop };
 }
+
+/**
+ * An error with the relays' own last log lines on the same line (the bench reports only an
+ * error's first line), so a refused handshake says why the relay refused it.
+ */
+export function withRelayLogs(error: unknown, relays: readonly ServerHandle[]): Error {
+  const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+  const logs = relays
+    .map((relay, i) => {
+      const lines = relay.output.join('').split('\n').filter((line) => line.trim() !== '' && !line.startsWith('Seen is running'));
+      return lines.length === 0 ? '' : `relay ${i}: ${lines.slice(-3).join(' / ').slice(0, 600)}`;
+    })
+    .filter((text) => text !== '');
+  return new Error(logs.length === 0 ? message : `${message} (${logs.join('; ')})`);
+}

@@ -1,4 +1,4 @@
-import { startCluster, type ClusterEngines } from '../lib/clusterEngines.ts';
+import { startCluster, withRelayLogs, type ClusterEngines } from '../lib/clusterEngines.ts';
 import { LatencyHistogram, type LatencySummary } from '../lib/histogram.ts';
 import { Random } from '../lib/random.ts';
 import { startServer, type ServerHandle } from '../lib/serverProcess.ts';
@@ -144,6 +144,8 @@ export async function runClusterIngest(options: {
                 sendNext(writer);
               },
             },
+          }).catch((error: unknown) => {
+            throw withRelayLogs(error, relays);
           });
         }),
       );

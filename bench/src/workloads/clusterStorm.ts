@@ -1,4 +1,4 @@
-import { startCluster, type ClusterEngines } from '../lib/clusterEngines.ts';
+import { startCluster, withRelayLogs, type ClusterEngines } from '../lib/clusterEngines.ts';
 import { Random } from '../lib/random.ts';
 import type { TypingPair } from '../lib/traces.ts';
 import { loopbackAddressFor } from '../clients/benchClient.ts';
@@ -97,7 +97,11 @@ export async function runClusterStorm(options: {
       let next = 0;
       await Promise.all(
         Array.from({ length: 128 }, async () => {
-          while (next < firstJoins.length) await firstJoins[next++]!.connect();
+          while (next < firstJoins.length) {
+            await firstJoins[next++]!.connect().catch((error: unknown) => {
+              throw withRelayLogs(error, cluster.relays);
+            });
+          }
         }),
       );
     }
@@ -182,7 +186,16 @@ export async function runClusterStorm(options: {
     const busy = cpu.foreignCore > FOREIGN_BUSY_LIMIT;
     if (busy) notes.push(`machine busy: other processes used ${(cpu.foreignCore * 100).toFixed(0)} % of a core`);
     if (failures > 0) notes.push(`${failures} reconnect attempts failed and were retried`);
-    if (resynced < clients.length) notes.push(`${clients.length - resynced} clients not resynced within 90 s`);
+    if (resynced < clients.length) {
+      const stuck = clients
+        .map((client, i) => ({ client, i, partner: clients[i ^ 1]! }))
+        .filter(({ client, partner }) => !done(client, partner))
+        .slice(0, 3)
+        .map(({ client, i, partner }) => `client ${i} (relay ${relayOf(i)}): ${client.caughtUp ? 'connected' : 'not connected'}, outbox ${client.outbox.size}, has ${client.fromPartner.size}/${partner.sent} of its partner's`);
+      notes.push(`${clients.length - resynced} clients not resynced within 90 s: ${stuck.join('; ')}`);
+    }
+    const samples = clients.flatMap((client, i) => client.duplicateSamples.map((text) => `client ${i} (relay ${relayOf(i)}, partner on relay ${relayOf(i ^ 1)}) ${text}`));
+    if (samples.length > 0) notes.push(`the same partner update under two relaySeqs: ${samples.slice(0, 4).join('; ')}`);
     return {
       workload: 'cluster-W6',
       clients: clients.length,

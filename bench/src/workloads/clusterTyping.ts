@@ -1,4 +1,4 @@
-import { startCluster, type ClusterEngines } from '../lib/clusterEngines.ts';
+import { startCluster, withRelayLogs, type ClusterEngines } from '../lib/clusterEngines.ts';
 import type { LatencySummary } from '../lib/histogram.ts';
 import { startServer, type ServerHandle } from '../lib/serverProcess.ts';
 import { CpuWindow, FOREIGN_BUSY_LIMIT, GENERATOR_CPU_LIMIT, SEND_LAG_P99_LIMIT_MS, sleep, waitUntil, type CpuSource } from './common.ts';
@@ -96,7 +96,9 @@ export async function runClusterTyping(setup: TypingSetup, layout: ClusterLayout
   let windowEnd = Infinity;
   const load = new TypingLoad(schedule, plans, (intended) => (intended >= windowStart && intended < windowEnd ? 0 : -1), 1);
   try {
-    await load.connect(relays[0]!, (c) => relays[relayOfClient(layout, c)]!.port);
+    await load.connect(relays[0]!, (c) => relays[relayOfClient(layout, c)]!.port).catch((error: unknown) => {
+      throw withRelayLogs(error, relays);
+    });
     await sleep(300);
     const run = load.run(50, setup.warmupMs);
     windowStart = load.startAt + setup.warmupMs;
@@ -162,7 +164,9 @@ export async function runClusterPingPong(plan: PingPongPlan, layout: ClusterLayo
   const serving = await startServing(layout, engines, PING_PONG_LIMITS);
   try {
     const ports: [number, number] = [serving.relays[relayOfClient(layout, 0)]!.port, serving.relays[relayOfClient(layout, 1)]!.port];
-    const { hop, roundTrips, cpu } = await pingPong(plan, serving.relays[0]!.kind, ports, warmup, serving.cpuSources, { unpinned: serving.engines });
+    const { hop, roundTrips, cpu } = await pingPong(plan, serving.relays[0]!.kind, ports, warmup, serving.cpuSources, { unpinned: serving.engines }).catch((error: unknown) => {
+      throw withRelayLogs(error, serving.relays);
+    });
     const notes: string[] = [];
     if (roundTrips < plan.count - warmup) notes.push(`only ${roundTrips + warmup}/${plan.count} round trips completed`);
     const busy = cpu.foreignCore > FOREIGN_BUSY_LIMIT;

@@ -39,6 +39,8 @@ export class StormClient {
   /** seq → relaySeq of each partner update received. */
   readonly fromPartner = new Map<number, number>();
   duplicated = 0;
+  /** The first few duplicates, for diagnosis: "seq: relaySeq a then b (live|backlog)". */
+  readonly duplicateSamples: string[] = [];
   replayed = 0;
   sent = 0;
   socket: BenchClient | null = null;
@@ -61,13 +63,16 @@ export class StormClient {
     socket?.terminate();
   }
 
-  private receive(seq: number, relaySeq: number): void {
+  private receive(seq: number, relaySeq: number, via: 'live' | 'backlog' = 'live'): void {
     if (relaySeq <= this.cursor) this.replayed++;
     if (relaySeq > this.cursor) this.cursor = relaySeq;
     const previous = this.fromPartner.get(seq);
     if (previous !== undefined) {
       // The same (session, seq) under another relaySeq means the relay stored it twice.
-      if (previous !== relaySeq) this.duplicated++;
+      if (previous !== relaySeq) {
+        this.duplicated++;
+        if (this.duplicateSamples.length < 3) this.duplicateSamples.push(`seq ${seq}: relaySeq ${previous} then ${relaySeq} (${via})`);
+      }
       return;
     }
     this.fromPartner.set(seq, relaySeq);
@@ -92,7 +97,7 @@ export class StormClient {
             if (relaySeq > this.cursor) this.cursor = relaySeq;
             return;
           }
-          this.receive(Buffer.from(envelope.buffer, envelope.byteOffset, envelope.length).readUInt32BE(ENV_SEQ_OFFSET - 9), relaySeq);
+          this.receive(Buffer.from(envelope.buffer, envelope.byteOffset, envelope.length).readUInt32BE(ENV_SEQ_OFFSET - 9), relaySeq, 'backlog');
         },
         presence: () => undefined,
         ack: (seq) => {
