@@ -636,20 +636,21 @@ function renderCluster(r: Results): string[] {
   }
   if (c.storm.length > 0) {
     const s0 = c.storm[0]!;
-    out.push('', `W6 storm on two relays, one SIGKILLed ${s0.killAfterMs} ms into it (every socket drops with 0–3 unacknowledged updates each; reconnect with 0–${fmt(s0.jitterMs / 1000)} s jitter; the killed relay's clients move to the other and resend):`, '');
+    out.push('', `W6 storm on two relays, one SIGKILLed once ${fmt(s0.killAtLiveShare * 100, 0)} % of its clients were back on it (${spread(c.storm.map((x) => x.killAfterMs / 1000))} s after the drop; every socket drops with 0–3 unacknowledged updates each; reconnect with 0–${fmt(s0.jitterMs / 1000)} s jitter; the killed relay's clients move to the other and resend):`, '');
     out.push(
       table(
-        ['clients', 'moved', 'cut by the kill', 'pending at drop', 'drop → all resynced s', 'kill → all resynced s', 'lost', 'duplicated', 'survivor CPU %', 'PG + Redis CPU %', 'retries', 'flags'],
+        ['clients', 'moved to the survivor', 'live on the killed relay at the kill', 'pending at drop', 'drop → all resynced s', 'kill → all resynced s', 'lost', 'duplicated', 'own updates echoed', 'survivor CPU %', 'PG + Redis CPU %', 'retries', 'flags'],
         [
           [
             String(s0.clients),
             fmt(median(c.storm.map((x) => x.moved)), 0),
-            fmt(median(c.storm.map((x) => x.cutByKill)), 0),
+            fmt(median(c.storm.map((x) => x.liveOnVictimAtKill)), 0),
             fmt(median(c.storm.map((x) => x.pendingAtDrop)), 0),
             spread(c.storm.map((x) => x.resyncedMs / 1000)),
             spread(c.storm.map((x) => x.resyncedAfterKillMs / 1000)),
             String(c.storm.reduce((s, x) => s + x.lost, 0)),
             String(c.storm.reduce((s, x) => s + x.duplicated, 0)),
+            String(c.storm.reduce((s, x) => s + x.ownEchoes, 0)),
             spread(c.storm.map((x) => x.survivorCore * 100), 0),
             spread(c.storm.map((x) => x.engineCore * 100), 0),
             String(c.storm.reduce((s, x) => s + x.reconnectFailures, 0)),

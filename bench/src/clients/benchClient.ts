@@ -6,8 +6,11 @@ import { Y_MESSAGE, Y_SYNC, hocusAuthMessage, readVarUint, skipVarString, update
 
 /** What a bench client reports; every callback is on the hot path, so they carry numbers only. */
 export interface ClientSink {
-  /** A stored update from the partner arrived (live). Seen: its seq and relaySeq; -1 elsewhere. */
-  update(seq: number, relaySeq: number): void;
+  /**
+   * A stored update arrived (live). Seen: its seq and relaySeq, and the ENV frame (its session id
+   * at ENV_SESSION_OFFSET: a relay may send a client its own update); -1 elsewhere.
+   */
+  update(seq: number, relaySeq: number, frame?: Buffer): void;
   presence(): void;
   /** The server confirmed one of our updates (Seen ACK, Hocuspocus SyncStatus). */
   ack(seq: number, relaySeq: number): void;
@@ -100,7 +103,7 @@ export function openClient(options: OpenClientOptions): Promise<BenchClient> {
         switch (data[0]) {
           case FRAME.ENV:
             // relaySeq is a u64 below 2^48: its low six bytes are enough and avoid a BigInt.
-            if (live) sink.update(data.readUInt32BE(ENV_SEQ_OFFSET), data.readUIntBE(3, 6));
+            if (live) sink.update(data.readUInt32BE(ENV_SEQ_OFFSET), data.readUIntBE(3, 6), data);
             else sink.backlog?.(data.readUIntBE(3, 6), data.subarray(9));
             return;
           case FRAME.EPH:

@@ -12,10 +12,15 @@ export interface ClusterStormResult {
   readonly clients: number;
   readonly rep: number;
   readonly jitterMs: number;
+  /** Share of the doomed relay's clients live on it again when it was killed (mid-storm). */
+  readonly killAtLiveShare: number;
+  /** Drop → SIGKILL. */
   readonly killAfterMs: number;
   /** Clients of the killed relay: all end up on the survivor. */
   readonly moved: number;
-  /** Of those, the ones whose live socket the kill cut (they had already reconnected to it). */
+  /** Of those, the ones live on it at the kill (they had already reconnected to it)… */
+  readonly liveOnVictimAtKill: number;
+  /** …and the ones whose socket close the client saw (each reconnected to the survivor). */
   readonly cutByKill: number;
   readonly pendingAtDrop: number;
   /** Drop → every client re-authenticated, caught up, its outbox acknowledged, its partner's updates in. */
@@ -26,6 +31,8 @@ export interface ClusterStormResult {
   readonly lost: number;
   readonly duplicated: number;
   readonly replayed: number;
+  /** Clients' own updates sent back to them live by a relay (never by a single relay). */
+  readonly ownEchoes: number;
   readonly reconnectFailures: number;
   readonly survivorCore: number;
   readonly engineCore: number;
@@ -39,6 +46,8 @@ export interface ClusterStormResult {
 const VICTIM = 1;
 /** Reconnect attempts per client before it gives up (a refused handshake, a relay that died mid-way). */
 const MAX_ATTEMPTS = 40;
+/** The longest wait for the doomed relay's clients to come back before killing it anyway. */
+const KILL_WAIT_MS = 20_000;
 
 /**
  * A CPU source that keeps its last reading once the process is gone (a killed relay reads 0),
@@ -57,7 +66,8 @@ function lastKnown(source: CpuSource): CpuSource {
 
 /**
  * W6 on two relays: every socket drops with 0–3 unacknowledged updates each and reconnects to its
- * relay within `jitterMs`; `killAfterMs` into the storm relay 1 is SIGKILLed. Its clients (live or
+ * relay within `jitterMs`; once `killAtLiveShare` of relay 1's clients are live on it again (mid-storm,
+ * whatever the machine's speed) relay 1 is SIGKILLed. Its clients (live or
  * mid-handshake) reconnect to relay 0 with the same jitter and resend their outbox under the same
  * (session, seq). Half the rooms have a partner on each relay, half have both on relay 1. Nothing
  * acknowledged may be lost and nothing stored twice.
@@ -67,7 +77,7 @@ export async function runClusterStorm(options: {
   clients: number;
   rep: number;
   jitterMs: number;
-  killAfterMs: number;
+  killAtLiveShare: number;
   pairs: readonly TypingPair[];
   seed: number;
 }): Promise<ClusterStormResult> {
@@ -143,7 +153,12 @@ export async function runClusterStorm(options: {
       };
       reconnects.push(reconnect(client, i));
     });
-    await sleep(options.killAfterMs);
+    const victimClients = clients.filter((_, i) => relayOf(i) === VICTIM).length;
+    const countLiveOnVictim = (): number => clients.filter((c) => c.socket !== null && c.caughtUp && c.port === victim.port).length;
+    if (!(await waitUntil(() => countLiveOnVictim() >= options.killAtLiveShare * victimClients, KILL_WAIT_MS, 2))) {
+      notes.push(`only ${countLiveOnVictim()} of ${victimClients} clients were back on relay 1 after ${KILL_WAIT_MS / 1000} s: killed it then`);
+    }
+    const liveOnVictim = countLiveOnVictim();
     killed = true;
     const killAt = performance.now();
     await victim.kill();
@@ -185,6 +200,7 @@ export async function runClusterStorm(options: {
     if (!valid) notes.push(`generator saturated during the storm: ${(cpu.generatorCore * 100).toFixed(0)} % CPU (handshakes are signed here; the result is an upper bound)`);
     const busy = cpu.foreignCore > FOREIGN_BUSY_LIMIT;
     if (busy) notes.push(`machine busy: other processes used ${(cpu.foreignCore * 100).toFixed(0)} % of a core`);
+    if (cut.size < liveOnVictim) notes.push(`only ${cut.size} of the ${liveOnVictim} clients live on relay 1 saw their socket close`);
     if (failures > 0) notes.push(`${failures} reconnect attempts failed and were retried`);
     if (resynced < clients.length) {
       const stuck = clients
@@ -201,8 +217,10 @@ export async function runClusterStorm(options: {
       clients: clients.length,
       rep: options.rep,
       jitterMs: options.jitterMs,
-      killAfterMs: options.killAfterMs,
+      killAtLiveShare: options.killAtLiveShare,
+      killAfterMs: killAt - dropAt,
       moved: clients.filter((_, i) => relayOf(i) === VICTIM).length,
+      liveOnVictimAtKill: liveOnVictim,
       cutByKill: cut.size,
       pendingAtDrop,
       resyncedMs: last - dropAt,
@@ -211,6 +229,7 @@ export async function runClusterStorm(options: {
       lost,
       duplicated,
       replayed,
+      ownEchoes: clients.reduce((sum, client) => sum + client.ownEchoes, 0),
       reconnectFailures: failures,
       survivorCore: cpu.sourceCore(0),
       engineCore: cpu.sourceCore(2),

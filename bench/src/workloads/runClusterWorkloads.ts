@@ -70,11 +70,11 @@ export async function runClusterWorkloads(options: {
       }
     }
     for (let rep = 0; rep < c.reps; rep++) {
-      log(`cluster W6 storm, ${c.stormClients} clients on two relays, one SIGKILLed ${c.killAfterMs} ms in, rep ${rep + 1}/${c.reps}`);
+      log(`cluster W6 storm, ${c.stormClients} clients on two relays, one SIGKILLed once ${c.killAtLiveShare * 100} % of its clients are back, rep ${rep + 1}/${c.reps}`);
       await attempt(
         'cluster W6',
         'seen-cluster',
-        () => runClusterStorm({ engines, clients: c.stormClients, rep, jitterMs: c.jitterMs, killAfterMs: c.killAfterMs, pairs, seed: config.seed + 13 }),
+        () => runClusterStorm({ engines, clients: c.stormClients, rep, jitterMs: c.jitterMs, killAtLiveShare: c.killAtLiveShare, pairs, seed: config.seed + 13 }),
         results.cluster.storm,
       );
     }

@@ -3,7 +3,7 @@ import { Random } from '../lib/random.ts';
 import { startServer } from '../lib/serverProcess.ts';
 import type { TypingPair } from '../lib/traces.ts';
 import { loopbackAddressFor, openClient, type BenchClient } from '../clients/benchClient.ts';
-import { ENV_SEQ_OFFSET } from '../clients/seenKeys.ts';
+import { ENV_SEQ_OFFSET, ENV_SESSION_OFFSET } from '../clients/seenKeys.ts';
 import { CpuWindow, FOREIGN_BUSY_LIMIT, GENERATOR_CPU_LIMIT, closeAll, sleep, waitUntil } from './common.ts';
 import { planClients, type ClientPlan } from './rooms.ts';
 
@@ -39,6 +39,8 @@ export class StormClient {
   /** seq → relaySeq of each partner update received. */
   readonly fromPartner = new Map<number, number>();
   duplicated = 0;
+  /** Our own updates the relay sent back to us live (a single relay never does; see BENCHMARKS). */
+  ownEchoes = 0;
   /** The first few duplicates, for diagnosis: "seq: relaySeq a then b (live|backlog)". */
   readonly duplicateSamples: string[] = [];
   replayed = 0;
@@ -55,6 +57,10 @@ export class StormClient {
     public port: number,
     private readonly localAddress: string,
   ) {}
+
+  private isOwn(sessionId: Uint8Array): boolean {
+    return Buffer.compare(Buffer.from(sessionId.buffer, sessionId.byteOffset, sessionId.length), Buffer.from(this.plan.identity!.sessionId)) === 0;
+  }
 
   /** Closes the socket on purpose: onLost is not called for it. */
   drop(): void {
@@ -89,11 +95,17 @@ export class StormClient {
       fromRelaySeq: this.cursor,
       localAddress: this.localAddress,
       sink: {
-        update: (seq, relaySeq) => this.receive(seq, relaySeq),
+        update: (seq, relaySeq, frame) => {
+          if (frame !== undefined && this.isOwn(frame.subarray(ENV_SESSION_OFFSET, ENV_SESSION_OFFSET + SIZE.SESSION_ID))) {
+            this.ownEchoes++;
+            if (relaySeq > this.cursor) this.cursor = relaySeq;
+            return;
+          }
+          this.receive(seq, relaySeq);
+        },
         backlog: (relaySeq, envelope) => {
           const sessionOffset = ENV_SEQ_OFFSET - 9 - SIZE.SESSION_ID;
-          const own = Buffer.compare(Buffer.from(envelope.subarray(sessionOffset, sessionOffset + SIZE.SESSION_ID)), Buffer.from(this.plan.identity!.sessionId)) === 0;
-          if (own) {
+          if (this.isOwn(envelope.subarray(sessionOffset, sessionOffset + SIZE.SESSION_ID))) {
             if (relaySeq > this.cursor) this.cursor = relaySeq;
             return;
           }
