@@ -20,11 +20,15 @@ export async function connectAll(
   const clients: BenchClient[] = new Array(plans.length);
   const all = plans.map((_, i) => i);
   const passes = roomCreatorsFirst ? [all.filter((i) => i % 2 === 0), all.filter((i) => i % 2 === 1)] : [all];
+  let position = 0;
   for (const indices of passes) {
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < indices.length) {
         const i = indices[next++]!;
+        // Source addresses follow the connect order, so concurrent handshakes never pile onto a few
+        // addresses (the relay limits unauthenticated sockets per address).
+        const address = loopbackAddressFor(position++, plans.length);
         const plan = plans[i]!;
         clients[i] = await openClient({
           kind,
@@ -33,7 +37,7 @@ export async function connectAll(
           identity: plan.identity,
           ownClientId: plan.ownClientId,
           sink: sinkFor(i),
-          localAddress: loopbackAddressFor(i, plans.length),
+          localAddress: address,
         });
       }
     };
