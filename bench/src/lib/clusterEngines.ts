@@ -1,9 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startPostgres, type TestPostgres } from '../../../server/test/engines/startPostgres.ts';
 import { startRedis, type TestRedis } from '../../../server/test/engines/startRedis.ts';
 import { readCpuMicros } from './procStats.ts';
-import { startServer, type ServerHandle } from './serverProcess.ts';
+import { setUpPinning, startServer, type ServerHandle } from './serverProcess.ts';
 
 // Linux clock ticks per second for /proc/<pid>/stat (as in procStats.ts).
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -71,6 +72,14 @@ export async function startClusterEngines(): Promise<ClusterEngines> {
   }
   const postmasterPid = Number(readFileSync(join(postgres.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
   const redisPid = findRedisPid(redis.port);
+  // The engines are part of the server side: on the servers' core, like the relays, so the load
+  // generator's core stays its own. Backends forked later inherit the postmaster's affinity.
+  const pins = setUpPinning();
+  if (pins.available) {
+    for (const pid of [postmasterPid, ...childrenOf(postmasterPid), ...(redisPid === null ? [] : [redisPid])]) {
+      spawnSync('taskset', ['-a', '-pc', String(pins.serverCpu), String(pid)], { stdio: 'ignore' });
+    }
+  }
   return {
     postgres,
     redis,
