@@ -154,7 +154,7 @@ export async function runClusterIngest(options: {
     running = true;
     for (const writer of writers) for (let i = 0; i < window; i++) sendNext(writer);
     await sleep(warmupMs);
-    const cpu = new CpuWindow(cpuSources, { unpinned: layout !== 'single' });
+    const cpu = new CpuWindow(cpuSources);
     measuring = true;
     cpu.start();
     await sleep(options.durationMs - warmupMs);

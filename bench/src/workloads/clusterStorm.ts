@@ -127,7 +127,7 @@ export async function runClusterStorm(options: {
     }
     const dropAt = performance.now();
     for (const client of clients) client.drop();
-    const cpu = new CpuWindow([survivor, lastKnown(victim), options.engines], { unpinned: true });
+    const cpu = new CpuWindow([survivor, lastKnown(victim), options.engines]);
     cpu.start();
     let failures = 0;
     const cut = new Set<number>();

@@ -103,7 +103,7 @@ export async function runClusterTyping(setup: TypingSetup, layout: ClusterLayout
     const run = load.run(50, setup.warmupMs);
     windowStart = load.startAt + setup.warmupMs;
     windowEnd = load.startAt + setup.durationMs;
-    const cpu = new CpuWindow(serving.cpuSources, { unpinned: serving.engines });
+    const cpu = new CpuWindow(serving.cpuSources);
     const windowTimer = setTimeout(() => cpu.start(), windowStart - performance.now());
     await run;
     const stopIn = windowEnd - performance.now();
@@ -164,7 +164,7 @@ export async function runClusterPingPong(plan: PingPongPlan, layout: ClusterLayo
   const serving = await startServing(layout, engines, PING_PONG_LIMITS);
   try {
     const ports: [number, number] = [serving.relays[relayOfClient(layout, 0)]!.port, serving.relays[relayOfClient(layout, 1)]!.port];
-    const { hop, roundTrips, cpu } = await pingPong(plan, serving.relays[0]!.kind, ports, warmup, serving.cpuSources, { unpinned: serving.engines }).catch((error: unknown) => {
+    const { hop, roundTrips, cpu } = await pingPong(plan, serving.relays[0]!.kind, ports, warmup, serving.cpuSources).catch((error: unknown) => {
       throw withRelayLogs(error, serving.relays);
     });
     const notes: string[] = [];

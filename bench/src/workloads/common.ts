@@ -93,14 +93,8 @@ export class CpuWindow {
   foreignMicros = 0;
   wallMs = 0;
 
-  /**
-   * `unpinned`: some sources may run on any core (PostgreSQL, Redis), so everyone else is what
-   * the machine's cores did beyond the sources and the generator, not what the pinned cores did.
-   */
-  constructor(
-    server: ServerHandle | CpuSource | readonly CpuSource[] | null,
-    private readonly options: { unpinned?: boolean } = {},
-  ) {
+  /** Several sources must all run on the servers' core (with pinning). */
+  constructor(server: ServerHandle | CpuSource | readonly CpuSource[] | null) {
     this.sources = server === null ? [] : Array.isArray(server) ? (server as readonly CpuSource[]) : [server as CpuSource];
   }
 
@@ -121,7 +115,7 @@ export class CpuWindow {
     // we use. With pinning, core 1 runs the server and core 0 the generator. Tick-granular (10 ms).
     const delta = cores.map((busy, i) => busy - (this.cores0[i] ?? 0));
     const pinned = setUpPinning();
-    if (pinned.available && delta.length >= 2 && this.options.unpinned !== true) {
+    if (pinned.available && delta.length >= 2) {
       const onServerCore = delta[pinned.serverCpu]! - this.serverMicros;
       const onGeneratorCore = delta[pinned.generatorCpu]! - this.generatorMicros;
       this.foreignMicros = Math.max(0, onServerCore, onGeneratorCore);

@@ -110,7 +110,6 @@ export async function pingPong(
   ports: readonly [number, number],
   warmup: number,
   cpuOf: readonly CpuSource[],
-  cpuOptions: { unpinned?: boolean } = {},
 ): Promise<{ hop: LatencyHistogram; roundTrips: number; cpu: CpuWindow }> {
   const format = wireFormatOf(kind);
   const [framesA, framesB] = plan.frames.get(format)!;
@@ -156,7 +155,7 @@ export async function pingPong(
       },
     });
     clients.push(a);
-    const cpu = new CpuWindow(cpuOf, cpuOptions);
+    const cpu = new CpuWindow(cpuOf);
     cpu.start();
     sendNext();
     const timeout = setTimeout(finish, 120_000);
