@@ -137,6 +137,44 @@ describe('PostgresStorage, shared by several relays', () => {
   });
 });
 
+describe('PostgresStorage durability settings', () => {
+  it('STORE-25 a commit waits for its WAL flush even where the database is set to synchronous_commit = off', async () => {
+    const connectionString = await server.createDatabase();
+    const name = connectionString.slice(connectionString.lastIndexOf('/') + 1);
+    await queryOnce(server.connectionString, `ALTER DATABASE ${name} SET synchronous_commit = off`);
+    const storage = await createPostgresStorage({ connectionString, poolSize: 1, logger: silent });
+    try {
+      await storage.createRoom('r', AUTH_PK, 1);
+      const client = new pg.Client({ connectionString });
+      await client.connect();
+      try {
+        expect((await client.query<{ setting: string }>("SELECT current_setting('synchronous_commit') AS setting")).rows).toEqual([{ setting: 'off' }]);
+        // The same call the relay makes, inside a transaction so the setting it leaves can be read.
+        await client.query('BEGIN');
+        await client.query('SELECT seen_commit_sequenced($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)', [
+          ['r'],
+          [16],
+          Buffer.alloc(16, 1),
+          [0],
+          [4],
+          Buffer.alloc(4, 2),
+          [null],
+          [1],
+          NO_QUOTA,
+          1,
+        ]);
+        expect((await client.query<{ setting: string }>("SELECT current_setting('synchronous_commit') AS setting")).rows).toEqual([{ setting: 'on' }]);
+        await client.query('COMMIT');
+      } finally {
+        await client.end();
+      }
+      expect(await storage.headRelaySeq('r')).toBe(1);
+    } finally {
+      await storage.close();
+    }
+  });
+});
+
 describe('PostgresStorage through a database outage', () => {
   let own: TestPostgres;
   beforeAll(async () => {

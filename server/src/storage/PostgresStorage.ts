@@ -54,7 +54,8 @@ const SQL = {
   addDevice:
     'INSERT INTO devices (room, device_pk, registered_at) SELECT id, $2, $3 FROM rooms WHERE room_id = $1 AND deleted_at IS NULL FOR SHARE ON CONFLICT DO NOTHING',
   setSealed: 'UPDATE rooms SET sealed = $2 WHERE room_id = $1',
-  commitSequenced: 'SELECT kinds, relay_seqs, freed_rooms, freed_bytes FROM seen_commit_sequenced($1, $2, $3, $4, $5, $6, $7, $8)',
+  // Session ids and envelopes travel concatenated, each one binary parameter, with their sizes.
+  commitSequenced: 'SELECT kinds, relay_seqs, freed_rooms, freed_bytes FROM seen_commit_sequenced($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
   lockRooms: 'SELECT id, room_id FROM rooms WHERE room_id = ANY ($1) AND deleted_at IS NULL ORDER BY room_id FOR UPDATE',
   insertEntries: `INSERT INTO envelopes (room, relay_seq, session, seq, covers, size, received_at, blob)
     SELECT w.room, w.relay_seq, w.session, w.seq, w.covers, octet_length(w.blob), w.received, w.blob
@@ -132,9 +133,11 @@ export async function createPostgresStorage(options: { connectionString: string;
         'commitSequenced',
         [
           writes.map((write) => write.roomId),
-          writes.map((write) => bufferOf(write.sessionId)),
+          writes.map((write) => write.sessionId.length),
+          Buffer.concat(writes.map((write) => write.sessionId)),
           writes.map((write) => write.seq),
-          writes.map((write) => bufferOf(write.envelope)),
+          writes.map((write) => write.envelope.length),
+          Buffer.concat(writes.map((write) => write.envelope)),
           writes.map((write) => write.coversRelaySeq),
           writes.map((write) => write.receivedAt),
           quotaBytes,

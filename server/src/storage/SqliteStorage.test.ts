@@ -134,6 +134,35 @@ describe('SqliteStorage layout upgrades', () => {
     reopened.close();
   });
 
+  it('STORE-15 a layout-2 file gains the compaction records (layout 3) in place, its rows intact', async () => {
+    const path = tempDbPath();
+    const sessionId = new Uint8Array(16).fill(0xab);
+    const first = createSqliteStorage({ path });
+    await first.createRoom('kept', new Uint8Array(32).fill(7), 100);
+    await first.appendBatch([{ roomId: 'kept', relaySeq: 1, sessionId, seq: 0, envelope: new Uint8Array(10).fill(1), coversRelaySeq: null, receivedAt: 300 }], 300);
+    await first.close();
+    // Back to exactly what layout 2 had.
+    const older = new Database(path);
+    older.exec('DROP TABLE compacted');
+    older.pragma('user_version = 2');
+    older.close();
+
+    const storage = createSqliteStorage({ path });
+    try {
+      expect(await storage.getRoom('kept')).toMatchObject({ maxRelaySeq: 1, bytesUsed: 10 });
+      const snapshot = { roomId: 'kept', sessionId: new Uint8Array(16).fill(0xcd), seq: 0, envelope: new Uint8Array(5), coversRelaySeq: 1, receivedAt: 400 };
+      expect((await storage.commitSequenced([snapshot], 1_000, 400)).outcomes).toEqual([{ kind: 'stored', relaySeq: 2 }]);
+      expect(await storage.collectGarbage(401)).toBe(1);
+      const resend = { roomId: 'kept', sessionId, seq: 0, envelope: new Uint8Array(10).fill(1), coversRelaySeq: null, receivedAt: 500 };
+      expect((await storage.commitSequenced([resend], 1_000, 500)).outcomes).toEqual([{ kind: 'duplicate', relaySeq: 1 }]);
+    } finally {
+      await storage.close();
+    }
+    const reopened = new Database(path, { readonly: true });
+    expect(reopened.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
+    reopened.close();
+  });
+
   it('STORE-15 a file written by a newer relay is refused with a sentence, and left untouched', () => {
     const path = tempDbPath();
     const newer = new Database(path);

@@ -16,34 +16,56 @@ export const OUTCOME_CODE = { stored: 0, duplicate: 1, conflict: 2, quota: 3, 's
  * commitSequenced in one round trip: the same rules as planSequencedCommit.ts (STORE-16..21),
  * run where the rows are, inside the caller's transaction (one statement = one transaction).
  * Rooms are locked in room id order (`ORDER BY … FOR UPDATE` locks rows as the sorted scan
- * returns them), so two relays committing to overlapping rooms never deadlock.
+ * returns them), so two relays committing to overlapping rooms never deadlock. The function is part
+ * of the layout: changing it takes a new POSTGRES_SCHEMA_VERSION (CREATE OR REPLACE in its step),
+ * so relays of one version never run another version's rules.
  */
 const COMMIT_SEQUENCED_SQL = `
 CREATE FUNCTION seen_commit_sequenced(
-  p_rooms text[], p_sessions bytea[], p_seqs bigint[], p_envelopes bytea[], p_covers bigint[], p_received bigint[],
+  p_rooms text[], p_session_sizes integer[], p_session_bytes bytea, p_seqs bigint[],
+  p_envelope_sizes integer[], p_envelope_bytes bytea, p_covers bigint[], p_received bigint[],
   p_quota bigint, p_now bigint,
   OUT kinds smallint[], OUT relay_seqs bigint[], OUT freed_rooms text[], OUT freed_bytes bigint[]
 ) LANGUAGE plpgsql AS $fn$
 DECLARE
   n integer := coalesce(array_length(p_rooms, 1), 0);
+  p_sessions bytea[];
+  p_envelopes bytea[];
   names text[];
   keys bigint[];
   nexts bigint[];
   useds bigint[];
   addeds bigint[];
+  starts bigint[];
+  freeds bigint[];
   write_room integer[];
   write_key bigint[];
   found_seq bigint[];
   found_same boolean[];
-  idents text[] := '{}';
-  ident_of integer[] := '{}';
-  blocked text[] := '{}';
+  first_of integer[];
+  session_of integer[];
+  blocked boolean[];
   k integer;
   i integer;
   e integer;
-  ident text;
+  freed bigint;
   rec record;
 BEGIN
+  -- An ACK promises a durable write: a database or role set to synchronous_commit = off would let
+  -- this commit return before its WAL is flushed, so this transaction turns it back on (stronger
+  -- settings such as remote_apply are left as they are).
+  IF current_setting('synchronous_commit') = 'off' THEN
+    PERFORM set_config('synchronous_commit', 'on', true);
+  END IF;
+  -- Session ids and envelopes arrive concatenated (one binary parameter each, no text escaping).
+  SELECT array_agg(substring(p_session_bytes FROM parts.s_at FOR parts.s_len) ORDER BY parts.ord), array_agg(substring(p_envelope_bytes FROM parts.e_at FOR parts.e_len) ORDER BY parts.ord)
+    INTO p_sessions, p_envelopes
+    FROM (
+      SELECT l.ord, l.s_len, l.e_len,
+          (sum(l.s_len) OVER (ORDER BY l.ord) - l.s_len + 1)::integer AS s_at,
+          (sum(l.e_len) OVER (ORDER BY l.ord) - l.e_len + 1)::integer AS e_at
+        FROM unnest(p_session_sizes, p_envelope_sizes) WITH ORDINALITY AS l(s_len, e_len, ord)
+    ) AS parts;
   kinds := array_fill(NULL::smallint, ARRAY[n]);
   relay_seqs := array_fill(NULL::bigint, ARRAY[n]);
   found_seq := array_fill(NULL::bigint, ARRAY[n]);
@@ -59,26 +81,39 @@ BEGIN
       keys[k] := rec.id; nexts[k] := rec.next_seq; useds[k] := rec.used_bytes; addeds[k] := 0;
     END IF;
   END LOOP;
+  starts := nexts;
   FOR i IN 1 .. n LOOP
     k := array_position(names, p_rooms[i]);
     write_room[i] := k;
     write_key[i] := keys[k];
   END LOOP;
-  -- Which (session, seq) are stored already: live rows first, then what compaction erased.
+  -- Which (session, seq) are stored already: a live row, else what compaction erased. LIMIT 1
+  -- keeps each lookup a parameterized index probe (a join here would scan the whole log).
   FOR rec IN
-    SELECT w.i::integer AS i, env.relay_seq, env.blob = w.blob AS same
+    SELECT w.i::integer AS i, found.relay_seq, found.same
     FROM unnest(write_key, p_sessions, p_seqs, p_envelopes) WITH ORDINALITY AS w(room, session, seq, blob, i)
-    JOIN envelopes AS env ON env.room = w.room AND env.session = w.session AND env.seq = w.seq
+    CROSS JOIN LATERAL (
+      SELECT env.relay_seq, env.blob = w.blob AS same FROM envelopes AS env
+        WHERE env.room = w.room AND env.session = w.session AND env.seq = w.seq
+      UNION ALL
+      SELECT c.relay_seq, c.digest = sha256(w.blob) AS same FROM compacted AS c
+        WHERE c.room = w.room AND c.session = w.session AND c.seq = w.seq
+      LIMIT 1
+    ) AS found
+    WHERE w.room IS NOT NULL
   LOOP
     found_seq[rec.i] := rec.relay_seq; found_same[rec.i] := rec.same;
   END LOOP;
-  FOR rec IN
-    SELECT w.i::integer AS i, c.relay_seq, c.digest = sha256(w.blob) AS same
-    FROM unnest(write_key, p_sessions, p_seqs, p_envelopes) WITH ORDINALITY AS w(room, session, seq, blob, i)
-    JOIN compacted AS c ON c.room = w.room AND c.session = w.session AND c.seq = w.seq
-  LOOP
-    IF found_seq[rec.i] IS NULL THEN found_seq[rec.i] := rec.relay_seq; found_same[rec.i] := rec.same; END IF;
-  END LOOP;
+  -- Per write: the first write of the batch with its (room, session, seq), and a number for its
+  -- (room, session), so repeats and quota blocks are array lookups in the loop below.
+  SELECT array_agg(x.first_same ORDER BY x.ord), array_agg(x.session_no ORDER BY x.ord)
+    INTO first_of, session_of
+    FROM (
+      SELECT w.ord, (min(w.ord) OVER (PARTITION BY w.k, w.session, w.seq))::integer AS first_same,
+          (dense_rank() OVER (ORDER BY w.k, w.session))::integer AS session_no
+        FROM unnest(write_room, p_sessions, p_seqs) WITH ORDINALITY AS w(k, session, seq, ord)
+    ) AS x;
+  blocked := array_fill(false, ARRAY[n]);
   FOR i IN 1 .. n LOOP
     k := write_room[i];
     IF keys[k] IS NULL THEN
@@ -90,24 +125,20 @@ BEGIN
       ELSE kinds[i] := ${OUTCOME_CODE.conflict}; END IF;
       CONTINUE;
     END IF;
-    ident := k || ':' || encode(p_sessions[i], 'hex') || ':' || p_seqs[i];
-    e := array_position(idents, ident);
-    IF e IS NOT NULL THEN
-      e := ident_of[e];
+    e := first_of[i];
+    IF e < i THEN
       IF kinds[e] <> ${OUTCOME_CODE.stored} THEN kinds[i] := kinds[e];
       ELSIF p_envelopes[e] = p_envelopes[i] THEN kinds[i] := ${OUTCOME_CODE.duplicate}; relay_seqs[i] := relay_seqs[e];
       ELSE kinds[i] := ${OUTCOME_CODE.conflict}; END IF;
       CONTINUE;
     END IF;
-    idents := idents || ident;
-    ident_of := ident_of || i;
-    IF (k || ':' || encode(p_sessions[i], 'hex')) = ANY (blocked) THEN
+    IF blocked[session_of[i]] THEN
       kinds[i] := ${OUTCOME_CODE.quota};
     ELSIF p_covers[i] IS NOT NULL AND p_covers[i] >= nexts[k] THEN
       kinds[i] := ${OUTCOME_CODE['snapshot-rejected']};
     ELSIF p_covers[i] IS NULL AND useds[k] + addeds[k] + octet_length(p_envelopes[i]) > p_quota THEN
       kinds[i] := ${OUTCOME_CODE.quota};
-      blocked := blocked || (k || ':' || encode(p_sessions[i], 'hex'));
+      blocked[session_of[i]] := true;
     ELSE
       kinds[i] := ${OUTCOME_CODE.stored};
       relay_seqs[i] := nexts[k];
@@ -122,26 +153,29 @@ BEGIN
     WHERE w.kind = ${OUTCOME_CODE.stored}
     ORDER BY w.room, w.relay_seq;
   -- Each stored snapshot supersedes everything up to its coverage: per room, up to the greatest.
-  WITH covered AS (
-    SELECT w.room, max(w.covers) AS covers
-    FROM unnest(write_key, p_covers, kinds) AS w(room, covers, kind)
+  freeds := array_fill(0::bigint, ARRAY[coalesce(array_length(names, 1), 0)]);
+  FOR rec IN
+    SELECT w.k, max(w.covers) AS covers
+    FROM unnest(write_room, p_covers, kinds) AS w(k, covers, kind)
     WHERE w.kind = ${OUTCOME_CODE.stored} AND w.covers IS NOT NULL
-    GROUP BY w.room
-  ), superseded AS (
-    UPDATE envelopes AS env SET superseded_at = p_now
-    FROM covered
-    WHERE env.room = covered.room AND env.relay_seq <= covered.covers AND env.superseded_at IS NULL
-    RETURNING env.room, env.size
-  ), freed AS (
-    SELECT room, sum(size)::bigint AS bytes FROM superseded GROUP BY room
-  )
-  SELECT array_agg(names[array_position(keys, freed.room)]), array_agg(freed.bytes) INTO freed_rooms, freed_bytes FROM freed;
+    GROUP BY w.k
+  LOOP
+    WITH superseded AS (
+      UPDATE envelopes SET superseded_at = p_now
+      WHERE room = keys[rec.k] AND relay_seq <= rec.covers AND superseded_at IS NULL
+      RETURNING size
+    ) SELECT coalesce(sum(size), 0) INTO freed FROM superseded;
+    freeds[rec.k] := freed;
+    IF freed > 0 THEN
+      freed_rooms := array_append(freed_rooms, names[rec.k]);
+      freed_bytes := array_append(freed_bytes, freeds[rec.k]);
+    END IF;
+  END LOOP;
+  -- Only rooms that got rows; = ANY on the key keeps this an index probe per room.
   UPDATE rooms SET
-      next_seq = counters.next_seq,
-      used_bytes = rooms.used_bytes + counters.added - coalesce(
-        (SELECT f.bytes FROM unnest(freed_rooms, freed_bytes) AS f(room_id, bytes) WHERE f.room_id = rooms.room_id), 0)
-    FROM unnest(keys, nexts, addeds) AS counters(id, next_seq, added)
-    WHERE rooms.id = counters.id AND counters.next_seq > rooms.next_seq;
+      next_seq = nexts[array_position(keys, rooms.id)],
+      used_bytes = rooms.used_bytes + addeds[array_position(keys, rooms.id)] - freeds[array_position(keys, rooms.id)]
+    WHERE rooms.id = ANY (ARRAY(SELECT keys[sub] FROM generate_subscripts(keys, 1) AS sub WHERE nexts[sub] > starts[sub]));
 END
 $fn$;
 `;
@@ -154,6 +188,8 @@ $fn$;
  * that commit out of order, which would open gaps a reader could skip).
  */
 const SCHEMA_V1 = `
+-- Every commit rewrites its rooms' counters: free space on each page keeps those updates HOT
+-- (in place, no index entry) so the hot rows stay on few pages.
 CREATE TABLE rooms (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   room_id text NOT NULL UNIQUE,
@@ -163,7 +199,7 @@ CREATE TABLE rooms (
   deleted_at bigint,
   next_seq bigint NOT NULL DEFAULT 1,
   used_bytes bigint NOT NULL DEFAULT 0
-);
+) WITH (fillfactor = 50);
 CREATE TABLE devices (
   room bigint NOT NULL,
   device_pk bytea NOT NULL,
