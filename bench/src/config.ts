@@ -11,6 +11,28 @@ export interface BenchConfig {
   readonly w7: { connections: number; idleMs: number; reps: number };
   readonly w9: { rooms: number; ratePerSecond: number; kills: number };
   readonly client: { sessions: number; cardsPerSession: number; keystrokesPerAnswer: number };
+  /**
+   * Several relays on PostgreSQL + Redis: W2 typing (`rooms`, `durationMs`, `warmupMs`), W1
+   * ping-pong (`pingSizes`, `roundTrips`, `pingWarmup`), durable ingest (`ingestRooms` × 2 writers,
+   * `ingestWindow` unacknowledged PUTs each, `ingestMs`), a storm with a relay killed
+   * (`stormClients`, `jitterMs`; the kill comes once `killAtLiveShare` of the doomed relay's
+   * clients are live on it again).
+   */
+  readonly cluster: {
+    rooms: number[];
+    durationMs: number;
+    warmupMs: number;
+    pingSizes: number[];
+    roundTrips: number;
+    pingWarmup: number;
+    ingestRooms: number;
+    ingestWindow: number;
+    ingestMs: number;
+    stormClients: number;
+    jitterMs: number;
+    killAtLiveShare: number;
+    reps: number;
+  };
 }
 
 export const FULL: BenchConfig = {
@@ -25,6 +47,7 @@ export const FULL: BenchConfig = {
   w7: { connections: 10_000, idleMs: 5_000, reps: 3 },
   w9: { rooms: 200, ratePerSecond: 5_000, kills: 3 },
   client: { sessions: 52, cardsPerSession: 3, keystrokesPerAnswer: 300 },
+  cluster: { rooms: [1000], durationMs: 20_000, warmupMs: 5_000, pingSizes: [32, 4096], roundTrips: 2_000, pingWarmup: 300, ingestRooms: 16, ingestWindow: 32, ingestMs: 6_000, stormClients: 4_000, jitterMs: 1_000, killAtLiveShare: 0.5, reps: 2 },
 };
 
 export const QUICK: BenchConfig = {
@@ -39,4 +62,5 @@ export const QUICK: BenchConfig = {
   w7: { connections: 2_000, idleMs: 2_000, reps: 1 },
   w9: { rooms: 200, ratePerSecond: 5_000, kills: 1 },
   client: { sessions: 52, cardsPerSession: 3, keystrokesPerAnswer: 120 },
+  cluster: { rooms: [200], durationMs: 7_000, warmupMs: 2_000, pingSizes: [32], roundTrips: 1_000, pingWarmup: 200, ingestRooms: 8, ingestWindow: 32, ingestMs: 3_000, stormClients: 1_000, jitterMs: 1_000, killAtLiveShare: 0.5, reps: 1 },
 };

@@ -9,6 +9,9 @@ import type { BundleResult } from './workloads/clientSide.ts';
 import type { LogBytesResult } from './workloads/logBytes.ts';
 import type { RevealResult } from './workloads/revealLatency.ts';
 import { LIGHTHOUSE_PAGES, type LighthouseRun } from './workloads/lighthouse.ts';
+import type { ClusterIngestResult } from './workloads/clusterIngest.ts';
+import type { ClusterStormResult } from './workloads/clusterStorm.ts';
+import type { ClusterLayout, ClusterPingResult, ClusterTypingResult } from './workloads/clusterTyping.ts';
 
 export interface YearJoinResult {
   readonly updates: number;
@@ -56,6 +59,8 @@ export interface Results {
   log: LogBytesResult[];
   reveal: RevealResult[];
   lighthouse: LighthouseRun[];
+  /** Several relays on PostgreSQL + Redis, next to one relay on SQLite measured in the same run. */
+  cluster: { w2: ClusterTypingResult[]; w1: ClusterPingResult[]; ingest: ClusterIngestResult[]; storm: ClusterStormResult[] };
   failures: { workload: string; server: string; error: string }[];
 }
 
@@ -195,6 +200,7 @@ export function evaluateTargets(r: Results, quick: boolean): Target[] {
     const acked = r.w9.reduce((s, x) => s + x.ackedBeforeKill, 0);
     targets.push({ id: 'D1', target: 'W9 SIGKILL under load: 0 acknowledged updates missing', measured: `${missing} of ${acked} acknowledged (${r.w9.length} kills, NORMAL and FULL)`, status: missing === 0 ? 'met' : 'missed' });
   }
+  targets.push(...evaluateClusterTargets(r));
   for (const page of LIGHTHOUSE_PAGES) {
     const runs = r.lighthouse.filter((x) => x.page === page);
     if (runs.length === 0) continue;
@@ -210,6 +216,55 @@ export function evaluateTargets(r: Results, quick: boolean): Target[] {
     });
   }
   void quick;
+  return targets;
+}
+
+/** The issue's cluster targets at W2 N = 1,000; a smaller N (--quick) can only show a miss, not a pass. */
+const CLUSTER_TARGET_ROOMS = 1000;
+const CROSS_P50_LIMIT_MS = 10;
+const CROSS_P99_LIMIT_MS = 50;
+const PG_INGEST_TARGET = 15_000;
+
+function evaluateClusterTargets(r: Results): Target[] {
+  const targets: Target[] = [];
+  const c = r.cluster;
+  for (const rooms of [...new Set(c.w2.map((x) => x.rooms))].sort((a, b) => a - b)) {
+    const runs = c.w2.filter((x) => x.layout === 'cross' && x.rooms === rooms);
+    if (runs.length === 0) continue;
+    const p50 = median(runs.map((x) => x.e2e.p50));
+    const p99 = median(runs.map((x) => x.e2e.p99));
+    const within = p50 <= CROSS_P50_LIMIT_MS && p99 <= CROSS_P99_LIMIT_MS && runs.every((x) => x.reach >= 0.999);
+    const scaled = rooms < CLUSTER_TARGET_ROOMS ? ` (N=${rooms} in --quick)` : '';
+    targets.push({
+      id: 'X1',
+      target: `W2 N=${CLUSTER_TARGET_ROOMS.toLocaleString('en-US')}, partners on different relays: delivery p50 ≤ ${CROSS_P50_LIMIT_MS} ms, p99 ≤ ${CROSS_P99_LIMIT_MS} ms`,
+      measured: `p50 ${fmt(p50)} ms, p99 ${fmt(p99)} ms at N=${rooms}${scaled}; reach ${fmt(median(runs.map((x) => x.reach * 100)), 1)} %`,
+      status: !within ? 'missed' : rooms >= CLUSTER_TARGET_ROOMS ? 'met' : 'n/a',
+    });
+  }
+  const pgOne = c.ingest.filter((x) => x.layout === 'pg-one');
+  if (pgOne.length > 0) {
+    const rate = median(pgOne.map((x) => x.ackedPerSecond));
+    const two = c.ingest.filter((x) => x.layout === 'cross');
+    const twoText = two.length > 0 ? `; two relays together ${fmt(median(two.map((x) => x.ackedPerSecond)), 0)}/s` : '';
+    targets.push({
+      id: 'X2',
+      target: `Durable ingest on PostgreSQL ≥ ${PG_INGEST_TARGET.toLocaleString('en-US')} updates/s per relay (acknowledged after COMMIT)`,
+      measured: `${fmt(rate, 0)}/s on one relay${twoText}`,
+      status: rate >= PG_INGEST_TARGET ? 'met' : 'missed',
+    });
+  }
+  if (c.storm.length > 0) {
+    const lost = c.storm.reduce((s, x) => s + x.lost, 0);
+    const duplicated = c.storm.reduce((s, x) => s + x.duplicated, 0);
+    const unresynced = c.storm.reduce((s, x) => s + (x.clients - x.resynced), 0);
+    targets.push({
+      id: 'X3',
+      target: '0 acknowledged updates lost or duplicated when a relay is SIGKILLed mid-storm (its clients resync on another)',
+      measured: `lost ${lost}, duplicated ${duplicated}, not resynced ${unresynced} (${c.storm.length} kill${c.storm.length === 1 ? '' : 's'}, ${c.storm[0]!.clients} clients)`,
+      status: lost === 0 && duplicated === 0 && unresynced === 0 ? 'met' : 'missed',
+    });
+  }
   return targets;
 }
 
@@ -467,12 +522,18 @@ export function renderMarkdown(meta: Meta, r: Results, targets: Target[]): strin
     out.push(table(['page', 'performance', 'FCP ms', 'LCP ms', 'TBT ms', 'CLS', 'Speed Index ms', 'script KB on the wire', 'long tasks ms', 'a11y / BP / SEO'], rows));
   }
 
+  out.push(...renderCluster(r));
+
   const notes = [
     ...r.w1.flatMap((x) => x.notes.filter((n) => !n.startsWith('machine busy')).map((n) => `W1 ${name(x.server)} ${x.payloadBytes} B rep ${x.rep}: ${n}`)),
     ...r.w2.flatMap((x) => x.notes.filter((n) => !n.startsWith('machine busy')).map((n) => `W2 ${name(x.server)} N=${x.rooms} rep ${x.rep}: ${n}`)),
     ...r.w4.flatMap((x) => x.notes.filter((n) => !n.startsWith('machine busy')).map((n) => `W4 ${name(x.server)} ${fmt(x.nominalPerSecond, 0)}/s rep ${x.rep}: ${n}`)),
     ...r.w6.flatMap((x) => x.notes.filter((n) => !n.startsWith('machine busy')).map((n) => `W6 rep ${x.rep}: ${n}`)),
     ...r.w9.flatMap((x) => x.notes.map((n) => `W9 ${x.sync} rep ${x.rep}: ${n}`)),
+    ...r.cluster.w2.flatMap((x) => x.notes.filter((n) => !n.startsWith('machine busy')).map((n) => `cluster W2 ${x.layout} N=${x.rooms} rep ${x.rep}: ${n}`)),
+    ...r.cluster.w1.flatMap((x) => x.notes.filter((n) => !n.startsWith('machine busy')).map((n) => `cluster W1 ${x.layout} ${x.payloadBytes} B rep ${x.rep}: ${n}`)),
+    ...r.cluster.ingest.flatMap((x) => x.notes.filter((n) => !n.startsWith('machine busy')).map((n) => `cluster ingest ${x.layout} rep ${x.rep}: ${n}`)),
+    ...r.cluster.storm.flatMap((x) => x.notes.filter((n) => !n.startsWith('machine busy')).map((n) => `cluster W6 rep ${x.rep}: ${n}`)),
     ...r.failures.map((f) => `FAILED ${f.workload} ${f.server}: ${f.error}`),
   ];
   if (notes.length > 0) {
@@ -483,3 +544,124 @@ export function renderMarkdown(meta: Meta, r: Results, targets: Target[]): strin
   out.push('', 'Flags: "⚠ gen" = the load generator used > 70 % of its core or fell > 5 ms behind schedule (that run measures the generator, not the server); "busy" = other processes on the machine used > 15 % of a core during the run.');
   return out.join('\n');
 }
+
+const LAYOUT_NAME: Record<ClusterLayout | 'pg-one', string> = {
+  single: '1 relay, SQLite',
+  same: '2 relays, same relay',
+  cross: '2 relays, different relays',
+  'pg-one': '1 relay, PostgreSQL',
+};
+
+/** "r0 / r1" of per-relay medians over repetitions. */
+function perRelay<T>(runs: readonly T[], pick: (run: T) => number[], digits = 0): string {
+  const lists = runs.map(pick);
+  const relays = Math.max(...lists.map((l) => l.length));
+  return Array.from({ length: relays }, (_, i) => fmt(median(lists.map((l) => l[i] ?? NaN)), digits)).join(' / ');
+}
+
+function renderCluster(r: Results): string[] {
+  const c = r.cluster;
+  const out: string[] = [];
+  if (c.w2.length === 0 && c.w1.length === 0 && c.ingest.length === 0 && c.storm.length === 0) return out;
+  out.push('', '#### Several relays (PostgreSQL + Redis), next to one relay on SQLite in the same run');
+  if (c.w2.length > 0) {
+    out.push('', 'W2 human typing (2 people per room, presence); per-relay CPU = the relay\'s CPU ÷ the updates its own clients sent; PostgreSQL + Redis CPU ÷ delivered updates:', '');
+    const rows: string[][] = [];
+    for (const [, runs] of groupBy(c.w2, (x) => `${String(x.rooms).padStart(6, '0')}|${CLUSTER_ORDER.indexOf(x.layout)}`)) {
+      const x0 = runs[0]!;
+      rows.push([
+        String(x0.rooms),
+        LAYOUT_NAME[x0.layout],
+        fmt(median(runs.map((x) => x.updatesPerSecond)), 0),
+        spread(runs.map((x) => x.e2e.p50)),
+        spread(runs.map((x) => x.e2e.p99)),
+        spread(runs.map((x) => x.transit.p50)),
+        spread(runs.map((x) => x.ack.p50)),
+        spread(runs.map((x) => x.ack.p99)),
+        perRelay(runs, (x) => x.relayCpuUsPerUpdate),
+        spread(runs.map((x) => x.relaysCpuUsPerUpdate), 0),
+        spread(runs.map((x) => x.engineCpuUsPerUpdate), 0),
+        perRelay(runs, (x) => x.relayCore.map((v) => v * 100), 1),
+        fmt(median(runs.map((x) => x.reach * 100)), 1),
+        spread(runs.map((x) => x.generatorCore * 100), 0),
+        flags(runs),
+      ]);
+    }
+    out.push(
+      table(
+        ['rooms', 'layout', 'upd/s', 'e2e p50 ms', 'e2e p99 ms', 'transit p50 ms', 'ACK p50 ms', 'ACK p99 ms', 'CPU µs/update per relay', 'all relays µs/update', 'PG + Redis µs/update', 'relay CPU %', 'reach %', 'gen CPU %', 'flags'],
+        rows,
+      ),
+    );
+  }
+  if (c.w1.length > 0) {
+    out.push('', 'W1 ping-pong (1 room, one message in flight; one hop = half a round trip):', '');
+    const rows: string[][] = [];
+    for (const [, runs] of groupBy(c.w1, (x) => `${String(x.payloadBytes).padStart(6, '0')}|${CLUSTER_ORDER.indexOf(x.layout)}`)) {
+      const x0 = runs[0]!;
+      const single = c.w1.filter((x) => x.layout === 'single' && x.payloadBytes === x0.payloadBytes);
+      rows.push([
+        `${x0.payloadBytes} B`,
+        LAYOUT_NAME[x0.layout],
+        spread(runs.map((x) => x.hop.p50 * 1000), 0),
+        spread(runs.map((x) => x.hop.p99 * 1000), 0),
+        ratio(median(runs.map((x) => x.hop.p50)), median(single.map((x) => x.hop.p50))),
+        String(runs.reduce((s, x) => s + x.roundTrips, 0)),
+        flags(runs),
+      ]);
+    }
+    out.push(table(['payload', 'layout', 'hop p50 µs', 'hop p99 µs', 'p50 vs 1 relay', 'round trips', 'flags'], rows));
+  }
+  if (c.ingest.length > 0) {
+    const x0 = c.ingest[0]!;
+    out.push('', `Durable ingest (${x0.rooms} rooms × 2 writers, ${x0.window} unacknowledged PUTs each, raised per-connection limits; every update committed before its ACK):`, '');
+    const rows: string[][] = [];
+    for (const [, runs] of groupBy(c.ingest, (x) => String(INGEST_ORDER.indexOf(x.layout)))) {
+      const y0 = runs[0]!;
+      rows.push([
+        LAYOUT_NAME[y0.layout],
+        spread(runs.map((x) => x.ackedPerSecond), 0),
+        perRelay(runs, (x) => x.ackedPerSecondByRelay),
+        spread(runs.map((x) => x.ack.p50)),
+        spread(runs.map((x) => x.ack.p99)),
+        perRelay(runs, (x) => x.relayCpuUsPerUpdate),
+        spread(runs.map((x) => x.engineCpuUsPerUpdate), 0),
+        perRelay(runs, (x) => x.relayCore.map((v) => v * 100), 0),
+        spread(runs.map((x) => x.engineCore * 100), 0),
+        spread(runs.map((x) => x.generatorCore * 100), 0),
+        flags(runs),
+      ]);
+    }
+    out.push(table(['layout', 'acknowledged/s', 'per relay', 'ACK p50 ms', 'ACK p99 ms', 'CPU µs/update per relay', 'PG + Redis µs/update', 'relay CPU %', 'PG + Redis CPU %', 'gen CPU %', 'flags'], rows));
+  }
+  if (c.storm.length > 0) {
+    const s0 = c.storm[0]!;
+    out.push('', `W6 storm on two relays, one SIGKILLed once ${fmt(s0.killAtLiveShare * 100, 0)} % of its clients were back on it (${spread(c.storm.map((x) => x.killAfterMs / 1000))} s after the drop; every socket drops with 0–3 unacknowledged updates each; reconnect with 0–${fmt(s0.jitterMs / 1000)} s jitter; the killed relay's clients move to the other and resend):`, '');
+    out.push(
+      table(
+        ['clients', 'moved to the survivor', 'live on the killed relay at the kill', 'pending at drop', 'drop → all resynced s', 'kill → all resynced s', 'lost', 'duplicated', 'own updates echoed', 'survivor CPU %', 'PG + Redis CPU %', 'retries', 'flags'],
+        [
+          [
+            String(s0.clients),
+            fmt(median(c.storm.map((x) => x.moved)), 0),
+            fmt(median(c.storm.map((x) => x.liveOnVictimAtKill)), 0),
+            fmt(median(c.storm.map((x) => x.pendingAtDrop)), 0),
+            spread(c.storm.map((x) => x.resyncedMs / 1000)),
+            spread(c.storm.map((x) => x.resyncedAfterKillMs / 1000)),
+            String(c.storm.reduce((s, x) => s + x.lost, 0)),
+            String(c.storm.reduce((s, x) => s + x.duplicated, 0)),
+            String(c.storm.reduce((s, x) => s + x.ownEchoes, 0)),
+            spread(c.storm.map((x) => x.survivorCore * 100), 0),
+            spread(c.storm.map((x) => x.engineCore * 100), 0),
+            String(c.storm.reduce((s, x) => s + x.reconnectFailures, 0)),
+            flags(c.storm),
+          ],
+        ],
+      ),
+    );
+  }
+  return out;
+}
+
+const CLUSTER_ORDER: readonly string[] = ['single', 'same', 'cross'];
+const INGEST_ORDER: readonly string[] = ['single', 'pg-one', 'cross'];

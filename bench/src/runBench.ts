@@ -23,10 +23,11 @@ import { runIdle } from './workloads/w7Idle.ts';
 import { runCrash } from './workloads/w9Crash.ts';
 import { runLighthouse } from './workloads/lighthouse.ts';
 import { startServer } from './lib/serverProcess.ts';
+import { runClusterWorkloads } from './workloads/runClusterWorkloads.ts';
 
-const WORKLOADS = ['W1', 'W2', 'W4', 'W5', 'W6', 'W7', 'W9', 'client', 'log', 'lighthouse'] as const;
+const WORKLOADS = ['W1', 'W2', 'W4', 'W5', 'W6', 'W7', 'W9', 'client', 'log', 'lighthouse', 'cluster'] as const;
 /** Workloads that replay the editing traces (the others run without them). */
-const TRACE_WORKLOADS: readonly Workload[] = ['W1', 'W2', 'W4', 'W5', 'W6', 'W7', 'W9', 'client', 'log'];
+const TRACE_WORKLOADS: readonly Workload[] = ['W1', 'W2', 'W4', 'W5', 'W6', 'W7', 'W9', 'client', 'log', 'cluster'];
 type Workload = (typeof WORKLOADS)[number];
 
 /** Keystrokes per person for the log workload (both traces have more). */
@@ -103,6 +104,7 @@ function withOverrides(base: BenchConfig, args: Args): BenchConfig {
     w5: set(base.w5),
     w6: set(base.w6),
     w7: set(base.w7),
+    cluster: set(base.cluster),
   };
 }
 
@@ -141,7 +143,22 @@ async function main(): Promise<void> {
   log(pinning);
   if (loadAverageAtStart > 0.5) log(`note: load average ${loadAverageAtStart} at start, other processes are running`);
   await buildLaunchers();
-  const results: Results = { w1: [], w2: [], w4: [], w5: [], w6: [], w7: [], w9: [], bundle: null, year: null, log: [], reveal: [], lighthouse: [], failures: [] };
+  const results: Results = {
+    w1: [],
+    w2: [],
+    w4: [],
+    w5: [],
+    w6: [],
+    w7: [],
+    w9: [],
+    bundle: null,
+    year: null,
+    log: [],
+    reveal: [],
+    lighthouse: [],
+    cluster: { w2: [], w1: [], ingest: [], storm: [] },
+    failures: [],
+  };
   const attempt = async <T>(workload: string, server: string, run: () => Promise<T>, into: T[]): Promise<void> => {
     try {
       into.push(await run());
@@ -151,7 +168,7 @@ async function main(): Promise<void> {
       results.failures.push({ workload, server, error: message });
     }
   };
-  const seenOnly: readonly Workload[] = ['W6', 'W9', 'client', 'log', 'lighthouse'];
+  const seenOnly: readonly Workload[] = ['W6', 'W9', 'client', 'log', 'lighthouse', 'cluster'];
   const wants = (w: Workload): boolean => args.only.has(w) && (!seenOnly.includes(w) || serverFilter === null || serverFilter.has('seen'));
   const baselines: ServerKind[] = ['seen', 'floor', 'yws', 'hocus'];
 
@@ -282,6 +299,10 @@ async function main(): Promise<void> {
     }
   }
 
+  if (wants('cluster')) {
+    await runClusterWorkloads({ config, pairs, results, attempt, log });
+  }
+
   if (wants('client')) {
     log(args.clientBuild ? 'client: building with `pnpm --filter @seen/client build`' : 'client: measuring the existing build');
     results.bundle = measureClientBundle({ build: args.clientBuild });
@@ -353,7 +374,18 @@ async function main(): Promise<void> {
     }
   }
 
-  const allRuns = [...results.w1, ...results.w2, ...results.w4, ...results.w5, ...results.w6, ...results.w7];
+  const allRuns = [
+    ...results.w1,
+    ...results.w2,
+    ...results.w4,
+    ...results.w5,
+    ...results.w6,
+    ...results.w7,
+    ...results.cluster.w2,
+    ...results.cluster.w1,
+    ...results.cluster.ingest,
+    ...results.cluster.storm,
+  ];
   const meta: Meta = {
     date: new Date().toISOString(),
     node: process.version,
@@ -365,7 +397,7 @@ async function main(): Promise<void> {
     dirty: git(['status', '--porcelain', '--untracked-files=no']) !== '',
     quick: config.quick,
     reps: config.reps,
-    repsByWorkload: `W1 ${config.w1.reps}, W2 ${config.w2.reps}, W4 ${config.w4.reps}, W5 ${config.w5.reps}, W6 ${config.w6.reps}, W7 ${config.w7.reps}, W9 ${config.w9.kills} kill${config.w9.kills === 1 ? '' : 's'} per mode, Lighthouse ${config.reps} per page`,
+    repsByWorkload: `W1 ${config.w1.reps}, W2 ${config.w2.reps}, W4 ${config.w4.reps}, W5 ${config.w5.reps}, W6 ${config.w6.reps}, W7 ${config.w7.reps}, W9 ${config.w9.kills} kill${config.w9.kills === 1 ? '' : 's'} per mode, Lighthouse ${config.reps} per page, cluster ${config.cluster.reps}`,
     w4Rooms: config.w4.rooms,
     seed: config.seed,
     pinning,

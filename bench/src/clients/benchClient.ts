@@ -1,13 +1,16 @@
 import WebSocket from 'ws';
 import { FRAME, RELAY_PATH, parseRelayFrame } from '@seen/shared/protocol';
-import type { ServerKind } from '../lib/serverProcess.ts';
+import { isSeenKind, type ServerKind } from '../lib/serverProcess.ts';
 import { ENV_SEQ_OFFSET, buildAuthFrame, type BenchIdentity } from './seenKeys.ts';
 import { Y_MESSAGE, Y_SYNC, hocusAuthMessage, readVarUint, skipVarString, updateClientId, type Cursor } from './yFrames.ts';
 
 /** What a bench client reports; every callback is on the hot path, so they carry numbers only. */
 export interface ClientSink {
-  /** A stored update from the partner arrived (live). Seen: its seq and relaySeq; -1 elsewhere. */
-  update(seq: number, relaySeq: number): void;
+  /**
+   * A stored update arrived (live). Seen: its seq and relaySeq, and the ENV frame (its session id
+   * at ENV_SESSION_OFFSET: a relay may send a client its own update); -1 elsewhere.
+   */
+  update(seq: number, relaySeq: number, frame?: Buffer): void;
   presence(): void;
   /** The server confirmed one of our updates (Seen ACK, Hocuspocus SyncStatus). */
   ack(seq: number, relaySeq: number): void;
@@ -41,8 +44,6 @@ export interface BenchClient {
   readonly backlogUpTo: number;
 }
 
-const isSeen = (kind: ServerKind): boolean => kind === 'seen' || kind === 'seen-raised';
-
 /**
  * A loopback source address for client `index` of `count`. The relay limits connections per
  * address (as it should); a load test of many users must not look like one abusive address. Up to
@@ -56,7 +57,7 @@ export function loopbackAddressFor(index: number, count: number): string {
 }
 
 export function clientUrl(kind: ServerKind, port: number, roomName: string): string {
-  if (isSeen(kind)) return `ws://127.0.0.1:${port}${RELAY_PATH}`;
+  if (isSeenKind(kind)) return `ws://127.0.0.1:${port}${RELAY_PATH}`;
   if (kind === 'hocus') return `ws://127.0.0.1:${port}/`;
   return `ws://127.0.0.1:${port}/${roomName}`;
 }
@@ -95,14 +96,14 @@ export function openClient(options: OpenClientOptions): Promise<BenchClient> {
       sink.closed?.(code);
     });
 
-    if (isSeen(kind)) {
+    if (isSeenKind(kind)) {
       const identity = options.identity!;
       const origin = `ws://127.0.0.1:${options.port}`;
       ws.on('message', (data: Buffer) => {
         switch (data[0]) {
           case FRAME.ENV:
             // relaySeq is a u64 below 2^48: its low six bytes are enough and avoid a BigInt.
-            if (live) sink.update(data.readUInt32BE(ENV_SEQ_OFFSET), data.readUIntBE(3, 6));
+            if (live) sink.update(data.readUInt32BE(ENV_SEQ_OFFSET), data.readUIntBE(3, 6), data);
             else sink.backlog?.(data.readUIntBE(3, 6), data.subarray(9));
             return;
           case FRAME.EPH:

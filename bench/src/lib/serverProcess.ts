@@ -9,12 +9,22 @@ import { build } from 'esbuild';
 import { BENCH_DIST, BENCH_ROOT, REPO_ROOT, SERVER_MAIN } from './paths.ts';
 import { readCpuMicros, readRssBytes } from './procStats.ts';
 
-/** The servers a run compares. `seen` is the built relay; `seen-raised` the same code with raised limits. */
-export type ServerKind = 'seen' | 'seen-raised' | 'floor' | 'yws' | 'hocus';
+/**
+ * The servers a run compares. `seen` is the built relay; `seen-raised` the same code with raised
+ * limits; `seen-cluster` the same code on PostgreSQL + Redis (DATABASE_URL, REDIS_URL), one of
+ * several relays serving the same rooms.
+ */
+export type ServerKind = 'seen' | 'seen-raised' | 'seen-cluster' | 'floor' | 'yws' | 'hocus';
+
+/** Every kind that runs Seen's relay (and so speaks Seen's protocol). */
+export function isSeenKind(kind: ServerKind): boolean {
+  return kind === 'seen' || kind === 'seen-raised' || kind === 'seen-cluster';
+}
 
 export const SERVER_LABEL: Record<ServerKind, string> = {
   seen: 'Seen relay (SQLite)',
   'seen-raised': 'Seen relay (SQLite, raised limits)',
+  'seen-cluster': 'Seen relay (PostgreSQL + Redis, one of several)',
   floor: 'bare ws forwarder',
   yws: '@y/websocket-server 0.1.1',
   hocus: '@hocuspocus/server 3.4.4',
@@ -111,6 +121,9 @@ export interface StartServerOptions {
   readonly port?: number;
   /** Serve this built client (Seen only); by default the relay serves no static files. */
   readonly staticDir?: string;
+  /** seen-cluster only: the shared PostgreSQL database and Redis. */
+  readonly databaseUrl?: string;
+  readonly redisUrl?: string;
 }
 
 export interface ServerHandle {
@@ -142,7 +155,9 @@ function commandFor(kind: ServerKind): { script: string; cwd: string } {
       // server/dist/main.js, with the same environment.
       return { script: process.env.SEEN_RELAY_MAIN ?? SERVER_MAIN, cwd: REPO_ROOT };
     case 'seen-raised':
-      // The same built relay; the raised limits arrive through RELAY_LIMITS_JSON.
+    case 'seen-cluster':
+      // The same built relay; raised limits arrive through RELAY_LIMITS_JSON, the engines through
+      // DATABASE_URL and REDIS_URL.
       return { script: process.env.SEEN_RELAY_MAIN ?? SERVER_MAIN, cwd: REPO_ROOT };
     case 'floor':
       return { script: join(BENCH_DIST, 'floor.mjs'), cwd: BENCH_ROOT };
@@ -174,7 +189,12 @@ export async function startServer(options: StartServerOptions): Promise<ServerHa
     LOG_LEVEL: 'error',
     NODE_ENV: 'production',
   };
-  const seenLike = options.kind === 'seen' || options.kind === 'seen-raised';
+  const seenLike = isSeenKind(options.kind);
+  if (options.kind === 'seen-cluster') {
+    if (options.databaseUrl === undefined || options.redisUrl === undefined) throw new Error('seen-cluster needs databaseUrl and redisUrl (start the engines first).');
+    env.DATABASE_URL = options.databaseUrl;
+    env.REDIS_URL = options.redisUrl;
+  }
   if (seenLike) {
     env.DATA_DIR = dataDir;
     env.SQLITE_SYNC = options.sqliteSync ?? 'NORMAL';

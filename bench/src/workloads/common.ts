@@ -3,32 +3,46 @@ import { coreBusyMicros, selfCpuMicros } from '../lib/procStats.ts';
 import { setUpPinning, type ServerHandle, type ServerKind } from '../lib/serverProcess.ts';
 import type { ClientPlan } from './rooms.ts';
 
-/** Opens every planned client, at most `concurrency` handshakes at a time. */
+/**
+ * Opens every planned client, at most `concurrency` handshakes at a time. `port` may name a
+ * different server per client (several relays serving the same rooms). `roomCreatorsFirst` opens
+ * one partner of every room (index 2r) before the other: two first handshakes of one room on one
+ * relay can race (see BENCHMARKS "Several relays").
+ */
 export async function connectAll(
   kind: ServerKind,
-  port: number,
+  port: number | ((index: number) => number),
   plans: readonly ClientPlan[],
   sinkFor: (index: number) => ClientSink,
   concurrency = 128,
+  roomCreatorsFirst = false,
 ): Promise<BenchClient[]> {
   const clients: BenchClient[] = new Array(plans.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < plans.length) {
-      const i = next++;
-      const plan = plans[i]!;
-      clients[i] = await openClient({
-        kind,
-        port,
-        roomName: plan.roomName,
-        identity: plan.identity,
-        ownClientId: plan.ownClientId,
-        sink: sinkFor(i),
-        localAddress: loopbackAddressFor(i, plans.length),
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, plans.length) }, worker));
+  const all = plans.map((_, i) => i);
+  const passes = roomCreatorsFirst ? [all.filter((i) => i % 2 === 0), all.filter((i) => i % 2 === 1)] : [all];
+  let position = 0;
+  for (const indices of passes) {
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < indices.length) {
+        const i = indices[next++]!;
+        // Source addresses follow the connect order, so concurrent handshakes never pile onto a few
+        // addresses (the relay limits unauthenticated sockets per address).
+        const address = loopbackAddressFor(position++, plans.length);
+        const plan = plans[i]!;
+        clients[i] = await openClient({
+          kind,
+          port: typeof port === 'number' ? port : port(i),
+          roomName: plan.roomName,
+          identity: plan.identity,
+          ownClientId: plan.ownClientId,
+          sink: sinkFor(i),
+          localAddress: address,
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, indices.length) }, worker));
+  }
   return clients;
 }
 
@@ -57,28 +71,43 @@ export async function waitUntil(done: () => boolean, timeoutMs: number, stepMs =
   return true;
 }
 
-/** CPU accounting over a window: the server, the generator (this process), and everyone else. */
+/** Anything whose CPU a window counts as the server's: a relay process, a database engine. */
+export interface CpuSource {
+  cpuMicros(): number;
+}
+
+/**
+ * CPU accounting over a window: the server (or several processes serving together, each also
+ * reported on its own), the generator (this process), and everyone else.
+ */
 export class CpuWindow {
-  private server0 = 0;
+  private readonly sources: readonly CpuSource[];
+  private sources0: number[] = [];
   private self0 = 0;
   private cores0: number[] = [];
   private wall0 = 0;
   serverMicros = 0;
+  /** Each source's share of serverMicros, in the order given. */
+  sourceMicros: number[] = [];
   generatorMicros = 0;
   foreignMicros = 0;
   wallMs = 0;
 
-  constructor(private readonly server: ServerHandle | null) {}
+  /** Several sources must all run on the servers' core (with pinning). */
+  constructor(server: ServerHandle | CpuSource | readonly CpuSource[] | null) {
+    this.sources = server === null ? [] : Array.isArray(server) ? (server as readonly CpuSource[]) : [server as CpuSource];
+  }
 
   start(): void {
-    this.server0 = this.server?.cpuMicros() ?? 0;
+    this.sources0 = this.sources.map((s) => s.cpuMicros());
     this.self0 = selfCpuMicros();
     this.cores0 = coreBusyMicros();
     this.wall0 = performance.now();
   }
 
   stop(): void {
-    this.serverMicros = (this.server?.cpuMicros() ?? 0) - this.server0;
+    this.sourceMicros = this.sources.map((s, i) => s.cpuMicros() - this.sources0[i]!);
+    this.serverMicros = this.sourceMicros.reduce((a, b) => a + b, 0);
     this.generatorMicros = selfCpuMicros() - this.self0;
     const cores = coreBusyMicros();
     this.wallMs = performance.now() - this.wall0;
@@ -98,6 +127,10 @@ export class CpuWindow {
   /** Fractions of one core. */
   get serverCore(): number {
     return this.serverMicros / (this.wallMs * 1000);
+  }
+  /** One source's fraction of a core. */
+  sourceCore(index: number): number {
+    return (this.sourceMicros[index] ?? 0) / (this.wallMs * 1000);
   }
   get generatorCore(): number {
     return this.generatorMicros / (this.wallMs * 1000);

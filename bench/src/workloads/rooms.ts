@@ -17,10 +17,6 @@ export interface ClientPlan {
 
 const NAMES = ['Alex', 'Sam'] as const;
 
-export function isSeenKind(kind: ServerKind): boolean {
-  return kind === 'seen' || kind === 'seen-raised';
-}
-
 /** Which wire format a server kind gets; the floor forwards Seen's exact bytes. */
 export type WireFormat = 'seen' | 'yws' | 'hocus';
 export function wireFormatOf(kind: ServerKind): WireFormat {

@@ -1,7 +1,7 @@
 import { LatencyHistogram } from '../lib/histogram.ts';
 import { EVENT, runSchedule, type Schedule } from '../lib/schedule.ts';
 import type { ServerHandle } from '../lib/serverProcess.ts';
-import type { BenchClient } from '../clients/benchClient.ts';
+import type { BenchClient, ClientSink } from '../clients/benchClient.ts';
 import { closeAll, connectAll } from './common.ts';
 import type { ClientPlan } from './rooms.ts';
 
@@ -13,6 +13,8 @@ import type { ClientPlan } from './rooms.ts';
 export class TypingLoad {
   readonly histograms: { e2e: LatencyHistogram; transit: LatencyHistogram }[];
   readonly sendLag = new LatencyHistogram();
+  /** Send → the relay's ACK (Seen: after the commit), for updates sent inside a bucket's window. */
+  readonly ackLatency = new LatencyHistogram();
   delivered = 0;
   presenceDelivered = 0;
   acks = 0;
@@ -38,31 +40,47 @@ export class TypingLoad {
     return this.schedule.updateTimes.reduce((sum, times) => sum + times.length, 0);
   }
 
-  async connect(server: ServerHandle): Promise<void> {
+  /**
+   * `portOf` puts each client on its own relay (several relays serving the same rooms); then one
+   * partner of every room connects before the other (see connectAll).
+   */
+  async connect(server: ServerHandle, portOf?: (client: number) => number): Promise<void> {
     const { schedule, received, sentAt } = this;
-    this.clients = await connectAll(server.kind, server.port, this.plans, (i) => {
-      const partner = i ^ 1;
-      return {
-        update: (seq) => {
-          const now = performance.now();
-          const k = received[partner]!++;
-          if (seq >= 0 && seq !== k) this.orderErrors++;
-          this.delivered++;
-          const intended = this.startAt + schedule.updateTimes[partner]![k]!;
-          const bucket = this.bucketOf(intended);
-          if (bucket >= 0) {
-            this.histograms[bucket]!.e2e.recordMs(now - intended);
-            this.histograms[bucket]!.transit.recordMs(now - sentAt[partner]![k]!);
-          }
-        },
-        presence: () => {
-          this.presenceDelivered++;
-        },
-        ack: () => {
-          this.acks++;
-        },
-      };
-    });
+    this.clients = await connectAll(
+      server.kind,
+      portOf ?? server.port,
+      this.plans,
+      (i) => this.sinkFor(i, schedule, received, sentAt),
+      undefined,
+      portOf !== undefined,
+    );
+  }
+
+  private sinkFor(i: number, schedule: Schedule, received: Int32Array, sentAt: Float64Array[]): ClientSink {
+    const partner = i ^ 1;
+    return {
+      update: (seq) => {
+        const now = performance.now();
+        const k = received[partner]!++;
+        if (seq >= 0 && seq !== k) this.orderErrors++;
+        this.delivered++;
+        const intended = this.startAt + schedule.updateTimes[partner]![k]!;
+        const bucket = this.bucketOf(intended);
+        if (bucket >= 0) {
+          this.histograms[bucket]!.e2e.recordMs(now - intended);
+          this.histograms[bucket]!.transit.recordMs(now - sentAt[partner]![k]!);
+        }
+      },
+      presence: () => {
+        this.presenceDelivered++;
+      },
+      ack: (seq) => {
+        this.acks++;
+        // Seen's ACK carries the seq we sent (the k-th update of this client); others carry none.
+        if (seq < 0 || seq >= sentAt[i]!.length) return;
+        if (this.bucketOf(this.startAt + schedule.updateTimes[i]![seq]!) >= 0) this.ackLatency.recordMs(performance.now() - sentAt[i]![seq]!);
+      },
+    };
   }
 
   /** Starts the schedule `delayMs` from now; resolves when the last send has been made. */

@@ -6,7 +6,7 @@ import { TYPING_CLIENT_IDS } from '../lib/traces.ts';
 import { openClient, type BenchClient } from '../clients/benchClient.ts';
 import { makeBenchRoomKeys, sealPut, signingKeyFromSeed, type BenchIdentity } from '../clients/seenKeys.ts';
 import { syncUpdateMessage } from '../clients/yFrames.ts';
-import { CpuWindow, FOREIGN_BUSY_LIMIT, closeAll } from './common.ts';
+import { CpuWindow, FOREIGN_BUSY_LIMIT, closeAll, type CpuSource } from './common.ts';
 import { wireFormatOf } from './rooms.ts';
 
 export interface LatencyResult {
@@ -63,22 +63,58 @@ export function preparePingPong(payloadBytes: number, count: number, seed: numbe
   return { payloadBytes, count, frames, identities };
 }
 
+/** Limits for thousands of PUTs per second on one socket: far above the per-connection default (100/s). */
+export const PING_PONG_LIMITS = { putsPerSecond: 1_000_000, putBurst: 1_000_000, roomQuotaBytes: 1e12 };
+
 /**
  * Ping-pong in one room: A sends, B answers as soon as it receives, A times the round trip. Closed
  * loop on purpose (one message in flight): this is the latency floor, not a load test.
  */
 export async function runPingPong(plan: PingPongPlan, kind: ServerKind, rep: number, warmup: number): Promise<LatencyResult> {
   const format = wireFormatOf(kind);
-  const [framesA, framesB] = plan.frames.get(format)!;
+  const [framesA] = plan.frames.get(format)!;
   const server = await startServer({
     kind,
     durable: true,
-    // Thousands of PUTs per second on one socket: far above the per-connection default (100/s).
-    limits: kind === 'seen-raised' ? { putsPerSecond: 1_000_000, putBurst: 1_000_000, roomQuotaBytes: 1e12 } : undefined,
+    limits: kind === 'seen-raised' ? PING_PONG_LIMITS : undefined,
   });
+  try {
+    const { hop, roundTrips, cpu } = await pingPong(plan, kind, [server.port, server.port], warmup, [server]);
+    const notes: string[] = [];
+    if (roundTrips < plan.count - warmup) notes.push(`only ${roundTrips + warmup}/${plan.count} round trips completed`);
+    const busy = cpu.foreignCore > FOREIGN_BUSY_LIMIT;
+    if (busy) notes.push(`machine busy: other processes used ${(cpu.foreignCore * 100).toFixed(0)} % of a core`);
+    return {
+      workload: 'W1',
+      server: kind,
+      payloadBytes: plan.payloadBytes,
+      wireBytes: framesA[0]!.length,
+      rep,
+      roundTrips,
+      hop: hop.summary(),
+      busy,
+      notes,
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
+ * The ping-pong itself, A on `ports[0]` and B on `ports[1]` (the same server, or two relays serving
+ * the room). `cpuOf` are the processes the CPU window counts as the server's.
+ */
+export async function pingPong(
+  plan: PingPongPlan,
+  kind: ServerKind,
+  ports: readonly [number, number],
+  warmup: number,
+  cpuOf: readonly CpuSource[],
+): Promise<{ hop: LatencyHistogram; roundTrips: number; cpu: CpuWindow }> {
+  const format = wireFormatOf(kind);
+  const [framesA, framesB] = plan.frames.get(format)!;
   const clients: BenchClient[] = [];
   const hop = new LatencyHistogram();
-  const notes: string[] = [];
   try {
     let k = 0;
     let sentAt = 0;
@@ -94,15 +130,16 @@ export async function runPingPong(plan: PingPongPlan, kind: ServerKind, rep: num
     const noop = (): void => undefined;
     b = await openClient({
       kind,
-      port: server.port,
+      port: ports[1],
       roomName: 'pingpong',
       identity: plan.identities[1],
       ownClientId: TYPING_CLIENT_IDS[1],
       sink: { update: () => b!.send(framesB[k]!), presence: noop, ack: noop },
     });
+    clients.push(b);
     a = await openClient({
       kind,
-      port: server.port,
+      port: ports[0],
       roomName: 'pingpong',
       identity: plan.identities[0],
       ownClientId: TYPING_CLIENT_IDS[0],
@@ -117,30 +154,16 @@ export async function runPingPong(plan: PingPongPlan, kind: ServerKind, rep: num
         ack: noop,
       },
     });
-    clients.push(a, b);
-    const cpu = new CpuWindow(server);
+    clients.push(a);
+    const cpu = new CpuWindow(cpuOf);
     cpu.start();
     sendNext();
     const timeout = setTimeout(finish, 120_000);
     await done;
     clearTimeout(timeout);
     cpu.stop();
-    if (k < plan.count) notes.push(`only ${k}/${plan.count} round trips completed`);
-    const busy = cpu.foreignCore > FOREIGN_BUSY_LIMIT;
-    if (busy) notes.push(`machine busy: other processes used ${(cpu.foreignCore * 100).toFixed(0)} % of a core`);
-    return {
-      workload: 'W1',
-      server: kind,
-      payloadBytes: plan.payloadBytes,
-      wireBytes: framesA[0]!.length,
-      rep,
-      roundTrips: Math.max(0, k - warmup),
-      hop: hop.summary(),
-      busy,
-      notes,
-    };
+    return { hop, roundTrips: Math.max(0, k - warmup), cpu };
   } finally {
     await closeAll(clients);
-    await server.stop();
   }
 }

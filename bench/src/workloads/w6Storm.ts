@@ -3,7 +3,7 @@ import { Random } from '../lib/random.ts';
 import { startServer } from '../lib/serverProcess.ts';
 import type { TypingPair } from '../lib/traces.ts';
 import { loopbackAddressFor, openClient, type BenchClient } from '../clients/benchClient.ts';
-import { ENV_SEQ_OFFSET } from '../clients/seenKeys.ts';
+import { ENV_SEQ_OFFSET, ENV_SESSION_OFFSET } from '../clients/seenKeys.ts';
 import { CpuWindow, FOREIGN_BUSY_LIMIT, GENERATOR_CPU_LIMIT, closeAll, sleep, waitUntil } from './common.ts';
 import { planClients, type ClientPlan } from './rooms.ts';
 
@@ -33,31 +33,52 @@ export interface StormResult {
 }
 
 /** One partner's device: an outbox of unacknowledged updates and a catch-up cursor, like SyncEngine. */
-class StormClient {
+export class StormClient {
   cursor = 0;
   readonly outbox = new Map<number, Uint8Array>();
   /** seq → relaySeq of each partner update received. */
   readonly fromPartner = new Map<number, number>();
   duplicated = 0;
+  /** Our own updates the relay sent back to us live (a single relay never does; see BENCHMARKS). */
+  ownEchoes = 0;
+  /** The first few duplicates, for diagnosis: "seq: relaySeq a then b (live|backlog)". */
+  readonly duplicateSamples: string[] = [];
   replayed = 0;
   sent = 0;
   socket: BenchClient | null = null;
   caughtUp = false;
   resyncedAt = 0;
+  /** Called when the live socket closes without drop() (its relay died); not for a failed handshake. */
+  onLost: (() => void) | null = null;
 
   constructor(
     readonly plan: ClientPlan,
-    private readonly port: number,
+    /** The relay the next connect() goes to (a client moves when its relay dies). */
+    public port: number,
     private readonly localAddress: string,
   ) {}
 
-  private receive(seq: number, relaySeq: number): void {
+  private isOwn(sessionId: Uint8Array): boolean {
+    return Buffer.compare(Buffer.from(sessionId.buffer, sessionId.byteOffset, sessionId.length), Buffer.from(this.plan.identity!.sessionId)) === 0;
+  }
+
+  /** Closes the socket on purpose: onLost is not called for it. */
+  drop(): void {
+    const socket = this.socket;
+    this.socket = null;
+    socket?.terminate();
+  }
+
+  private receive(seq: number, relaySeq: number, via: 'live' | 'backlog' = 'live'): void {
     if (relaySeq <= this.cursor) this.replayed++;
     if (relaySeq > this.cursor) this.cursor = relaySeq;
     const previous = this.fromPartner.get(seq);
     if (previous !== undefined) {
       // The same (session, seq) under another relaySeq means the relay stored it twice.
-      if (previous !== relaySeq) this.duplicated++;
+      if (previous !== relaySeq) {
+        this.duplicated++;
+        if (this.duplicateSamples.length < 3) this.duplicateSamples.push(`seq ${seq}: relaySeq ${previous} then ${relaySeq} (${via})`);
+      }
       return;
     }
     this.fromPartner.set(seq, relaySeq);
@@ -65,7 +86,8 @@ class StormClient {
 
   async connect(): Promise<void> {
     this.caughtUp = false;
-    this.socket = await openClient({
+    let opened: BenchClient | null = null;
+    this.socket = opened = await openClient({
       kind: 'seen',
       port: this.port,
       roomName: '',
@@ -73,25 +95,38 @@ class StormClient {
       fromRelaySeq: this.cursor,
       localAddress: this.localAddress,
       sink: {
-        update: (seq, relaySeq) => this.receive(seq, relaySeq),
-        backlog: (relaySeq, envelope) => {
-          const sessionOffset = ENV_SEQ_OFFSET - 9 - SIZE.SESSION_ID;
-          const own = Buffer.compare(Buffer.from(envelope.subarray(sessionOffset, sessionOffset + SIZE.SESSION_ID)), Buffer.from(this.plan.identity!.sessionId)) === 0;
-          if (own) {
+        update: (seq, relaySeq, frame) => {
+          if (frame !== undefined && this.isOwn(frame.subarray(ENV_SESSION_OFFSET, ENV_SESSION_OFFSET + SIZE.SESSION_ID))) {
+            this.ownEchoes++;
             if (relaySeq > this.cursor) this.cursor = relaySeq;
             return;
           }
-          this.receive(Buffer.from(envelope.buffer, envelope.byteOffset, envelope.length).readUInt32BE(ENV_SEQ_OFFSET - 9), relaySeq);
+          this.receive(seq, relaySeq);
+        },
+        backlog: (relaySeq, envelope) => {
+          const sessionOffset = ENV_SEQ_OFFSET - 9 - SIZE.SESSION_ID;
+          if (this.isOwn(envelope.subarray(sessionOffset, sessionOffset + SIZE.SESSION_ID))) {
+            if (relaySeq > this.cursor) this.cursor = relaySeq;
+            return;
+          }
+          this.receive(Buffer.from(envelope.buffer, envelope.byteOffset, envelope.length).readUInt32BE(ENV_SEQ_OFFSET - 9), relaySeq, 'backlog');
         },
         presence: () => undefined,
         ack: (seq) => {
           this.outbox.delete(seq);
         },
+        closed: () => {
+          if (opened !== null && opened === this.socket) {
+            this.socket = null;
+            this.caughtUp = false;
+            this.onLost?.();
+          }
+        },
       },
     });
     this.caughtUp = true;
     // After BACKLOG_END: resend every unacknowledged update with its original (session, seq).
-    for (const frame of this.outbox.values()) this.socket.send(frame);
+    for (const frame of this.outbox.values()) opened.send(frame);
   }
 
   sendNext(): void {
@@ -139,7 +174,7 @@ export async function runStorm(options: { clients: number; rep: number; jitterMs
       pendingAtDrop += extra;
     }
     const dropAt = performance.now();
-    for (const client of clients) client.socket?.terminate();
+    for (const client of clients) client.drop();
     await server.eventLoopDelay(true);
     const cpu = new CpuWindow(server);
     cpu.start();
