@@ -1,12 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRedisBus } from './bus/RedisBus.ts';
 import { createLogger, type LogLevel } from './log.ts';
 import { parseLimitOverrides } from './parseLimitOverrides.ts';
 import { startRelay } from './startRelay.ts';
 import type { RelayStorage } from './storage/RelayStorage.ts';
-import { createPostgresStorage } from './storage/PostgresStorage.ts';
 import { createSqliteStorage } from './storage/SqliteStorage.ts';
 
 // The only file that reads the environment (README "Self-hosting" lists these variables).
@@ -41,6 +39,8 @@ const fail = (what: string, error: unknown): never => {
 async function openStorage(): Promise<RelayStorage> {
   if (databaseUrl !== undefined) {
     try {
+      // Loaded only when asked for: a relay on SQLite carries neither pg nor ioredis in its heap.
+      const { createPostgresStorage } = await import('./storage/PostgresStorage.ts');
       return await createPostgresStorage({ connectionString: databaseUrl, logger });
     } catch (error) {
       return fail('Seen could not open its PostgreSQL database (DATABASE_URL)', error);
@@ -55,7 +55,7 @@ async function openStorage(): Promise<RelayStorage> {
   }
 }
 const storage = await openStorage();
-const bus = redisUrl === undefined ? undefined : createRedisBus({ url: redisUrl, logger });
+const bus = redisUrl === undefined ? undefined : (await import('./bus/RedisBus.ts')).createRedisBus({ url: redisUrl, logger });
 const running = await startRelay({
   storage,
   host: env.HOST ?? '127.0.0.1',
