@@ -27,5 +27,5 @@ startTransition(() => {
   );
 });
 
-// After the first paint and an idle moment: the worker only matters for the next visit.
+// Well after the first paint (see startServiceWorker): the worker only matters for the next visit.
 startServiceWorker();
