@@ -44,8 +44,14 @@ export function precompress(): Plugin {
     configResolved(config) {
       outDir = join(config.root, config.build.outDir);
     },
-    closeBundle() {
-      precompressDir(outDir);
+    // Last and alone: the service worker (vite-plugin-pwa) is written in its own closeBundle, and
+    // compressing a file while it is being written would ship a truncated copy.
+    closeBundle: {
+      order: 'post',
+      sequential: true,
+      handler() {
+        precompressDir(outDir);
+      },
     },
   };
 }

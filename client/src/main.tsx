@@ -1,6 +1,8 @@
 import { StrictMode, startTransition } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
+import { startServiceWorker } from './app/appUpdate.ts';
+import { UpdateBanner } from './components/UpdateBanner.tsx';
 import './styles/app.css';
 
 // Start downloading the screen this address needs while React boots (same modules App imports
@@ -19,7 +21,11 @@ if (!root) throw new Error('index.html is missing #root');
 startTransition(() => {
   createRoot(root).render(
     <StrictMode>
+      <UpdateBanner />
       <App />
     </StrictMode>,
   );
 });
+
+// Well after the first paint (see startServiceWorker): the worker only matters for the next visit.
+startServiceWorker();

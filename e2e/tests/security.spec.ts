@@ -17,7 +17,10 @@ interface Recorder {
 function record(context: BrowserContext): Recorder {
   const recorder: Recorder = { requests: [], frames: [], console: [], violations: [] };
   context.on('request', (request) => {
-    void request.allHeaders().then((headers) => recorder.requests.push({ url: request.url(), headers, body: request.postData() ?? '' }));
+    const keep = (headers: Record<string, string>): void => void recorder.requests.push({ url: request.url(), headers, body: request.postData() ?? '' });
+    // A service worker's request can outlive its worker (stopped when idle or at the end): its URL
+    // and body are still checked, its headers can no longer be read.
+    void request.allHeaders().then(keep, () => keep({}));
   });
   const watch = (page: Page): void => {
     page.on('console', (message) => recorder.console.push(message.text()));
@@ -163,7 +166,9 @@ test('WEB-2, WEB-3, WEB-4: no request, header, frame or log carries the secret o
       expect(containsAny(Buffer.from(url), needles), url).toBe(false);
       expect(containsAny(Buffer.from(JSON.stringify(headers)), needles), `headers of ${url}`).toBe(false);
       expect(containsAny(Buffer.from(body), needles), `body of ${url}`).toBe(false);
-      expect(headers.referer, `Referer on ${url}`).toBeUndefined();
+      // The service worker's precache requests for files the page already holds are answered from
+      // the HTTP cache, and Chromium reports them with an empty Referer: empty is nothing sent.
+      expect(headers.referer ?? '', `Referer on ${url}`).toBe('');
     }
     for (const frame of recorder.frames) expect(containsAny(frame, needles), 'a WebSocket frame').toBe(false);
     for (const line of recorder.console) expect(containsAny(Buffer.from(line), needles), `console: ${line}`).toBe(false);

@@ -13,6 +13,12 @@ import { startTestRelay, type TestRelay } from './testRelay.ts';
 const SCRIPT = `export const greeting = ${JSON.stringify('hello, '.repeat(400))};\n`;
 const INDEX = `<!doctype html><html lang="en"><head><title>Seen</title><script type="module" src="/assets/index-abc123.js"></script></head><body>${'<div></div>'.repeat(80)}</body></html>\n`;
 const ICON = '<svg xmlns="http://www.w3.org/2000/svg"/>';
+// As vite-plugin-pwa writes them (client/vite.config.ts): the worker and its runtime at the root,
+// under names that never change, so browsers must revalidate them to ever see a new version.
+const WORKER = `define(["./workbox-abc123"],function(s){s.precacheAndRoute(${JSON.stringify(Array.from({ length: 40 }, (_, i) => ({ url: `assets/chunk-${i}.js`, revision: null })))})});\n`;
+const WORKBOX_RUNTIME = `define(["exports"],function(t){${'"use strict";'.repeat(60)}});\n`;
+const MANIFEST = JSON.stringify({ name: 'Seen', short_name: 'Seen', start_url: '/', scope: '/', display: 'standalone', icons: [{ src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' }] });
+const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
 
 interface Answer {
   readonly status: number;
@@ -50,6 +56,11 @@ describe('static files (real relay over HTTP)', () => {
     write('assets/index-abc123.js', SCRIPT, true);
     write('index.html', INDEX, true);
     write('favicon.svg', ICON, false);
+    write('sw.js', WORKER, true);
+    write('workbox-abc123.js', WORKBOX_RUNTIME, true);
+    write('manifest.webmanifest', MANIFEST, false);
+    mkdirSync(join(root, 'icons'));
+    writeFileSync(join(root, 'icons/icon-192.png'), PNG);
     relay = await startTestRelay({ storage: 'memory', staticDir: root });
   });
 
@@ -150,6 +161,43 @@ describe('static files (real relay over HTTP)', () => {
     expect(head.body.length).toBe(0);
     for (const name of ['content-encoding', 'content-length', 'content-type', 'cache-control', 'vary', 'etag']) {
       expect(head.headers[name], name).toBe(full.headers[name]);
+    }
+  });
+  it('RELAY-14: the service worker and its runtime are JavaScript, revalidated on every check (no-cache), and still precompressed', async () => {
+    for (const [path, text] of [['/sw.js', WORKER], ['/workbox-abc123.js', WORKBOX_RUNTIME]] as const) {
+      const answer = await get(relay, path, { 'Accept-Encoding': 'gzip, deflate, br, zstd' });
+      expect(answer.status).toBe(200);
+      expect(answer.headers['content-type']).toBe('text/javascript; charset=utf-8');
+      expect(answer.headers['cache-control']).toBe('no-cache');
+      expect(answer.headers['content-encoding']).toBe('br');
+      expect(answer.headers.vary).toBe('Accept-Encoding');
+      expect(brotliDecompressSync(answer.body).toString()).toBe(text);
+      expect(answer.headers['content-security-policy']).toContain("worker-src 'self'");
+      const plain = await get(relay, path, { 'Accept-Encoding': 'identity' });
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.body.toString()).toBe(text);
+    }
+  });
+
+  it('RELAY-14: the web app manifest is application/manifest+json and no-cache; its icons are image/png', async () => {
+    const manifest = await get(relay, '/manifest.webmanifest', { 'Accept-Encoding': 'gzip, br' });
+    expect(manifest.status).toBe(200);
+    expect(manifest.headers['content-type']).toBe('application/manifest+json');
+    expect(manifest.headers['cache-control']).toBe('no-cache');
+    expect(JSON.parse(manifest.body.toString())).toMatchObject({ name: 'Seen', start_url: '/', display: 'standalone' });
+    expect(manifest.headers['content-security-policy']).toContain("manifest-src 'self'");
+
+    const icon = await get(relay, '/icons/icon-192.png');
+    expect(icon.status).toBe(200);
+    expect(icon.headers['content-type']).toBe('image/png');
+    expect(icon.body.equals(PNG)).toBe(true);
+  });
+
+  it('RELAY-14: a missing worker script is a 404, never the index.html fallback (HTML under a script’s name)', async () => {
+    for (const path of ['/sw-old.js', '/workbox-gone.js']) {
+      const answer = await get(relay, path);
+      expect(answer.status).toBe(404);
+      expect(answer.headers['content-type']).toBe('text/plain; charset=utf-8');
     }
   });
 });

@@ -11,6 +11,13 @@ export interface Refusal {
   readonly suggestForget: boolean;
 }
 
+/** The banner a new build of the app raises (components/UpdateBanner.tsx); only the button reloads. */
+export const UPDATE_READY = {
+  label: 'New version',
+  text: 'A new version of Seen is ready —',
+  action: 'Reload',
+} as const;
+
 export const REFUSALS: Readonly<Record<RefusalReason, Refusal>> = {
   'auth-failed': {
     title: 'This link doesn’t open a room here',
