@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { createLogger, type Logger } from '../log.ts';
 import { migratePostgresSchema, OUTCOME_CODE } from './migratePostgresSchema.ts';
-import type { AppendEntry, RelayStorage, RoomRecord, SequencedCommit, SequencedOutcome, StoredEnvelope } from './RelayStorage.ts';
+import type { AppendEntry, RelayStorage, RoomRecord, SequencedCommit, SequencedOutcome } from './RelayStorage.ts';
+import { toStored, type EnvelopeRow } from './envelopeRow.ts';
 
 /** Connections per relay: commits are short, and a few in flight keep the disk's flushes full. */
 const DEFAULT_POOL_SIZE = 10;
@@ -27,17 +28,6 @@ const numericTypes = {
 
 const CODE_TO_KIND = new Map<number, SequencedOutcome['kind']>(Object.entries(OUTCOME_CODE).map(([kind, code]) => [code, kind as SequencedOutcome['kind']]));
 
-interface EnvelopeRow {
-  relay_seq: number;
-  blob: Buffer;
-  covers: number | null;
-}
-
-const toStored = (row: EnvelopeRow): StoredEnvelope => ({
-  relaySeq: row.relay_seq,
-  envelope: new Uint8Array(row.blob.buffer, row.blob.byteOffset, row.blob.byteLength),
-  coversRelaySeq: row.covers,
-});
 
 /** A view, not a copy: pg sends Buffers as bytea. */
 const bufferOf = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

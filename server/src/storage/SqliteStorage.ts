@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { migrateSqliteSchema } from './migrateSqliteSchema.ts';
 import { planSequencedCommit, type RoomCounters, type StoredIdentity } from './planSequencedCommit.ts';
-import type { AppendEntry, RelayStorage, RoomRecord, SequencedCommit, SequencedWrite, StoredEnvelope } from './RelayStorage.ts';
+import type { AppendEntry, RelayStorage, RoomRecord, SequencedCommit, SequencedWrite } from './RelayStorage.ts';
+import { toStored, type EnvelopeRow } from './envelopeRow.ts';
 
 /** NORMAL survives process crashes in WAL mode (the WAL is in the page cache); FULL survives power loss. */
 export type SqliteSync = 'NORMAL' | 'FULL';
@@ -10,17 +11,6 @@ export type SqliteSync = 'NORMAL' | 'FULL';
 /** Room ids → integer keys kept in memory; beyond this many the oldest is forgotten (and re-read). */
 const ROOM_KEY_CACHE_SIZE = 50_000;
 
-interface EnvelopeRow {
-  relay_seq: number;
-  blob: Buffer;
-  covers: number | null;
-}
-
-const toStored = (row: EnvelopeRow): StoredEnvelope => ({
-  relaySeq: row.relay_seq,
-  envelope: new Uint8Array(row.blob.buffer, row.blob.byteOffset, row.blob.byteLength),
-  coversRelaySeq: row.covers,
-});
 
 /** The embedded default: one file, WAL, grouped commits. better-sqlite3 is synchronous. */
 export function createSqliteStorage(options: { path: string; synchronous?: SqliteSync }): RelayStorage {
