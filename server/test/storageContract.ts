@@ -432,5 +432,18 @@ export function registerStorageContractTests(name: string, createStorage: () => 
       expect(await storage.headRelaySeq(ROOM)).toBe(0);
       expect(await storage.getRoom('never-created')).toBeNull();
     });
+    it('STORE-26 readRoomHeads reads head, seal, tombstone and device count of many rooms at once; a room never created is absent', async () => {
+      await storage.commitSequenced([write(0), write(1), write(0, { roomId: OTHER })], NO_QUOTA, 2_000);
+      await storage.addDevice(ROOM, new Uint8Array(32).fill(1), 2_001);
+      await storage.addDevice(ROOM, new Uint8Array(32).fill(2), 2_002);
+      await storage.setSealed(OTHER, true);
+      const heads = await storage.readRoomHeads([ROOM, OTHER, 'never-created']);
+      expect(heads.get(ROOM)).toEqual({ head: 2, sealed: false, deleted: false, deviceCount: 2 });
+      expect(heads.get(OTHER)).toEqual({ head: 1, sealed: true, deleted: false, deviceCount: 0 });
+      expect(heads.has('never-created')).toBe(false);
+      await storage.deleteRoom(ROOM, 3_000);
+      expect((await storage.readRoomHeads([ROOM])).get(ROOM)).toEqual({ head: 0, sealed: false, deleted: true, deviceCount: 0 });
+      expect((await storage.readRoomHeads([])).size).toBe(0);
+    });
   });
 }

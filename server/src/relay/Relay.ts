@@ -35,6 +35,8 @@ const ROOM_REFRESH_MS = 2_000;
  * read the head while the burst's last commits are still in flight, so one read is not enough.
  */
 const ACTIVE_REFRESH_ROUNDS = 3;
+/** Rooms per read of the head check (one query each; PostgreSQL takes the ids as one array). */
+const REFRESH_CHUNK = 1_000;
 /** Every this many rounds (30 s) the refresh covers every loaded room, not only the active ones. */
 const SWEEP_EVERY_ROUNDS = 15;
 /** Handshakes verified per event-loop turn (~0.3 ms each): live rooms wait at most ~10 ms for a storm. */
@@ -298,14 +300,20 @@ export class Relay {
     this.refreshRooms(rooms);
   }
 
+  /** One read of the database per REFRESH_CHUNK rooms, however many rooms are refreshed. */
   private refreshRooms(rooms: readonly Room[]): void {
+    for (let start = 0; start < rooms.length; start += REFRESH_CHUNK) {
+      const chunk = rooms.slice(start, start + REFRESH_CHUNK);
+      void this.refreshChunk(chunk).catch((error: unknown) => this.options.logger.log('error', 'room refresh failed', { rooms: chunk.length, error: String(error) }));
+    }
+  }
+
+  private async refreshChunk(rooms: readonly Room[]): Promise<void> {
+    const heads = await this.options.storage.readRoomHeads(rooms.map((room) => room.roomId));
     for (const room of rooms) {
-      room.refresh().then(
-        (live) => {
-          if (!live) this.evictIfIdle(room);
-        },
-        (error: unknown) => this.options.logger.log('error', 'room refresh failed', { error: String(error) }),
-      );
+      // A room evicted (or reloaded) meanwhile is not this relay's business any more.
+      if (this.rooms.get(room.roomId) !== room) continue;
+      if (!(await room.applyHead(heads.get(room.roomId)))) this.evictIfIdle(room);
     }
   }
 

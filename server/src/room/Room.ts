@@ -20,7 +20,7 @@ import type { Connection } from '../relay/Connection.ts';
 import { REFUSAL, refuse, type Refusal } from '../relay/refusals.ts';
 import { TokenBucket } from '../relay/tokenBucket.ts';
 import type { BusMessage } from '../bus/RoomBus.ts';
-import type { AppendEntry, RelayStorage, RoomRecord, SequencedOutcome } from '../storage/RelayStorage.ts';
+import type { AppendEntry, RelayStorage, RoomHead, RoomRecord, SequencedOutcome } from '../storage/RelayStorage.ts';
 import { OrderedDelivery } from './OrderedDelivery.ts';
 
 /** Rows per catch-up page: the relay waits for each page to drain before reading the next. */
@@ -190,15 +190,24 @@ export class Room {
    * false, and closes the room here, if it was deleted meanwhile.
    */
   async refresh(): Promise<boolean> {
-    const { storage } = this.host;
-    const record = await storage.getRoom(this.roomId);
-    if (record === null || record.deleted) {
+    return this.applyHead((await this.host.storage.readRoomHeads([this.roomId])).get(this.roomId));
+  }
+
+  /**
+   * What the database says of the room now (one row of a batched head check): a tombstone closes it
+   * here; a seal, new devices and committed envelopes this relay has not heard of are taken in.
+   */
+  async applyHead(head: RoomHead | undefined): Promise<boolean> {
+    if (head === undefined || head.deleted) {
       this.closeDeleted();
       return false;
     }
-    for (const device of await storage.listDevices(this.roomId)) this.devices.add(toHex(device));
-    if (record.sealed && !this.sealed) this.markSealed();
-    this.delivery?.learnHead(record.maxRelaySeq);
+    // Devices are only ever added while the room lives: a larger count means news (a lost bus message).
+    if (head.deviceCount > this.devices.size) {
+      for (const device of await this.host.storage.listDevices(this.roomId)) this.devices.add(toHex(device));
+    }
+    if (head.sealed && !this.sealed) this.markSealed();
+    this.delivery?.learnHead(head.head);
     return true;
   }
 

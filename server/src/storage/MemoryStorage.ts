@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { planSequencedCommit } from './planSequencedCommit.ts';
 import type { AppendEntry, RelayStorage, RoomRecord, SequencedWrite, StoredEnvelope } from './RelayStorage.ts';
+import { readRoomHeadsOneByOne } from './readRoomHeadsOneByOne.ts';
 
 interface MemoryEntry extends StoredEnvelope {
   readonly sessionId: string;
@@ -83,7 +84,7 @@ export function createMemoryStorage(options: { sharedSequencing?: boolean } = {}
     return bytes;
   };
 
-  return {
+  const storage: RelayStorage = {
     sharedSequencing: options.sharedSequencing ?? false,
     async commitSequenced(writes, quotaBytes, now) {
       // Synchronous from here on: no other call interleaves, as a row lock would ensure.
@@ -112,6 +113,9 @@ export function createMemoryStorage(options: { sharedSequencing?: boolean } = {}
         if (freed > 0) freedBytesByRoom.set(roomId, freed);
       }
       return { outcomes: plan.outcomes, freedBytesByRoom };
+    },
+    readRoomHeads(roomIds) {
+      return readRoomHeadsOneByOne(storage, roomIds);
     },
     async headRelaySeq(roomId) {
       return liveRoom(roomId)?.head ?? 0;
@@ -211,4 +215,5 @@ export function createMemoryStorage(options: { sharedSequencing?: boolean } = {}
     },
     async close() {},
   };
+  return storage;
 }

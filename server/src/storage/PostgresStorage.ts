@@ -38,6 +38,9 @@ const LIVE_ROOM_KEY = '(SELECT id FROM rooms WHERE room_id = $1 AND deleted_at I
 const SQL = {
   getRoom: 'SELECT auth_pk, sealed, deleted_at, next_seq, used_bytes FROM rooms WHERE room_id = $1',
   headRelaySeq: 'SELECT next_seq - 1 AS head FROM rooms WHERE room_id = $1 AND deleted_at IS NULL',
+  readRoomHeads: `SELECT r.room_id, r.next_seq - 1 AS head, r.sealed, r.deleted_at IS NOT NULL AS deleted,
+      (SELECT count(*) FROM devices d WHERE d.room = r.id)::integer AS device_count
+    FROM rooms r WHERE r.room_id = ANY ($1)`,
   createRoom: 'INSERT INTO rooms (room_id, auth_pk, created_at) VALUES ($1, $2, $3) ON CONFLICT (room_id) DO NOTHING',
   listDevices: `SELECT device_pk FROM devices WHERE room = ${LIVE_ROOM_KEY}`,
   // FOR SHARE waits for a deletion in progress and then sees its tombstone (STORE-11).
@@ -149,6 +152,12 @@ export async function createPostgresStorage(options: { connectionString: string;
     },
     async headRelaySeq(roomId) {
       return (await query<{ head: number }>('headRelaySeq', [roomId]))[0]?.head ?? 0;
+    },
+    async readRoomHeads(roomIds) {
+      const rows = await query<{ room_id: string; head: number; sealed: boolean; deleted: boolean; device_count: number }>('readRoomHeads', [roomIds]);
+      return new Map(
+        rows.map((row) => [row.room_id, { head: row.deleted ? 0 : row.head, sealed: row.sealed, deleted: row.deleted, deviceCount: row.device_count }]),
+      );
     },
     async getRoom(roomId): Promise<RoomRecord | null> {
       const [row] = await query<{ auth_pk: Buffer; sealed: boolean; deleted_at: number | null; next_seq: number; used_bytes: number }>('getRoom', [roomId]);

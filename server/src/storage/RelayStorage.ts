@@ -69,6 +69,15 @@ export interface SequencedCommit {
   readonly freedBytesByRoom: Map<string, number>;
 }
 
+/** What a relay's head check needs of a room (database sequencing). */
+export interface RoomHead {
+  /** The highest relaySeq committed in the room. */
+  readonly head: number;
+  readonly sealed: boolean;
+  readonly deleted: boolean;
+  readonly deviceCount: number;
+}
+
 export interface RelayStorage {
   /**
    * True for an engine several relays share: the relay then numbers envelopes with
@@ -87,6 +96,12 @@ export interface RelayStorage {
   commitSequenced(writes: readonly SequencedWrite[], quotaBytes: number, now: number): Promise<SequencedCommit>;
   /** The highest relaySeq committed in the room (its counter), 0 if none or no such room. */
   headRelaySeq(roomId: string): Promise<number>;
+  /**
+   * Head, seal, tombstone and device count of many rooms in one read (the periodic head check of a
+   * cluster reads every active room: one query per round, not two per room). A room that was never
+   * created is absent from the map.
+   */
+  readRoomHeads(roomIds: readonly string[]): Promise<Map<string, RoomHead>>;
   getRoom(roomId: string): Promise<RoomRecord | null>;
   /** Creates the room if it does not exist; a no-op otherwise. */
   createRoom(roomId: string, authPublicKey: Uint8Array, now: number): Promise<void>;

@@ -4,6 +4,7 @@ import { migrateSqliteSchema } from './migrateSqliteSchema.ts';
 import { planSequencedCommit, type RoomCounters, type StoredIdentity } from './planSequencedCommit.ts';
 import type { AppendEntry, RelayStorage, RoomRecord, SequencedCommit, SequencedWrite } from './RelayStorage.ts';
 import { toStored, type EnvelopeRow } from './envelopeRow.ts';
+import { readRoomHeadsOneByOne } from './readRoomHeadsOneByOne.ts';
 
 /** NORMAL survives process crashes in WAL mode (the WAL is in the page cache); FULL survives power loss. */
 export type SqliteSync = 'NORMAL' | 'FULL';
@@ -170,11 +171,14 @@ export function createSqliteStorage(options: { path: string; synchronous?: Sqlit
     statements.tombstone.run(roomId, now, now);
   });
 
-  return {
+  const storage: RelayStorage = {
     // One relay per file: the relay numbers envelopes itself and commits them with appendBatch.
     sharedSequencing: false,
     async commitSequenced(writes, quotaBytes, now) {
       return sequencedTransaction(writes, quotaBytes, now);
+    },
+    readRoomHeads(roomIds) {
+      return readRoomHeadsOneByOne(storage, roomIds);
     },
     async headRelaySeq(roomId) {
       const room = keyOf(roomId);
@@ -243,4 +247,5 @@ export function createSqliteStorage(options: { path: string; synchronous?: Sqlit
       db.close();
     },
   };
+  return storage;
 }
