@@ -117,9 +117,6 @@ export function createMemoryStorage(options: { sharedSequencing?: boolean } = {}
     readRoomHeads(roomIds) {
       return readRoomHeadsOneByOne(storage, roomIds);
     },
-    async headRelaySeq(roomId) {
-      return liveRoom(roomId)?.head ?? 0;
-    },
     async getRoom(roomId): Promise<RoomRecord | null> {
       const room = rooms.get(roomId);
       if (room === undefined) return null;

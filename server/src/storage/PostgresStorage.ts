@@ -37,7 +37,6 @@ const LIVE_ROOM_KEY = '(SELECT id FROM rooms WHERE room_id = $1 AND deleted_at I
 
 const SQL = {
   getRoom: 'SELECT auth_pk, sealed, deleted_at, next_seq, used_bytes FROM rooms WHERE room_id = $1',
-  headRelaySeq: 'SELECT next_seq - 1 AS head FROM rooms WHERE room_id = $1 AND deleted_at IS NULL',
   readRoomHeads: `SELECT r.room_id, r.next_seq - 1 AS head, r.sealed, r.deleted_at IS NOT NULL AS deleted,
       (SELECT count(*) FROM devices d WHERE d.room = r.id)::integer AS device_count
     FROM rooms r WHERE r.room_id = ANY ($1)`,
@@ -149,9 +148,6 @@ export async function createPostgresStorage(options: { connectionString: string;
         if (bytes > 0) freedBytesByRoom.set(roomId, bytes);
       });
       return { outcomes, freedBytesByRoom };
-    },
-    async headRelaySeq(roomId) {
-      return (await query<{ head: number }>('headRelaySeq', [roomId]))[0]?.head ?? 0;
     },
     async readRoomHeads(roomIds) {
       const rows = await query<{ room_id: string; head: number; sealed: boolean; deleted: boolean; device_count: number }>('readRoomHeads', [roomIds]);

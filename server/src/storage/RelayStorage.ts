@@ -94,8 +94,6 @@ export interface RelayStorage {
    * snapshots cover. relaySeq is gapless per room and commit order is relaySeq order.
    */
   commitSequenced(writes: readonly SequencedWrite[], quotaBytes: number, now: number): Promise<SequencedCommit>;
-  /** The highest relaySeq committed in the room (its counter), 0 if none or no such room. */
-  headRelaySeq(roomId: string): Promise<number>;
   /**
    * Head, seal, tombstone and device count of many rooms in one read (the periodic head check of a
    * cluster reads every active room: one query per round, not two per room). A room that was never

@@ -180,10 +180,6 @@ export function createSqliteStorage(options: { path: string; synchronous?: Sqlit
     readRoomHeads(roomIds) {
       return readRoomHeadsOneByOne(storage, roomIds);
     },
-    async headRelaySeq(roomId) {
-      const room = keyOf(roomId);
-      return room === null || statements.isLive.get(room) === undefined ? 0 : (statements.maxRelaySeq.get(room)?.max_seq ?? 0);
-    },
     async getRoom(roomId): Promise<RoomRecord | null> {
       const room = keyOf(roomId);
       const row = room === null ? undefined : statements.getRoom.get(room);
