@@ -1,7 +1,7 @@
 import { startCluster, withRelayLogs, type ClusterEngines } from '../lib/clusterEngines.ts';
 import type { LatencySummary } from '../lib/histogram.ts';
 import { startServer, type ServerHandle } from '../lib/serverProcess.ts';
-import { CpuWindow, FOREIGN_BUSY_LIMIT, GENERATOR_CPU_LIMIT, SEND_LAG_P99_LIMIT_MS, sleep, waitUntil, type CpuSource } from './common.ts';
+import { CpuWindow, FOREIGN_BUSY_LIMIT, sleep, waitUntil, type CpuSource } from './common.ts';
 import { PING_PONG_LIMITS, pingPong, type PingPongPlan } from './w1Latency.ts';
 import type { TypingSetup } from './w2Typing.ts';
 import { TypingLoad } from './typingLoad.ts';
@@ -120,14 +120,7 @@ export async function runClusterTyping(setup: TypingSetup, layout: ClusterLayout
         sentByRelay[relayOfClient(layout, c)]!++;
       }
     });
-    const lag = load.sendLag.summary();
-    const e2e = load.histograms[0]!.e2e.summary();
-    const valid = cpu.generatorCore <= GENERATOR_CPU_LIMIT && lag.p99 <= SEND_LAG_P99_LIMIT_MS;
-    if (!valid) notes.push(`generator saturated or late: ${(cpu.generatorCore * 100).toFixed(0)} % CPU, send lag p99 ${lag.p99} ms`);
-    const busy = cpu.foreignCore > FOREIGN_BUSY_LIMIT;
-    if (busy) notes.push(`machine busy: other processes used ${(cpu.foreignCore * 100).toFixed(0)} % of a core`);
-    if (load.orderErrors > 0) notes.push(`${load.orderErrors} updates arrived out of order`);
-    if (load.delivered < load.expectedTotal) notes.push(`undelivered: ${load.expectedTotal - load.delivered} (${load.shortfall().join(', ')})`);
+    const { lag, e2e, valid, busy } = load.review(cpu, notes);
     const relayMicros = relays.map((_, i) => cpu.sourceMicros[i]!);
     const engineMicros = serving.engines ? cpu.sourceMicros[relays.length]! : NaN;
     return {

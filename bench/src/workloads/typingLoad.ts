@@ -1,8 +1,8 @@
-import { LatencyHistogram } from '../lib/histogram.ts';
+import { LatencyHistogram, type LatencySummary } from '../lib/histogram.ts';
 import { EVENT, runSchedule, type Schedule } from '../lib/schedule.ts';
 import type { ServerHandle } from '../lib/serverProcess.ts';
 import type { BenchClient, ClientSink } from '../clients/benchClient.ts';
-import { closeAll, connectAll } from './common.ts';
+import { closeAll, connectAll, FOREIGN_BUSY_LIMIT, GENERATOR_CPU_LIMIT, SEND_LAG_P99_LIMIT_MS } from './common.ts';
 import type { ClientPlan } from './rooms.ts';
 
 /**
@@ -108,6 +108,23 @@ export class TypingLoad {
   }
 
   /** Clients whose partner has not yet received all they sent (for diagnostics). */
+  /**
+   * The run's verdict, the same for every typing workload: the generator kept up (else the run is
+   * not valid), the machine was quiet (else it is flagged busy), nothing arrived out of order or
+   * went missing. Each finding is added to `notes` in words.
+   */
+  review(cpu: { readonly generatorCore: number; readonly foreignCore: number }, notes: string[]): { lag: LatencySummary; e2e: LatencySummary; valid: boolean; busy: boolean } {
+    const lag = this.sendLag.summary();
+    const e2e = this.histograms[0]!.e2e.summary();
+    const valid = cpu.generatorCore <= GENERATOR_CPU_LIMIT && lag.p99 <= SEND_LAG_P99_LIMIT_MS;
+    if (!valid) notes.push(`generator saturated or late: ${(cpu.generatorCore * 100).toFixed(0)} % CPU, send lag p99 ${lag.p99} ms`);
+    const busy = cpu.foreignCore > FOREIGN_BUSY_LIMIT;
+    if (busy) notes.push(`machine busy: other processes used ${(cpu.foreignCore * 100).toFixed(0)} % of a core`);
+    if (this.orderErrors > 0) notes.push(`${this.orderErrors} updates arrived out of order`);
+    if (this.delivered < this.expectedTotal) notes.push(`undelivered: ${this.expectedTotal - this.delivered} (${this.shortfall().join(', ')})`);
+    return { lag, e2e, valid, busy };
+  }
+
   shortfall(limit = 5): string[] {
     const short: string[] = [];
     for (let c = 0; c < this.plans.length && short.length < limit; c++) {

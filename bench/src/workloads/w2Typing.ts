@@ -2,7 +2,7 @@ import type { LatencySummary } from '../lib/histogram.ts';
 import { buildTypingSchedule, type Schedule } from '../lib/schedule.ts';
 import { startServer, type ServerKind } from '../lib/serverProcess.ts';
 import type { TypingPair } from '../lib/traces.ts';
-import { CpuWindow, FOREIGN_BUSY_LIMIT, GENERATOR_CPU_LIMIT, SEND_LAG_P99_LIMIT_MS, sleep, waitUntil } from './common.ts';
+import { CpuWindow, sleep, waitUntil } from './common.ts';
 import { planClients, wireFormatOf, type ClientPlan, type WireFormat } from './rooms.ts';
 import { TypingLoad } from './typingLoad.ts';
 
@@ -103,14 +103,7 @@ export async function runTyping(setup: TypingSetup, kind: ServerKind, rep: numbe
     const eld = await server.eventLoopDelay();
     const rssEnd = server.rssBytes();
     const heap = await server.heap();
-    const lag = load.sendLag.summary();
-    const e2e = load.histograms[0]!.e2e.summary();
-    const valid = cpu.generatorCore <= GENERATOR_CPU_LIMIT && lag.p99 <= SEND_LAG_P99_LIMIT_MS;
-    if (!valid) notes.push(`generator saturated or late: ${(cpu.generatorCore * 100).toFixed(0)} % CPU, send lag p99 ${lag.p99} ms`);
-    const busy = cpu.foreignCore > FOREIGN_BUSY_LIMIT;
-    if (busy) notes.push(`machine busy: other processes used ${(cpu.foreignCore * 100).toFixed(0)} % of a core`);
-    if (load.orderErrors > 0) notes.push(`${load.orderErrors} updates arrived out of order`);
-    if (load.delivered < load.expectedTotal) notes.push(`undelivered: ${load.expectedTotal - load.delivered} (${load.shortfall().join(', ')})`);
+    const { lag, e2e, valid, busy } = load.review(cpu, notes);
     return {
       workload: 'W2',
       server: kind,
