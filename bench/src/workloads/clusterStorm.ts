@@ -5,7 +5,7 @@ import { loopbackAddressFor } from '../clients/benchClient.ts';
 import { CpuWindow, FOREIGN_BUSY_LIMIT, GENERATOR_CPU_LIMIT, closeAll, sleep, waitUntil, type CpuSource } from './common.ts';
 import { CLUSTER_RELAYS } from './clusterTyping.ts';
 import { planClients } from './rooms.ts';
-import { StormClient } from './w6Storm.ts';
+import { dropMidSend, StormClient } from './w6Storm.ts';
 
 export interface ClusterStormResult {
   readonly workload: 'cluster-W6';
@@ -119,14 +119,7 @@ export async function runClusterStorm(options: {
     if (!(await waitUntil(() => clients.every((c) => c.outbox.size === 0 && c.fromPartner.size === warm), 60_000))) {
       notes.push('the first exchange (before the drop) did not complete within 60 s');
     }
-    let pendingAtDrop = 0;
-    for (const client of clients) {
-      const extra = random.int(0, 4);
-      for (let k = 0; k < extra; k++) client.sendNext();
-      pendingAtDrop += extra;
-    }
-    const dropAt = performance.now();
-    for (const client of clients) client.drop();
+    const { pendingAtDrop, dropAt } = dropMidSend(clients, random);
     const cpu = new CpuWindow([survivor, lastKnown(victim), options.engines]);
     cpu.start();
     let failures = 0;

@@ -142,6 +142,22 @@ export class StormClient {
  * every socket drops. All reconnect within `jitterMs` (uniform), catch up from their cursor and
  * resend their outbox. Nothing may be lost or stored twice.
  */
+/**
+ * The storm's drop: 0–3 new updates from every client (so some are unacknowledged), then every
+ * socket goes, in the same tick. Returns how many were pending and when the drop happened.
+ */
+export function dropMidSend(clients: readonly StormClient[], random: Random): { pendingAtDrop: number; dropAt: number } {
+  let pendingAtDrop = 0;
+  for (const client of clients) {
+    const extra = random.int(0, 4);
+    for (let k = 0; k < extra; k++) client.sendNext();
+    pendingAtDrop += extra;
+  }
+  const dropAt = performance.now();
+  for (const client of clients) client.drop();
+  return { pendingAtDrop, dropAt };
+}
+
 export async function runStorm(options: { clients: number; rep: number; jitterMs: number; pairs: readonly TypingPair[]; seed: number; cpuProfDir?: string }): Promise<StormResult> {
   const rooms = Math.ceil(options.clients / 2);
   const random = new Random(options.seed + options.rep);
@@ -166,15 +182,7 @@ export async function runStorm(options: { clients: number; rep: number; jitterMs
     const connectPerSecond = clients.length / ((performance.now() - t0) / 1000);
     for (let k = 0; k < warm; k++) for (const client of clients) client.sendNext();
     await waitUntil(() => clients.every((c) => c.outbox.size === 0 && c.fromPartner.size === warm), 60_000);
-    // The drop: 0–3 new updates each, then every socket goes, in the same tick.
-    let pendingAtDrop = 0;
-    for (const client of clients) {
-      const extra = random.int(0, 4);
-      for (let k = 0; k < extra; k++) client.sendNext();
-      pendingAtDrop += extra;
-    }
-    const dropAt = performance.now();
-    for (const client of clients) client.drop();
+    const { pendingAtDrop, dropAt } = dropMidSend(clients, random);
     await server.eventLoopDelay(true);
     const cpu = new CpuWindow(server);
     cpu.start();
