@@ -11,6 +11,9 @@ export const FRAME = {
   EPHEMERAL: 0x03,
   SEAL: 0x04,
   DELETE_ROOM: 0x05,
+  PUSH_SUBSCRIBE: 0x06,
+  PUSH_UNSUBSCRIBE: 0x07,
+  NUDGE: 0x08,
   HELLO: 0x81,
   READY: 0x82,
   ENV: 0x83,
@@ -20,6 +23,7 @@ export const FRAME = {
   EPH: 0x87,
   HEARTBEAT: 0x88,
   ROOM_STATE: 0x89,
+  PUSH_STATUS: 0x8a,
 } as const;
 export type FrameType = (typeof FRAME)[keyof typeof FRAME];
 
@@ -70,6 +74,26 @@ export const RELAY_ERROR = {
   BAD_ENVELOPE: 5,
 } as const;
 export type RelayErrorCode = (typeof RELAY_ERROR)[keyof typeof RELAY_ERROR];
+
+/** What a PUSH_STATUS frame says about the PUSH_SUBSCRIBE, PUSH_UNSUBSCRIBE or NUDGE it answers. */
+export const PUSH_STATUS = {
+  /** Done: the subscription is kept (or forgotten), or the nudge is on its way. */
+  OK: 0,
+  /** The endpoint is not one this relay posts to (not https, not on its list of push services, or not a public address). */
+  ENDPOINT_NOT_ALLOWED: 1,
+  /** The endpoint is not a URL, or the keys are not a P-256 public key and a 16-byte secret. */
+  BAD_SUBSCRIPTION: 2,
+  /** Too many nudges from this device or room lately; this one was dropped. */
+  RATE_LIMITED: 3,
+  /** The relay could not keep or read subscriptions just now (its storage failed); try again later. */
+  UNAVAILABLE: 4,
+} as const;
+export type PushStatusCode = (typeof PUSH_STATUS)[keyof typeof PUSH_STATUS];
+
+/** Sizes of a Web Push subscription's keys (RFC 8291): an uncompressed P-256 point and the auth secret. */
+export const PUSH_KEY_SIZE = { P256DH: 65, AUTH: 16 } as const;
+/** Longest push endpoint URL a relay keeps (the browsers' services use ~200–500 bytes). */
+export const MAX_PUSH_ENDPOINT_BYTES = 2048;
 
 /** Domain-separation labels. Changing one invalidates every key, room id or signature made with it. */
 export const LABEL = {

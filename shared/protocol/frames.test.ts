@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { FRAME, PROTOCOL_VERSION, SIZE } from './constants.ts';
+import { FRAME, MAX_PUSH_ENDPOINT_BYTES, PROTOCOL_VERSION, PUSH_KEY_SIZE, PUSH_STATUS, SIZE } from './constants.ts';
 import { MAX_SAFE_U64, utf8Encoder } from './bytes.ts';
 import {
   AUTH_FRAME_LENGTH,
@@ -15,6 +15,10 @@ import {
   encodeErrorFrame,
   encodeHeartbeatFrame,
   encodeHelloFrame,
+  encodeNudgeFrame,
+  encodePushStatusFrame,
+  encodePushSubscribeFrame,
+  encodePushUnsubscribeFrame,
   encodePutFrame,
   encodeReadyFrame,
   encodeRoomStateFrame,
@@ -88,6 +92,32 @@ describe('client frames', () => {
     expect(parseClientFrame(encodeDeleteRoomFrame())).toEqual({ ok: true, value: { kind: FRAME.DELETE_ROOM } });
   });
 
+  it('PROTO-1 PUSH_SUBSCRIBE round-trips keys and endpoint; PUSH_UNSUBSCRIBE and NUDGE are the type byte alone', () => {
+    const subscription = {
+      p256dh: Uint8Array.from({ length: PUSH_KEY_SIZE.P256DH }, (_, index) => index),
+      auth: Uint8Array.from({ length: PUSH_KEY_SIZE.AUTH }, (_, index) => 200 + index),
+      endpoint: 'https://fcm.googleapis.com/fcm/send/abc:é',
+    };
+    expect(parseClientFrame(encodePushSubscribeFrame(subscription))).toEqual({ ok: true, value: { kind: FRAME.PUSH_SUBSCRIBE, ...subscription } });
+    expect(parseClientFrame(encodePushUnsubscribeFrame())).toEqual({ ok: true, value: { kind: FRAME.PUSH_UNSUBSCRIBE } });
+    expect(parseClientFrame(encodeNudgeFrame())).toEqual({ ok: true, value: { kind: FRAME.NUDGE } });
+  });
+
+  it('PROTO-2 rejects a PUSH_SUBSCRIBE whose endpoint length disagrees, is over the limit, or is not UTF-8', () => {
+    const keys = { p256dh: new Uint8Array(PUSH_KEY_SIZE.P256DH), auth: new Uint8Array(PUSH_KEY_SIZE.AUTH) };
+    const frame = encodePushSubscribeFrame({ ...keys, endpoint: 'https://push.example/x' });
+    expect(errorOf(parseClientFrame(grow(frame)))).toBe(FRAME_ERROR.BAD_LENGTH);
+    expect(errorOf(parseClientFrame(shrink(frame)))).toBe(FRAME_ERROR.BAD_LENGTH);
+    expect(errorOf(parseClientFrame(frame.slice(0, 10)))).toBe(FRAME_ERROR.BAD_LENGTH);
+    const tooLong = encodePushSubscribeFrame({ ...keys, endpoint: 'x'.repeat(MAX_PUSH_ENDPOINT_BYTES + 1) });
+    expect(errorOf(parseClientFrame(tooLong))).toBe(FRAME_ERROR.BAD_LENGTH);
+    expect(errorOf(parseClientFrame(encodePushSubscribeFrame({ ...keys, endpoint: 'x'.repeat(MAX_PUSH_ENDPOINT_BYTES) })))).toBeNull();
+    const notUtf8 = frame.slice();
+    notUtf8[notUtf8.length - 1] = 0xff;
+    expect(errorOf(parseClientFrame(notUtf8))).toBe(FRAME_ERROR.BAD_TEXT);
+    for (const bare of [encodePushUnsubscribeFrame(), encodeNudgeFrame()]) expect(errorOf(parseClientFrame(grow(bare)))).toBe(FRAME_ERROR.BAD_LENGTH);
+  });
+
   it('PROTO-1 AUTH reports the version it carries, so the relay can refuse an unsupported one', () => {
     const bytes = encodeAuthFrame({
       roomId: new Uint8Array(SIZE.ROOM_ID),
@@ -123,7 +153,7 @@ describe('client frames', () => {
 
   it('PROTO-2 rejects an empty frame and every type byte that is not a client frame', () => {
     expect(errorOf(parseClientFrame(new Uint8Array()))).toBe(FRAME_ERROR.EMPTY);
-    const clientTypes = new Set<number>([FRAME.AUTH, FRAME.PUT, FRAME.EPHEMERAL, FRAME.SEAL, FRAME.DELETE_ROOM]);
+    const clientTypes = new Set<number>([FRAME.AUTH, FRAME.PUT, FRAME.EPHEMERAL, FRAME.SEAL, FRAME.DELETE_ROOM, FRAME.PUSH_SUBSCRIBE, FRAME.PUSH_UNSUBSCRIBE, FRAME.NUDGE]);
     for (let type = 0; type < 256; type++) {
       if (clientTypes.has(type)) continue;
       // Relay frames sent back at the relay (a reflection) are unknown types too.
@@ -227,6 +257,7 @@ describe('relay frames', () => {
       encodeAckFrame({ sessionId, seq: 1, relaySeq: 1 }),
       encodeErrorFrame({ code: 1, sessionId, seq: 1 }),
       encodeHeartbeatFrame(1),
+      encodePushStatusFrame({ answers: FRAME.PUSH_SUBSCRIBE, status: PUSH_STATUS.OK }),
       encodeHelloFrame({ challenge: new Uint8Array(SIZE.CHALLENGE), serverTime: 1, relayOrigin: 'wss://relay.example' }),
     ];
     for (const frame of fixed) {
@@ -273,6 +304,7 @@ describe('relay frames', () => {
       FRAME.EPH,
       FRAME.HEARTBEAT,
       FRAME.ROOM_STATE,
+      FRAME.PUSH_STATUS,
     ]);
     for (let type = 0; type < 256; type++) {
       if (relayTypes.has(type)) continue;
@@ -357,6 +389,13 @@ describe('wire layout', () => {
       [encodeEphFrame(envelope), [0x87, 9, 8, 7]],
       [encodeHeartbeatFrame(relaySeq), [0x88, ...bigEndian(relaySeq, 8)]],
       [encodeRoomStateFrame({ sealed: false, deviceCount: 2 }), [0x89, 0, 2]],
+      [
+        encodePushSubscribeFrame({ p256dh: Uint8Array.from(filled(65, 0x04)), auth: Uint8Array.from(filled(16, 0x77)), endpoint: 'https://p/é' }),
+        [0x06, ...filled(65, 0x04), ...filled(16, 0x77), 0, 12, ...utf8Encoder.encode('https://p/é')],
+      ],
+      [encodePushUnsubscribeFrame(), [0x07]],
+      [encodeNudgeFrame(), [0x08]],
+      [encodePushStatusFrame({ answers: FRAME.NUDGE, status: PUSH_STATUS.RATE_LIMITED }), [0x8a, 0x08, 3]],
     ];
     for (const [encoded, expected] of cases) expect([...encoded]).toEqual(expected);
     expect(AUTH_FRAME_LENGTH).toBe(234);
@@ -373,6 +412,7 @@ describe('wire layout', () => {
       fc.tuple(fc.integer({ min: 0, max: 255 }), bytesOf(SIZE.SESSION_ID), u32).map(([code, sessionId, seq]) => encodeErrorFrame({ code, sessionId, seq })),
       envelopeBytes.map(encodeEphFrame),
       u64.map(encodeHeartbeatFrame),
+      fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 })).map(([answers, status]) => encodePushStatusFrame({ answers, status })),
     );
     const rewrite = (frame: RelayFrame): Uint8Array => {
       switch (frame.kind) {
@@ -394,6 +434,8 @@ describe('wire layout', () => {
           return encodeEphFrame(frame.envelope);
         case FRAME.HEARTBEAT:
           return encodeHeartbeatFrame(frame.serverTime);
+        case FRAME.PUSH_STATUS:
+          return encodePushStatusFrame(frame);
       }
     };
     fc.assert(

@@ -1,4 +1,4 @@
-import { FRAME, PROTOCOL_VERSION, SIZE } from './constants.ts';
+import { FRAME, MAX_PUSH_ENDPOINT_BYTES, PROTOCOL_VERSION, PUSH_KEY_SIZE, SIZE } from './constants.ts';
 import { readU64, utf8Decoder, utf8Encoder, viewOf, writeU64 } from './bytes.ts';
 import { fail, ok, type Result } from './result.ts';
 
@@ -32,7 +32,30 @@ export interface SealFrame {
 export interface DeleteRoomFrame {
   readonly kind: typeof FRAME.DELETE_ROOM;
 }
-export type ClientFrame = AuthFrame | PutFrame | EphemeralFrame | SealFrame | DeleteRoomFrame;
+/** A device asks the relay to wake it through Web Push when another member nudges the room. */
+export interface PushSubscribeFrame {
+  readonly kind: typeof FRAME.PUSH_SUBSCRIBE;
+  /** The subscription's `p256dh` key: an uncompressed P-256 point (65 bytes). */
+  readonly p256dh: Uint8Array;
+  /** The subscription's `auth` secret (16 bytes). */
+  readonly auth: Uint8Array;
+  readonly endpoint: string;
+}
+export interface PushUnsubscribeFrame {
+  readonly kind: typeof FRAME.PUSH_UNSUBSCRIBE;
+}
+export interface NudgeFrame {
+  readonly kind: typeof FRAME.NUDGE;
+}
+export type ClientFrame =
+  | AuthFrame
+  | PutFrame
+  | EphemeralFrame
+  | SealFrame
+  | DeleteRoomFrame
+  | PushSubscribeFrame
+  | PushUnsubscribeFrame
+  | NudgeFrame;
 
 export interface HelloFrame {
   readonly kind: typeof FRAME.HELLO;
@@ -82,7 +105,15 @@ export interface RoomStateFrame {
   readonly sealed: boolean;
   readonly deviceCount: number;
 }
+export interface PushStatusFrame {
+  readonly kind: typeof FRAME.PUSH_STATUS;
+  /** The frame type answered: PUSH_SUBSCRIBE, PUSH_UNSUBSCRIBE or NUDGE. */
+  readonly answers: number;
+  /** A PUSH_STATUS code. */
+  readonly status: number;
+}
 export type RelayFrame =
+  | PushStatusFrame
   | HelloFrame
   | ReadyFrame
   | EnvFrame
@@ -212,6 +243,60 @@ const BARE_LAYOUT = defineLayout({ type: U8 });
 
 export const encodeSealFrame = (): Uint8Array => allocateFrame(FRAME.SEAL, BARE_LAYOUT).out;
 export const encodeDeleteRoomFrame = (): Uint8Array => allocateFrame(FRAME.DELETE_ROOM, BARE_LAYOUT).out;
+
+// ---- PUSH_SUBSCRIBE (client), PUSH_UNSUBSCRIBE and NUDGE (client: the type byte alone) ----------
+
+const PUSH_SUBSCRIBE_LAYOUT = defineLayout({ type: U8, p256dh: PUSH_KEY_SIZE.P256DH, auth: PUSH_KEY_SIZE.AUTH, endpointLength: U16 });
+
+export function encodePushSubscribeFrame(frame: Omit<PushSubscribeFrame, 'kind'>): Uint8Array {
+  const { at } = PUSH_SUBSCRIBE_LAYOUT;
+  const endpoint = utf8Encoder.encode(frame.endpoint);
+  const { out, view } = allocateFrame(FRAME.PUSH_SUBSCRIBE, PUSH_SUBSCRIBE_LAYOUT, endpoint.length);
+  out.set(frame.p256dh, at.p256dh);
+  out.set(frame.auth, at.auth);
+  view.setUint16(at.endpointLength, endpoint.length);
+  out.set(endpoint, PUSH_SUBSCRIBE_LAYOUT.length);
+  return out;
+}
+
+function readPushSubscribeFrame(bytes: Uint8Array, view: DataView): Parsed<PushSubscribeFrame> {
+  const { at, length: fixed } = PUSH_SUBSCRIBE_LAYOUT;
+  if (bytes.length < fixed) return fail(FRAME_ERROR.BAD_LENGTH);
+  const endpointLength = view.getUint16(at.endpointLength);
+  if (endpointLength > MAX_PUSH_ENDPOINT_BYTES || bytes.length !== fixed + endpointLength) return fail(FRAME_ERROR.BAD_LENGTH);
+  let endpoint: string;
+  try {
+    endpoint = utf8Decoder.decode(bytes.subarray(fixed));
+  } catch {
+    return fail(FRAME_ERROR.BAD_TEXT);
+  }
+  return ok({
+    kind: FRAME.PUSH_SUBSCRIBE,
+    p256dh: bytes.slice(at.p256dh, at.p256dh + PUSH_KEY_SIZE.P256DH),
+    auth: bytes.slice(at.auth, at.auth + PUSH_KEY_SIZE.AUTH),
+    endpoint,
+  });
+}
+
+export const encodePushUnsubscribeFrame = (): Uint8Array => allocateFrame(FRAME.PUSH_UNSUBSCRIBE, BARE_LAYOUT).out;
+export const encodeNudgeFrame = (): Uint8Array => allocateFrame(FRAME.NUDGE, BARE_LAYOUT).out;
+
+// ---- PUSH_STATUS (relay) --------------------------------------------------------------------
+
+const PUSH_STATUS_LAYOUT = defineLayout({ type: U8, answers: U8, status: U8 });
+
+export function encodePushStatusFrame(frame: Omit<PushStatusFrame, 'kind'>): Uint8Array {
+  const { at } = PUSH_STATUS_LAYOUT;
+  const { out } = allocateFrame(FRAME.PUSH_STATUS, PUSH_STATUS_LAYOUT);
+  out[at.answers] = frame.answers;
+  out[at.status] = frame.status;
+  return out;
+}
+
+function readPushStatusFrame(bytes: Uint8Array): Parsed<PushStatusFrame> {
+  const { at } = PUSH_STATUS_LAYOUT;
+  return exactLength(bytes, PUSH_STATUS_LAYOUT.length, () => ({ kind: FRAME.PUSH_STATUS, answers: bytes[at.answers]!, status: bytes[at.status]! }));
+}
 
 // ---- HELLO (relay) --------------------------------------------------------------------------
 
@@ -392,6 +477,12 @@ export function parseClientFrame(bytes: Uint8Array): Parsed<ClientFrame> {
       return exactLength(bytes, BARE_LAYOUT.length, () => ({ kind: FRAME.SEAL }));
     case FRAME.DELETE_ROOM:
       return exactLength(bytes, BARE_LAYOUT.length, () => ({ kind: FRAME.DELETE_ROOM }));
+    case FRAME.PUSH_SUBSCRIBE:
+      return readPushSubscribeFrame(bytes, viewOf(bytes));
+    case FRAME.PUSH_UNSUBSCRIBE:
+      return exactLength(bytes, BARE_LAYOUT.length, () => ({ kind: FRAME.PUSH_UNSUBSCRIBE }));
+    case FRAME.NUDGE:
+      return exactLength(bytes, BARE_LAYOUT.length, () => ({ kind: FRAME.NUDGE }));
     default:
       return fail(FRAME_ERROR.UNKNOWN_TYPE);
   }
@@ -420,6 +511,8 @@ export function parseRelayFrame(bytes: Uint8Array): Parsed<RelayFrame> {
       return ok({ kind: FRAME.EPH, envelope: readEnvelope(bytes) });
     case FRAME.HEARTBEAT:
       return readHeartbeatFrame(bytes, view);
+    case FRAME.PUSH_STATUS:
+      return readPushStatusFrame(bytes);
     default:
       return fail(FRAME_ERROR.UNKNOWN_TYPE);
   }

@@ -45,6 +45,7 @@ export type RelayEvent =
   | { readonly kind: 'ready'; readonly sealed: boolean; readonly deviceCount: number }
   | { readonly kind: 'room-state'; readonly sealed: boolean; readonly deviceCount: number }
   | { readonly kind: 'open' }
+  | { readonly kind: 'push-status'; readonly answers: number; readonly status: number }
   | { readonly kind: 'closed'; readonly code: number; readonly reason: string };
 
 /** What the provider constructs: a WebSocket look-alike (the class itself stays private to this module). */
@@ -266,6 +267,10 @@ export function createEncryptedSocketClass(context: EncryptedSocketContext): Enc
         }
         case FRAME.HEARTBEAT:
           this.deliver(KEEPALIVE_MESSAGE);
+          return;
+        case FRAME.PUSH_STATUS:
+          if (!this.authenticated) return;
+          context.onRelayEvent({ kind: 'push-status', answers: frame.answers, status: frame.status });
           return;
       }
     }

@@ -1,3 +1,4 @@
+import type { PushOutcome, PushSubscriptionKeys } from './PushRequests.ts';
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 
@@ -102,6 +103,18 @@ export interface RoomSession {
   connect(): void;
   /** Refuse new devices from now on (members already registered keep access). */
   seal(): Promise<void>;
+  /**
+   * Asks the relay to wake this device through Web Push when another member nudges the room
+   * (one subscription per device and room; a new one replaces the old). Rejects when not connected.
+   */
+  registerPush(subscription: PushSubscriptionKeys): Promise<PushOutcome>;
+  /** Asks the relay to forget this device's push subscription for this room. */
+  unregisterPush(): Promise<PushOutcome>;
+  /**
+   * Asks the relay to wake the room's other devices that subscribed. The push carries the room id
+   * and nothing else: each device words the notification from what it keeps itself.
+   */
+  nudge(): Promise<PushOutcome>;
   /** Erase the room on the relay for everyone; the relay refuses its id afterwards. */
   deleteRoom(): Promise<void>;
   /** Close the connection and stop syncing; local data stays on the device. */

@@ -2,11 +2,21 @@ import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import { IndexeddbPersistence } from 'y-indexeddb';
-import { DEFAULT_LIMITS, SIZE, encodeDeleteRoomFrame, encodeSealFrame } from '@seen/shared/protocol';
+import {
+  DEFAULT_LIMITS,
+  FRAME,
+  SIZE,
+  encodeDeleteRoomFrame,
+  encodeNudgeFrame,
+  encodePushSubscribeFrame,
+  encodePushUnsubscribeFrame,
+  encodeSealFrame,
+} from '@seen/shared/protocol';
 import { deriveRoomKeys, generateDeviceKeyPair, randomBytes } from '@seen/shared/crypto';
 import type { DeviceKeyPair, HandshakeSigner, RoomKeys, RoomSecret } from './publicTypes.ts';
 import { createEncryptedSocketClass, type RelayEvent, type SocketConstructor } from './EncryptedSocket.ts';
 import { offlineReasonForClose, refusalForClose } from './closeReasons.ts';
+import { PushRequests } from './PushRequests.ts';
 import type { OfflineReason, RoomSession, SessionPhase, SessionStatus, RefusalReason } from './RoomSession.ts';
 import { SyncEngine, type RelayWatermark } from './SyncEngine.ts';
 import type { CoalesceWindow } from './UpdateCoalescer.ts';
@@ -157,7 +167,10 @@ export function openRoomSession(options: CreateRoomSessionOptions): RoomSessionI
     if (watermarkTimer === null && watermarkStore !== null) watermarkTimer = setTimeout(saveWatermark, WATERMARK_SAVE_DELAY_MS);
   }
 
+  const pushRequests = new PushRequests();
   const onRelayEvent = (event: RelayEvent): void => {
+    if (event.kind === 'push-status') return pushRequests.answer(event.answers, event.status);
+    if (event.kind === 'closed') pushRequests.failAll();
     if (phase === 'refused') return;
     switch (event.kind) {
       case 'connecting':
@@ -303,6 +316,9 @@ export function openRoomSession(options: CreateRoomSessionOptions): RoomSessionI
       await sendControl(encodeSealFrame());
       await whenStatus(() => sealed || phase === 'refused');
     },
+    registerPush: (subscription) => pushRequests.request(FRAME.PUSH_SUBSCRIBE, () => engine.sendControl(encodePushSubscribeFrame(subscription))),
+    unregisterPush: () => pushRequests.request(FRAME.PUSH_UNSUBSCRIBE, () => engine.sendControl(encodePushUnsubscribeFrame())),
+    nudge: () => pushRequests.request(FRAME.NUDGE, () => engine.sendControl(encodeNudgeFrame())),
     async deleteRoom() {
       await sendControl(encodeDeleteRoomFrame());
       await whenStatus(() => phase === 'refused');

@@ -22,6 +22,7 @@ export type {
   SyncWarningKind,
 } from './RoomSession.ts';
 export type { SocketConstructor, SocketLike } from './EncryptedSocket.ts';
+export type { PushOutcome, PushSubscriptionKeys } from './PushRequests.ts';
 export type { RelayWatermark } from './IntegrityWatch.ts';
 export type { WakeUpSources, WakeUpTarget } from './watchWakeUps.ts';
 export { DEFAULT_COALESCE_MS, type CoalesceWindow } from './UpdateCoalescer.ts';

@@ -1,10 +1,12 @@
 // A RoomSession stand-in for unit tests: a real Y.Doc and Awareness, no network.
 import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
-import type { RoomSession, SessionStatus } from '@seen/sync';
+import type { PushOutcome, RoomSession, SessionStatus } from '@seen/sync';
 
 export interface FakeSession extends RoomSession {
   setStatus(patch: Partial<SessionStatus>): void;
+  /** Push requests made so far, in order ('subscribe', 'unsubscribe', 'nudge'). */
+  readonly pushRequests: string[];
 }
 
 export function createFakeSession(doc = new Y.Doc()): FakeSession {
@@ -14,8 +16,14 @@ export function createFakeSession(doc = new Y.Doc()): FakeSession {
     phase: 'synced', refusal: null, pendingAcks: 0, lastSavedAt: null, partnerLastActiveAt: null,
     sealed: false, deviceCount: 1, saved: true, warnings: [], quotaExceeded: false,
   };
+  const pushRequests: string[] = [];
+  const answerPush = (kind: string): Promise<PushOutcome> => {
+    pushRequests.push(kind);
+    return Promise.resolve('ok');
+  };
   return {
     roomId: 'test-room',
+    pushRequests,
     doc,
     awareness,
     getStatus: () => status,
@@ -37,6 +45,9 @@ export function createFakeSession(doc = new Y.Doc()): FakeSession {
     connect: () => undefined,
     seal: () => Promise.resolve(),
     deleteRoom: () => Promise.resolve(),
+    registerPush: () => answerPush('subscribe'),
+    unregisterPush: () => answerPush('unsubscribe'),
+    nudge: () => answerPush('nudge'),
     destroy: () => {
       awareness.destroy();
       doc.destroy();
