@@ -1,5 +1,4 @@
-import type { FRAME} from '@seen/shared/protocol';
-import { PUSH_STATUS } from '@seen/shared/protocol';
+import { PUSH_STATUS, type FRAME } from '@seen/shared/protocol';
 
 /** What the relay said about a push request (PROTOCOL.md §3, PUSH_STATUS). */
 export type PushOutcome = 'ok' | 'endpoint-not-allowed' | 'bad-subscription' | 'rate-limited' | 'unavailable';
