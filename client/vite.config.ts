@@ -2,6 +2,7 @@ import { defaultClientConditions, defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
 import { precompress } from './precompress.ts';
+import { PUSH_WORKER_FILE, pushWorker } from './pushWorkerBuild.ts';
 
 // The app's palette (src/styles/app.css, light scheme): --paper behind the splash and in the title bar.
 const PAPER = '#f7f1e8';
@@ -11,6 +12,7 @@ const PAPER = '#f7f1e8';
 export default defineConfig({
   plugins: [
     react(),
+    pushWorker(),
     VitePWA({
       // A new version waits until the person presses Reload (src/app/appUpdate.ts): an automatic
       // reload could land in the middle of an answer being written.
@@ -53,6 +55,9 @@ export default defineConfig({
         clientsClaim: true,
         skipWaiting: false,
         sourcemap: false,
+        // Web Push: the notification's words come from this device (src/push/pushWorker.ts). Same
+        // origin, served no-cache like sw.js, so an update check sees a new version of it too.
+        importScripts: [`/${PUSH_WORKER_FILE}`],
       },
     }),
     precompress(),
