@@ -63,7 +63,13 @@ export interface RoomActions {
   renameMe(name: string): void;
 }
 
-export function createRoomActions(doc: Y.Doc, memberId: string, clock: () => number = Date.now): RoomActions {
+/**
+ * What a member did that the others may want to hear about while they are away (SPEC APP-32): the
+ * room page turns it into a content-free nudge through the relay. Never what was written.
+ */
+export type SharedMoment = 'answered' | 'drew' | 'deeper';
+
+export function createRoomActions(doc: Y.Doc, memberId: string, clock: () => number = Date.now, onShared: (moment: SharedMoment) => void = () => undefined): RoomActions {
   const memberIds = () => readMembers(doc).map((member) => member.id);
   const answer = (session: number, cardId: string) => ({ session, cardId, memberId, now: clock() });
   return {
@@ -88,6 +94,7 @@ export function createRoomActions(doc: Y.Doc, memberId: string, clock: () => num
       // Someone else may have started it while the deck loaded; startSession keeps theirs.
       if (!drawn || drawn.promptIds.length === 0 || readOpenSession(doc)) return false;
       startSession(doc, { number, seed, cardIds: drawn.promptIds, maxLevel, thenAndNow: drawn.thenAndNow, memberId, now });
+      onShared('drew');
       return true;
     },
     prepareDraft(session, cardId) {
@@ -97,7 +104,9 @@ export function createRoomActions(doc: Y.Doc, memberId: string, clock: () => num
       editDraft(doc, { ...answer(session, cardId), text });
     },
     submit(session, cardId) {
-      return submitAnswer(doc, answer(session, cardId));
+      const shared = submitAnswer(doc, answer(session, cardId));
+      if (shared) onShared('answered');
+      return shared;
     },
     setPassed(session, cardId, passed) {
       setPassed(doc, { ...answer(session, cardId), passed });
@@ -112,7 +121,10 @@ export function createRoomActions(doc: Y.Doc, memberId: string, clock: () => num
       markReady(doc, { session, cardIndex, memberId, ready, now: clock() });
     },
     setDepth(level) {
+      const before = readDepth(doc).consent[memberId] ?? 1;
       setDepthConsent(doc, { memberId, level });
+      // Asking to go deeper (or saying yes to it) is news for the others; stepping back is not.
+      if (level > before) onShared('deeper');
     },
     checkIn(session, value) {
       return setCheckin(doc, { session, memberId, value, now: clock(), memberIds: memberIds() });

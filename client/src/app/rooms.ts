@@ -7,6 +7,8 @@ import { encodeSecret, generateRoomSecret, prepareRoomKeys, type RoomSecret } fr
 import { clearPendingInvite } from './inviteFragment.ts';
 import { acquireRoomSession, clearLocalRoomData, newDeviceKeyAsync } from './openRoom.ts';
 import { forgetRoom, saveRoom, updateRoom } from './roomStore.ts';
+import { forgetNotice } from '../push/noticeBook.ts';
+import { forgetNudgeState } from '../push/nudgeChoice.ts';
 
 export async function createNewRoom(options: { yourName: string; roomName: string; deckId: string; mode: RoomMode; groupSize?: number; partners?: boolean }): Promise<string> {
   const secret = generateRoomSecret();
@@ -72,6 +74,8 @@ export async function joinRoom(options: { session: RoomSession; secret: RoomSecr
 export async function leaveRoom(roomId: string): Promise<void> {
   await forgetRoom(roomId);
   await clearLocalRoomData(roomId);
+  // A push that still arrives for the room gets the generic words: its name is gone from here too.
+  await Promise.all([forgetNotice(roomId), forgetNudgeState(roomId)]).catch(() => undefined);
 }
 
 /** Erase the room on the server for everyone, then forget it here (APP-19). */

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { migrateDoc } from '@seen/shared/doc';
-import { createRoomActions, type RoomActions } from '../app/roomActions.ts';
+import { createRoomActions, type RoomActions, type SharedMoment } from '../app/roomActions.ts';
 import { buildRoomView, type RoomView } from '../app/roomView.ts';
 import type { RoomSession } from '@seen/sync';
 import { useDecksLoaded } from './useDecksLoaded.ts';
@@ -14,8 +14,8 @@ export function useRoomView(session: RoomSession, viewerId: string): RoomView {
   return useMemo(() => buildRoomView(session.doc, viewerId), [session, viewerId, version, decksLoaded]);
 }
 
-export function useRoomActions(session: RoomSession, memberId: string): RoomActions {
-  return useMemo(() => createRoomActions(session.doc, memberId), [session, memberId]);
+export function useRoomActions(session: RoomSession, memberId: string, onShared?: (moment: SharedMoment) => void): RoomActions {
+  return useMemo(() => createRoomActions(session.doc, memberId, Date.now, onShared), [session, memberId, onShared]);
 }
 
 /** True once the device's stored copy is loaded (and migrated); before that the room may look empty. */

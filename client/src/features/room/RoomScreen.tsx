@@ -21,6 +21,9 @@ import { useRoomKeysReady } from '../../hooks/useRoomKeysReady.ts';
 import { useRoomSession } from '../../hooks/useRoomSession.ts';
 import { useSavedRoom } from '../../hooks/useSavedRooms.ts';
 import { useSessionStatus } from '../../hooks/useSessionStatus.ts';
+import { useNoticeBook } from '../../hooks/useNoticeBook.ts';
+import { useNudgeOthers, useRefreshNudges } from '../../hooks/useNudges.ts';
+import { canOfferNudges } from '../../push/nudgeRules.ts';
 import type { Presence } from '@seen/shared/doc';
 import type { RoomSession } from '@seen/sync';
 import { SessionTab } from '../session/SessionTab.tsx';
@@ -50,6 +53,8 @@ function useChunkReady(load: () => Promise<unknown>, wanted: boolean): boolean {
 // The weekly screen loads with the app; history and settings arrive when first opened.
 const HistoryTab = lazy(() => import('../history/HistoryTab.tsx').then((module) => ({ default: module.HistoryTab })));
 const SettingsTab = lazy(() => import('../settings/SettingsTab.tsx').then((module) => ({ default: module.SettingsTab })));
+// The offer to turn nudges on appears after a completed session, so it loads only then.
+const NudgePrompt = lazy(() => import('../nudges/NudgePrompt.tsx').then((module) => ({ default: module.NudgePrompt })));
 
 export function RoomScreen({ roomId, tab }: { roomId: string; tab: RoomTab }) {
   const saved = useSavedRoom(roomId);
@@ -125,8 +130,11 @@ function RoomLoaded({ session, saved, tab, inviteLink }: { session: RoomSession;
   const loaded = useLocalLoaded(session);
   const status = useSessionStatus(session);
   const view = useRoomView(session, saved.memberId);
-  const actions = useRoomActions(session, saved.memberId);
   const livePeers = usePeers(session, saved.memberId);
+  const otherIds = useMemo(() => view.others.map((member) => member.id), [view.others]);
+  // Presence is read when the nudge is due (the latest, not this render's): see useNudgeOthers.
+  const nudgeOthers = useNudgeOthers(session, otherIds, livePeers);
+  const actions = useRoomActions(session, saved.memberId, nudgeOthers);
   const now = useNow(30_000);
   const [activeCardId, setActiveCardId] = useState<string | null>(null);
   const [typing, setTyping] = useState(false);
@@ -186,6 +194,10 @@ function RoomLoaded({ session, saved, tab, inviteLink }: { session: RoomSession;
   const decksSettled = useChunkReady(loadDecks, loaded && view.initialised);
   const firstScreenReady = loaded && view.initialised && decksSettled;
   useRitualDraw(view, actions, now, firstScreenReady);
+  useNoticeBook(saved.roomId, view, loaded && view.initialised);
+  useRefreshNudges(session, status.phase === 'synced');
+  const offerNudges =
+    firstScreenReady && canOfferNudges({ sessions: view.sessions, sessionOpen: view.openSession !== null, othersCount: view.others.length, joinedAt: saved.joinedAt });
 
   return (
     <>
@@ -261,13 +273,28 @@ function RoomLoaded({ session, saved, tab, inviteLink }: { session: RoomSession;
             {!firstScreenReady ? (
               <Waiting title={loaded && !view.initialised ? 'Waiting for the room to arrive…' : 'Opening the room…'} detail={loaded && !view.initialised ? sync.detail : undefined} />
             ) : tab === 'session' ? (
-              <SessionTab view={view} actions={actions} peers={peers} inviteLink={inviteLink} now={now} onActiveCard={setActiveCardId} onTyping={setTyping} />
+              <SessionTab
+                view={view}
+                actions={actions}
+                peers={peers}
+                inviteLink={inviteLink}
+                now={now}
+                onActiveCard={setActiveCardId}
+                onTyping={setTyping}
+                nudgePrompt={
+                  offerNudges ? (
+                    <Suspense fallback={null}>
+                      <NudgePrompt session={session} others={otherNames} />
+                    </Suspense>
+                  ) : null
+                }
+              />
             ) : (
               <Suspense fallback={<Waiting title="One moment…" />}>
                 {tab === 'history' ? (
                   <HistoryTab session={session} viewerId={saved.memberId} view={view} />
                 ) : (
-                  <SettingsTab session={session} view={view} actions={actions} inviteLink={inviteLink} status={status} />
+                  <SettingsTab session={session} view={view} actions={actions} inviteLink={inviteLink} status={status} others={otherNames} />
                 )}
               </Suspense>
             )}

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import type { Presence } from '@seen/shared/doc';
 import { Button } from '../../components/Button.tsx';
 import { Notice } from '../../components/Notice.tsx';
@@ -45,6 +45,8 @@ export interface SessionTabProps {
   readonly now: number;
   readonly onActiveCard: (cardKey: string | null) => void;
   readonly onTyping: (typing: boolean) => void;
+  /** The quiet offer to turn nudges on, when the room page decides it is due (APP-33). */
+  readonly nudgePrompt?: ReactNode;
 }
 
 const MODE_OPTIONS = [
@@ -52,7 +54,7 @@ const MODE_OPTIONS = [
   { value: 'live', label: 'Together now' },
 ] as const;
 
-export function SessionTab({ view, actions, peers, inviteLink, onActiveCard, onTyping }: SessionTabProps) {
+export function SessionTab({ view, actions, peers, inviteLink, onActiveCard, onTyping, nudgePrompt }: SessionTabProps) {
   usePrefetchWhenIdle();
   const partnerNames = listNames(view.others.map((member) => member.name));
   const session = view.openSession;
@@ -84,7 +86,10 @@ export function SessionTab({ view, actions, peers, inviteLink, onActiveCard, onT
       )}
 
       {!session ? (
-        <StartSession view={view} actions={actions} partnerNames={partnerNames} justClosed={justClosed} />
+        <>
+          <StartSession view={view} actions={actions} partnerNames={partnerNames} justClosed={justClosed} />
+          {nudgePrompt}
+        </>
       ) : (
         <>
           <div className="section-title">

@@ -13,6 +13,7 @@ import type { RoomView } from '../../app/roomView.ts';
 import { GROUP_CHOICES, listNames, plural, sealAdvice } from '../../app/words.ts';
 import type { RoomSession, SessionStatus } from '@seen/sync';
 import { InvitePanel } from '../invite/InvitePanel.tsx';
+import { NudgeSwitch } from '../nudges/NudgeSwitch.tsx';
 
 const MODE_OPTIONS = [
   { value: 'weekly', label: 'Over the week' },
@@ -31,9 +32,11 @@ export interface SettingsTabProps {
   readonly actions: RoomActions;
   readonly inviteLink: string;
   readonly status: SessionStatus;
+  /** The other members' names, in the room's order. */
+  readonly others: readonly string[];
 }
 
-export function SettingsTab({ session, view, actions, inviteLink, status }: SettingsTabProps) {
+export function SettingsTab({ session, view, actions, inviteLink, status, others }: SettingsTabProps) {
   const me = view.me;
   const myLevel: Level = (me && view.depth.consent[me.id]) || 1;
 
@@ -76,6 +79,7 @@ export function SettingsTab({ session, view, actions, inviteLink, status }: Sett
 
         <div className="stack stack--loose">
           <OwnCardsPanel view={view} actions={actions} />
+          <NudgeSwitch session={session} others={others} />
           <DataPanel session={session} view={view} />
         </div>
       </div>
@@ -307,6 +311,9 @@ function DataPanel({ session, view }: { session: RoomSession; view: RoomView }) 
 
   async function leave() {
     setBusy(true);
+    // The relay stops waking this device for the room (sent before the socket closes; if it does
+    // not arrive, the notice book is gone and a push only says "something new in one of your rooms").
+    void session.unregisterPush().catch(() => undefined);
     noteFarewell(session.roomId, 'left');
     await leaveRoom(session.roomId).catch(() => undefined);
     navigate('/', { replace: true });
