@@ -215,8 +215,9 @@ test('APP-32 a nudge goes to the relay after an answer only when the partner is 
   await drawCards(alex.page);
   await expect(sam.page.getByRole('heading', { name: 'This week’s cards' })).toBeVisible();
 
-  // Sam leaves the room; Alex's answer then nudges the relay (which wakes Sam's devices, if any).
-  await sam.page.goto('/');
+  // Sam leaves the room (back to the room list); Alex's answer then nudges the relay, which wakes
+  // Sam's devices that turned nudges on.
+  await sam.page.getByRole('link', { name: 'Seen — your rooms' }).click();
   await expect(alex.page.getByText('Sam is here')).toHaveCount(0);
   expect(nudges.count()).toBe(0);
   await alex.page.getByRole('list', { name: 'Session 1 cards' }).getByRole('button').first().click();

@@ -43,3 +43,6 @@ export function nudgePromptTitle(others: readonly string[]): string {
 }
 
 export const NUDGE_PRIVACY_NOTE = 'Your notifications never say what was written: this device words them itself, and the server only knows that something happened in the room.';
+
+/** Turned off while the relay could not be told: it is told at the next room open (APP-34). */
+export const NUDGE_OFF_PENDING = 'It will be told the next time this room opens while you’re online. Until then, a notification for this room may still reach this device.';

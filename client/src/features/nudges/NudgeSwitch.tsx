@@ -3,7 +3,7 @@ import type { RoomSession } from '@seen/sync';
 import { Notice } from '../../components/Notice.tsx';
 import { listNames } from '../../app/words.ts';
 import { readNudgeChoice, readPushSupport, turnOffNudges, turnOnNudges } from '../../push/nudgeDevice.ts';
-import { describeNudgeFailure, NUDGE_PRIVACY_NOTE, type NudgeFailure } from '../../push/nudgeWords.ts';
+import { describeNudgeFailure, NUDGE_OFF_PENDING, NUDGE_PRIVACY_NOTE, type NudgeFailure } from '../../push/nudgeWords.ts';
 
 type SwitchState = 'loading' | 'on' | 'off' | 'turning-on' | 'turning-off';
 
@@ -15,7 +15,7 @@ export function NudgeSwitch({ session, others }: { session: RoomSession; others:
   const titleId = useId();
   const hintId = useId();
   const [state, setState] = useState<SwitchState>('loading');
-  const [failure, setFailure] = useState<NudgeFailure | null>(null);
+  const [failure, setFailure] = useState<{ readonly failure: NudgeFailure; readonly turningOn: boolean } | null>(null);
   const support = readPushSupport();
 
   useEffect(() => {
@@ -37,7 +37,7 @@ export function NudgeSwitch({ session, others }: { session: RoomSession; others:
     setState(wantOn ? 'turning-on' : 'turning-off');
     const change = wantOn ? turnOnNudges(session) : turnOffNudges(session);
     void change.then((result) => {
-      if (!result.ok) setFailure(result.failure);
+      if (!result.ok) setFailure({ failure: result.failure, turningOn: wantOn });
       // Turning off is off on this device whatever the relay said (it is told again later).
       setState(wantOn ? (result.ok ? 'on' : 'off') : 'off');
     });
@@ -75,11 +75,16 @@ export function NudgeSwitch({ session, others }: { session: RoomSession; others:
       {support === 'unsupported' ? (
         <Notice title="Not available in this browser">{describeNudgeFailure('unsupported')}</Notice>
       ) : (
-        failure && (
-          <Notice tone="error" title={state === 'off' && failure !== 'unreachable' ? 'Nudges are off' : 'That didn’t work'} live>
-            {describeNudgeFailure(failure)}
+        failure &&
+        (failure.turningOn ? (
+          <Notice tone="error" title="Nudges are still off" live>
+            {describeNudgeFailure(failure.failure)}
           </Notice>
-        )
+        ) : (
+          <Notice tone="warn" title="Off on this device; the server wasn’t told yet" live>
+            {NUDGE_OFF_PENDING}
+          </Notice>
+        ))
       )}
     </section>
   );
