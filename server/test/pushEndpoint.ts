@@ -1,9 +1,15 @@
 import { createECDH, randomBytes, type ECDH } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import ece from 'http_ece';
+import { createRequire } from 'node:module';
 import { generate } from 'selfsigned';
 import { encodePushSubscribeFrame } from '@seen/shared/protocol';
+
+/** http_ece (the RFC 8188/8291 codec web-push uses) ships no types; the tests need only its decrypt, the browser's half. */
+interface EceCodec {
+  decrypt(buffer: Buffer, params: { version: 'aes128gcm'; privateKey: ECDH; authSecret: string }): Buffer;
+}
+const ece = createRequire(import.meta.url)('http_ece') as EceCodec;
 
 /** One POST a push service would have received from the relay. */
 export interface ReceivedPush {
