@@ -21,6 +21,12 @@ if (!limitOverrides.ok) {
   process.exit(2);
 }
 
+const pushContact = env.PUSH_CONTACT === '' ? undefined : env.PUSH_CONTACT;
+if (pushContact !== undefined && !/^(mailto:|https:\/\/)\S+$/.test(pushContact)) {
+  console.error('PUSH_CONTACT must be a mailto: address or an https: URL where push services can reach the operator (for example mailto:you@example.com).');
+  process.exit(2);
+}
+
 const databaseUrl = env.DATABASE_URL === '' ? undefined : env.DATABASE_URL;
 const redisUrl = env.REDIS_URL === '' ? undefined : env.REDIS_URL;
 if (redisUrl !== undefined && databaseUrl === undefined) {
@@ -65,6 +71,13 @@ const running = await startRelay({
   trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
   logger,
   bus,
+  push: {
+    ...(env.PUSH_ALLOWED_HOSTS === undefined || env.PUSH_ALLOWED_HOSTS === ''
+      ? {}
+      : { allowedHosts: env.PUSH_ALLOWED_HOSTS.split(',').map((host) => host.trim()).filter((host) => host !== '') }),
+    allowPrivateAddresses: env.PUSH_ALLOW_PRIVATE_ADDRESSES === '1',
+    ...(pushContact === undefined ? {} : { contact: pushContact }),
+  },
   limits: {
     ...(env.ROOM_QUOTA_BYTES === undefined ? {} : { roomQuotaBytes: Number(env.ROOM_QUOTA_BYTES) }),
     ...(env.MAX_CONNECTIONS_PER_IP === undefined ? {} : { maxConnectionsPerIp: Number(env.MAX_CONNECTIONS_PER_IP) }),

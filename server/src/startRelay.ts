@@ -1,12 +1,16 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import webpush from 'web-push';
 import { WebSocketServer, type ServerOptions } from 'ws';
 import { DEFAULT_LIMITS, RELAY_PATH, type RelayLimits } from '@seen/shared/protocol';
 import { createLogger, type Logger } from './log.ts';
 import type { RoomBus } from './bus/RoomBus.ts';
 import { Relay } from './relay/Relay.ts';
 import { applySecurityHeaders, serveStatic } from './http/staticFiles.ts';
+import { DEFAULT_PUSH_HOSTS, type PushEndpointPolicy } from './push/pushEndpointPolicy.ts';
+import { PushSender } from './push/PushSender.ts';
+import { PushService } from './push/PushService.ts';
 import type { RelayStorage } from './storage/RelayStorage.ts';
 
 export interface StartRelayOptions {
@@ -23,6 +27,32 @@ export interface StartRelayOptions {
   readonly trustProxy?: boolean;
   /** Connects this relay to the others sharing its database (closed with the relay). */
   readonly bus?: RoomBus;
+  /** Web Push settings (README "Settings"); push is on with the defaults when omitted. */
+  readonly push?: PushOptions;
+}
+
+export interface PushOptions {
+  /** Push service hosts the relay posts to (default DEFAULT_PUSH_HOSTS). */
+  readonly allowedHosts?: readonly string[];
+  /** Tests with a local push endpoint only: also post to loopback and private addresses. */
+  readonly allowPrivateAddresses?: boolean;
+  /** VAPID contact (mailto: or https:) push services can reach the operator at. */
+  readonly contact?: string;
+  /** PEM certificates to trust instead of the system's (a test's local push endpoint). */
+  readonly trustedCertificates?: string;
+}
+
+/** The path a browser reads the relay's VAPID public key from (its `applicationServerKey`). */
+export const PUSH_KEY_PATH = `${RELAY_PATH}/push/key`;
+/** Used when the operator names no contact; set PUSH_CONTACT in production (some push services require a reachable one). */
+const DEFAULT_PUSH_CONTACT = 'mailto:operator@seen-relay.invalid';
+
+/** The relay's push service, with the VAPID key pair every relay on the same storage shares (made at the first start). */
+async function startPushService(storage: RelayStorage, limits: RelayLimits, logger: Logger, options: PushOptions): Promise<PushService> {
+  const vapidKeys = await storage.claimVapidKeys(webpush.generateVAPIDKeys());
+  const policy: PushEndpointPolicy = { allowedHosts: options.allowedHosts ?? DEFAULT_PUSH_HOSTS, allowPrivateAddresses: options.allowPrivateAddresses ?? false };
+  const sender = new PushSender({ vapidKeys, contact: options.contact ?? DEFAULT_PUSH_CONTACT, policy, logger, trustedCertificates: options.trustedCertificates });
+  return new PushService(storage, sender, policy, limits, logger);
 }
 
 export interface RunningRelay {
@@ -54,7 +84,9 @@ function destroyOnError(this: Duplex): void {
 export async function startRelay(options: StartRelayOptions): Promise<RunningRelay> {
   const limits: RelayLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const logger = options.logger ?? createLogger({ level: 'silent' });
-  const relay = new Relay({ storage: options.storage, limits, logger, publicOrigin: options.publicOrigin, trustProxy: options.trustProxy, bus: options.bus });
+  const push = await startPushService(options.storage, limits, logger, options.push ?? {});
+  const relay = new Relay({ storage: options.storage, limits, logger, publicOrigin: options.publicOrigin, trustProxy: options.trustProxy, bus: options.bus, push });
+  const pushKeyBody = JSON.stringify({ publicKey: push.publicKey });
   // ws enforces twice our limit itself (close 1009); between the two we close with FRAME_TOO_LARGE.
   // A peer that ignores our close frame (a slow or hostile reader) is cut off after closeTimeoutMs
   // instead of ws's 30 s default, so what it left unsent is freed sooner (ABUSE-3).
@@ -78,6 +110,12 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
     if (request.url === '/healthz') {
       response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
       response.end(JSON.stringify({ ok: true, ...relay.stats() }));
+      return;
+    }
+    if (request.url === PUSH_KEY_PATH) {
+      // Public by nature (every subscription carries it), and the same for every relay of a cluster.
+      response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+      response.end(request.method === 'HEAD' ? undefined : pushKeyBody);
       return;
     }
     if (options.staticDir === undefined) {

@@ -1,11 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CLOSE, encodeDeleteRoomFrame, encodeEphemeralFrame, encodeSealFrame } from '@seen/shared/protocol';
+import { CLOSE, FRAME, PUSH_STATUS, encodeDeleteRoomFrame, encodeEphemeralFrame, encodeNudgeFrame, encodeSealFrame } from '@seen/shared/protocol';
 import { waitFor } from '@seen/shared/testing';
 import type { RunningRelay } from '../src/startRelay.ts';
 import type { BusMessage } from '../src/bus/RoomBus.ts';
 import { createClusterClient, type ClusterClient } from './clusterClient.ts';
 import { createEngineBackend, createLossyBus, createMemoryBackend, startClusterRelays, type ClusterBackend } from './clusterBackends.ts';
 import { createFastRoom, type FastRoom } from './fastClient.ts';
+import { createPushSubscriber, startPushEndpoint } from './pushEndpoint.ts';
 
 /**
  * Several relays, one room (SPEC CLUSTER-*): run against relays in this process sharing an
@@ -147,6 +148,29 @@ for (const [label, createBackend] of [
       await expect(stranger.connect(relays[1]!.wsUrl)).rejects.toThrow(String(CLOSE.ROOM_SEALED));
       // A registered device still comes back, on any relay.
       await sam.connect(relays[0]!.wsUrl);
+    });
+
+    it('CLUSTER-9 every relay signs pushes with the one VAPID key in the database: a subscription made through one relay is pushed to by another', async () => {
+      const endpoint = await startPushEndpoint();
+      try {
+        relays = await startClusterRelays(backend, 2, { push: { allowedHosts: ['127.0.0.1'], allowPrivateAddresses: true, trustedCertificates: endpoint.certificate } });
+        const keys = await Promise.all(relays.map(async (relay) => ((await (await fetch(`${relay.httpUrl}/v1/push/key`)).json()) as { publicKey: string }).publicKey));
+        expect(keys[1]).toBe(keys[0]);
+        const room = createFastRoom();
+        const sam = await join(room, relays[1]!);
+        const subscriber = createPushSubscriber(endpoint.url('sam'));
+        sam.send(subscriber.frame());
+        await waitFor(() => sam.pushStatuses.length === 1, { timeoutMs: SETTLE_MS, what: 'the subscription answer' });
+        expect(sam.pushStatuses[0]).toEqual({ answers: FRAME.PUSH_SUBSCRIBE, status: PUSH_STATUS.OK });
+        sam.drop();
+        const alex = await join(room, relays[0]!);
+        alex.send(encodeNudgeFrame());
+        await waitFor(() => endpoint.received.length === 1, { timeoutMs: SETTLE_MS, what: 'the push from the other relay' });
+        expect(endpoint.received[0]!.headers.authorization).toContain(`k=${keys[0]}`);
+        expect(subscriber.decrypt(endpoint.received[0]!.body)).toBe(Buffer.from(room.roomId).toString('base64url'));
+      } finally {
+        await endpoint.close();
+      }
     });
 
     it('CLUSTER-5 deleting on one relay closes the room\'s sockets on every relay with 4410 and refuses it everywhere', async () => {

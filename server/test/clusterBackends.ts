@@ -1,7 +1,7 @@
 import { createInProcessHub } from '../src/bus/InProcessBus.ts';
 import { createRedisBus } from '../src/bus/RedisBus.ts';
 import type { BusMessage, RoomBus } from '../src/bus/RoomBus.ts';
-import { startRelay, type RunningRelay } from '../src/startRelay.ts';
+import { startRelay, type PushOptions, type RunningRelay } from '../src/startRelay.ts';
 import { createMemoryStorage } from '../src/storage/MemoryStorage.ts';
 import { createPostgresStorage } from '../src/storage/PostgresStorage.ts';
 import type { RelayStorage } from '../src/storage/RelayStorage.ts';
@@ -82,7 +82,7 @@ export function createLossyBus(bus: RoomBus, drop: (message: BusMessage) => bool
 export async function startClusterRelays(
   backend: ClusterBackend,
   count: number,
-  options: { limits?: Partial<RelayLimits>; wrapBus?: (bus: RoomBus, index: number) => RoomBus } = {},
+  options: { limits?: Partial<RelayLimits>; wrapBus?: (bus: RoomBus, index: number) => RoomBus; push?: PushOptions } = {},
 ): Promise<RunningRelay[]> {
   const relays: RunningRelay[] = [];
   for (let index = 0; index < count; index++) {
@@ -93,6 +93,7 @@ export async function startClusterRelays(
         bus: options.wrapBus?.(bus, index) ?? bus,
         port: 0,
         limits: options.limits,
+        push: options.push,
       }),
     );
   }

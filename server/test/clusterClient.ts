@@ -50,6 +50,8 @@ export interface ClusterClient {
   readonly roomStates: { sealed: boolean; deviceCount: number }[];
   /** Presence envelopes received (EPH). */
   readonly presences: Uint8Array[];
+  /** PUSH_STATUS answers received, in order. */
+  readonly pushStatuses: { answers: number; status: number }[];
   /** The close code of the last connection, once it closed. */
   readonly lastCloseCode: number | null;
   /** Sends a frame as is (SEAL, DELETE_ROOM, EPHEMERAL…). */
@@ -87,6 +89,7 @@ export function createClusterClient(room: FastRoom, device: FastDevice = createF
     cursor: 0,
     connected: false,
     roomStates: [],
+    pushStatuses: [],
     presences: [],
     lastCloseCode: null,
     send(frame) {
@@ -171,6 +174,9 @@ export function createClusterClient(room: FastRoom, device: FastDevice = createF
               return;
             case FRAME.EPH:
               client.presences.push(frame.envelope);
+              return;
+            case FRAME.PUSH_STATUS:
+              client.pushStatuses.push({ answers: frame.answers, status: frame.status });
               return;
             case FRAME.BACKLOG_END:
               live = true;

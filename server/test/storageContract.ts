@@ -447,5 +447,40 @@ export function registerStorageContractTests(name: string, createStorage: () => 
       expect((await storage.readRoomHeads([ROOM])).get(ROOM)).toEqual({ head: 0, sealed: false, deleted: true, deviceCount: 0 });
       expect((await storage.readRoomHeads([])).size).toBe(0);
     });
+
+    it('STORE-27 the first VAPID key pair claimed is kept: every later claim (another relay, a restart) gets the same pair back', async () => {
+      const first = { publicKey: 'BPub-first', privateKey: 'priv-first' };
+      expect(await storage.claimVapidKeys(first)).toEqual(first);
+      expect(await storage.claimVapidKeys({ publicKey: 'BPub-second', privateKey: 'priv-second' })).toEqual(first);
+    });
+
+    it('STORE-28 one push subscription per device and room: saved, replaced, listed per room, removed (only if still that endpoint when one is named), erased with the room', async () => {
+      const device = new Uint8Array(32).fill(7);
+      const other = new Uint8Array(32).fill(8);
+      const subscription = (endpoint: string, fill: number) => ({ devicePublicKey: device, endpoint, p256dh: new Uint8Array(65).fill(fill), auth: new Uint8Array(16).fill(fill) });
+      const listed = async (roomId = ROOM) =>
+        (await storage.listPushSubscriptions(roomId)).map((row) => ({ device: hex(row.devicePublicKey), endpoint: row.endpoint, p256dh: hex(row.p256dh), auth: hex(row.auth) })).sort((a, b) => a.device.localeCompare(b.device));
+      await storage.savePushSubscription(ROOM, subscription('https://push.example/old', 1), 2_000);
+      await storage.savePushSubscription(ROOM, subscription('https://push.example/new', 2), 2_001);
+      await storage.savePushSubscription(ROOM, { ...subscription('https://push.example/b', 3), devicePublicKey: other }, 2_002);
+      await storage.savePushSubscription(OTHER, subscription('https://push.example/other-room', 4), 2_003);
+      expect(await listed()).toEqual([
+        { device: hex(device), endpoint: 'https://push.example/new', p256dh: hex(new Uint8Array(65).fill(2)), auth: hex(new Uint8Array(16).fill(2)) },
+        { device: hex(other), endpoint: 'https://push.example/b', p256dh: hex(new Uint8Array(65).fill(3)), auth: hex(new Uint8Array(16).fill(3)) },
+      ]);
+      // A push service that called the old endpoint gone must not erase the newer subscription.
+      expect(await storage.removePushSubscription(ROOM, device, 'https://push.example/old')).toBe(false);
+      expect((await listed()).length).toBe(2);
+      expect(await storage.removePushSubscription(ROOM, device, 'https://push.example/new')).toBe(true);
+      expect(await storage.removePushSubscription(ROOM, other)).toBe(true);
+      expect(await storage.removePushSubscription(ROOM, other)).toBe(false);
+      expect(await listed()).toEqual([]);
+      expect((await listed(OTHER)).map((row) => row.endpoint)).toEqual(['https://push.example/other-room']);
+      await storage.deleteRoom(OTHER, 3_000);
+      expect(await listed(OTHER)).toEqual([]);
+      await storage.savePushSubscription(OTHER, subscription('https://push.example/after-delete', 5), 3_001);
+      expect(await listed(OTHER)).toEqual([]);
+      expect(await storage.listPushSubscriptions('never-created')).toEqual([]);
+    });
   });
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RelayLimits } from '@seen/shared/protocol';
-import { startRelay, type RunningRelay } from '../src/startRelay.ts';
+import { startRelay, type PushOptions, type RunningRelay } from '../src/startRelay.ts';
 import { createMemoryStorage } from '../src/storage/MemoryStorage.ts';
 import type { RelayStorage } from '../src/storage/RelayStorage.ts';
 import { createSqliteStorage } from '../src/storage/SqliteStorage.ts';
@@ -22,7 +22,7 @@ export interface TestRelay extends RunningRelay {
 }
 
 /** A real relay on 127.0.0.1:0 with real SQLite in a temp folder (or memory). Call close() after. */
-export async function startTestRelay(options: { storage?: 'sqlite' | 'memory'; limits?: Partial<RelayLimits>; dataDir?: string; customStorage?: RelayStorage; staticDir?: string; bus?: RoomBus } = {}): Promise<TestRelay> {
+export async function startTestRelay(options: { storage?: 'sqlite' | 'memory'; limits?: Partial<RelayLimits>; dataDir?: string; customStorage?: RelayStorage; staticDir?: string; bus?: RoomBus; push?: PushOptions } = {}): Promise<TestRelay> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'seen-relay-'));
   const dbPath = options.storage === 'memory' ? null : join(dataDir, 'relay.sqlite');
   const storage = options.customStorage ?? (dbPath === null ? createMemoryStorage() : createSqliteStorage({ path: dbPath }));
@@ -33,6 +33,7 @@ export async function startTestRelay(options: { storage?: 'sqlite' | 'memory'; l
     limits: options.limits,
     staticDir: options.staticDir,
     bus: options.bus,
+    push: options.push,
     logger: createLogger({ level: 'debug', write: (line) => logLines.push(line) }),
   });
   return {
@@ -57,3 +58,4 @@ export { startFrameProxy, type FrameProxy, type Direction } from './frameProxy.t
 export { connectRawClient, type RawClient } from './rawClient.ts';
 export { startHostileRelay, envelopeKey, type HostileRelay, type RelayedFrame, type ToClientRule } from './hostileRelay.ts';
 export { connectFastClient, createFastRoom, pauseReading, resumeReading, type FastClient, type FastRoom } from './fastClient.ts';
+export { startPushEndpoint, createPushSubscriber, type TestPushEndpoint, type PushSubscriber, type ReceivedPush } from './pushEndpoint.ts';

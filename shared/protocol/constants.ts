@@ -149,5 +149,11 @@ export const DEFAULT_LIMITS = {
   maxUnauthenticated: 4096,
   /** A peer that does not answer our close frame within this is disconnected (ws default: 30 s). */
   closeTimeoutMs: 5_000,
+  /** Nudges (Web Push to the room's other devices) per device: a burst, then one per interval. Over: PUSH_STATUS RATE_LIMITED. */
+  deviceNudgeBurst: 4,
+  deviceNudgeEveryMs: 5 * 60_000,
+  /** Nudges per room, whoever sends them. */
+  roomNudgeBurst: 8,
+  roomNudgeEveryMs: 2 * 60_000,
 } as const;
 export type RelayLimits = { -readonly [K in keyof typeof DEFAULT_LIMITS]: number };

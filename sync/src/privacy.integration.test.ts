@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPushSubscriber, startPushEndpoint, type TestPushEndpoint } from '@seen/server/testing';
 import { encodeRoomSecret } from '@seen/shared/crypto';
 import { waitFor } from '@seen/shared/testing';
 import { containsAny, encodingsOf } from './testing/canary.ts';
@@ -42,6 +43,45 @@ describe('plaintext canary (SPEC PRIV-1)', () => {
     for (const line of relay.logLines) expect(containsAny(Buffer.from(line), needles)).toBe(false);
     // The canary must be findable when it is really there (the scan itself works).
     expect(containsAny(Buffer.from(`x${marker}x`), needles)).toBe(true);
+  });
+});
+
+describe('plaintext canary in push payloads (SPEC PRIV-1, PUSH-2)', () => {
+  let endpoint: TestPushEndpoint;
+  beforeAll(async () => {
+    endpoint = await startPushEndpoint();
+  });
+  afterAll(async () => {
+    await endpoint.close();
+  });
+
+  it('PRIV-1: a nudge after an answer with a marker pushes only the room id: no marker in the push body, its headers or its decrypted payload', async () => {
+    const relay = await harness.relay({ push: { allowedHosts: ['127.0.0.1'], allowPrivateAddresses: true, trustedCertificates: endpoint.certificate } });
+    const secret = generateRoomSecret();
+    const marker = `CANARY-${Math.random().toString(36).slice(2)}-${Date.now()}`;
+    const alice = open(relay.wsUrl, secret);
+    const sam = open(relay.wsUrl, secret);
+    await Promise.all([alice.whenSynced(), sam.whenSynced()]);
+    sam.awareness.setLocalStateField('name', marker);
+    const subscriber = createPushSubscriber(endpoint.url(`sam-${marker.length}`));
+    // Through the library's public API, as the app calls it.
+    expect(await sam.registerPush(subscriber)).toBe('ok');
+    // Sam closes the app: a device with a socket in the room is not pushed to.
+    sam.disconnect();
+    await waitFor(() => relay.relay.stats().connections === 1, { what: "the relay to see Sam's socket closed" });
+    const answer = alice.doc.getText('answer');
+    answer.insert(0, `My answer: ${marker}`);
+    await alice.whenSaved();
+    expect(await alice.nudge()).toBe('ok');
+    await waitFor(() => endpoint.received.length === 1, { what: 'the push' });
+    const push = endpoint.received[0]!;
+    const needles = [...encodingsOf(marker), ...encodingsOf(encodeRoomSecret(secret)), Buffer.from(secret)];
+    expect(containsAny(push.body, needles)).toBe(false);
+    expect(containsAny(Buffer.from(JSON.stringify(push.headers)), needles)).toBe(false);
+    const payload = subscriber.decrypt(push.body);
+    expect(payload).toBe(alice.roomId);
+    expect(containsAny(Buffer.from(payload), needles)).toBe(false);
+    for (const line of relay.logLines) expect(containsAny(Buffer.from(line), needles)).toBe(false);
   });
 });
 

@@ -11,6 +11,13 @@ export class Connection {
   phase: ConnectionPhase = 'awaiting-auth';
   sessionHex = '';
   sessionId: Uint8Array = NO_BYTES;
+  /** The device key the handshake proved, and its hex (push subscriptions are per device). */
+  devicePublicKey: Uint8Array = NO_BYTES;
+  deviceHex = '';
+  /** Push requests run one after another, beside the frame queue (a DNS lookup must not hold up PUTs). */
+  pushChain: Promise<void> | null = null;
+  /** Push requests waiting in pushChain: past a bound, more are answered RATE_LIMITED at once. */
+  pushWaiting = 0;
   /** Live frames that arrived while the backlog was streaming: sent right after BACKLOG_END. */
   liveQueue: Uint8Array[] = [];
   /** Bytes in liveQueue: bounded by maxBufferedBytes like the send buffer (ABUSE-3). */

@@ -10,15 +10,20 @@ import {
   encodeBase64Url,
   encodeHeartbeatFrame,
   encodeHelloFrame,
+  encodePushStatusFrame,
   equalBytes,
   normalizeRelayOrigin,
   parseClientFrame,
+  PUSH_STATUS,
   toHex,
   type AuthFrame,
+  type ClientFrame,
+  type PushStatusCode,
   type RelayLimits,
 } from '@seen/shared/protocol';
 import type { Logger } from '../log.ts';
 import type { BusMessage, RoomBus } from '../bus/RoomBus.ts';
+import type { PushService } from '../push/PushService.ts';
 import { createCommitPipeline, type CommitPipeline } from '../room/createCommitPipeline.ts';
 import { Room, type RoomHost } from '../room/Room.ts';
 import type { RelayStorage } from '../storage/RelayStorage.ts';
@@ -39,6 +44,8 @@ const ACTIVE_REFRESH_ROUNDS = 3;
 const REFRESH_CHUNK = 1_000;
 /** Every this many rounds (30 s) the refresh covers every loaded room, not only the active ones. */
 const SWEEP_EVERY_ROUNDS = 15;
+/** Push requests a connection may have waiting; more are answered RATE_LIMITED without work. */
+const MAX_PUSH_WAITING = 8;
 /** Handshakes verified per event-loop turn (~0.3 ms each): live rooms wait at most ~10 ms for a storm. */
 const HANDSHAKES_PER_TURN = 32;
 
@@ -60,6 +67,8 @@ export interface RelayOptions {
   readonly trustProxy?: boolean;
   /** Connects relays that share a database (REDIS_URL); without it the relay is alone. */
   readonly bus?: RoomBus;
+  /** Web Push: subscriptions and nudges. Without it, push requests are answered UNAVAILABLE. */
+  readonly push?: PushService;
 }
 
 export interface RelayStats {
@@ -345,7 +354,39 @@ export class Relay {
         return room.seal();
       case FRAME.DELETE_ROOM:
         return room.delete();
+      case FRAME.PUSH_SUBSCRIBE:
+      case FRAME.PUSH_UNSUBSCRIBE:
+      case FRAME.NUDGE:
+        return this.queuePushRequest(connection, room, frame);
     }
+  }
+
+  /**
+   * Push requests wait for storage and DNS, so they run on their own chain per connection, in
+   * order, and each is answered with PUSH_STATUS; the socket's PUTs never wait for them.
+   */
+  private queuePushRequest(connection: Connection, room: Room, frame: ClientFrame): void {
+    const answers = frame.kind;
+    const answer = (status: PushStatusCode): void => connection.send(encodePushStatusFrame({ answers, status }));
+    const push = this.options.push;
+    if (push === undefined) return answer(PUSH_STATUS.UNAVAILABLE);
+    if (connection.pushWaiting >= MAX_PUSH_WAITING) return answer(PUSH_STATUS.RATE_LIMITED);
+    connection.pushWaiting++;
+    const run = async (): Promise<void> => {
+      const now = Date.now();
+      if (frame.kind === FRAME.PUSH_SUBSCRIBE) return answer(await push.subscribe(room.roomId, connection.devicePublicKey, frame, now));
+      if (frame.kind === FRAME.PUSH_UNSUBSCRIBE) return answer(await push.unsubscribe(room.roomId, connection.devicePublicKey));
+      const live = new Set<string>();
+      for (const socket of room.sockets) live.add(socket.deviceHex);
+      answer(await push.nudge(room.roomId, connection.devicePublicKey, live, now));
+    };
+    const settle = (): void => {
+      connection.pushWaiting--;
+    };
+    connection.pushChain = (connection.pushChain ?? Promise.resolve()).then(run).catch((error: unknown) => {
+      this.options.logger.log('error', 'push request failed', { error: String(error) });
+      answer(PUSH_STATUS.UNAVAILABLE);
+    }).finally(settle);
   }
 
   // ---- handshake ----------------------------------------------------------------------------
@@ -418,6 +459,8 @@ export class Relay {
     if (registration !== null) return refuse(connection, registration);
 
     connection.sessionHex = toHex(frame.sessionId);
+    connection.devicePublicKey = frame.devicePublicKey;
+    connection.deviceHex = deviceHex;
     // A slice of Node's shared buffer pool: no ArrayBuffer of its own for 16 bytes.
     connection.sessionId = Buffer.from(frame.sessionId);
     clearTimeout(connection.authDeadline ?? undefined);
@@ -507,6 +550,7 @@ export class Relay {
     clearInterval(this.heartbeatTimer);
     if (this.refreshTimer !== null) clearInterval(this.refreshTimer);
     for (const connection of this.connections) refuse(connection, REFUSAL.restarting);
+    this.options.push?.close();
     await this.commits.flush();
     await this.options.storage.close();
   }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { planSequencedCommit } from './planSequencedCommit.ts';
+import type { StoredPushSubscription, VapidKeys } from './PushStorage.ts';
 import type { AppendEntry, RelayStorage, RoomRecord, SequencedWrite, StoredEnvelope } from './RelayStorage.ts';
 import { readRoomHeadsOneByOne } from './readRoomHeadsOneByOne.ts';
 
@@ -14,6 +15,8 @@ interface MemoryRoom {
   sealed: boolean;
   deleted: boolean;
   devices: Map<string, Uint8Array>;
+  /** Push subscriptions by device (hex). */
+  pushSubscriptions: Map<string, StoredPushSubscription>;
   /** Ascending by relaySeq (appends always carry a larger relaySeq). */
   log: MemoryEntry[];
   bySessionSeq: Map<string, MemoryEntry>;
@@ -36,6 +39,7 @@ const emptyRoom = (authPublicKey: Uint8Array, deleted: boolean): MemoryRoom => (
   sealed: false,
   deleted,
   devices: new Map(),
+  pushSubscriptions: new Map(),
   log: [],
   bySessionSeq: new Map(),
   head: 0,
@@ -50,6 +54,7 @@ const emptyRoom = (authPublicKey: Uint8Array, deleted: boolean): MemoryRoom => (
  */
 export function createMemoryStorage(options: { sharedSequencing?: boolean } = {}): RelayStorage {
   const rooms = new Map<string, MemoryRoom>();
+  let vapidKeys: VapidKeys | null = null;
 
   const liveRoom = (roomId: string): MemoryRoom | undefined => {
     const room = rooms.get(roomId);
@@ -188,6 +193,23 @@ export function createMemoryStorage(options: { sharedSequencing?: boolean } = {}
     },
     async countAfter(roomId, relaySeq) {
       return (liveRoom(roomId)?.log ?? []).filter((entry) => entry.relaySeq > relaySeq).length;
+    },
+    async claimVapidKeys(candidate) {
+      vapidKeys ??= candidate;
+      return vapidKeys;
+    },
+    async savePushSubscription(roomId, subscription) {
+      liveRoom(roomId)?.pushSubscriptions.set(hexOf(subscription.devicePublicKey), subscription);
+    },
+    async removePushSubscription(roomId, devicePublicKey, endpoint) {
+      const subscriptions = liveRoom(roomId)?.pushSubscriptions;
+      const device = hexOf(devicePublicKey);
+      const stored = subscriptions?.get(device);
+      if (stored === undefined || (endpoint !== undefined && stored.endpoint !== endpoint)) return false;
+      return subscriptions!.delete(device);
+    },
+    async listPushSubscriptions(roomId) {
+      return [...(liveRoom(roomId)?.pushSubscriptions.values() ?? [])];
     },
     async deleteRoom(roomId) {
       rooms.set(roomId, emptyRoom(new Uint8Array(), true));

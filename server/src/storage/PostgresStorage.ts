@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { createLogger, type Logger } from '../log.ts';
 import { migratePostgresSchema, OUTCOME_CODE } from './migratePostgresSchema.ts';
+import type { VapidKeys } from './PushStorage.ts';
 import type { AppendEntry, RelayStorage, RoomRecord, SequencedCommit, SequencedOutcome } from './RelayStorage.ts';
 import { toStored, type EnvelopeRow } from './envelopeRow.ts';
 
@@ -31,6 +32,9 @@ const CODE_TO_KIND = new Map<number, SequencedOutcome['kind']>(Object.entries(OU
 
 /** A view, not a copy: pg sends Buffers as bytea. */
 const bufferOf = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/** The relay_settings row holding the VAPID key pair (JSON), shared by every relay. */
+const VAPID_SETTING = 'vapid';
 
 const ROOM_KEY = '(SELECT id FROM rooms WHERE room_id = $1)';
 const LIVE_ROOM_KEY = '(SELECT id FROM rooms WHERE room_id = $1 AND deleted_at IS NULL)';
@@ -69,6 +73,18 @@ const SQL = {
   eraseEnvelopes: 'DELETE FROM envelopes WHERE room = $1',
   eraseDevices: 'DELETE FROM devices WHERE room = $1',
   eraseCompacted: 'DELETE FROM compacted WHERE room = $1',
+  erasePush: 'DELETE FROM push_subscriptions WHERE room = $1',
+  // The first relay to store a key pair wins; every later claim reads that one back.
+  claimSetting: `WITH claimed AS (
+      INSERT INTO relay_settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING value
+    ) SELECT value FROM claimed UNION ALL SELECT value FROM relay_settings WHERE name = $1 LIMIT 1`,
+  readSetting: 'SELECT value FROM relay_settings WHERE name = $1',
+  // FOR SHARE, as addDevice: a deletion in progress finishes first, and its tombstone refuses this.
+  savePush: `INSERT INTO push_subscriptions (room, device_pk, endpoint, p256dh, auth, created_at)
+    SELECT id, $2, $3, $4, $5, $6 FROM rooms WHERE room_id = $1 AND deleted_at IS NULL FOR SHARE
+    ON CONFLICT (room, device_pk) DO UPDATE SET endpoint = excluded.endpoint, p256dh = excluded.p256dh, auth = excluded.auth, created_at = excluded.created_at`,
+  removePush: `DELETE FROM push_subscriptions WHERE room = ${ROOM_KEY} AND device_pk = $2 AND ($3::text IS NULL OR endpoint = $3)`,
+  listPush: `SELECT device_pk, endpoint, p256dh, auth FROM push_subscriptions WHERE room = ${LIVE_ROOM_KEY}`,
   // One statement, one transaction: what is erased leaves its idempotency record (STORE-19).
   collect: `WITH gone AS (
       DELETE FROM envelopes WHERE superseded_at IS NOT NULL AND superseded_at < $1 RETURNING room, session, seq, relay_seq, sha256(blob) AS digest
@@ -227,10 +243,34 @@ export async function createPostgresStorage(options: { connectionString: string;
     async countAfter(roomId, relaySeq) {
       return (await query<{ n: number }>('countAfter', [roomId, relaySeq]))[0]?.n ?? 0;
     },
+    async claimVapidKeys(candidate) {
+      const [claimed] = await query<{ value: string }>('claimSetting', [VAPID_SETTING, JSON.stringify(candidate)]);
+      // Two relays claiming at once: the loser's statement began before the winner committed, so
+      // its snapshot saw neither row; a fresh statement sees the winner's.
+      const row = claimed ?? (await query<{ value: string }>('readSetting', [VAPID_SETTING]))[0];
+      if (row === undefined) throw new Error('The database kept no VAPID key pair; restart the relay.');
+      return JSON.parse(row.value) as VapidKeys;
+    },
+    async savePushSubscription(roomId, subscription, now) {
+      const { devicePublicKey, endpoint, p256dh, auth } = subscription;
+      await query('savePush', [roomId, bufferOf(devicePublicKey), endpoint, bufferOf(p256dh), bufferOf(auth), now]);
+    },
+    async removePushSubscription(roomId, devicePublicKey, endpoint) {
+      return (await pool.query({ name: 'removePush', text: SQL.removePush, values: [roomId, bufferOf(devicePublicKey), endpoint ?? null] })).rowCount! > 0;
+    },
+    async listPushSubscriptions(roomId) {
+      const rows = await query<{ device_pk: Buffer; endpoint: string; p256dh: Buffer; auth: Buffer }>('listPush', [roomId]);
+      return rows.map((row) => ({
+        devicePublicKey: new Uint8Array(row.device_pk),
+        endpoint: row.endpoint,
+        p256dh: new Uint8Array(row.p256dh),
+        auth: new Uint8Array(row.auth),
+      }));
+    },
     async deleteRoom(roomId, now) {
       await transaction(async (client) => {
         const [row] = await run<{ id: number }>(client, 'tombstone', [roomId, now]);
-        for (const statement of ['eraseEnvelopes', 'eraseDevices', 'eraseCompacted'] as const) await run(client, statement, [row!.id]);
+        for (const statement of ['eraseEnvelopes', 'eraseDevices', 'eraseCompacted', 'erasePush'] as const) await run(client, statement, [row!.id]);
       });
     },
     async collectGarbage(supersededBefore) {

@@ -143,7 +143,7 @@ describe('SqliteStorage layout upgrades', () => {
     await first.close();
     // Back to exactly what layout 2 had.
     const older = new Database(path);
-    older.exec('DROP TABLE compacted');
+    older.exec('DROP TABLE compacted; DROP TABLE relay_settings; DROP TABLE push_subscriptions');
     older.pragma('user_version = 2');
     older.close();
 
@@ -161,6 +161,37 @@ describe('SqliteStorage layout upgrades', () => {
     const reopened = new Database(path, { readonly: true });
     expect(reopened.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
     reopened.close();
+  });
+
+  it('STORE-15 a layout-3 file gains the Web Push tables (layout 4) in place, its rooms and devices intact', async () => {
+    const path = tempDbPath();
+    const device = new Uint8Array(32).fill(9);
+    const first = createSqliteStorage({ path });
+    await first.createRoom('kept', new Uint8Array(32).fill(7), 100);
+    await first.addDevice('kept', device, 101);
+    await first.close();
+    const older = new Database(path);
+    older.exec('DROP TABLE relay_settings; DROP TABLE push_subscriptions');
+    older.pragma('user_version = 3');
+    older.close();
+
+    const storage = createSqliteStorage({ path });
+    try {
+      expect((await storage.listDevices('kept')).map((key) => Buffer.from(key).toString('hex'))).toEqual([Buffer.from(device).toString('hex')]);
+      const keys = { publicKey: 'B-public', privateKey: 'private' };
+      expect(await storage.claimVapidKeys(keys)).toEqual(keys);
+      await storage.savePushSubscription('kept', { devicePublicKey: device, endpoint: 'https://push.example/x', p256dh: new Uint8Array(65), auth: new Uint8Array(16) }, 200);
+      expect((await storage.listPushSubscriptions('kept')).map((row) => row.endpoint)).toEqual(['https://push.example/x']);
+    } finally {
+      await storage.close();
+    }
+    // A restart keeps the key pair the first start made.
+    const again = createSqliteStorage({ path });
+    try {
+      expect(await again.claimVapidKeys({ publicKey: 'other', privateKey: 'other' })).toEqual({ publicKey: 'B-public', privateKey: 'private' });
+    } finally {
+      await again.close();
+    }
   });
 
   it('STORE-15 a file written by a newer relay is refused with a sentence, and left untouched', () => {

@@ -2,12 +2,16 @@ import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { migrateSqliteSchema } from './migrateSqliteSchema.ts';
 import { planSequencedCommit, type RoomCounters, type StoredIdentity } from './planSequencedCommit.ts';
+import type { VapidKeys } from './PushStorage.ts';
 import type { AppendEntry, RelayStorage, RoomRecord, SequencedCommit, SequencedWrite } from './RelayStorage.ts';
 import { toStored, type EnvelopeRow } from './envelopeRow.ts';
 import { readRoomHeadsOneByOne } from './readRoomHeadsOneByOne.ts';
 
 /** NORMAL survives process crashes in WAL mode (the WAL is in the page cache); FULL survives power loss. */
 export type SqliteSync = 'NORMAL' | 'FULL';
+
+/** The relay_settings row holding the VAPID key pair (JSON). */
+const VAPID_SETTING = 'vapid';
 
 /** Room ids → integer keys kept in memory; beyond this many the oldest is forgotten (and re-read). */
 const ROOM_KEY_CACHE_SIZE = 50_000;
@@ -77,6 +81,17 @@ export function createSqliteStorage(options: { path: string; synchronous?: Sqlit
       'SELECT relay_seq, digest FROM compacted WHERE room = ? AND session = ? AND seq = ?',
     ),
     eraseCompacted: db.prepare('DELETE FROM compacted WHERE room = ?'),
+    readSetting: db.prepare<[string], { value: string }>('SELECT value FROM relay_settings WHERE name = ?'),
+    claimSetting: db.prepare('INSERT OR IGNORE INTO relay_settings (name, value) VALUES (?, ?)'),
+    savePush: db.prepare(
+      'INSERT OR REPLACE INTO push_subscriptions (room, device_pk, endpoint, p256dh, auth, created_at) SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM rooms WHERE id = ? AND deleted_at IS NULL)',
+    ),
+    removePush: db.prepare('DELETE FROM push_subscriptions WHERE room = ? AND device_pk = ?'),
+    removePushIfEndpoint: db.prepare('DELETE FROM push_subscriptions WHERE room = ? AND device_pk = ? AND endpoint = ?'),
+    listPush: db.prepare<[number], { device_pk: Buffer; endpoint: string; p256dh: Buffer; auth: Buffer }>(
+      'SELECT device_pk, endpoint, p256dh, auth FROM push_subscriptions WHERE room = ?',
+    ),
+    erasePush: db.prepare('DELETE FROM push_subscriptions WHERE room = ?'),
   };
 
   // A room's key never changes once assigned (a tombstone keeps its row), so caching is safe.
@@ -167,6 +182,7 @@ export function createSqliteStorage(options: { path: string; synchronous?: Sqlit
       statements.eraseEnvelopes.run(room);
       statements.eraseDevices.run(room);
       statements.eraseCompacted.run(room);
+      statements.erasePush.run(room);
     }
     statements.tombstone.run(roomId, now, now);
   });
@@ -232,6 +248,32 @@ export function createSqliteStorage(options: { path: string; synchronous?: Sqlit
     async countAfter(roomId, relaySeq) {
       const room = keyOf(roomId);
       return room === null ? 0 : (statements.countAfter.get(room, relaySeq)?.n ?? 0);
+    },
+    async claimVapidKeys(candidate) {
+      statements.claimSetting.run(VAPID_SETTING, JSON.stringify(candidate));
+      return JSON.parse(statements.readSetting.get(VAPID_SETTING)!.value) as VapidKeys;
+    },
+    async savePushSubscription(roomId, subscription, now) {
+      const room = keyOf(roomId);
+      if (room === null) return;
+      const { devicePublicKey, endpoint, p256dh, auth } = subscription;
+      statements.savePush.run(room, devicePublicKey, endpoint, p256dh, auth, now, room);
+    },
+    async removePushSubscription(roomId, devicePublicKey, endpoint) {
+      const room = keyOf(roomId);
+      if (room === null) return false;
+      const result = endpoint === undefined ? statements.removePush.run(room, devicePublicKey) : statements.removePushIfEndpoint.run(room, devicePublicKey, endpoint);
+      return result.changes > 0;
+    },
+    async listPushSubscriptions(roomId) {
+      const room = keyOf(roomId);
+      if (room === null || statements.isLive.get(room) === undefined) return [];
+      return statements.listPush.all(room).map((row) => ({
+        devicePublicKey: new Uint8Array(row.device_pk),
+        endpoint: row.endpoint,
+        p256dh: new Uint8Array(row.p256dh),
+        auth: new Uint8Array(row.auth),
+      }));
     },
     async deleteRoom(roomId, now) {
       deleteTransaction(roomId, now);

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 
 /** The layout this relay writes, kept in the one-row table `seen_schema`. */
-export const POSTGRES_SCHEMA_VERSION = 1;
+export const POSTGRES_SCHEMA_VERSION = 2;
 
 /**
  * Any constant shared by every Seen relay: while one relay holds this advisory lock, the others
@@ -236,6 +236,26 @@ ${COMMIT_SEQUENCED_SQL}
 `;
 
 /**
+ * Version 1 to 2: Web Push. The VAPID key pair every relay shares and one push subscription per
+ * device and room (PROTOCOL.md §3, PUSH_SUBSCRIBE).
+ */
+const MIGRATE_V1_TO_V2 = `
+CREATE TABLE relay_settings (
+  name text PRIMARY KEY,
+  value text NOT NULL
+);
+CREATE TABLE push_subscriptions (
+  room bigint NOT NULL,
+  device_pk bytea NOT NULL,
+  endpoint text NOT NULL,
+  p256dh bytea NOT NULL,
+  auth bytea NOT NULL,
+  created_at bigint NOT NULL,
+  PRIMARY KEY (room, device_pk)
+);
+`;
+
+/**
  * Brings the database to POSTGRES_SCHEMA_VERSION under an advisory lock (several relays may start
  * at once): creates it when empty, and refuses a database written by a newer relay instead of
  * guessing at it. The upgrade runs in one transaction: a failure leaves the old layout as it was.
@@ -255,7 +275,8 @@ export async function migratePostgresSchema(pool: pg.Pool): Promise<void> {
         );
       }
       if (version < POSTGRES_SCHEMA_VERSION) {
-        await client.query(SCHEMA_V1);
+        if (version < 1) await client.query(SCHEMA_V1);
+        await client.query(MIGRATE_V1_TO_V2);
         if (rows.length === 0) await client.query('INSERT INTO seen_schema (version) VALUES ($1)', [POSTGRES_SCHEMA_VERSION]);
         else await client.query('UPDATE seen_schema SET version = $1', [POSTGRES_SCHEMA_VERSION]);
       }

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 
 /** The layout this relay writes, kept in `PRAGMA user_version`. */
-export const SQLITE_SCHEMA_VERSION = 3;
+export const SQLITE_SCHEMA_VERSION = 4;
 
 /**
  * Version 2. Rooms get an integer key that the log and devices use instead of the 43-character
@@ -77,12 +77,32 @@ CREATE TABLE compacted (
 ) WITHOUT ROWID;
 `;
 
+/**
+ * Version 3 to 4: Web Push. The relay's VAPID key pair (made at first start) and one push
+ * subscription per device and room (PROTOCOL.md §3, PUSH_SUBSCRIBE).
+ */
+const MIGRATE_V3_TO_V4 = `
+CREATE TABLE relay_settings (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE push_subscriptions (
+  room INTEGER NOT NULL,
+  device_pk BLOB NOT NULL,
+  endpoint TEXT NOT NULL,
+  p256dh BLOB NOT NULL,
+  auth BLOB NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (room, device_pk)
+) WITHOUT ROWID;
+`;
+
 function hasTable(db: Database, name: string): boolean {
   return db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(name) !== undefined;
 }
 
 /**
- * Brings a relay database to SQLITE_SCHEMA_VERSION: creates it when empty, upgrades a version-1
+ * Brings a relay database to SQLITE_SCHEMA_VERSION: creates it when empty, upgrades an older
  * file in one transaction (a crash midway leaves the old file as it was), and refuses a file
  * written by a newer relay instead of guessing at it.
  */
@@ -97,7 +117,8 @@ export function migrateSqliteSchema(db: Database): void {
   db.transaction(() => {
     // A version-0 file with tables is the first release's layout, which set no user_version.
     if (version < 2) db.exec(hasTable(db, 'envelopes') ? MIGRATE_V1_TO_V2 : SCHEMA_V2);
-    db.exec(MIGRATE_V2_TO_V3);
+    if (version < 3) db.exec(MIGRATE_V2_TO_V3);
+    db.exec(MIGRATE_V3_TO_V4);
     db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
   })();
 }
