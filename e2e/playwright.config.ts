@@ -38,6 +38,8 @@ export default defineConfig({
     url: `http://127.0.0.1:${PORT}/`,
     reuseExistingServer: false,
     timeout: 30_000,
-    env: { PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    // Push: the browser here has no push service, so e2e/tests/nudges.spec.ts stands one in on
+    // https://localhost/…; this relay accepts that endpoint (and, posting to it, finds nobody there).
+    env: { PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', PUSH_ALLOWED_HOSTS: 'localhost', PUSH_ALLOW_PRIVATE_ADDRESSES: '1' },
   },
 });

@@ -12,7 +12,7 @@ const NUDGE_FRAME_TYPE = 0x08;
  * Headless Chromium here has no push service to reach (no network), so the real
  * PushManager.subscribe fails — the UI says so, and one test checks that sentence. Where a test needs
  * the path past the browser (the relay registering the subscription), this stands in for the push
- * service: a subscription with a real P-256 key and auth secret, on a push-service-shaped endpoint.
+ * service: a subscription with a real P-256 key and auth secret, on an endpoint the e2e relay accepts.
  * Everything after it — the relay's key, the PUSH_SUBSCRIBE frame, the relay's answer — is real.
  */
 async function stubPushService(context: BrowserContext): Promise<void> {
@@ -24,7 +24,8 @@ async function stubPushService(context: BrowserContext): Promise<void> {
       const pair = await crypto.subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, ['deriveBits']);
       const p256dh = await crypto.subtle.exportKey('raw', pair.publicKey);
       const auth = crypto.getRandomValues(new Uint8Array(16)).buffer;
-      const endpoint = `https://fcm.googleapis.com/fcm/send/seen-e2e-${crypto.randomUUID()}`;
+      // The e2e relay accepts this host (playwright.config.ts): it cannot look up a real push service's.
+      const endpoint = `https://localhost/seen-e2e/${crypto.randomUUID()}`;
       const subscription = {
         endpoint,
         expirationTime: null,
