@@ -178,14 +178,18 @@ test('APP-34 Room & data: "Nudges on this device" turns on and off with one swit
   await expect(sam.page.getByRole('alert')).toContainText('This browser’s push service couldn’t be reached, so nudges stay off.');
   await expect(samSwitch).not.toBeChecked();
   await expect(samSwitch).toBeEnabled();
+  await expectAccessible(sam.page, 'nudges switch, failed');
+  await sam.page.getByRole('heading', { name: 'Notifications' }).scrollIntoViewIfNeeded();
+  await snap(sam.page, testInfo, '82-nudges-switch-failed');
 
   await alex.page.getByRole('link', { name: 'Room & data' }).click();
   const alexSwitch = alex.page.getByRole('switch', { name: 'Nudges on this device' });
   await expect(alexSwitch).not.toBeChecked();
-  await expect(alex.page.getByText('Off: this device gets no notifications for this room.')).toBeVisible();
+  await expect(alex.page.getByText('A quiet notification on this device when Sam shares an answer, draws the week’s cards or asks to go deeper.', { exact: false })).toBeVisible();
+  await expect(alex.page.getByText('Off: no notifications for this room on this device.')).toBeVisible();
   await workerReady(alex.page);
   await alexSwitch.click();
-  await expect(alex.page.getByText('On: this device gets a quiet notification when Sam shares something here.')).toBeVisible();
+  await expect(alex.page.getByText('On for this room on this device.')).toBeVisible();
   await expect(alexSwitch).toBeChecked();
   await expectAccessible(alex.page, 'nudges switch');
   await alex.page.getByRole('heading', { name: 'Notifications' }).scrollIntoViewIfNeeded();
@@ -196,7 +200,7 @@ test('APP-34 Room & data: "Nudges on this device" turns on and off with one swit
   await expect(alexSwitch).toBeChecked();
 
   await alexSwitch.click();
-  await expect(alex.page.getByText('Off: this device gets no notifications for this room.')).toBeVisible();
+  await expect(alex.page.getByText('Off: no notifications for this room on this device.')).toBeVisible();
   await expect(alexSwitch).not.toBeChecked();
   await expect(alex.page.getByRole('alert')).toHaveCount(0);
   // No other room on this device wants nudges, so the browser's subscription is cancelled too.

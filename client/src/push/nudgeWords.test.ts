@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PushOutcome } from '@seen/sync';
-import { describeNudgeFailure, failureOfOutcome, nudgePromptTitle, NUDGE_FAILURE_WORDS, type NudgeFailure } from './nudgeWords.ts';
+import { describeNudgeFailure, failureOfOutcome, nudgePromptTitle, nudgeSwitchHint, NUDGE_FAILURE_WORDS, type NudgeFailure } from './nudgeWords.ts';
 
 const OUTCOMES: readonly PushOutcome[] = ['ok', 'endpoint-not-allowed', 'bad-subscription', 'rate-limited', 'unavailable'];
 
@@ -25,5 +25,11 @@ describe('nudge failures in words (APP-34)', () => {
   it('APP-33 the prompt names the partner, or asks about the others in a group', () => {
     expect(nudgePromptTitle(['Alex'])).toBe('Get a quiet nudge when Alex answers?');
     expect(nudgePromptTitle(['Maya', 'Jon'])).toBe('Get a quiet nudge when one of the others answers?');
+  });
+
+  it('APP-34 the switch says when a nudge comes, naming either of the others', () => {
+    expect(nudgeSwitchHint(['Sam'])).toBe('A quiet notification on this device when Sam shares an answer, draws the week’s cards or asks to go deeper.');
+    expect(nudgeSwitchHint(['Maya', 'Jon'])).toMatch(/^A quiet notification on this device when Maya or Jon shares an answer/);
+    expect(nudgeSwitchHint([])).toMatch(/when someone shares an answer/);
   });
 });

@@ -36,6 +36,14 @@ export function failureOfOutcome(outcome: PushOutcome): NudgeFailure | null {
   return outcome === 'ok' ? null : outcome;
 }
 
+const EITHER_OF = new Intl.ListFormat('en-GB', { style: 'long', type: 'disjunction' });
+
+/** What the switch in Room & data does: "… when Sam shares an answer, draws the week’s cards or asks to go deeper." */
+export function nudgeSwitchHint(others: readonly string[]): string {
+  const who = others.length ? EITHER_OF.format(others) : 'someone';
+  return `A quiet notification on this device when ${who} shares an answer, draws the week’s cards or asks to go deeper.`;
+}
+
 /** "Get a quiet nudge when Alex answers?" — or when any of a group does. */
 export function nudgePromptTitle(others: readonly string[]): string {
   if (others.length === 1) return `Get a quiet nudge when ${others[0]} answers?`;

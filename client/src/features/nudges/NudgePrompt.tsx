@@ -67,7 +67,8 @@ export function NudgePrompt({ session, others }: { session: RoomSession; others:
         </Notice>
       )}
       <div className="row">
-        <Button variant="primary" icon="bell" disabled={state === 'busy'} onClick={turnOn}>
+        {/* Not a primary button: the room's own next step ("Draw the cards") stays the one that stands out. */}
+        <Button icon="bell" disabled={state === 'busy'} onClick={turnOn}>
           {state === 'busy' ? 'Turning on…' : 'Turn on nudges'}
         </Button>
         <Button variant="quiet" disabled={state === 'busy'} onClick={notNow}>

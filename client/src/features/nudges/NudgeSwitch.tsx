@@ -1,9 +1,8 @@
 import { useEffect, useId, useState } from 'react';
 import type { RoomSession } from '@seen/sync';
 import { Notice } from '../../components/Notice.tsx';
-import { listNames } from '../../app/words.ts';
 import { readNudgeChoice, readPushSupport, turnOffNudges, turnOnNudges } from '../../push/nudgeDevice.ts';
-import { describeNudgeFailure, NUDGE_OFF_PENDING, NUDGE_PRIVACY_NOTE, type NudgeFailure } from '../../push/nudgeWords.ts';
+import { describeNudgeFailure, NUDGE_OFF_PENDING, NUDGE_PRIVACY_NOTE, nudgeSwitchHint, type NudgeFailure } from '../../push/nudgeWords.ts';
 
 type SwitchState = 'loading' | 'on' | 'off' | 'turning-on' | 'turning-off';
 
@@ -30,7 +29,6 @@ export function NudgeSwitch({ session, others }: { session: RoomSession; others:
 
   const on = state === 'on' || state === 'turning-on';
   const busy = state === 'loading' || state === 'turning-on' || state === 'turning-off';
-  const who = others.length ? listNames(others) : 'the others';
 
   function toggle(wantOn: boolean) {
     setFailure(null);
@@ -53,15 +51,15 @@ export function NudgeSwitch({ session, others }: { session: RoomSession; others:
           : state === 'on'
             ? support === 'denied'
               ? 'On for this room, but this browser blocks notifications, so none will show.'
-              : `On: this device gets a quiet notification when ${who} shares something here.`
-            : 'Off: this device gets no notifications for this room.';
+              : 'On for this room on this device.'
+            : 'Off: no notifications for this room on this device.';
 
   return (
     <section className="panel" aria-labelledby={titleId}>
       <div className="stack stack--tight">
         <h2 id={titleId}>Notifications</h2>
         <p className="muted" id={hintId}>
-          {NUDGE_PRIVACY_NOTE}
+          {nudgeSwitchHint(others)} {NUDGE_PRIVACY_NOTE}
         </p>
       </div>
       <label className="switch">
