@@ -6,7 +6,11 @@ import { closePartners, drawCards, expectAccessible, snap } from '../fixtures/se
 // learns "something happened in this room"; the service worker words the notification from this
 // device's notice book.
 
+// Frame bytes (shared/PROTOCOL.md §3): NUDGE is its type byte alone; PUSH_STATUS is [type, the
+// request type it answers, status].
 const NUDGE_FRAME_TYPE = 0x08;
+const PUSH_STATUS_FRAME_TYPE = 0x8a;
+const PUSH_STATUS_OK = 0;
 
 /**
  * Headless Chromium here has no push service to reach (no network), so the real
@@ -108,15 +112,20 @@ async function deliverPush(page: Page, data: string): Promise<void> {
   await cdp.detach();
 }
 
-/** Counts NUDGE frames this page sends on its room socket from now on. */
-function countNudges(page: Page): { readonly count: () => number } {
-  let nudges = 0;
+/** NUDGE frames this page sends on its room socket from now on, and the relay's "ok" answers to them. */
+function countNudges(page: Page): { readonly sent: () => number; readonly answeredOk: () => number } {
+  let sent = 0;
+  let answeredOk = 0;
   page.on('websocket', (socket) => {
     socket.on('framesent', ({ payload }) => {
-      if (typeof payload !== 'string' && payload.length === 1 && payload[0] === NUDGE_FRAME_TYPE) nudges += 1;
+      if (typeof payload !== 'string' && payload.length === 1 && payload[0] === NUDGE_FRAME_TYPE) sent += 1;
+    });
+    socket.on('framereceived', ({ payload }) => {
+      const bytes = typeof payload === 'string' ? null : payload;
+      if (bytes?.length === 3 && bytes[0] === PUSH_STATUS_FRAME_TYPE && bytes[1] === NUDGE_FRAME_TYPE && bytes[2] === PUSH_STATUS_OK) answeredOk += 1;
     });
   });
-  return { count: () => nudges };
+  return { sent: () => sent, answeredOk: () => answeredOk };
 }
 
 const PROMPT_TITLE = 'Get a quiet nudge when Sam answers?';
@@ -224,10 +233,11 @@ test('APP-32 a nudge goes to the relay after an answer only when the partner is 
   // Sam's devices that turned nudges on.
   await sam.page.getByRole('link', { name: 'Seen — your rooms' }).click();
   await expect(alex.page.getByText('Sam is here')).toHaveCount(0);
-  expect(nudges.count()).toBe(0);
+  expect(nudges.sent()).toBe(0);
   await alex.page.getByRole('list', { name: 'Session 1 cards' }).getByRole('button').first().click();
   await shareAnswer(alex.page, 'A quiet walk by the river.');
-  await expect.poll(nudges.count).toBe(1);
+  await expect.poll(nudges.sent).toBe(1);
+  await expect.poll(nudges.answeredOk).toBe(1);
   await closePartners(alex, sam);
 });
 
