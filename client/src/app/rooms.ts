@@ -8,7 +8,7 @@ import { clearPendingInvite } from './inviteFragment.ts';
 import { acquireRoomSession, clearLocalRoomData, newDeviceKeyAsync } from './openRoom.ts';
 import { forgetRoom, saveRoom, updateRoom } from './roomStore.ts';
 import { forgetNotice } from '../push/noticeBook.ts';
-import { forgetNudgeState } from '../push/nudgeChoice.ts';
+import { forgetNudgeState, readNudgeState } from '../push/nudgeChoice.ts';
 
 export async function createNewRoom(options: { yourName: string; roomName: string; deckId: string; mode: RoomMode; groupSize?: number; partners?: boolean }): Promise<string> {
   const secret = generateRoomSecret();
@@ -75,7 +75,10 @@ export async function leaveRoom(roomId: string): Promise<void> {
   await forgetRoom(roomId);
   await clearLocalRoomData(roomId);
   // A push that still arrives for the room gets the generic words: its name is gone from here too.
+  const nudges = await readNudgeState(roomId).catch(() => null);
   await Promise.all([forgetNotice(roomId), forgetNudgeState(roomId)]).catch(() => undefined);
+  // The last room with nudges on is gone: so is the browser's push subscription.
+  if (nudges?.choice === 'on') await import('../push/nudgeDevice.ts').then((device) => device.cancelUnusedSubscription()).catch(() => undefined);
 }
 
 /** Erase the room on the server for everyone, then forget it here (APP-19). */

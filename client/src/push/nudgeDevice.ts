@@ -111,6 +111,17 @@ async function settle(work: () => Promise<void>): Promise<NudgeResult> {
   }
 }
 
+/**
+ * The browser has one push subscription for every room on this device: once no room has nudges on
+ * (turned off, or the last such room left), it is cancelled at the push service.
+ */
+export async function cancelUnusedSubscription(): Promise<void> {
+  if (readPushSupport() === 'unsupported' || (await listRoomsWithNudges().catch(() => ['unknown'])).length > 0) return;
+  const registration = await navigator.serviceWorker.getRegistration('/').catch(() => undefined);
+  const subscription = await registration?.pushManager.getSubscription().catch(() => null);
+  await subscription?.unsubscribe().catch(() => false);
+}
+
 /** The prompt's "Turn on nudges" and the switch turned on: permission, subscription, the relay. */
 export function turnOnNudges(session: RoomSession): Promise<NudgeResult> {
   return settle(async () => {
@@ -139,12 +150,7 @@ export function turnOffNudges(session: RoomSession): Promise<NudgeResult> {
     if (told.ok) await writeNudgeState(session.roomId, { choice: 'off', unregisterPending: false });
     // Even when the relay could not be told, a subscription no room wants any more is cancelled at
     // the push service: whatever the relay still sends then reaches nobody.
-    const othersOn = (await listRoomsWithNudges()).filter((roomId) => roomId !== session.roomId);
-    if (othersOn.length === 0 && readPushSupport() !== 'unsupported') {
-      const registration = await navigator.serviceWorker.getRegistration('/').catch(() => undefined);
-      const subscription = await registration?.pushManager.getSubscription().catch(() => null);
-      await subscription?.unsubscribe().catch(() => false);
-    }
+    await cancelUnusedSubscription();
     if (!told.ok) throw new NudgeError(told.failure);
   });
 }
