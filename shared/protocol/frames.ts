@@ -171,6 +171,21 @@ function exactLength<T>(bytes: Uint8Array, length: number, build: () => T): Pars
   return bytes.length === length ? ok(build()) : fail(FRAME_ERROR.BAD_LENGTH);
 }
 
+/**
+ * A frame whose fixed part ends with a u16 length at `lengthAt` and whose tail is that many bytes of
+ * UTF-8 (HELLO's origin, PUSH_SUBSCRIBE's endpoint): the tail's text, or why the frame is malformed.
+ */
+function readTextTail(bytes: Uint8Array, view: DataView, layout: Layout<string>, lengthAt: number, maxBytes: number): Parsed<string> {
+  if (bytes.length < layout.length) return fail(FRAME_ERROR.BAD_LENGTH);
+  const length = view.getUint16(lengthAt);
+  if (length > maxBytes || bytes.length !== layout.length + length) return fail(FRAME_ERROR.BAD_LENGTH);
+  try {
+    return ok(utf8Decoder.decode(bytes.subarray(layout.length)));
+  } catch {
+    return fail(FRAME_ERROR.BAD_TEXT);
+  }
+}
+
 // ---- AUTH (client) --------------------------------------------------------------------------
 
 const AUTH_LAYOUT = defineLayout({
@@ -260,16 +275,10 @@ export function encodePushSubscribeFrame(frame: Omit<PushSubscribeFrame, 'kind'>
 }
 
 function readPushSubscribeFrame(bytes: Uint8Array, view: DataView): Parsed<PushSubscribeFrame> {
-  const { at, length: fixed } = PUSH_SUBSCRIBE_LAYOUT;
-  if (bytes.length < fixed) return fail(FRAME_ERROR.BAD_LENGTH);
-  const endpointLength = view.getUint16(at.endpointLength);
-  if (endpointLength > MAX_PUSH_ENDPOINT_BYTES || bytes.length !== fixed + endpointLength) return fail(FRAME_ERROR.BAD_LENGTH);
-  let endpoint: string;
-  try {
-    endpoint = utf8Decoder.decode(bytes.subarray(fixed));
-  } catch {
-    return fail(FRAME_ERROR.BAD_TEXT);
-  }
+  const { at } = PUSH_SUBSCRIBE_LAYOUT;
+  const text = readTextTail(bytes, view, PUSH_SUBSCRIBE_LAYOUT, at.endpointLength, MAX_PUSH_ENDPOINT_BYTES);
+  if (!text.ok) return text;
+  const endpoint = text.value;
   return ok({
     kind: FRAME.PUSH_SUBSCRIBE,
     p256dh: bytes.slice(at.p256dh, at.p256dh + PUSH_KEY_SIZE.P256DH),
@@ -321,18 +330,12 @@ export function encodeHelloFrame(frame: Omit<HelloFrame, 'kind' | 'version'>): U
 }
 
 function readHelloFrame(bytes: Uint8Array, view: DataView): Parsed<HelloFrame> {
-  const { at, length: fixed } = HELLO_LAYOUT;
-  if (bytes.length < fixed) return fail(FRAME_ERROR.BAD_LENGTH);
-  const originLength = view.getUint16(at.originLength);
-  if (originLength > MAX_ORIGIN_BYTES || bytes.length !== fixed + originLength) return fail(FRAME_ERROR.BAD_LENGTH);
+  const { at } = HELLO_LAYOUT;
+  const text = readTextTail(bytes, view, HELLO_LAYOUT, at.originLength, MAX_ORIGIN_BYTES);
+  if (!text.ok) return text;
+  const relayOrigin = text.value;
   const serverTime = readU64(view, at.serverTime);
   if (serverTime < 0) return fail(FRAME_ERROR.BAD_NUMBER);
-  let relayOrigin: string;
-  try {
-    relayOrigin = utf8Decoder.decode(bytes.subarray(fixed));
-  } catch {
-    return fail(FRAME_ERROR.BAD_TEXT);
-  }
   const challenge = bytes.slice(at.challenge, at.challenge + SIZE.CHALLENGE);
   return ok({ kind: FRAME.HELLO, version: bytes[at.version]!, challenge, serverTime, relayOrigin });
 }
