@@ -1,6 +1,8 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { startLocalPushService } from '../fixtures/localPushService.ts';
+import { startOwnRelay } from '../fixtures/ownRelay.ts';
 import { closeSessionWithCheckIns, openPairedRoom, revealFirstLiveCard, shareAnswer } from '../fixtures/pairedRoom.ts';
-import { closePartners, drawCards, expectAccessible, snap } from '../fixtures/seen.ts';
+import { closePartners, createRoom, drawCards, expectAccessible, joinRoom, openPartner, snap } from '../fixtures/seen.ts';
 
 // APP-32…APP-34 and WEB-9: Web Push nudges whose words come from the device. The relay only ever
 // learns "something happened in this room"; the service worker words the notification from this
@@ -12,30 +14,41 @@ const NUDGE_FRAME_TYPE = 0x08;
 const PUSH_STATUS_FRAME_TYPE = 0x8a;
 const PUSH_STATUS_OK = 0;
 
+/** A subscription made outside the browser (a local push service's subscriber), as base64url. */
+interface GivenSubscription {
+  readonly endpoint: string;
+  readonly p256dh: string;
+  readonly auth: string;
+}
+
 /**
  * Headless Chromium here has no push service to reach (no network), so the real
  * PushManager.subscribe fails — the UI says so, and one test checks that sentence. Where a test needs
- * the path past the browser (the relay registering the subscription), this stands in for the push
- * service: a subscription with a real P-256 key and auth secret, on an endpoint the e2e relay accepts.
- * Everything after it — the relay's key, the PUSH_SUBSCRIBE frame, the relay's answer — is real.
+ * the path past the browser, this stands in for the browser's push service: a subscription with a
+ * real P-256 key and auth secret — made here, or given (a local push service's subscriber, whose
+ * private key then decrypts what the relay pushes). Everything after it — the relay's key, the
+ * PUSH_SUBSCRIBE frame, the relay's answer, its push — is real.
  */
-async function stubPushService(context: BrowserContext): Promise<void> {
-  await context.addInitScript(() => {
+async function stubPushService(context: BrowserContext, given: GivenSubscription | null = null): Promise<void> {
+  await context.addInitScript((fixed) => {
     const log = { subscribed: 0, unsubscribed: 0 };
     let current: PushSubscription | null = null;
     (window as unknown as { seenPushLog: typeof log }).seenPushLog = log;
+    const bytesOf = (base64url: string) => Uint8Array.from(atob(base64url.replace(/-/g, '+').replace(/_/g, '/')), (char) => char.charCodeAt(0)).buffer;
     PushManager.prototype.subscribe = async function (options?: PushSubscriptionOptionsInit) {
-      const pair = await crypto.subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, ['deriveBits']);
-      const p256dh = await crypto.subtle.exportKey('raw', pair.publicKey);
-      const auth = crypto.getRandomValues(new Uint8Array(16)).buffer;
-      // The e2e relay accepts this host (playwright.config.ts): it cannot look up a real push service's.
-      const endpoint = `https://localhost/seen-e2e/${crypto.randomUUID()}`;
+      let keys: { endpoint: string; p256dh: ArrayBuffer; auth: ArrayBuffer };
+      if (fixed) keys = { endpoint: fixed.endpoint, p256dh: bytesOf(fixed.p256dh), auth: bytesOf(fixed.auth) };
+      else {
+        const pair = await crypto.subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, ['deriveBits']);
+        // The e2e relay accepts this host (playwright.config.ts): it cannot look up a real push service's.
+        keys = { endpoint: `https://localhost/seen-e2e/${crypto.randomUUID()}`, p256dh: await crypto.subtle.exportKey('raw', pair.publicKey), auth: crypto.getRandomValues(new Uint8Array(16)).buffer };
+      }
       const subscription = {
-        endpoint,
+        endpoint: keys.endpoint,
         expirationTime: null,
         options: { userVisibleOnly: true, applicationServerKey: options?.applicationServerKey ?? null },
-        getKey: (name: string) => (name === 'p256dh' ? p256dh : name === 'auth' ? auth : null),
-        toJSON: () => ({ endpoint }),
+        getKey: (name: string) => (name === 'p256dh' ? keys.p256dh : name === 'auth' ? keys.auth : null),
+        toJSON: () => ({ endpoint: keys.endpoint }),
         unsubscribe: async () => {
           log.unsubscribed += 1;
           current = null;
@@ -49,7 +62,7 @@ async function stubPushService(context: BrowserContext): Promise<void> {
     PushManager.prototype.getSubscription = async function () {
       return current;
     };
-  });
+  }, given);
 }
 
 function pushLog(page: Page): Promise<{ subscribed: number; unsubscribed: number }> {
@@ -272,4 +285,54 @@ test('WEB-9 a push delivered to the service worker shows a notification worded f
       ].sort((a, b) => a.tag.localeCompare(b.tag)),
     );
   await closePartners(alex, sam);
+});
+
+test('APP-32 WEB-9 end to end: Sam draws while Alex is away; the relay pushes only the room id to Alex’s push service, and Alex’s worker words it from Alex’s device', async ({ browser }, testInfo) => {
+  const push = await startLocalPushService();
+  const relay = await startOwnRelay({ env: push.relayEnv });
+  try {
+    const subscriber = push.subscriber('alex-phone');
+    const alex = await openPartner(browser, testInfo, 'Alex', relay.url);
+    const sam = await openPartner(browser, testInfo, 'Sam', relay.url);
+    await alex.context.grantPermissions(['notifications']);
+    const base64url = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
+    await stubPushService(alex.context, { endpoint: subscriber.endpoint, p256dh: base64url(subscriber.p256dh), auth: base64url(subscriber.auth) });
+
+    let alexSocketsOpen = 0;
+    alex.page.on('websocket', (socket) => {
+      alexSocketsOpen += 1;
+      socket.on('close', () => (alexSocketsOpen -= 1));
+    });
+    const link = await createRoom(alex.page, { yourName: 'Alex', roomName: 'Us, on Sundays' });
+    const roomId = roomIdOf(alex.page);
+    await joinRoom(sam.page, link, 'Sam');
+    await expect(alex.page.getByText('Sam is here')).toBeVisible();
+    await alex.page.getByRole('link', { name: 'Room & data' }).click();
+    await workerReady(alex.page);
+    await alex.page.getByRole('switch', { name: 'Nudges on this device' }).click();
+    await expect(alex.page.getByText('On for this room on this device.')).toBeVisible();
+
+    // Alex goes back to the room list: away for Sam, and no socket in the room any more (the relay
+    // never pushes to a device that is in the room).
+    await alex.page.getByRole('link', { name: 'Seen — your rooms' }).click();
+    await expect(sam.page.getByText('Alex is here')).toHaveCount(0);
+    await expect.poll(() => alexSocketsOpen).toBe(0);
+    await drawCards(sam.page);
+    await expect(sam.page.getByRole('heading', { name: 'This week’s cards' })).toBeVisible();
+
+    await expect.poll(() => push.endpoint.received.filter((received) => received.path === '/alex-phone').length).toBe(1);
+    const [delivered] = push.endpoint.received.filter((received) => received.path === '/alex-phone');
+    // All the push service (and the relay) carried: the room id, encrypted to Alex's device.
+    const payload = subscriber.decrypt(delivered!.body);
+    expect(payload).toBe(roomId);
+    for (const word of ['Sam', 'Alex', 'Us, on Sundays', 'cards']) expect(JSON.stringify(delivered!.headers)).not.toContain(word);
+
+    // The browser's push service would now wake Alex's worker with that payload.
+    await deliverPush(alex.page, payload);
+    await expect.poll(() => shownNotifications(alex.page)).toEqual([{ title: 'Us, on Sundays', body: 'Sam has something new for you in Us, on Sundays', tag: roomId }]);
+    await closePartners(alex, sam);
+  } finally {
+    await relay.dispose();
+    await push.dispose();
+  }
 });
