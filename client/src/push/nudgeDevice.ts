@@ -13,6 +13,8 @@ const P256_POINT_BYTES = 65;
 const UNCOMPRESSED_POINT_PREFIX = 0x04;
 /** The worker is registered 5 s after load (../app/appUpdate.ts); a little longer than that is a failure. */
 const WORKER_READY_TIMEOUT_MS = 15_000;
+/** A push service that has not answered by then is as good as unreachable (the switch must not spin). */
+const SUBSCRIBE_TIMEOUT_MS = 30_000;
 
 const OK: NudgeResult = { ok: true };
 const fail = (failure: NudgeFailure): NudgeResult => ({ ok: false, failure });
@@ -47,18 +49,23 @@ async function fetchPushKey(): Promise<Uint8Array<ArrayBuffer>> {
   }
 }
 
-async function readyRegistration(): Promise<ServiceWorkerRegistration> {
-  const registered = await navigator.serviceWorker.getRegistration('/').catch(() => undefined);
-  if (registered?.active) return registered;
+/** Rejects with `failure` once `ms` have passed: no step of turning nudges on may spin forever. */
+async function withTimeout<T>(promise: Promise<T>, ms: number, failure: NudgeFailure): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new NudgeError('no-worker')), WORKER_READY_TIMEOUT_MS);
+    timer = setTimeout(() => reject(new NudgeError(failure)), ms);
   });
   try {
-    return await Promise.race([navigator.serviceWorker.ready, timeout]);
+    return await Promise.race([promise, timeout]);
   } finally {
     clearTimeout(timer);
   }
+}
+
+async function readyRegistration(): Promise<ServiceWorkerRegistration> {
+  const registered = await navigator.serviceWorker.getRegistration('/').catch(() => undefined);
+  if (registered?.active) return registered;
+  return withTimeout(navigator.serviceWorker.ready, WORKER_READY_TIMEOUT_MS, 'no-worker');
 }
 
 function sameBytes(a: ArrayBuffer | null | undefined, b: Uint8Array): boolean {
@@ -78,7 +85,7 @@ async function currentSubscription(registration: ServiceWorkerRegistration, crea
   if (existing) await existing.unsubscribe().catch(() => false);
   if (!create) return null;
   try {
-    return await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
+    return await withTimeout(registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key }), SUBSCRIBE_TIMEOUT_MS, 'push-service');
   } catch {
     throw new NudgeError('push-service');
   }
