@@ -14,9 +14,55 @@ import { freePort, startServer } from '../lib/serverProcess.ts';
 import { CHROME_FLAGS, CHROME_PATH, QUIET_FLAGS, createRoomThroughApp, waitForDevtools } from '../workloads/lighthouse.ts';
 import { describeBusyStretches, summarizeProfile } from './summarizeProfile.ts';
 
-const CPU_SLOWDOWN = 4;
+const CPU_SLOWDOWN = Number(process.env.CPU_SLOWDOWN ?? 4);
+/** With TRACE=1: a Chromium trace instead, tasks listed with what ran inside them. */
+const TRACE = process.env.TRACE === '1';
+/** Lighthouse's simulation multiplies observed tasks by 4: above this they count as long. */
+const TRACE_LONG_TASK_MS = 50 / 4;
 /** How long after `load` the profile keeps recording: the room's sync and first paint of the cards. */
 const SETTLE_MS = 6_000;
+
+interface TraceEvent {
+  readonly name: string;
+  readonly ph: string;
+  readonly ts: number;
+  readonly dur?: number;
+  readonly pid: number;
+  readonly tid: number;
+  readonly args?: { data?: { url?: string; functionName?: string; type?: string; frame?: string } };
+}
+
+/** The renderer main thread's tasks above TRACE_LONG_TASK_MS, each with its biggest inner events. */
+function describeTraceTasks(trace: { traceEvents: TraceEvent[] }): string {
+  const events = trace.traceEvents;
+  // The navigation may move the page to another renderer: the busiest renderer main thread is the page's.
+  const mains = events.filter((event) => event.name === 'thread_name' && (event.args as { name?: string } | undefined)?.name === 'CrRendererMain');
+  const busy = (thread: TraceEvent) =>
+    events.filter((event) => event.pid === thread.pid && event.tid === thread.tid && event.name === 'RunTask').reduce((sum, event) => sum + (event.dur ?? 0), 0);
+  const main = mains.sort((a, b) => busy(b) - busy(a))[0];
+  const onMain = events.filter((event) => main && event.pid === main.pid && event.tid === main.tid && event.ph === 'X' && event.dur !== undefined);
+  const navigation = events.find((event) => main && event.pid === main.pid && event.name === 'navigationStart');
+  const zero = navigation?.ts ?? onMain[0]?.ts ?? 0;
+  const tasks = onMain.filter((event) => event.name === 'RunTask' && event.dur! / 1000 > TRACE_LONG_TASK_MS);
+  const lines: string[] = [];
+  let blocking = 0;
+  for (const task of tasks) {
+    const ms = task.dur! / 1000;
+    blocking += Math.max(0, ms * 4 - 50);
+    lines.push(`task at ${((task.ts - zero) / 1000).toFixed(0)} ms: ${ms.toFixed(1)} ms (×4 = ${(ms * 4).toFixed(0)})`);
+    const inner = onMain
+      .filter((event) => event !== task && event.ts >= task.ts && event.ts + event.dur! <= task.ts + task.dur! && event.dur! / 1000 >= 1)
+      .filter((event) => ['FunctionCall', 'EvaluateScript', 'v8.compileModule', 'v8.evaluateModule', 'TimerFire', 'EventDispatch', 'FireAnimationFrame', 'ParseHTML', 'UpdateLayoutTree', 'Layout', 'Paint', 'FireIdleCallback', 'RunMicrotasks', 'v8.run', 'V8.GCScavenger', 'MajorGC', 'MinorGC'].includes(event.name))
+      .slice(0, 8);
+    for (const event of inner) {
+      const data = event.args?.data;
+      const what = [data?.functionName, data?.url?.split('/').pop(), data?.type].filter(Boolean).join(' ');
+      lines.push(`    ${(event.dur! / 1000).toFixed(1).padStart(6)} ms  ${event.name} ${what}`);
+    }
+  }
+  lines.push(`tasks over ${TRACE_LONG_TASK_MS} ms: ${tasks.length}; blocking if ×4: ${blocking.toFixed(0)} ms (all of the load, not only after FCP)`);
+  return lines.join('\n');
+}
 
 const outDir = resolve(process.argv[2] ?? join(tmpdir(), 'seen-room-profile'));
 const loads = Number(process.argv[3] ?? 1);
@@ -54,6 +100,17 @@ try {
           for (const entry of list.getEntries()) tasks.push({ start: entry.startTime, duration: entry.duration });
         }).observe({ type: 'longtask', buffered: true });
       });
+      if (TRACE) {
+        await browser.startTracing(page, { categories: ['devtools.timeline', 'v8.execute', 'disabled-by-default-devtools.timeline', 'blink.user_timing'] });
+        await page.goto(url, { waitUntil: 'load' });
+        await page.waitForTimeout(SETTLE_MS);
+        const trace = await browser.stopTracing();
+        writeFileSync(join(outDir, `${name}-load${load === 0 ? '' : load}.trace.json`), trace);
+        console.log(`\n=== ${name} load ${load + 1} (trace, CPU ×${CPU_SLOWDOWN})`);
+        console.log(describeTraceTasks(JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] }));
+        await page.close();
+        continue;
+      }
       await cdp.send('Profiler.start');
       await page.goto(url, { waitUntil: 'load' });
       await page.waitForTimeout(SETTLE_MS);
@@ -77,6 +134,10 @@ try {
 } finally {
   chrome.kill('SIGTERM');
   await chromeExit;
-  rmSync(profileDir, { recursive: true, force: true });
+  try {
+    rmSync(profileDir, { recursive: true, force: true, maxRetries: 5 });
+  } catch {
+    // Chromium's helpers may still be writing into the profile; it is a temp folder.
+  }
   await server.stop();
 }
