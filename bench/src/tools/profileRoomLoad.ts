@@ -101,7 +101,7 @@ try {
         }).observe({ type: 'longtask', buffered: true });
       });
       if (TRACE) {
-        await browser.startTracing(page, { categories: ['devtools.timeline', 'v8.execute', 'disabled-by-default-devtools.timeline', 'blink.user_timing'] });
+        await browser.startTracing(page, { categories: ['devtools.timeline', 'v8.execute', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'disabled-by-default-v8.cpu_profiler'] });
         await page.goto(url, { waitUntil: 'load' });
         await page.waitForTimeout(SETTLE_MS);
         const trace = await browser.stopTracing();
