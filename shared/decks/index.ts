@@ -1,4 +1,4 @@
-// Public API of @seen/shared/decks. Importing it loads and validates the shipped decks (see
+// Public API of @seen/shared/decks. Importing it loads the shipped decks (validated by the tests, see
 // shippedDecks.ts); tests inside this folder import the modules directly so they do not depend on it.
 export {
   AUDIENCES,

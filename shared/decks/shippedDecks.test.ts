@@ -124,9 +124,10 @@ describe('shipped decks', () => {
     }
   });
 
-  it('DECK-9 shippedDecks.ts loads the same three decks at module load and finds them by id', async () => {
+  it('DECK-9 shippedDecks.ts ships each file exactly as parseDeck reads it, in order, and finds the decks by id', async () => {
     const { SHIPPED_DECKS, findShippedDeck } = await import('./shippedDecks');
-    expect(SHIPPED_DECKS).toEqual(decks.map(({ deck }) => deck));
+    // Strict: the app uses the JSON unparsed, so no key, default or normalisation may differ.
+    expect(SHIPPED_DECKS).toStrictEqual(decks.map(({ deck }) => deck));
     expect(findShippedDeck('deep-lunch')?.audience).toBe('friends');
     expect(findShippedDeck('no-such-deck')).toBeUndefined();
   });

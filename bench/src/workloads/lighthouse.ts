@@ -14,8 +14,8 @@ import { CLIENT_DIST, RESULTS_DIR } from '../lib/paths.ts';
 import { freePort, startServer } from '../lib/serverProcess.ts';
 
 export const CHROME_PATH = process.env.CHROME_PATH ?? '/usr/bin/chromium';
-const CHROME_FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu'];
-const QUIET_FLAGS = ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--no-default-browser-check'];
+export const CHROME_FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu'];
+export const QUIET_FLAGS = ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--no-default-browser-check'];
 
 /** `room`: Alex's weekly room with Sam in it and this week's cards drawn; `room-alone`: nobody joined yet. */
 export type LighthousePage = 'home' | 'start' | 'room' | 'room-alone';
@@ -39,7 +39,7 @@ export interface LighthouseRun {
   readonly observedLongTasksMs: number;
 }
 
-async function waitForDevtools(port: number, chrome: ChildProcess): Promise<void> {
+export async function waitForDevtools(port: number, chrome: ChildProcess): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (chrome.exitCode !== null) throw new Error(`Chromium exited with ${chrome.exitCode} before DevTools answered`);
@@ -59,7 +59,7 @@ async function waitForDevtools(port: number, chrome: ChildProcess): Promise<void
  * from another browser context (another device) through the invite link first. Returns the room's
  * address on Alex's device.
  */
-async function createRoomThroughApp(devtoolsPort: number, origin: string, options: { partner: boolean }): Promise<string> {
+export async function createRoomThroughApp(devtoolsPort: number, origin: string, options: { partner: boolean }): Promise<string> {
   const browser = await chromium.connectOverCDP(`http://127.0.0.1:${devtoolsPort}`);
   try {
     const context = browser.contexts()[0];

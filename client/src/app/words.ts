@@ -121,8 +121,20 @@ export function relativeTime(at: number, now: number): string {
   return `on ${formatDate(at)}`;
 }
 
+// toLocaleDateString with options builds a new formatter (ICU's locale data) on every call: a room's
+// screens format dozens of dates, so each format is made once, on first use (not at module load,
+// which is on the way to the first paint).
+let thisYearFormat: Intl.DateTimeFormat | null = null;
+let otherYearFormat: Intl.DateTimeFormat | null = null;
+
 export function formatDate(at: number): string {
-  return new Date(at).toLocaleDateString(undefined, { day: 'numeric', month: 'long', year: new Date(at).getFullYear() === new Date().getFullYear() ? undefined : 'numeric' });
+  const date = new Date(at);
+  if (date.getFullYear() === new Date().getFullYear()) {
+    thisYearFormat ??= new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'long' });
+    return thisYearFormat.format(date);
+  }
+  otherYearFormat ??= new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'long', year: 'numeric' });
+  return otherYearFormat.format(date);
 }
 
 // Sentences about people take the real names and number (APP-25): lists and plurals come from Intl,

@@ -1,19 +1,22 @@
-import { useCallback, useEffect, useRef, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import { buildPresence, parsePresence, type Presence } from '@seen/shared/doc';
 import type { RoomSession } from '@seen/sync';
+import { useStoreInTransitions, type StoreListener } from './useStoreInTransitions.ts';
 
 const EMPTY: readonly Presence[] = [];
 
 /**
  * Other members present right now (one entry per member, even with several devices), excluding
  * the viewer's own devices. Snapshots are cached so a re-render without an awareness change returns
- * the same array.
+ * the same array. Changes render as transitions (see useStoreInTransitions): presence is never what a
+ * person is typing into, and a partner's typing indicator flips often.
  */
 export function usePeers(session: RoomSession | null, viewerId: string): readonly Presence[] {
   const cache = useRef<{ key: string; value: readonly Presence[] }>({ key: '', value: EMPTY });
   const subscribe = useCallback(
-    (onChange: () => void) => {
+    (listener: StoreListener) => {
       if (!session) return () => {};
+      const onChange = () => listener(false);
       session.awareness.on('change', onChange);
       return () => session.awareness.off('change', onChange);
     },
@@ -35,7 +38,7 @@ export function usePeers(session: RoomSession | null, viewerId: string): readonl
     if (key !== cache.current.key) cache.current = { key, value };
     return cache.current.value;
   }, [session, viewerId]);
-  return useSyncExternalStore(subscribe, getSnapshot);
+  return useStoreInTransitions(subscribe, getSnapshot);
 }
 
 /** Publishes this device's presence; only who and where, never text (APP-15). */

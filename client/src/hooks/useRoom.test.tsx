@@ -1,6 +1,7 @@
 import '../testing/installDom.ts';
 import { act, renderHook } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { addMember, createRoom, editDraft, startSession, submitAnswer } from '@seen/shared/doc';
 import { createFakeSession, type FakeSession } from '../testing/fakeSession.ts';
 import { usePeers, usePublishPresence } from './usePresence.ts';
@@ -37,6 +38,23 @@ describe('hooks: React state from Yjs', () => {
     });
     expect(result.current).not.toBe(first);
     expect(result.current.openSession?.cards[0]?.answers.others[0]).toMatchObject({ state: 'submitted', text: null });
+  });
+
+  it('[APP-5] a partner’s answer arriving from another device (a remote update, rendered as a transition) reaches the view', async () => {
+    const session = coupleSession();
+    const { result } = renderHook(() => useRoomView(session, 'alex'));
+    // Sam's device: a copy of the room, edited there, its changes applied here as the relay would.
+    const samDoc = new Y.Doc();
+    Y.applyUpdate(samDoc, Y.encodeStateAsUpdate(session.doc));
+    const before = Y.encodeStateVector(samDoc);
+    editDraft(samDoc, { session: 1, cardId: 'c1', memberId: 'sam', text: 'Sam writes', now: T0 });
+    submitAnswer(samDoc, { session: 1, cardId: 'c1', memberId: 'sam', now: T0 });
+    await act(async () => {
+      Y.applyUpdate(session.doc, Y.encodeStateAsUpdate(samDoc, before), 'relay');
+      await Promise.resolve();
+    });
+    expect(result.current.openSession?.cards[0]?.answers.others[0]).toMatchObject({ state: 'submitted', text: null });
+    samDoc.destroy();
   });
 
   it('[APP-3] actions from useRoomActions write through to the view', () => {

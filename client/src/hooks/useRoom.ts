@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { startTransition, useEffect, useMemo, useState } from 'react';
 import { migrateDoc } from '@seen/shared/doc';
 import { createRoomActions, type RoomActions, type SharedMoment } from '../app/roomActions.ts';
 import { buildRoomView, type RoomView } from '../app/roomView.ts';
@@ -27,7 +27,8 @@ export function useLocalLoaded(session: RoomSession | null): boolean {
     void session.whenLocalLoaded().then(() => {
       if (cancelled) return;
       migrateDoc(session.doc);
-      setLoaded(session);
+      // The room's first full render: a transition, sliced so the phone stays responsive.
+      startTransition(() => setLoaded(session));
     });
     return () => {
       cancelled = true;

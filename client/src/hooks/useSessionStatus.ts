@@ -1,5 +1,6 @@
-import { useSyncExternalStore } from 'react';
+import { useCallback } from 'react';
 import type { RoomSession, SessionStatus } from '@seen/sync';
+import { useStoreInTransitions } from './useStoreInTransitions.ts';
 
 const NO_SESSION: SessionStatus = {
   phase: 'connecting',
@@ -13,9 +14,13 @@ const NO_SESSION: SessionStatus = {
   warnings: [],
   quotaExceeded: false,
 };
-const noop = () => () => {};
+const noSession = () => NO_SESSION;
 
-/** The session's status; getStatus must return the same object until something changes. */
+/**
+ * The session's status; getStatus must return the same object until something changes. Changes
+ * render as transitions: the status line is never what a person is typing into.
+ */
 export function useSessionStatus(session: RoomSession | null): SessionStatus {
-  return useSyncExternalStore(session ? session.subscribe : noop, session ? session.getStatus : () => NO_SESSION);
+  const subscribe = useCallback((listener: (urgent: boolean) => void) => (session ? session.subscribe(() => listener(false)) : () => {}), [session]);
+  return useStoreInTransitions(subscribe, session ? session.getStatus : noSession);
 }

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { lazy, startTransition, Suspense, useEffect, useMemo, useState } from 'react';
 import { Notice } from '../../components/Notice.tsx';
 import { StatusLine, type StatusLineProps } from '../../components/StatusLine.tsx';
 import { TopBar } from '../../components/TopBar.tsx';
@@ -39,8 +39,9 @@ function useChunkReady(load: () => Promise<unknown>, wanted: boolean): boolean {
     if (!wanted || ready) return;
     let cancelled = false;
     // A failed download shows the page anyway: its own Suspense boundary deals with it.
+    // A transition: what it shows is the room's first full screen, a render worth slicing.
     const settle = () => {
-      if (!cancelled) setReady(true);
+      if (!cancelled) startTransition(() => setReady(true));
     };
     load().then(settle, settle);
     return () => {

@@ -7,33 +7,48 @@ import { CARDS_PER_SESSION, LEVEL_NAMES } from '../../app/decks.ts';
 import type { RoomActions } from '../../app/roomActions.ts';
 import type { RoomView, SessionView } from '../../app/roomView.ts';
 import { formatDate, listNames } from '../../app/words.ts';
+import { InvitePanel } from '../invite/InvitePanel.tsx';
 import { DepthNotice } from './DepthNotice.tsx';
 import { RitualPanel } from './RitualPanel.tsx';
 import { WeeklySession } from './WeeklySession.tsx';
 
-// Parts of the week that are not on screen most of the time (live mode, the closing check-in, the
-// invite while waiting for a partner) load separately, and are fetched as soon as the browser is
-// idle so they are there before anyone needs them.
+// Parts of the week that are not on screen most of the time (live mode, the closing check-in) load
+// separately, and are fetched as soon as the browser is idle so they are there before anyone needs
+// them. The invite panel is not one of them: it is the first thing a room nobody joined yet shows,
+// and a placeholder painted in its place for a frame shifted everything below it (CLS 0.087).
 const loadLive = () => import('./LiveSession.tsx');
 const loadCheckin = () => import('./CheckinPanel.tsx');
-const loadInvite = () => import('../invite/InvitePanel.tsx');
 const LiveSession = lazy(() => loadLive().then((module) => ({ default: module.LiveSession })));
 const CheckinPanel = lazy(() => loadCheckin().then((module) => ({ default: module.CheckinPanel })));
-const InvitePanel = lazy(() => loadInvite().then((module) => ({ default: module.InvitePanel })));
+
+/** One chunk per idle moment: fetching and running several at once was one long task on a phone. */
+const PREFETCHES = [loadLive, loadCheckin];
 
 function usePrefetchWhenIdle(): void {
   useEffect(() => {
-    const prefetch = () => {
-      void loadLive().catch(() => undefined);
-      void loadCheckin().catch(() => undefined);
-      void loadInvite().catch(() => undefined);
+    let cancelled = false;
+    let cancel = () => {};
+    const prefetchFrom = (index: number) => {
+      const load = PREFETCHES[index];
+      if (!load || cancelled) return;
+      const run = () => {
+        void load()
+          .catch(() => undefined)
+          .then(() => prefetchFrom(index + 1));
+      };
+      if (typeof requestIdleCallback === 'function') {
+        const handle = requestIdleCallback(run, { timeout: 3_000 });
+        cancel = () => cancelIdleCallback(handle);
+      } else {
+        const timer = setTimeout(run, 1_000);
+        cancel = () => clearTimeout(timer);
+      }
     };
-    if (typeof requestIdleCallback === 'function') {
-      const handle = requestIdleCallback(prefetch, { timeout: 3_000 });
-      return () => cancelIdleCallback(handle);
-    }
-    const timer = setTimeout(prefetch, 1_000);
-    return () => clearTimeout(timer);
+    prefetchFrom(0);
+    return () => {
+      cancelled = true;
+      cancel();
+    };
   }, []);
 }
 
@@ -72,9 +87,7 @@ export function SessionTab({ view, actions, peers, inviteLink, onActiveCard, onT
     <div className="stack stack--loose">
       {/* The link stays here until everyone the room is for has joined (APP-24). */}
       {!view.group.full && (
-        <Suspense fallback={<div className="panel chart-frame" aria-hidden="true" />}>
-          <InvitePanel link={inviteLink} group={view.group} joined={view.members.length} prominent />
-        </Suspense>
+        <InvitePanel link={inviteLink} group={view.group} joined={view.members.length} prominent />
       )}
 
       <DepthNotice view={view} actions={actions} />
