@@ -4,3 +4,4 @@ export * from './padding.ts';
 export * from './envelope.ts';
 export * from './deviceKeys.ts';
 export { ed25519KeyPairFromSeed, ed25519SignDetached } from './webCryptoEd25519.ts';
+export * from './sealedAnswer.ts';
