@@ -448,6 +448,84 @@ export function registerStorageContractTests(name: string, createStorage: () => 
       expect((await storage.readRoomHeads([])).size).toBe(0);
     });
 
+    describe('answer-key escrow (ESCROW-1..5)', () => {
+      const SLOT = new Uint8Array(16).fill(0x5a);
+      const OTHER_SLOT = new Uint8Array(16).fill(0x5b);
+      const alex = new Uint8Array(32).fill(0xa1);
+      const sam = new Uint8Array(32).fill(0xb2);
+      const jo = new Uint8Array(32).fill(0xc3);
+      const LATER = 10_000;
+      const boxFor = (from: Uint8Array, to: Uint8Array): Uint8Array => new Uint8Array([from[0]!, to[0]!, 0x42]);
+      const answer = (depositor: Uint8Array, recipients: readonly Uint8Array[], options: { slot?: Uint8Array; record?: number; expiresAt?: number; roomId?: string } = {}) => ({
+        roomId: options.roomId ?? ROOM,
+        slotTag: options.slot ?? SLOT,
+        depositor,
+        kind: 'answer' as const,
+        record: new Uint8Array([depositor[0]!, options.record ?? 1]),
+        boxes: recipients.map((recipient) => ({ recipient, box: boxFor(depositor, recipient) })),
+        expiresAt: options.expiresAt ?? LATER,
+      });
+      const decline = (depositor: Uint8Array) => ({ roomId: ROOM, slotTag: SLOT, depositor, kind: 'decline' as const, record: new Uint8Array([depositor[0]!, 0xdd]), boxes: [], expiresAt: LATER });
+      const released = (releases: readonly { depositor: Uint8Array; record: Uint8Array; box: Uint8Array }[]) =>
+        releases.map((release) => ({ depositor: hex(release.depositor), record: hex(release.record), box: hex(release.box) })).sort((a, b) => a.depositor.localeCompare(b.depositor));
+      const releaseOf = (from: Uint8Array, to: Uint8Array) => ({ depositor: hex(from), record: hex(new Uint8Array([from[0]!, 1])), box: hex(boxFor(from, to)) });
+
+      it('ESCROW-1 a device receives the boxes addressed to it only with its own stored answer: the first depositor gets nothing, the second gets the first one\'s box in the same reply', async () => {
+        const first = await storage.depositEscrow(answer(alex, [sam]), 2_000);
+        expect(first).toEqual({ kind: 'stored', releases: [] });
+        // Before Sam deposits, the relay holds Alex's box for Sam but gives it to nobody.
+        expect(await storage.readEscrowReleases(ROOM, SLOT, sam)).toEqual([]);
+        const second = await storage.depositEscrow(answer(sam, [alex]), 2_001);
+        expect(second.kind).toBe('stored');
+        expect(second.kind === 'stored' && released(second.releases)).toEqual([releaseOf(alex, sam)]);
+        // Alex, who deposited first, now reads Sam's box; nobody reads a box addressed to someone else.
+        expect(released(await storage.readEscrowReleases(ROOM, SLOT, alex))).toEqual([releaseOf(sam, alex)]);
+        expect(await storage.readEscrowReleases(ROOM, SLOT, jo)).toEqual([]);
+        expect(await storage.readEscrowReleases(ROOM, OTHER_SLOT, alex)).toEqual([]);
+      });
+
+      it('ESCROW-2 a deposit is kept once per device and slot: the same record again is a duplicate with the releases, another record is a conflict that changes nothing', async () => {
+        await storage.depositEscrow(answer(sam, [alex]), 2_000);
+        expect((await storage.depositEscrow(answer(alex, [sam]), 2_001)).kind).toBe('stored');
+        const again = await storage.depositEscrow(answer(alex, [sam]), 2_002);
+        expect(again.kind === 'duplicate' && released(again.releases)).toEqual([releaseOf(sam, alex)]);
+        expect(await storage.depositEscrow(answer(alex, [sam], { record: 2 }), 2_003)).toEqual({ kind: 'conflict' });
+        expect(await storage.depositEscrow({ ...decline(alex) }, 2_004)).toEqual({ kind: 'conflict' });
+        expect(released(await storage.readEscrowReleases(ROOM, SLOT, sam))).toEqual([releaseOf(alex, sam)]);
+      });
+
+      it('ESCROW-3 a device that declined never receives a box, and a decline releases nothing to anyone', async () => {
+        await storage.depositEscrow(answer(alex, [sam, jo]), 2_000);
+        expect(await storage.depositEscrow(decline(sam), 2_001)).toEqual({ kind: 'stored', releases: [] });
+        expect(await storage.readEscrowReleases(ROOM, SLOT, sam)).toEqual([]);
+        await storage.depositEscrow(answer(jo, [alex, sam]), 2_002);
+        expect(await storage.readEscrowReleases(ROOM, SLOT, sam)).toEqual([]);
+        // Alex sees Jo's answer; the decline gave Alex nothing to open.
+        expect(released(await storage.readEscrowReleases(ROOM, SLOT, alex))).toEqual([releaseOf(jo, alex)]);
+      });
+
+      it('ESCROW-4 deposits expire at their time with their boxes, and deleting the room erases them; a deleted room takes no deposit', async () => {
+        await storage.depositEscrow(answer(alex, [sam], { expiresAt: 5_000 }), 2_000);
+        await storage.depositEscrow(answer(sam, [alex], { expiresAt: 9_000 }), 2_001);
+        await storage.depositEscrow(answer(alex, [sam], { slot: OTHER_SLOT, expiresAt: 9_000 }), 2_002);
+        expect(await storage.expireEscrow(4_999)).toBe(0);
+        expect(await storage.expireEscrow(5_000)).toBe(1);
+        expect(await storage.readEscrowReleases(ROOM, SLOT, sam)).toEqual([]);
+        expect(await storage.readEscrowReleases(ROOM, SLOT, alex)).toEqual([]);
+        await storage.deleteRoom(ROOM, 6_000);
+        expect(await storage.expireEscrow(99_000)).toBe(0);
+        expect(await storage.depositEscrow(answer(jo, [alex]), 6_001)).toEqual({ kind: 'deleted' });
+      });
+
+      it('ESCROW-5 two devices depositing in one slot at the same moment: each ends up able to open the other\'s answer, and at least one got it in its reply', async () => {
+        const [a, b] = await Promise.all([storage.depositEscrow(answer(alex, [sam]), 2_000), storage.depositEscrow(answer(sam, [alex]), 2_000)]);
+        const inReplies = [a, b].map((outcome) => (outcome.kind === 'stored' ? outcome.releases.length : -1));
+        expect(inReplies.sort()).toEqual([0, 1]);
+        expect(released(await storage.readEscrowReleases(ROOM, SLOT, alex))).toEqual([releaseOf(sam, alex)]);
+        expect(released(await storage.readEscrowReleases(ROOM, SLOT, sam))).toEqual([releaseOf(alex, sam)]);
+      });
+    });
+
     it('STORE-27 the first VAPID key pair claimed is kept: every later claim (another relay, a restart) gets the same pair back', async () => {
       const first = { publicKey: 'BPub-first', privateKey: 'priv-first' };
       expect(await storage.claimVapidKeys(first)).toEqual(first);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { planSequencedCommit } from './planSequencedCommit.ts';
+import type { EscrowDeposit, EscrowRelease } from './EscrowStorage.ts';
 import type { StoredPushSubscription, VapidKeys } from './PushStorage.ts';
 import type { AppendEntry, RelayStorage, RoomRecord, SequencedWrite, StoredEnvelope } from './RelayStorage.ts';
 import { readRoomHeadsOneByOne } from './readRoomHeadsOneByOne.ts';
@@ -17,6 +18,8 @@ interface MemoryRoom {
   devices: Map<string, Uint8Array>;
   /** Push subscriptions by device (hex). */
   pushSubscriptions: Map<string, StoredPushSubscription>;
+  /** Escrow deposits by slot tag (hex), then depositor (hex). */
+  escrow: Map<string, Map<string, EscrowDeposit>>;
   /** Ascending by relaySeq (appends always carry a larger relaySeq). */
   log: MemoryEntry[];
   bySessionSeq: Map<string, MemoryEntry>;
@@ -40,6 +43,7 @@ const emptyRoom = (authPublicKey: Uint8Array, deleted: boolean): MemoryRoom => (
   deleted,
   devices: new Map(),
   pushSubscriptions: new Map(),
+  escrow: new Map(),
   log: [],
   bySessionSeq: new Map(),
   head: 0,
@@ -59,6 +63,19 @@ export function createMemoryStorage(options: { sharedSequencing?: boolean } = {}
   const liveRoom = (roomId: string): MemoryRoom | undefined => {
     const room = rooms.get(roomId);
     return room === undefined || room.deleted ? undefined : room;
+  };
+
+  /** Boxes addressed to `device` in the slot from other answers, if its own answer is deposited there. */
+  const releasesFor = (room: MemoryRoom, slot: string, device: Uint8Array): EscrowRelease[] => {
+    const deposits = room.escrow.get(slot);
+    const deviceHex = hexOf(device);
+    if (deposits?.get(deviceHex)?.kind !== 'answer') return [];
+    const releases: EscrowRelease[] = [];
+    for (const [depositorHex, deposit] of deposits) {
+      if (depositorHex === deviceHex || deposit.kind !== 'answer') continue;
+      for (const box of deposit.boxes) if (hexOf(box.recipient) === deviceHex) releases.push({ depositor: deposit.depositor, record: deposit.record, box: box.box });
+    }
+    return releases;
   };
 
   const store = (room: MemoryRoom, relaySeq: number, write: SequencedWrite): void => {
@@ -210,6 +227,35 @@ export function createMemoryStorage(options: { sharedSequencing?: boolean } = {}
     },
     async listPushSubscriptions(roomId) {
       return [...(liveRoom(roomId)?.pushSubscriptions.values() ?? [])];
+    },
+    async depositEscrow(deposit) {
+      const room = liveRoom(deposit.roomId);
+      if (room === undefined) return { kind: 'deleted' };
+      const slot = hexOf(deposit.slotTag);
+      const deposits = room.escrow.get(slot) ?? new Map<string, EscrowDeposit>();
+      room.escrow.set(slot, deposits);
+      const existing = deposits.get(hexOf(deposit.depositor));
+      if (existing !== undefined && (existing.kind !== deposit.kind || hexOf(existing.record) !== hexOf(deposit.record))) return { kind: 'conflict' };
+      if (existing === undefined) deposits.set(hexOf(deposit.depositor), { ...deposit, boxes: deposit.kind === 'answer' ? deposit.boxes : [] });
+      return { kind: existing === undefined ? 'stored' : 'duplicate', releases: releasesFor(room, slot, deposit.depositor) };
+    },
+    async readEscrowReleases(roomId, slotTag, device) {
+      const room = liveRoom(roomId);
+      return room === undefined ? [] : releasesFor(room, hexOf(slotTag), device);
+    },
+    async expireEscrow(now) {
+      let expired = 0;
+      for (const room of rooms.values()) {
+        for (const [slot, deposits] of room.escrow) {
+          for (const [device, deposit] of deposits) {
+            if (deposit.expiresAt > now) continue;
+            deposits.delete(device);
+            expired++;
+          }
+          if (deposits.size === 0) room.escrow.delete(slot);
+        }
+      }
+      return expired;
     },
     async deleteRoom(roomId) {
       rooms.set(roomId, emptyRoom(new Uint8Array(), true));

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { createLogger, type Logger } from '../log.ts';
 import { migratePostgresSchema, OUTCOME_CODE } from './migratePostgresSchema.ts';
+import type { DepositOutcome, EscrowRelease } from './EscrowStorage.ts';
 import type { VapidKeys } from './PushStorage.ts';
 import type { AppendEntry, RelayStorage, RoomRecord, SequencedCommit, SequencedOutcome } from './RelayStorage.ts';
 import { toStored, type EnvelopeRow } from './envelopeRow.ts';
@@ -32,6 +33,15 @@ const CODE_TO_KIND = new Map<number, SequencedOutcome['kind']>(Object.entries(OU
 
 /** A view, not a copy: pg sends Buffers as bytea. */
 const bufferOf = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/** escrow_deposits.kind (the releases query spells the answer kind out as 1). */
+const ESCROW_ANSWER = 1;
+const ESCROW_DECLINE = 2;
+const toRelease = (row: { depositor: Buffer; record: Buffer; box: Buffer }): EscrowRelease => ({
+  depositor: new Uint8Array(row.depositor),
+  record: new Uint8Array(row.record),
+  box: new Uint8Array(row.box),
+});
 
 /** The relay_settings row holding the VAPID key pair (JSON), shared by every relay. */
 const VAPID_SETTING = 'vapid';
@@ -84,6 +94,24 @@ const SQL = {
     SELECT id, $2, $3, $4, $5, $6 FROM rooms WHERE room_id = $1 AND deleted_at IS NULL FOR SHARE
     ON CONFLICT (room, device_pk) DO UPDATE SET endpoint = excluded.endpoint, p256dh = excluded.p256dh, auth = excluded.auth, created_at = excluded.created_at`,
   removePush: `DELETE FROM push_subscriptions WHERE room = ${ROOM_KEY} AND device_pk = $2 AND ($3::text IS NULL OR endpoint = $3)`,
+  // Deposits in one slot take turns (a transaction-scoped lock on the slot), so of two devices
+  // depositing at once the second always sees the first's box.
+  lockSlot: "SELECT pg_advisory_xact_lock(hashtextextended($1 || encode($2, 'hex'), 0))",
+  liveRoomId: 'SELECT id FROM rooms WHERE room_id = $1 AND deleted_at IS NULL FOR SHARE',
+  findDeposit: 'SELECT kind, record FROM escrow_deposits WHERE room = $1 AND slot = $2 AND depositor = $3',
+  insertDeposit: 'INSERT INTO escrow_deposits (room, slot, depositor, kind, record, deposited_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+  insertBoxes: `INSERT INTO escrow_boxes (room, slot, recipient, depositor, box)
+    SELECT $1, $2, b.recipient, $3, b.box FROM unnest($4::bytea[], $5::bytea[]) AS b(recipient, box) ON CONFLICT DO NOTHING`,
+  releases: `SELECT b.depositor, d.record, b.box FROM escrow_boxes b
+      JOIN escrow_deposits d ON d.room = b.room AND d.slot = b.slot AND d.depositor = b.depositor AND d.kind = 1
+    WHERE b.room = $1 AND b.slot = $2 AND b.recipient = $3 AND b.depositor <> $3
+      AND EXISTS (SELECT 1 FROM escrow_deposits own WHERE own.room = $1 AND own.slot = $2 AND own.depositor = $3 AND own.kind = 1)
+    ORDER BY b.depositor`,
+  expire: `WITH gone AS (DELETE FROM escrow_deposits WHERE expires_at <= $1 RETURNING room, slot, depositor),
+      boxes AS (DELETE FROM escrow_boxes b USING gone WHERE b.room = gone.room AND b.slot = gone.slot AND b.depositor = gone.depositor)
+    SELECT count(*)::bigint AS n FROM gone`,
+  eraseDeposits: 'DELETE FROM escrow_deposits WHERE room = $1',
+  eraseBoxes: 'DELETE FROM escrow_boxes WHERE room = $1',
   listPush: `SELECT device_pk, endpoint, p256dh, auth FROM push_subscriptions WHERE room = ${LIVE_ROOM_KEY}`,
   // One statement, one transaction: what is erased leaves its idempotency record (STORE-19).
   collect: `WITH gone AS (
@@ -267,10 +295,38 @@ export async function createPostgresStorage(options: { connectionString: string;
         auth: new Uint8Array(row.auth),
       }));
     },
+    async depositEscrow(deposit, now): Promise<DepositOutcome> {
+      return transaction(async (client) => {
+        const [room] = await run<{ id: number }>(client, 'liveRoomId', [deposit.roomId]);
+        if (room === undefined) return { kind: 'deleted' };
+        const slot = bufferOf(deposit.slotTag);
+        const depositor = bufferOf(deposit.depositor);
+        await run(client, 'lockSlot', [deposit.roomId, slot]);
+        const kind = deposit.kind === 'answer' ? ESCROW_ANSWER : ESCROW_DECLINE;
+        const [existing] = await run<{ kind: number; record: Buffer }>(client, 'findDeposit', [room.id, slot, depositor]);
+        if (existing !== undefined && (existing.kind !== kind || !existing.record.equals(deposit.record))) return { kind: 'conflict' };
+        if (existing === undefined) {
+          await run(client, 'insertDeposit', [room.id, slot, depositor, kind, bufferOf(deposit.record), now, deposit.expiresAt]);
+          if (kind === ESCROW_ANSWER && deposit.boxes.length > 0) {
+            await run(client, 'insertBoxes', [room.id, slot, depositor, deposit.boxes.map((box) => bufferOf(box.recipient)), deposit.boxes.map((box) => bufferOf(box.box))]);
+          }
+        }
+        const releases = await run<{ depositor: Buffer; record: Buffer; box: Buffer }>(client, 'releases', [room.id, slot, depositor]);
+        return { kind: existing === undefined ? 'stored' : 'duplicate', releases: releases.map(toRelease) };
+      });
+    },
+    async readEscrowReleases(roomId, slotTag, device) {
+      const [room] = await query<{ id: number }>('liveRoomId', [roomId]);
+      if (room === undefined) return [];
+      return (await query<{ depositor: Buffer; record: Buffer; box: Buffer }>('releases', [room.id, bufferOf(slotTag), bufferOf(device)])).map(toRelease);
+    },
+    async expireEscrow(now) {
+      return (await query<{ n: number }>('expire', [now]))[0]?.n ?? 0;
+    },
     async deleteRoom(roomId, now) {
       await transaction(async (client) => {
         const [row] = await run<{ id: number }>(client, 'tombstone', [roomId, now]);
-        for (const statement of ['eraseEnvelopes', 'eraseDevices', 'eraseCompacted', 'erasePush'] as const) await run(client, statement, [row!.id]);
+        for (const statement of ['eraseEnvelopes', 'eraseDevices', 'eraseCompacted', 'erasePush', 'eraseDeposits', 'eraseBoxes'] as const) await run(client, statement, [row!.id]);
       });
     },
     async collectGarbage(supersededBefore) {

@@ -7,6 +7,7 @@
  * - database sequencing (`sharedSequencing`, several relays): `commitSequenced` assigns relaySeq
  *   inside the commit under the room's row lock, so any number of relays share one gapless order.
  */
+import type { EscrowStorage } from './EscrowStorage.ts';
 import type { PushStorage } from './PushStorage.ts';
 
 export interface RoomRecord {
@@ -80,7 +81,7 @@ export interface RoomHead {
   readonly deviceCount: number;
 }
 
-export interface RelayStorage extends PushStorage {
+export interface RelayStorage extends PushStorage, EscrowStorage {
   /**
    * True for an engine several relays share: the relay then numbers envelopes with
    * `commitSequenced` and forwards only committed ones.
@@ -122,7 +123,7 @@ export interface RelayStorage extends PushStorage {
   /** The snapshot with the greatest coverage (ties: greatest relaySeq), or null. */
   newestSnapshot(roomId: string): Promise<StoredEnvelope | null>;
   countAfter(roomId: string, relaySeq: number): Promise<number>;
-  /** Erases the room's log, snapshots, devices and push subscriptions, and leaves a tombstone. */
+  /** Erases the room's log, snapshots, devices, push subscriptions and escrow, and leaves a tombstone. */
   deleteRoom(roomId: string, now: number): Promise<void>;
   /** Physically deletes entries superseded before `supersededBefore`. Returns how many. */
   collectGarbage(supersededBefore: number): Promise<number>;

@@ -143,7 +143,7 @@ describe('SqliteStorage layout upgrades', () => {
     await first.close();
     // Back to exactly what layout 2 had.
     const older = new Database(path);
-    older.exec('DROP TABLE compacted; DROP TABLE relay_settings; DROP TABLE push_subscriptions');
+    older.exec('DROP TABLE compacted; DROP TABLE relay_settings; DROP TABLE push_subscriptions; DROP TABLE escrow_deposits; DROP TABLE escrow_boxes');
     older.pragma('user_version = 2');
     older.close();
 
@@ -171,7 +171,7 @@ describe('SqliteStorage layout upgrades', () => {
     await first.addDevice('kept', device, 101);
     await first.close();
     const older = new Database(path);
-    older.exec('DROP TABLE relay_settings; DROP TABLE push_subscriptions');
+    older.exec('DROP TABLE relay_settings; DROP TABLE push_subscriptions; DROP TABLE escrow_deposits; DROP TABLE escrow_boxes');
     older.pragma('user_version = 3');
     older.close();
 

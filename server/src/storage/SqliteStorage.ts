@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { migrateSqliteSchema } from './migrateSqliteSchema.ts';
 import { planSequencedCommit, type RoomCounters, type StoredIdentity } from './planSequencedCommit.ts';
+import type { DepositOutcome, EscrowDeposit, EscrowRelease } from './EscrowStorage.ts';
 import type { VapidKeys } from './PushStorage.ts';
 import type { AppendEntry, RelayStorage, RoomRecord, SequencedCommit, SequencedWrite } from './RelayStorage.ts';
 import { toStored, type EnvelopeRow } from './envelopeRow.ts';
@@ -9,6 +10,10 @@ import { readRoomHeadsOneByOne } from './readRoomHeadsOneByOne.ts';
 
 /** NORMAL survives process crashes in WAL mode (the WAL is in the page cache); FULL survives power loss. */
 export type SqliteSync = 'NORMAL' | 'FULL';
+
+/** escrow_deposits.kind */
+const ESCROW_ANSWER = 1;
+const ESCROW_DECLINE = 2;
 
 /** The relay_settings row holding the VAPID key pair (JSON). */
 const VAPID_SETTING = 'vapid';
@@ -92,6 +97,23 @@ export function createSqliteStorage(options: { path: string; synchronous?: Sqlit
       'SELECT device_pk, endpoint, p256dh, auth FROM push_subscriptions WHERE room = ?',
     ),
     erasePush: db.prepare('DELETE FROM push_subscriptions WHERE room = ?'),
+    findDeposit: db.prepare<[number, Buffer, Buffer], { kind: number; record: Buffer }>('SELECT kind, record FROM escrow_deposits WHERE room = ? AND slot = ? AND depositor = ?'),
+    insertDeposit: db.prepare('INSERT INTO escrow_deposits (room, slot, depositor, kind, record, deposited_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    insertBox: db.prepare('INSERT OR IGNORE INTO escrow_boxes (room, slot, recipient, depositor, box) VALUES (?, ?, ?, ?, ?)'),
+    // Boxes to this device from other answers, only while its own answer deposit is there.
+    releases: db.prepare<[{ room: number; slot: Buffer; device: Buffer }], { depositor: Buffer; record: Buffer; box: Buffer }>(
+      `SELECT b.depositor, d.record, b.box FROM escrow_boxes b
+         JOIN escrow_deposits d ON d.room = b.room AND d.slot = b.slot AND d.depositor = b.depositor AND d.kind = ${ESCROW_ANSWER}
+       WHERE b.room = @room AND b.slot = @slot AND b.recipient = @device AND b.depositor <> @device
+         AND EXISTS (SELECT 1 FROM escrow_deposits own WHERE own.room = @room AND own.slot = @slot AND own.depositor = @device AND own.kind = ${ESCROW_ANSWER})
+       ORDER BY b.depositor`,
+    ),
+    expireBoxes: db.prepare(
+      'DELETE FROM escrow_boxes WHERE EXISTS (SELECT 1 FROM escrow_deposits d WHERE d.room = escrow_boxes.room AND d.slot = escrow_boxes.slot AND d.depositor = escrow_boxes.depositor AND d.expires_at <= ?)',
+    ),
+    expireDeposits: db.prepare('DELETE FROM escrow_deposits WHERE expires_at <= ?'),
+    eraseDeposits: db.prepare('DELETE FROM escrow_deposits WHERE room = ?'),
+    eraseBoxes: db.prepare('DELETE FROM escrow_boxes WHERE room = ?'),
   };
 
   // A room's key never changes once assigned (a tombstone keeps its row), so caching is safe.
@@ -183,8 +205,33 @@ export function createSqliteStorage(options: { path: string; synchronous?: Sqlit
       statements.eraseDevices.run(room);
       statements.eraseCompacted.run(room);
       statements.erasePush.run(room);
+      statements.eraseDeposits.run(room);
+      statements.eraseBoxes.run(room);
     }
     statements.tombstone.run(roomId, now, now);
+  });
+
+  const releasesOf = (room: number, slot: Buffer, device: Buffer): EscrowRelease[] =>
+    statements.releases.all({ room, slot, device }).map((row) => ({ depositor: new Uint8Array(row.depositor), record: new Uint8Array(row.record), box: new Uint8Array(row.box) }));
+
+  // One transaction, and SQLite has one writer: a deposit and its releases are one atomic step.
+  const depositTransaction = db.transaction((deposit: EscrowDeposit, now: number): DepositOutcome => {
+    const room = keyOf(deposit.roomId);
+    if (room === null || statements.isLive.get(room) === undefined) return { kind: 'deleted' };
+    const slot = sessionBytes(deposit.slotTag);
+    const depositor = sessionBytes(deposit.depositor);
+    const kind = deposit.kind === 'answer' ? ESCROW_ANSWER : ESCROW_DECLINE;
+    const existing = statements.findDeposit.get(room, slot, depositor);
+    if (existing !== undefined && (existing.kind !== kind || !existing.record.equals(deposit.record))) return { kind: 'conflict' };
+    if (existing === undefined) {
+      statements.insertDeposit.run(room, slot, depositor, kind, deposit.record, now, deposit.expiresAt);
+      if (kind === ESCROW_ANSWER) for (const box of deposit.boxes) statements.insertBox.run(room, slot, box.recipient, depositor, box.box);
+    }
+    return { kind: existing === undefined ? 'stored' : 'duplicate', releases: releasesOf(room, slot, depositor) };
+  });
+  const expireTransaction = db.transaction((now: number): number => {
+    statements.expireBoxes.run(now);
+    return statements.expireDeposits.run(now).changes;
   });
 
   const storage: RelayStorage = {
@@ -274,6 +321,17 @@ export function createSqliteStorage(options: { path: string; synchronous?: Sqlit
         p256dh: new Uint8Array(row.p256dh),
         auth: new Uint8Array(row.auth),
       }));
+    },
+    async depositEscrow(deposit, now) {
+      return depositTransaction(deposit, now);
+    },
+    async readEscrowReleases(roomId, slotTag, device) {
+      const room = keyOf(roomId);
+      if (room === null || statements.isLive.get(room) === undefined) return [];
+      return releasesOf(room, sessionBytes(slotTag), sessionBytes(device));
+    },
+    async expireEscrow(now) {
+      return expireTransaction(now);
     },
     async deleteRoom(roomId, now) {
       deleteTransaction(roomId, now);

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 
 /** The layout this relay writes, kept in the one-row table `seen_schema`. */
-export const POSTGRES_SCHEMA_VERSION = 2;
+export const POSTGRES_SCHEMA_VERSION = 3;
 
 /**
  * Any constant shared by every Seen relay: while one relay holds this advisory lock, the others
@@ -255,6 +255,29 @@ CREATE TABLE push_subscriptions (
 );
 `;
 
+/** Version 2 to 3: answer-key escrow (issue 12), as in SQLite's layout 5. */
+const MIGRATE_V2_TO_V3 = `
+CREATE TABLE escrow_deposits (
+  room bigint NOT NULL,
+  slot bytea NOT NULL,
+  depositor bytea NOT NULL,
+  kind smallint NOT NULL,
+  record bytea NOT NULL,
+  deposited_at bigint NOT NULL,
+  expires_at bigint NOT NULL,
+  PRIMARY KEY (room, slot, depositor)
+);
+CREATE INDEX escrow_deposits_expiry ON escrow_deposits (expires_at);
+CREATE TABLE escrow_boxes (
+  room bigint NOT NULL,
+  slot bytea NOT NULL,
+  recipient bytea NOT NULL,
+  depositor bytea NOT NULL,
+  box bytea NOT NULL,
+  PRIMARY KEY (room, slot, recipient, depositor)
+);
+`;
+
 /**
  * Brings the database to POSTGRES_SCHEMA_VERSION under an advisory lock (several relays may start
  * at once): creates it when empty, and refuses a database written by a newer relay instead of
@@ -276,7 +299,8 @@ export async function migratePostgresSchema(pool: pg.Pool): Promise<void> {
       }
       if (version < POSTGRES_SCHEMA_VERSION) {
         if (version < 1) await client.query(SCHEMA_V1);
-        await client.query(MIGRATE_V1_TO_V2);
+        if (version < 2) await client.query(MIGRATE_V1_TO_V2);
+        await client.query(MIGRATE_V2_TO_V3);
         if (rows.length === 0) await client.query('INSERT INTO seen_schema (version) VALUES ($1)', [POSTGRES_SCHEMA_VERSION]);
         else await client.query('UPDATE seen_schema SET version = $1', [POSTGRES_SCHEMA_VERSION]);
       }

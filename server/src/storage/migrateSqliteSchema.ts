@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 
 /** The layout this relay writes, kept in `PRAGMA user_version`. */
-export const SQLITE_SCHEMA_VERSION = 4;
+export const SQLITE_SCHEMA_VERSION = 5;
 
 /**
  * Version 2. Rooms get an integer key that the log and devices use instead of the 43-character
@@ -97,6 +97,32 @@ CREATE TABLE push_subscriptions (
 ) WITHOUT ROWID;
 `;
 
+/**
+ * Version 4 to 5: answer-key escrow (issue 12). One deposit per room, slot tag and device, and the
+ * boxes an answer deposit carries, keyed by recipient so a release is one range read.
+ */
+const MIGRATE_V4_TO_V5 = `
+CREATE TABLE escrow_deposits (
+  room INTEGER NOT NULL,
+  slot BLOB NOT NULL,
+  depositor BLOB NOT NULL,
+  kind INTEGER NOT NULL,
+  record BLOB NOT NULL,
+  deposited_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (room, slot, depositor)
+) WITHOUT ROWID;
+CREATE INDEX escrow_deposits_expiry ON escrow_deposits (expires_at);
+CREATE TABLE escrow_boxes (
+  room INTEGER NOT NULL,
+  slot BLOB NOT NULL,
+  recipient BLOB NOT NULL,
+  depositor BLOB NOT NULL,
+  box BLOB NOT NULL,
+  PRIMARY KEY (room, slot, recipient, depositor)
+) WITHOUT ROWID;
+`;
+
 function hasTable(db: Database, name: string): boolean {
   return db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(name) !== undefined;
 }
@@ -118,7 +144,8 @@ export function migrateSqliteSchema(db: Database): void {
     // A version-0 file with tables is the first release's layout, which set no user_version.
     if (version < 2) db.exec(hasTable(db, 'envelopes') ? MIGRATE_V1_TO_V2 : SCHEMA_V2);
     if (version < 3) db.exec(MIGRATE_V2_TO_V3);
-    db.exec(MIGRATE_V3_TO_V4);
+    if (version < 4) db.exec(MIGRATE_V3_TO_V4);
+    db.exec(MIGRATE_V4_TO_V5);
     db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
   })();
 }
