@@ -1,5 +1,5 @@
 import nacl from 'tweetnacl';
-import { concatBytes, equalBytes, utf8Decoder, utf8Encoder } from '../protocol/index.ts';
+import { concatBytes, equalBytes, escrowDepositTranscript, utf8Decoder, utf8Encoder } from '../protocol/index.ts';
 import { paddedLength } from './padding.ts';
 import type { RoomSecret } from './roomSecret.ts';
 
@@ -126,4 +126,9 @@ export function deriveSlotTag(secret: RoomSecret, sessionId: string, cardId: str
   const slotKey = nacl.hash(concatBytes([utf8Encoder.encode(LABEL_SLOT_KEY), Uint8Array.of(0), secret]));
   // A keyed hash truncated to 16 of its 64 bytes (no length extension from what the relay sees).
   return nacl.hash(concatBytes([slotKey, lengthPrefixed(sessionId), lengthPrefixed(cardId)])).slice(0, SLOT_TAG_BYTES);
+}
+
+/** The depositing device's signature on an ESCROW_DEPOSIT body (PROTOCOL.md §3b): bound to the room, the slot and the device. */
+export function signEscrowDeposit(roomIdBytes: Uint8Array, body: Uint8Array, deviceSecretKey: Uint8Array): Uint8Array {
+  return nacl.sign.detached(escrowDepositTranscript(roomIdBytes, body), deviceSecretKey);
 }

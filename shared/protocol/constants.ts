@@ -14,6 +14,8 @@ export const FRAME = {
   PUSH_SUBSCRIBE: 0x06,
   PUSH_UNSUBSCRIBE: 0x07,
   NUDGE: 0x08,
+  ESCROW_DEPOSIT: 0x09,
+  ESCROW_READ: 0x0a,
   HELLO: 0x81,
   READY: 0x82,
   ENV: 0x83,
@@ -24,6 +26,8 @@ export const FRAME = {
   HEARTBEAT: 0x88,
   ROOM_STATE: 0x89,
   PUSH_STATUS: 0x8a,
+  ESCROW_RELEASES: 0x8b,
+  ESCROW_NOTICE: 0x8c,
 } as const;
 export type FrameType = (typeof FRAME)[keyof typeof FRAME];
 
@@ -90,6 +94,30 @@ export const PUSH_STATUS = {
 } as const;
 export type PushStatusCode = (typeof PUSH_STATUS)[keyof typeof PUSH_STATUS];
 
+/** Answer-key escrow (PROTOCOL.md §3b): what a deposit is, and what the relay says about it. */
+export const ESCROW_KIND = { ANSWER: 1, DECLINE: 2 } as const;
+export const ESCROW_STATUS = {
+  /** The deposit is stored (or, for ESCROW_READ, this is what the device may open now). */
+  STORED: 0,
+  /** The same deposit was already stored: the releases are repeated. */
+  DUPLICATE: 1,
+  /** This device already deposited something else in the slot; nothing changed. */
+  CONFLICT: 2,
+  /** Not signed by this connection's device for this room and slot, a box for a device not in the room, or over a limit. */
+  REFUSED: 3,
+  /** The relay's storage failed; try again later. */
+  UNAVAILABLE: 4,
+} as const;
+export const ESCROW_SIZE = {
+  SLOT_TAG: 16,
+  /** A signed commitment or decline is ~200 bytes; this leaves room for a later layout. */
+  MAX_RECORD: 4096,
+  /** An answer key boxed to one device (nacl.box: 32 + 24 + 16 bytes). */
+  MAX_BOX: 256,
+  MAX_BOXES: 16,
+  MAX_LIFETIME_DAYS: 366,
+} as const;
+
 /** Sizes of a Web Push subscription's keys (RFC 8291): an uncompressed P-256 point and the auth secret. */
 export const PUSH_KEY_SIZE = { P256DH: 65, AUTH: 16 } as const;
 /** Longest push endpoint URL a relay keeps (the browsers' services use ~200–500 bytes). */
@@ -103,6 +131,7 @@ export const LABEL = {
   ROOM_ID: 'seen/v1/room-id',
   SIGN_REGISTER: 'seen/v1/register',
   SIGN_AUTH: 'seen/v1/relay-auth',
+  SIGN_ESCROW_DEPOSIT: 'seen/v1/escrow-deposit',
 } as const;
 
 export const SIZE = {

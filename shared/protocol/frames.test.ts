@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { FRAME, MAX_PUSH_ENDPOINT_BYTES, PROTOCOL_VERSION, PUSH_KEY_SIZE, PUSH_STATUS, SIZE } from './constants.ts';
+import { ESCROW_KIND, ESCROW_SIZE, FRAME, MAX_PUSH_ENDPOINT_BYTES, PROTOCOL_VERSION, PUSH_KEY_SIZE, PUSH_STATUS, SIZE } from './constants.ts';
 import { MAX_SAFE_U64, utf8Encoder } from './bytes.ts';
 import {
   AUTH_FRAME_LENGTH,
@@ -14,6 +14,11 @@ import {
   encodeEphemeralFrame,
   encodeErrorFrame,
   encodeHeartbeatFrame,
+  encodeEscrowDepositBody,
+  encodeEscrowDepositFrame,
+  encodeEscrowNoticeFrame,
+  encodeEscrowReadFrame,
+  encodeEscrowReleasesFrame,
   encodeHelloFrame,
   encodeNudgeFrame,
   encodePushStatusFrame,
@@ -118,6 +123,42 @@ describe('client frames', () => {
     for (const bare of [encodePushUnsubscribeFrame(), encodeNudgeFrame()]) expect(errorOf(parseClientFrame(grow(bare)))).toBe(FRAME_ERROR.BAD_LENGTH);
   });
 
+  it('PROTO-1 ESCROW_DEPOSIT round-trips slot, kind, lifetime, record, boxes and signature, and names the signed bytes; ESCROW_READ round-trips its slot', () => {
+    const deposit = {
+      slotTag: new Uint8Array(ESCROW_SIZE.SLOT_TAG).fill(9),
+      depositKind: ESCROW_KIND.ANSWER,
+      lifetimeDays: 60,
+      record: Uint8Array.of(1, 2, 3),
+      boxes: [
+        { recipient: new Uint8Array(32).fill(1), box: new Uint8Array(72).fill(2) },
+        { recipient: new Uint8Array(32).fill(3), box: new Uint8Array(0) },
+      ],
+    };
+    const body = encodeEscrowDepositBody(deposit);
+    const signature = new Uint8Array(SIZE.SIGNATURE).fill(7);
+    expect(parseClientFrame(encodeEscrowDepositFrame(body, signature))).toEqual({ ok: true, value: { kind: FRAME.ESCROW_DEPOSIT, ...deposit, signature, signedBody: body } });
+    const decline = encodeEscrowDepositBody({ ...deposit, depositKind: ESCROW_KIND.DECLINE, boxes: [] });
+    expect(parseClientFrame(encodeEscrowDepositFrame(decline, signature)).ok).toBe(true);
+    expect(parseClientFrame(encodeEscrowReadFrame(deposit.slotTag))).toEqual({ ok: true, value: { kind: FRAME.ESCROW_READ, slotTag: deposit.slotTag } });
+  });
+
+  it('PROTO-2 rejects an ESCROW_DEPOSIT whose lists run past the end or stop short, that is over a limit, or names an unknown kind or lifetime', () => {
+    const base = { slotTag: new Uint8Array(16), depositKind: ESCROW_KIND.ANSWER as number, lifetimeDays: 60, record: Uint8Array.of(1), boxes: [{ recipient: new Uint8Array(32), box: Uint8Array.of(5) }] };
+    const signature = new Uint8Array(SIZE.SIGNATURE);
+    const frame = (fields: typeof base): Uint8Array => encodeEscrowDepositFrame(encodeEscrowDepositBody(fields), signature);
+    expect(errorOf(parseClientFrame(frame(base)))).toBeNull();
+    expect(errorOf(parseClientFrame(grow(frame(base))))).toBe(FRAME_ERROR.BAD_LENGTH);
+    expect(errorOf(parseClientFrame(shrink(frame(base))))).toBe(FRAME_ERROR.BAD_LENGTH);
+    expect(errorOf(parseClientFrame(Uint8Array.of(FRAME.ESCROW_DEPOSIT, 1, 2)))).toBe(FRAME_ERROR.BAD_LENGTH);
+    expect(errorOf(parseClientFrame(frame({ ...base, record: new Uint8Array(ESCROW_SIZE.MAX_RECORD + 1) })))).toBe(FRAME_ERROR.BAD_LENGTH);
+    expect(errorOf(parseClientFrame(frame({ ...base, boxes: Array.from({ length: ESCROW_SIZE.MAX_BOXES + 1 }, () => base.boxes[0]!) })))).toBe(FRAME_ERROR.BAD_LENGTH);
+    expect(errorOf(parseClientFrame(frame({ ...base, boxes: [{ recipient: new Uint8Array(32), box: new Uint8Array(ESCROW_SIZE.MAX_BOX + 1) }] })))).toBe(FRAME_ERROR.BAD_LENGTH);
+    expect(errorOf(parseClientFrame(frame({ ...base, depositKind: 3 })))).toBe(FRAME_ERROR.BAD_NUMBER);
+    expect(errorOf(parseClientFrame(frame({ ...base, lifetimeDays: 0 })))).toBe(FRAME_ERROR.BAD_NUMBER);
+    expect(errorOf(parseClientFrame(frame({ ...base, lifetimeDays: ESCROW_SIZE.MAX_LIFETIME_DAYS + 1 })))).toBe(FRAME_ERROR.BAD_NUMBER);
+    expect(errorOf(parseClientFrame(grow(encodeEscrowReadFrame(new Uint8Array(16)))))).toBe(FRAME_ERROR.BAD_LENGTH);
+  });
+
   it('PROTO-1 AUTH reports the version it carries, so the relay can refuse an unsupported one', () => {
     const bytes = encodeAuthFrame({
       roomId: new Uint8Array(SIZE.ROOM_ID),
@@ -153,7 +194,18 @@ describe('client frames', () => {
 
   it('PROTO-2 rejects an empty frame and every type byte that is not a client frame', () => {
     expect(errorOf(parseClientFrame(new Uint8Array()))).toBe(FRAME_ERROR.EMPTY);
-    const clientTypes = new Set<number>([FRAME.AUTH, FRAME.PUT, FRAME.EPHEMERAL, FRAME.SEAL, FRAME.DELETE_ROOM, FRAME.PUSH_SUBSCRIBE, FRAME.PUSH_UNSUBSCRIBE, FRAME.NUDGE]);
+    const clientTypes = new Set<number>([
+      FRAME.AUTH,
+      FRAME.PUT,
+      FRAME.EPHEMERAL,
+      FRAME.SEAL,
+      FRAME.DELETE_ROOM,
+      FRAME.PUSH_SUBSCRIBE,
+      FRAME.PUSH_UNSUBSCRIBE,
+      FRAME.NUDGE,
+      FRAME.ESCROW_DEPOSIT,
+      FRAME.ESCROW_READ,
+    ]);
     for (let type = 0; type < 256; type++) {
       if (clientTypes.has(type)) continue;
       // Relay frames sent back at the relay (a reflection) are unknown types too.
@@ -305,6 +357,8 @@ describe('relay frames', () => {
       FRAME.HEARTBEAT,
       FRAME.ROOM_STATE,
       FRAME.PUSH_STATUS,
+      FRAME.ESCROW_RELEASES,
+      FRAME.ESCROW_NOTICE,
     ]);
     for (let type = 0; type < 256; type++) {
       if (relayTypes.has(type)) continue;
@@ -396,6 +450,19 @@ describe('wire layout', () => {
       [encodePushUnsubscribeFrame(), [0x07]],
       [encodeNudgeFrame(), [0x08]],
       [encodePushStatusFrame({ answers: FRAME.NUDGE, status: PUSH_STATUS.RATE_LIMITED }), [0x8a, 0x08, 3]],
+      [
+        encodeEscrowDepositFrame(
+          encodeEscrowDepositBody({ slotTag: Uint8Array.from(filled(16, 0x5a)), depositKind: 1, lifetimeDays: 60, record: Uint8Array.of(0xee), boxes: [{ recipient: Uint8Array.from(filled(32, 0x33)), box: Uint8Array.of(0xbb, 0xcc) }] }),
+          Uint8Array.from(filled(64, 0x44)),
+        ),
+        [0x09, ...filled(16, 0x5a), 1, 0, 60, 0, 1, 0xee, 1, ...filled(32, 0x33), 0, 2, 0xbb, 0xcc, ...filled(64, 0x44)],
+      ],
+      [encodeEscrowReadFrame(Uint8Array.from(filled(16, 0x5a))), [0x0a, ...filled(16, 0x5a)]],
+      [
+        encodeEscrowReleasesFrame({ slotTag: Uint8Array.from(filled(16, 0x5a)), status: 0, releases: [{ depositor: Uint8Array.from(filled(32, 0x11)), record: Uint8Array.of(0xee), box: Uint8Array.of(0xbb) }] }),
+        [0x8b, ...filled(16, 0x5a), 0, 1, ...filled(32, 0x11), 0, 1, 0xee, 0, 1, 0xbb],
+      ],
+      [encodeEscrowNoticeFrame(Uint8Array.from(filled(16, 0x5a))), [0x8c, ...filled(16, 0x5a)]],
     ];
     for (const [encoded, expected] of cases) expect([...encoded]).toEqual(expected);
     expect(AUTH_FRAME_LENGTH).toBe(234);
@@ -413,6 +480,10 @@ describe('wire layout', () => {
       envelopeBytes.map(encodeEphFrame),
       u64.map(encodeHeartbeatFrame),
       fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 })).map(([answers, status]) => encodePushStatusFrame({ answers, status })),
+      fc
+        .tuple(bytesOf(16), fc.integer({ min: 0, max: 255 }), fc.array(fc.tuple(bytesOf(32), fc.uint8Array({ maxLength: 300 }), fc.uint8Array({ maxLength: 256 })), { maxLength: 4 }))
+        .map(([slotTag, status, list]) => encodeEscrowReleasesFrame({ slotTag, status, releases: list.map(([depositor, record, box]) => ({ depositor, record, box })) })),
+      bytesOf(16).map(encodeEscrowNoticeFrame),
     );
     const rewrite = (frame: RelayFrame): Uint8Array => {
       switch (frame.kind) {
@@ -436,6 +507,10 @@ describe('wire layout', () => {
           return encodeHeartbeatFrame(frame.serverTime);
         case FRAME.PUSH_STATUS:
           return encodePushStatusFrame(frame);
+        case FRAME.ESCROW_RELEASES:
+          return encodeEscrowReleasesFrame(frame);
+        case FRAME.ESCROW_NOTICE:
+          return encodeEscrowNoticeFrame(frame.slotTag);
       }
     };
     fc.assert(

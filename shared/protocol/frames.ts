@@ -1,4 +1,4 @@
-import { FRAME, MAX_PUSH_ENDPOINT_BYTES, PROTOCOL_VERSION, PUSH_KEY_SIZE, SIZE } from './constants.ts';
+import { ESCROW_KIND, ESCROW_SIZE, FRAME, LABEL, MAX_PUSH_ENDPOINT_BYTES, PROTOCOL_VERSION, PUSH_KEY_SIZE, SIZE } from './constants.ts';
 import { readU64, utf8Decoder, utf8Encoder, viewOf, writeU64 } from './bytes.ts';
 import { fail, ok, type Result } from './result.ts';
 
@@ -47,7 +47,31 @@ export interface PushUnsubscribeFrame {
 export interface NudgeFrame {
   readonly kind: typeof FRAME.NUDGE;
 }
+export interface EscrowBoxField {
+  readonly recipient: Uint8Array;
+  readonly box: Uint8Array;
+}
+/** A member's answer key boxed to the others' devices (or a decline), signed by the depositing device. */
+export interface EscrowDepositFrame {
+  readonly kind: typeof FRAME.ESCROW_DEPOSIT;
+  readonly slotTag: Uint8Array;
+  /** ESCROW_KIND.ANSWER or DECLINE. */
+  readonly depositKind: number;
+  readonly lifetimeDays: number;
+  readonly record: Uint8Array;
+  readonly boxes: readonly EscrowBoxField[];
+  /** Ed25519 by the device over escrowDepositTranscript(roomId, body). */
+  readonly signature: Uint8Array;
+  /** The bytes the signature covers (everything between the type byte and the signature). */
+  readonly signedBody: Uint8Array;
+}
+export interface EscrowReadFrame {
+  readonly kind: typeof FRAME.ESCROW_READ;
+  readonly slotTag: Uint8Array;
+}
 export type ClientFrame =
+  | EscrowDepositFrame
+  | EscrowReadFrame
   | AuthFrame
   | PutFrame
   | EphemeralFrame
@@ -112,7 +136,25 @@ export interface PushStatusFrame {
   /** A PUSH_STATUS code. */
   readonly status: number;
 }
+export interface EscrowReleaseField {
+  readonly depositor: Uint8Array;
+  readonly record: Uint8Array;
+  readonly box: Uint8Array;
+}
+export interface EscrowReleasesFrame {
+  readonly kind: typeof FRAME.ESCROW_RELEASES;
+  readonly slotTag: Uint8Array;
+  /** An ESCROW_STATUS code. */
+  readonly status: number;
+  readonly releases: readonly EscrowReleaseField[];
+}
+export interface EscrowNoticeFrame {
+  readonly kind: typeof FRAME.ESCROW_NOTICE;
+  readonly slotTag: Uint8Array;
+}
 export type RelayFrame =
+  | EscrowReleasesFrame
+  | EscrowNoticeFrame
   | PushStatusFrame
   | HelloFrame
   | ReadyFrame
@@ -307,6 +349,140 @@ function readPushStatusFrame(bytes: Uint8Array): Parsed<PushStatusFrame> {
   return exactLength(bytes, PUSH_STATUS_LAYOUT.length, () => ({ kind: FRAME.PUSH_STATUS, answers: bytes[at.answers]!, status: bytes[at.status]! }));
 }
 
+// ---- ESCROW_DEPOSIT, ESCROW_READ (client); ESCROW_RELEASES, ESCROW_NOTICE (relay) ----------------
+// Variable-length lists: a small cursor reads them, and any field running past the end is a bad length.
+
+class FrameWriter {
+  private readonly parts: Uint8Array[] = [];
+  bytes(value: Uint8Array): this {
+    this.parts.push(value);
+    return this;
+  }
+  u8(value: number): this {
+    return this.bytes(Uint8Array.of(value));
+  }
+  u16(value: number): this {
+    return this.bytes(Uint8Array.of(value >> 8, value & 0xff));
+  }
+  /** u16 length ‖ bytes */
+  sized(value: Uint8Array): this {
+    return this.u16(value.length).bytes(value);
+  }
+  finish(): Uint8Array {
+    const out = new Uint8Array(this.parts.reduce((sum, part) => sum + part.length, 0));
+    let at = 0;
+    for (const part of this.parts) {
+      out.set(part, at);
+      at += part.length;
+    }
+    return out;
+  }
+}
+
+class FrameReader {
+  private at = 1;
+  ok = true;
+  constructor(private readonly frame: Uint8Array) {}
+  get left(): number {
+    return this.frame.length - this.at;
+  }
+  bytes(length: number): Uint8Array {
+    if (!this.ok || length > this.left) {
+      this.ok = false;
+      return new Uint8Array(0);
+    }
+    const value = this.frame.slice(this.at, this.at + length);
+    this.at += length;
+    return value;
+  }
+  u8(): number {
+    return this.bytes(1)[0] ?? 0;
+  }
+  u16(): number {
+    const pair = this.bytes(2);
+    return ((pair[0] ?? 0) << 8) | (pair[1] ?? 0);
+  }
+  /** u16 length ‖ bytes, at most `max` bytes. */
+  sized(max: number): Uint8Array {
+    const length = this.u16();
+    if (length > max) this.ok = false;
+    return this.bytes(length);
+  }
+  /** Where the cursor is: for the span a signature covers. */
+  get position(): number {
+    return this.at;
+  }
+}
+
+function writeDepositBody(frame: Omit<EscrowDepositFrame, 'kind' | 'signature' | 'signedBody'>): Uint8Array {
+  const writer = new FrameWriter().bytes(frame.slotTag).u8(frame.depositKind).u16(frame.lifetimeDays).sized(frame.record).u8(frame.boxes.length);
+  for (const box of frame.boxes) writer.bytes(box.recipient).sized(box.box);
+  return writer.finish();
+}
+
+/** The body of an ESCROW_DEPOSIT (what its signature covers), for the depositing device to sign. */
+export const encodeEscrowDepositBody = writeDepositBody;
+
+/** What the depositing device signs: label ‖ 0 ‖ roomId ‖ body. A deposit copied to another room, slot or device does not verify. */
+export function escrowDepositTranscript(roomId: Uint8Array, body: Uint8Array): Uint8Array {
+  return new FrameWriter().bytes(utf8Encoder.encode(LABEL.SIGN_ESCROW_DEPOSIT)).u8(0).bytes(roomId).bytes(body).finish();
+}
+
+export function encodeEscrowDepositFrame(body: Uint8Array, signature: Uint8Array): Uint8Array {
+  return new FrameWriter().u8(FRAME.ESCROW_DEPOSIT).bytes(body).bytes(signature).finish();
+}
+
+function readEscrowDepositFrame(bytes: Uint8Array): Parsed<EscrowDepositFrame> {
+  if (bytes.length < 1 + SIZE.SIGNATURE) return fail(FRAME_ERROR.BAD_LENGTH);
+  const reader = new FrameReader(bytes.subarray(0, bytes.length - SIZE.SIGNATURE));
+  const slotTag = reader.bytes(ESCROW_SIZE.SLOT_TAG);
+  const depositKind = reader.u8();
+  const lifetimeDays = reader.u16();
+  const record = reader.sized(ESCROW_SIZE.MAX_RECORD);
+  const count = reader.u8();
+  if (count > ESCROW_SIZE.MAX_BOXES) return fail(FRAME_ERROR.BAD_LENGTH);
+  const boxes: EscrowBoxField[] = [];
+  for (let index = 0; index < count && reader.ok; index++) boxes.push({ recipient: reader.bytes(SIZE.PUBLIC_KEY), box: reader.sized(ESCROW_SIZE.MAX_BOX) });
+  if (!reader.ok || reader.left !== 0) return fail(FRAME_ERROR.BAD_LENGTH);
+  if ((depositKind !== ESCROW_KIND.ANSWER && depositKind !== ESCROW_KIND.DECLINE) || lifetimeDays < 1 || lifetimeDays > ESCROW_SIZE.MAX_LIFETIME_DAYS) return fail(FRAME_ERROR.BAD_NUMBER);
+  return ok({
+    kind: FRAME.ESCROW_DEPOSIT,
+    slotTag,
+    depositKind,
+    lifetimeDays,
+    record,
+    boxes,
+    signature: bytes.slice(bytes.length - SIZE.SIGNATURE),
+    signedBody: bytes.slice(1, bytes.length - SIZE.SIGNATURE),
+  });
+}
+
+export const encodeEscrowReadFrame = (slotTag: Uint8Array): Uint8Array => new FrameWriter().u8(FRAME.ESCROW_READ).bytes(slotTag).finish();
+export const encodeEscrowNoticeFrame = (slotTag: Uint8Array): Uint8Array => new FrameWriter().u8(FRAME.ESCROW_NOTICE).bytes(slotTag).finish();
+
+function readSlotFrame<Kind extends typeof FRAME.ESCROW_READ | typeof FRAME.ESCROW_NOTICE>(kind: Kind, bytes: Uint8Array): Parsed<{ kind: Kind; slotTag: Uint8Array }> {
+  return exactLength(bytes, 1 + ESCROW_SIZE.SLOT_TAG, () => ({ kind, slotTag: bytes.slice(1) }));
+}
+
+export function encodeEscrowReleasesFrame(frame: Omit<EscrowReleasesFrame, 'kind'>): Uint8Array {
+  const writer = new FrameWriter().u8(FRAME.ESCROW_RELEASES).bytes(frame.slotTag).u8(frame.status).u8(frame.releases.length);
+  for (const release of frame.releases) writer.bytes(release.depositor).sized(release.record).sized(release.box);
+  return writer.finish();
+}
+
+function readEscrowReleasesFrame(bytes: Uint8Array): Parsed<EscrowReleasesFrame> {
+  const reader = new FrameReader(bytes);
+  const slotTag = reader.bytes(ESCROW_SIZE.SLOT_TAG);
+  const status = reader.u8();
+  const count = reader.u8();
+  const releases: EscrowReleaseField[] = [];
+  for (let index = 0; index < count && reader.ok; index++) {
+    releases.push({ depositor: reader.bytes(SIZE.PUBLIC_KEY), record: reader.sized(ESCROW_SIZE.MAX_RECORD), box: reader.sized(ESCROW_SIZE.MAX_BOX) });
+  }
+  if (!reader.ok || reader.left !== 0) return fail(FRAME_ERROR.BAD_LENGTH);
+  return ok({ kind: FRAME.ESCROW_RELEASES, slotTag, status, releases });
+}
+
 // ---- HELLO (relay) --------------------------------------------------------------------------
 
 const HELLO_LAYOUT = defineLayout({
@@ -486,6 +662,10 @@ export function parseClientFrame(bytes: Uint8Array): Parsed<ClientFrame> {
       return exactLength(bytes, BARE_LAYOUT.length, () => ({ kind: FRAME.PUSH_UNSUBSCRIBE }));
     case FRAME.NUDGE:
       return exactLength(bytes, BARE_LAYOUT.length, () => ({ kind: FRAME.NUDGE }));
+    case FRAME.ESCROW_DEPOSIT:
+      return readEscrowDepositFrame(bytes);
+    case FRAME.ESCROW_READ:
+      return readSlotFrame(FRAME.ESCROW_READ, bytes);
     default:
       return fail(FRAME_ERROR.UNKNOWN_TYPE);
   }
@@ -516,6 +696,10 @@ export function parseRelayFrame(bytes: Uint8Array): Parsed<RelayFrame> {
       return readHeartbeatFrame(bytes, view);
     case FRAME.PUSH_STATUS:
       return readPushStatusFrame(bytes);
+    case FRAME.ESCROW_RELEASES:
+      return readEscrowReleasesFrame(bytes);
+    case FRAME.ESCROW_NOTICE:
+      return readSlotFrame(FRAME.ESCROW_NOTICE, bytes);
     default:
       return fail(FRAME_ERROR.UNKNOWN_TYPE);
   }

@@ -14,10 +14,13 @@ export class Connection {
   /** The device key the handshake proved, and its hex (push subscriptions are per device). */
   devicePublicKey: Uint8Array = NO_BYTES;
   deviceHex = '';
-  /** Push requests run one after another, beside the frame queue (a DNS lookup must not hold up PUTs). */
-  pushChain: Promise<void> | null = null;
-  /** Push requests waiting in pushChain: past a bound, more are answered RATE_LIMITED at once. */
-  pushWaiting = 0;
+  /**
+   * Push and escrow requests run one after another, beside the frame queue (a DNS lookup or a
+   * storage round trip must not hold up PUTs).
+   */
+  sideChain: Promise<void> | null = null;
+  /** Requests waiting in sideChain: past a bound, more are refused at once without work. */
+  sideWaiting = 0;
   /** Live frames that arrived while the backlog was streaming: sent right after BACKLOG_END. */
   liveQueue: Uint8Array[] = [];
   /** Bytes in liveQueue: bounded by maxBufferedBytes like the send buffer (ABUSE-3). */

@@ -10,19 +10,24 @@ import {
   encodeBase64Url,
   encodeHeartbeatFrame,
   encodeHelloFrame,
+  encodeEscrowReleasesFrame,
   encodePushStatusFrame,
   equalBytes,
+  ESCROW_STATUS,
   normalizeRelayOrigin,
   parseClientFrame,
   PUSH_STATUS,
   toHex,
   type AuthFrame,
   type ClientFrame,
+  type EscrowDepositFrame,
+  type EscrowReadFrame,
   type PushStatusCode,
   type RelayLimits,
 } from '@seen/shared/protocol';
 import type { Logger } from '../log.ts';
 import type { BusMessage, RoomBus } from '../bus/RoomBus.ts';
+import { EscrowDesk } from '../escrow/EscrowDesk.ts';
 import type { PushService } from '../push/PushService.ts';
 import { createCommitPipeline, type CommitPipeline } from '../room/createCommitPipeline.ts';
 import { Room, type RoomHost } from '../room/Room.ts';
@@ -44,8 +49,8 @@ const ACTIVE_REFRESH_ROUNDS = 3;
 const REFRESH_CHUNK = 1_000;
 /** Every this many rounds (30 s) the refresh covers every loaded room, not only the active ones. */
 const SWEEP_EVERY_ROUNDS = 15;
-/** Push requests a connection may have waiting; more are answered RATE_LIMITED without work. */
-const MAX_PUSH_WAITING = 8;
+/** Push and escrow requests a connection may have waiting; more are refused without work. */
+const MAX_SIDE_WAITING = 8;
 /** Handshakes verified per event-loop turn (~0.3 ms each): live rooms wait at most ~10 ms for a storm. */
 const HANDSHAKES_PER_TURN = 32;
 
@@ -107,6 +112,7 @@ export class Relay {
   private readonly commits: CommitPipeline;
   private readonly roomHost: RoomHost;
   private readonly handshakes = new TurnBudget(HANDSHAKES_PER_TURN);
+  private readonly escrow: EscrowDesk;
   private readonly heartbeatTimer: NodeJS.Timeout;
   private readonly refreshTimer: NodeJS.Timeout | null = null;
   /** Rooms that committed or heard something since the last refresh round. */
@@ -121,6 +127,7 @@ export class Relay {
     this.publicOrigin = options.publicOrigin === undefined ? undefined : normalizeRelayOrigin(options.publicOrigin);
     const { storage, logger, bus } = options;
     const commits = createCommitPipeline(storage, options.limits, logger);
+    this.escrow = new EscrowDesk(storage, logger);
     this.commits = commits;
     this.roomHost = {
       storage,
@@ -358,35 +365,48 @@ export class Relay {
       case FRAME.PUSH_UNSUBSCRIBE:
       case FRAME.NUDGE:
         return this.queuePushRequest(connection, room, frame);
+      case FRAME.ESCROW_DEPOSIT:
+      case FRAME.ESCROW_READ:
+        return this.queueEscrowRequest(connection, room, frame);
     }
   }
 
   /**
-   * Push requests wait for storage and DNS, so they run on their own chain per connection, in
-   * order, and each is answered with PUSH_STATUS; the socket's PUTs never wait for them.
+   * Push and escrow requests wait for storage (and DNS), so they run on a chain of their own per
+   * connection, in order; the socket's PUTs never wait for them. Past MAX_SIDE_WAITING, `refuse`
+   * answers at once.
    */
+  private queueSideRequest(connection: Connection, refuse: () => void, work: () => Promise<void>): void {
+    if (connection.sideWaiting >= MAX_SIDE_WAITING) return refuse();
+    connection.sideWaiting++;
+    connection.sideChain = (connection.sideChain ?? Promise.resolve())
+      .then(work)
+      .catch((error: unknown) => this.options.logger.log('error', 'side request failed', { error: String(error) }))
+      .finally(() => {
+        connection.sideWaiting--;
+      });
+  }
+
   private queuePushRequest(connection: Connection, room: Room, frame: ClientFrame): void {
     const answers = frame.kind;
     const answer = (status: PushStatusCode): void => connection.send(encodePushStatusFrame({ answers, status }));
     const push = this.options.push;
     if (push === undefined) return answer(PUSH_STATUS.UNAVAILABLE);
-    if (connection.pushWaiting >= MAX_PUSH_WAITING) return answer(PUSH_STATUS.RATE_LIMITED);
-    connection.pushWaiting++;
-    const run = async (): Promise<void> => {
+    this.queueSideRequest(connection, () => answer(PUSH_STATUS.RATE_LIMITED), async () => {
       const now = Date.now();
       if (frame.kind === FRAME.PUSH_SUBSCRIBE) return answer(await push.subscribe(room.roomId, connection.devicePublicKey, frame, now));
       if (frame.kind === FRAME.PUSH_UNSUBSCRIBE) return answer(await push.unsubscribe(room.roomId, connection.devicePublicKey));
       const live = new Set<string>();
       for (const socket of room.sockets) live.add(socket.deviceHex);
       answer(await push.nudge(room.roomId, connection.devicePublicKey, live, now));
-    };
-    const settle = (): void => {
-      connection.pushWaiting--;
-    };
-    connection.pushChain = (connection.pushChain ?? Promise.resolve()).then(run).catch((error: unknown) => {
-      this.options.logger.log('error', 'push request failed', { error: String(error) });
-      answer(PUSH_STATUS.UNAVAILABLE);
-    }).finally(settle);
+    });
+  }
+
+  private queueEscrowRequest(connection: Connection, room: Room, frame: EscrowDepositFrame | EscrowReadFrame): void {
+    const busy = (): void => connection.send(encodeEscrowReleasesFrame({ slotTag: frame.slotTag, status: ESCROW_STATUS.UNAVAILABLE, releases: [] }));
+    this.queueSideRequest(connection, busy, () =>
+      frame.kind === FRAME.ESCROW_DEPOSIT ? this.escrow.deposit(room, connection, frame, Date.now()) : this.escrow.read(room, connection, frame),
+    );
   }
 
   // ---- handshake ----------------------------------------------------------------------------
@@ -539,9 +559,14 @@ export class Relay {
     }
   }
 
-  /** Physically erases log entries superseded longer ago than the grace period. */
+  /**
+   * Physically erases log entries superseded longer ago than the grace period (returns how many),
+   * and escrow deposits whose lifetime is over.
+   */
   async collectGarbage(now = Date.now()): Promise<number> {
-    return this.options.storage.collectGarbage(now - this.options.limits.supersededGraceMs);
+    const removed = await this.options.storage.collectGarbage(now - this.options.limits.supersededGraceMs);
+    await this.options.storage.expireEscrow(now);
+    return removed;
   }
 
   /** Stop accepting, tell clients to come back later, commit everything, then close storage. */
