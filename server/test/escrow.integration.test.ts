@@ -129,4 +129,18 @@ describe('answer-key escrow at the relay', () => {
     sam.sendRaw(Uint8Array.of(FRAME.ESCROW_DEPOSIT, 1, 2, 3));
     expect((await sam.closed).code).toBe(CLOSE.PROTOCOL_VIOLATION);
   });
+
+  it("ESCROW-4 the relay's hourly garbage collection erases deposits whose lifetime (60 days here) is over, and no others", async () => {
+    const { relay, join } = await room();
+    const alex = await join();
+    const sam = await join();
+    await send(alex, depositFrame(alex, { to: [sam] }));
+    await send(sam, depositFrame(sam, { to: [alex] }));
+    const roomId = alex.keys.roomId;
+    await relay.relay.collectGarbage(Date.now() + 59 * 24 * 3600 * 1000);
+    expect((await relay.storage.readEscrowReleases(roomId, SLOT, alex.device.publicKey)).length).toBe(1);
+    await relay.relay.collectGarbage(Date.now() + 61 * 24 * 3600 * 1000);
+    expect(await relay.storage.readEscrowReleases(roomId, SLOT, alex.device.publicKey)).toEqual([]);
+    expect(await relay.storage.readEscrowReleases(roomId, SLOT, sam.device.publicKey)).toEqual([]);
+  });
 });
