@@ -6,6 +6,7 @@ import {
   encodeAuthFrame,
   normalizeRelayOrigin,
   parseRelayFrame,
+  type EscrowReleaseField,
   type RelayFrame,
 } from '@seen/shared/protocol';
 import { signHandshake, type DeviceKeyPair, type HandshakeSignatures, type HandshakeSigner, type RoomKeys } from '@seen/shared/crypto';
@@ -46,6 +47,8 @@ export type RelayEvent =
   | { readonly kind: 'room-state'; readonly sealed: boolean; readonly deviceCount: number }
   | { readonly kind: 'open' }
   | { readonly kind: 'push-status'; readonly answers: number; readonly status: number }
+  | { readonly kind: 'escrow-releases'; readonly slotTag: Uint8Array; readonly status: number; readonly releases: readonly EscrowReleaseField[] }
+  | { readonly kind: 'escrow-notice'; readonly slotTag: Uint8Array }
   | { readonly kind: 'closed'; readonly code: number; readonly reason: string };
 
 /** What the provider constructs: a WebSocket look-alike (the class itself stays private to this module). */
@@ -271,6 +274,14 @@ export function createEncryptedSocketClass(context: EncryptedSocketContext): Enc
         case FRAME.PUSH_STATUS:
           if (!this.authenticated) return;
           context.onRelayEvent({ kind: 'push-status', answers: frame.answers, status: frame.status });
+          return;
+        case FRAME.ESCROW_RELEASES:
+          if (!this.authenticated) return;
+          context.onRelayEvent({ kind: 'escrow-releases', slotTag: frame.slotTag, status: frame.status, releases: frame.releases });
+          return;
+        case FRAME.ESCROW_NOTICE:
+          if (!this.authenticated) return;
+          context.onRelayEvent({ kind: 'escrow-notice', slotTag: frame.slotTag });
           return;
       }
     }

@@ -1,3 +1,4 @@
+import type { EscrowAnswer } from './EscrowRequests.ts';
 import type { PushOutcome, PushSubscriptionKeys } from './PushRequests.ts';
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
@@ -76,6 +77,17 @@ export interface SessionStatus {
   readonly offlineReason?: OfflineReason | null;
 }
 
+export interface EscrowDepositRequest {
+  readonly slotTag: Uint8Array;
+  readonly kind: 'answer' | 'decline';
+  /** How long the relay keeps the deposit (1–366 days). */
+  readonly lifetimeDays: number;
+  /** The signed commitment or decline, opaque to the relay. */
+  readonly record: Uint8Array;
+  /** The answer key boxed to each other device (by its Ed25519 device key); ignored for a decline. */
+  readonly boxes: readonly { readonly recipient: Uint8Array; readonly box: Uint8Array }[];
+}
+
 export interface RoomSession {
   readonly roomId: string;
   readonly doc: Y.Doc;
@@ -115,6 +127,16 @@ export interface RoomSession {
    * and nothing else: each device words the notification from what it keeps itself.
    */
   nudge(): Promise<PushOutcome>;
+  /**
+   * Answer-key escrow (PROTOCOL.md §3b): deposits this device's answer key boxed to the other
+   * devices (or a decline) under an opaque slot tag, signed by this device, and resolves with what
+   * this device may open now. Rejects when not connected.
+   */
+  depositEscrow(deposit: EscrowDepositRequest): Promise<EscrowAnswer>;
+  /** What this device may open in the slot now (nothing unless its own answer is deposited there). */
+  readEscrow(slotTag: Uint8Array): Promise<EscrowAnswer>;
+  /** Called when another device deposits in a slot (read again if this device deposited there). */
+  onEscrowNotice(listener: (slotTag: Uint8Array) => void): () => void;
   /** Erase the room on the relay for everyone; the relay refuses its id afterwards. */
   deleteRoom(): Promise<void>;
   /** Close the connection and stop syncing; local data stays on the device. */

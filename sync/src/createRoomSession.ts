@@ -4,18 +4,23 @@ import { WebsocketProvider } from 'y-websocket';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import {
   DEFAULT_LIMITS,
+  ESCROW_KIND,
   FRAME,
   SIZE,
   encodeDeleteRoomFrame,
+  encodeEscrowDepositBody,
+  encodeEscrowDepositFrame,
+  encodeEscrowReadFrame,
   encodeNudgeFrame,
   encodePushSubscribeFrame,
   encodePushUnsubscribeFrame,
   encodeSealFrame,
 } from '@seen/shared/protocol';
-import { deriveRoomKeys, generateDeviceKeyPair, randomBytes } from '@seen/shared/crypto';
+import { deriveRoomKeys, generateDeviceKeyPair, randomBytes, signEscrowDeposit } from '@seen/shared/crypto';
 import type { DeviceKeyPair, HandshakeSigner, RoomKeys, RoomSecret } from './publicTypes.ts';
 import { createEncryptedSocketClass, type RelayEvent, type SocketConstructor } from './EncryptedSocket.ts';
 import { offlineReasonForClose, refusalForClose } from './closeReasons.ts';
+import { EscrowRequests } from './EscrowRequests.ts';
 import { PushRequests } from './PushRequests.ts';
 import type { OfflineReason, RoomSession, SessionPhase, SessionStatus, RefusalReason } from './RoomSession.ts';
 import { SyncEngine, type RelayWatermark } from './SyncEngine.ts';
@@ -168,9 +173,19 @@ export function openRoomSession(options: CreateRoomSessionOptions): RoomSessionI
   }
 
   const pushRequests = new PushRequests();
+  const escrowRequests = new EscrowRequests();
+  const escrowNoticeListeners = new Set<(slotTag: Uint8Array) => void>();
   const onRelayEvent = (event: RelayEvent): void => {
     if (event.kind === 'push-status') return pushRequests.answer(event.answers, event.status);
-    if (event.kind === 'closed') pushRequests.failAll();
+    if (event.kind === 'escrow-releases') return escrowRequests.answer(event.slotTag, event.status, event.releases);
+    if (event.kind === 'escrow-notice') {
+      for (const listener of escrowNoticeListeners) listener(event.slotTag);
+      return;
+    }
+    if (event.kind === 'closed') {
+      pushRequests.failAll();
+      escrowRequests.failAll();
+    }
     if (phase === 'refused') return;
     switch (event.kind) {
       case 'connecting':
@@ -319,6 +334,22 @@ export function openRoomSession(options: CreateRoomSessionOptions): RoomSessionI
     registerPush: (subscription) => pushRequests.request(FRAME.PUSH_SUBSCRIBE, () => engine.sendControl(encodePushSubscribeFrame(subscription))),
     unregisterPush: () => pushRequests.request(FRAME.PUSH_UNSUBSCRIBE, () => engine.sendControl(encodePushUnsubscribeFrame())),
     nudge: () => pushRequests.request(FRAME.NUDGE, () => engine.sendControl(encodeNudgeFrame())),
+    depositEscrow(deposit) {
+      const body = encodeEscrowDepositBody({
+        slotTag: deposit.slotTag,
+        depositKind: deposit.kind === 'answer' ? ESCROW_KIND.ANSWER : ESCROW_KIND.DECLINE,
+        lifetimeDays: deposit.lifetimeDays,
+        record: deposit.record,
+        boxes: deposit.kind === 'answer' ? deposit.boxes : [],
+      });
+      const frame = encodeEscrowDepositFrame(body, signEscrowDeposit(keys.roomIdBytes, body, device.secretKey));
+      return escrowRequests.request(deposit.slotTag, () => engine.sendControl(frame));
+    },
+    readEscrow: (slotTag) => escrowRequests.request(slotTag, () => engine.sendControl(encodeEscrowReadFrame(slotTag))),
+    onEscrowNotice(listener) {
+      escrowNoticeListeners.add(listener);
+      return () => escrowNoticeListeners.delete(listener);
+    },
     async deleteRoom() {
       await sendControl(encodeDeleteRoomFrame());
       await whenStatus(() => phase === 'refused');

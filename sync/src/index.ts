@@ -13,6 +13,7 @@ export function createRoomSession(options: CreateRoomSessionOptions): RoomSessio
 
 export { localDatabaseName, type CreateRoomSessionOptions, type RelayWatermarkStore } from './createRoomSession.ts';
 export type {
+  EscrowDepositRequest,
   OfflineReason,
   RefusalReason,
   RoomSession,
@@ -23,6 +24,7 @@ export type {
 } from './RoomSession.ts';
 export type { SocketConstructor, SocketLike } from './EncryptedSocket.ts';
 export type { PushOutcome, PushSubscriptionKeys } from './PushRequests.ts';
+export type { EscrowAnswer, EscrowStatus } from './EscrowRequests.ts';
 export type { RelayWatermark } from './IntegrityWatch.ts';
 export type { WakeUpSources, WakeUpTarget } from './watchWakeUps.ts';
 export { DEFAULT_COALESCE_MS, type CoalesceWindow } from './UpdateCoalescer.ts';

@@ -48,6 +48,9 @@ export function createFakeSession(doc = new Y.Doc()): FakeSession {
     registerPush: () => answerPush('subscribe'),
     unregisterPush: () => answerPush('unsubscribe'),
     nudge: () => answerPush('nudge'),
+    depositEscrow: () => Promise.resolve({ status: 'stored', releases: [] }),
+    readEscrow: () => Promise.resolve({ status: 'stored', releases: [] }),
+    onEscrowNotice: () => () => undefined,
     destroy: () => {
       awareness.destroy();
       doc.destroy();

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import nacl from 'tweetnacl';
+import { deriveSlotTag, generateAnswerKey, generateDeviceKeyPair, openSealedAnswer, sealAnswer, type AnswerSlot } from '@seen/shared/crypto';
+import { waitFor } from '@seen/shared/testing';
+import { createSyncHarness, generateRoomSecret } from './testing/testSession.ts';
+
+const harness = createSyncHarness();
+
+// A sealed answer's key through the relay's escrow with @seen/sync's public API (SPEC ESCROW-9).
+// How devices learn each other's box keys (a signed member list in the room document) is not built
+// yet: here each device's nacl.box key pair is made by the test and handed over directly.
+describe('answer-key escrow through @seen/sync (ESCROW-9)', () => {
+  it('ESCROW-9 Sam cannot open Alex\'s sealed answer until Sam deposits an answer of his own; then the key arrives, opens it, and matches the commitment', async () => {
+    const relay = await harness.relay();
+    const secret = generateRoomSecret();
+    const alexDevice = generateDeviceKeyPair();
+    const samDevice = generateDeviceKeyPair();
+    const alexBox = nacl.box.keyPair();
+    const samBox = nacl.box.keyPair();
+    const alex = harness.open(relay.wsUrl, secret, { device: alexDevice });
+    const sam = harness.open(relay.wsUrl, secret, { device: samDevice });
+    await Promise.all([alex.whenSynced(), sam.whenSynced()]);
+    const slotTag = deriveSlotTag(secret, 'session-1', 'bs-014');
+    const boxTo = (key: Uint8Array, recipientBoxKey: Uint8Array, senderBoxSecret: Uint8Array): Uint8Array => {
+      const nonce = nacl.randomBytes(nacl.box.nonceLength);
+      return new Uint8Array([...nonce, ...nacl.box(key, nonce, recipientBoxKey, senderBoxSecret)]);
+    };
+    const unbox = (box: Uint8Array, senderBoxKey: Uint8Array, recipientBoxSecret: Uint8Array): Uint8Array | null =>
+      nacl.box.open(box.subarray(nacl.box.nonceLength), box.subarray(0, nacl.box.nonceLength), senderBoxKey, recipientBoxSecret);
+
+    // Alex answers first: the sealed record could travel in the room document; only its key is escrowed.
+    const alexSlot: AnswerSlot = { sessionId: 'session-1', cardId: 'bs-014', memberId: 'alex', revision: 0 };
+    const alexKey = generateAnswerKey();
+    const alexSealed = sealAnswer('I felt closest when we walked home in the rain', alexKey, alexSlot);
+    const first = await alex.depositEscrow({ slotTag, kind: 'answer', lifetimeDays: 60, record: alexSealed.commitment, boxes: [{ recipient: samDevice.publicKey, box: boxTo(alexKey, samBox.publicKey, alexBox.secretKey) }] });
+    expect(first).toEqual({ status: 'stored', releases: [] });
+    // Before answering, Sam gets nothing from the relay: only the ciphertext, which does not open.
+    expect(await sam.readEscrow(slotTag)).toEqual({ status: 'stored', releases: [] });
+    expect(openSealedAnswer(alexSealed, generateAnswerKey(), alexSlot)).toEqual({ ok: false, error: 'commitment-mismatch' });
+
+    const notices: string[] = [];
+    alex.onEscrowNotice((tag) => notices.push(Buffer.from(tag).toString('hex')));
+    const samSlot: AnswerSlot = { ...alexSlot, memberId: 'sam' };
+    const samKey = generateAnswerKey();
+    const samSealed = sealAnswer('When you made tea without asking', samKey, samSlot);
+    const second = await sam.depositEscrow({ slotTag, kind: 'answer', lifetimeDays: 60, record: samSealed.commitment, boxes: [{ recipient: alexDevice.publicKey, box: boxTo(samKey, alexBox.publicKey, samBox.secretKey) }] });
+    expect(second.status).toBe('stored');
+    expect(second.releases.length).toBe(1);
+    const keyForSam = unbox(second.releases[0]!.box, alexBox.publicKey, samBox.secretKey)!;
+    expect(openSealedAnswer(alexSealed, keyForSam, alexSlot)).toEqual({ ok: true, text: 'I felt closest when we walked home in the rain' });
+    expect(second.releases[0]!.record).toEqual(alexSealed.commitment);
+
+    // Alex hears that the slot changed, reads, and opens Sam's answer.
+    await waitFor(() => notices.includes(Buffer.from(slotTag).toString('hex')), { what: 'the escrow notice' });
+    const read = await alex.readEscrow(slotTag);
+    const keyForAlex = unbox(read.releases[0]!.box, samBox.publicKey, alexBox.secretKey)!;
+    expect(openSealedAnswer(samSealed, keyForAlex, samSlot)).toEqual({ ok: true, text: 'When you made tea without asking' });
+  });
+});
