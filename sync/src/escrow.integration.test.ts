@@ -1,7 +1,12 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import nacl from 'tweetnacl';
-import { deriveSlotTag, generateAnswerKey, generateDeviceKeyPair, openSealedAnswer, sealAnswer, type AnswerSlot } from '@seen/shared/crypto';
+import * as Y from 'yjs';
+import { deriveRoomKeys, deriveSlotTag, generateAnswerKey, generateDeviceKeyPair, openEnvelope, openSealedAnswer, sealAnswer, type AnswerSlot } from '@seen/shared/crypto';
 import { waitFor } from '@seen/shared/testing';
+import { containsAny, encodingsOf } from './testing/canary.ts';
 import { createSyncHarness, generateRoomSecret } from './testing/testSession.ts';
 
 const harness = createSyncHarness();
@@ -55,5 +60,57 @@ describe('answer-key escrow through @seen/sync (ESCROW-9)', () => {
     const read = await alex.readEscrow(slotTag);
     const keyForAlex = unbox(read.releases[0]!.box, samBox.publicKey, alexBox.secretKey)!;
     expect(openSealedAnswer(samSealed, keyForAlex, samSlot)).toEqual({ ok: true, text: 'When you made tea without asking' });
+  });
+
+  it('ESCROW-10 the relay database between the two deposits, together with the invite link, holds no answer key and no answer: the room key opens every envelope and still finds only the sealed ciphertext', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'seen-escrow-dump-'));
+    try {
+      const relay = await harness.relay({ dataDir });
+      const secret = generateRoomSecret();
+      const samDevice = generateDeviceKeyPair();
+      const samBox = nacl.box.keyPair();
+      const alexBox = nacl.box.keyPair();
+      const alex = harness.open(relay.wsUrl, secret);
+      const sam = harness.open(relay.wsUrl, secret, { device: samDevice });
+      await Promise.all([alex.whenSynced(), sam.whenSynced()]);
+      const answer = `ESCROW-CANARY-${Math.random().toString(36).slice(2)}`;
+      const slot: AnswerSlot = { sessionId: 'session-1', cardId: 'bs-014', memberId: 'alex', revision: 0 };
+      const key = generateAnswerKey();
+      const sealed = sealAnswer(answer, key, slot);
+      // The sealed record travels in the room document, encrypted under the room key like everything else.
+      alex.doc.getMap('sealed').set('alex', { nonce: sealed.nonce, ciphertext: sealed.ciphertext, commitment: sealed.commitment });
+      await alex.whenSaved();
+      const nonce = nacl.randomBytes(nacl.box.nonceLength);
+      const box = new Uint8Array([...nonce, ...nacl.box(key, nonce, samBox.publicKey, alexBox.secretKey)]);
+      const slotTag = deriveSlotTag(secret, 'session-1', 'bs-014');
+      expect((await alex.depositEscrow({ slotTag, kind: 'answer', lifetimeDays: 60, record: sealed.commitment, boxes: [{ recipient: samDevice.publicKey, box }] })).status).toBe('stored');
+
+      // The dump: every file of the relay's data folder, as a thief would copy it now.
+      const files = readdirSync(dataDir).map((name) => readFileSync(join(dataDir, name)));
+      const needles = [...encodingsOf(answer), Buffer.from(key), Buffer.from(key).toString('base64'), Buffer.from(key).toString('hex')].map((needle) => (typeof needle === 'string' ? Buffer.from(needle) : needle));
+      for (const file of files) expect(containsAny(file, needles)).toBe(false);
+      // With the invite link the thief opens every envelope of the log: the sealed record is there, the answer and its key are not.
+      const keys = deriveRoomKeys(secret);
+      const thief = new Y.Doc();
+      const log = await relay.storage.readLog(keys.roomId, 0, Number.MAX_SAFE_INTEGER, 100_000);
+      expect(log.length).toBeGreaterThan(0);
+      for (const entry of log) {
+        const opened = openEnvelope(entry.envelope, { encryptionKey: keys.encryptionKey, roomId: keys.roomIdBytes, epoch: 0 });
+        expect(opened.ok).toBe(true);
+        if (!opened.ok) continue;
+        expect(containsAny(Buffer.from(opened.value.payload), needles)).toBe(false);
+        Y.applyUpdate(thief, opened.value.payload);
+      }
+      const stolen = thief.getMap('sealed').get('alex') as { nonce: Uint8Array; ciphertext: Uint8Array; commitment: Uint8Array };
+      expect(Buffer.from(stolen.ciphertext).equals(Buffer.from(sealed.ciphertext))).toBe(true);
+      // The box the relay keeps opens only with Sam's box secret, which never left Sam's device.
+      const escrowed = await relay.storage.readEscrowReleases(keys.roomId, slotTag, samDevice.publicKey);
+      expect(escrowed).toEqual([]);
+      // The scan is live: the answer is found where it really is.
+      expect(containsAny(Buffer.from(`x${answer}x`), needles)).toBe(true);
+      expect(openSealedAnswer({ version: sealed.version, ...stolen }, key, slot)).toEqual({ ok: true, text: answer });
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
