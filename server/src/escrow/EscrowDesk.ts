@@ -33,14 +33,11 @@ export class EscrowDesk {
     const answer = (status: number, releases: readonly EscrowRelease[] = []): void =>
       connection.send(encodeEscrowReleasesFrame({ slotTag: frame.slotTag, status, releases }));
     const signed = verifyEd25519(connection.devicePublicKey, escrowDepositTranscript(room.roomIdBytes, frame.signedBody), frame.signature);
-    const self = connection.deviceHex;
-    const recipientsValid = frame.boxes.every((box) => {
-      const recipient = toHex(box.recipient);
-      return recipient !== self && room.devices.has(recipient);
-    });
-    const distinct = new Set(frame.boxes.map((box) => toHex(box.recipient))).size === frame.boxes.length;
+    // Each box to a distinct other device registered in the room.
+    const recipients = new Set(frame.boxes.map((box) => toHex(box.recipient)));
+    const recipientsValid = recipients.size === frame.boxes.length && [...recipients].every((recipient) => recipient !== connection.deviceHex && room.devices.has(recipient));
     const declineWithBoxes = frame.depositKind === ESCROW_KIND.DECLINE && frame.boxes.length > 0;
-    if (!signed || !recipientsValid || !distinct || declineWithBoxes) return answer(ESCROW_STATUS.REFUSED);
+    if (!signed || !recipientsValid || declineWithBoxes) return answer(ESCROW_STATUS.REFUSED);
     let outcome;
     try {
       outcome = await this.storage.depositEscrow(

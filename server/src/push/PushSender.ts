@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
 import webpush from 'web-push';
 import type { Logger } from '../log.ts';
 import type { StoredPushSubscription, VapidKeys } from '../storage/PushStorage.ts';
-import { checkEndpointUrl, createGuardedLookup, isPublicAddress, type PushEndpointPolicy } from './pushEndpointPolicy.ts';
+import { addressAllowed, checkEndpointUrl, createGuardedLookup, hostOf, type PushEndpointPolicy } from './pushEndpointPolicy.ts';
 
 /** How a push went: delivered to the push service; `gone` = the service forgot the subscription (404/410). */
 export type PushResult = 'delivered' | 'gone' | 'failed' | 'refused' | 'dropped';
@@ -71,9 +71,9 @@ export class PushSender {
     // The policy may be stricter than when the subscription was kept (the relay was reconfigured).
     const verdict = checkEndpointUrl(subscription.endpoint, this.options.policy);
     if (!verdict.ok) return Promise.resolve('refused');
-    const literal = verdict.url.hostname.replace(/^\[|\]$/g, '');
+    const host = hostOf(verdict.url);
     // An address literal is never looked up, so the guarded lookup cannot see it: check it here.
-    if (isIP(literal) !== 0 && !this.options.policy.allowPrivateAddresses && !isPublicAddress(literal)) return Promise.resolve('refused');
+    if (isIP(host) !== 0 && !addressAllowed(host, this.options.policy)) return Promise.resolve('refused');
     if (this.queue.length >= MAX_QUEUED) return Promise.resolve('dropped');
     return new Promise((resolve) => {
       const run = (): void => {

@@ -1,5 +1,5 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from 'node:dns';
-import { isIP, type LookupFunction } from 'node:net';
+import type { LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
 /**
@@ -37,6 +37,11 @@ function hostMatches(host: string, pattern: string): boolean {
   return host.endsWith(wanted.slice(1)) && host.length > wanted.length - 1;
 }
 
+/** The URL's host as a name or an address literal (an IPv6 literal without its brackets). */
+export function hostOf(url: URL): string {
+  return url.hostname.toLowerCase().replace(/^\[|\]$/g, '');
+}
+
 /** The endpoint's form and host: a URL, https, no credentials, a host on the list. */
 export function checkEndpointUrl(endpoint: string, policy: PushEndpointPolicy): EndpointVerdict {
   let url: URL;
@@ -47,7 +52,7 @@ export function checkEndpointUrl(endpoint: string, policy: PushEndpointPolicy): 
   }
   if (url.protocol !== 'https:') return { ok: false, problem: 'not-allowed', reason: 'not https' };
   if (url.username !== '' || url.password !== '') return { ok: false, problem: 'bad', reason: 'credentials in the URL' };
-  const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  const host = hostOf(url);
   if (!policy.allowedHosts.some((pattern) => hostMatches(host, pattern))) return { ok: false, problem: 'not-allowed', reason: 'host not on the list of push services' };
   return { ok: true, url };
 }
@@ -61,7 +66,7 @@ export function isPublicAddress(address: string): boolean {
   return parsed.range() === 'unicast';
 }
 
-function addressAllowed(address: string, policy: PushEndpointPolicy): boolean {
+export function addressAllowed(address: string, policy: PushEndpointPolicy): boolean {
   return policy.allowPrivateAddresses || isPublicAddress(address);
 }
 
@@ -71,15 +76,12 @@ function addressAllowed(address: string, policy: PushEndpointPolicy): boolean {
  * connection through `createGuardedLookup`, so a name that later resolves elsewhere gains nothing.
  */
 export async function checkEndpointAddresses(url: URL, policy: PushEndpointPolicy): Promise<EndpointVerdict> {
-  const host = url.hostname.replace(/^\[|\]$/g, '');
   let addresses: string[];
-  if (isIP(host) !== 0) addresses = [host];
-  else {
-    try {
-      addresses = (await new Promise<LookupAddress[]>((resolve, reject) => dnsLookup(host, { all: true }, (error, found) => (error ? reject(error) : resolve(found))))).map((found) => found.address);
-    } catch {
-      return { ok: false, problem: 'not-allowed', reason: 'host does not resolve' };
-    }
+  try {
+    // An address literal resolves to itself, without asking DNS.
+    addresses = (await new Promise<LookupAddress[]>((resolve, reject) => dnsLookup(hostOf(url), { all: true }, (error, found) => (error ? reject(error) : resolve(found))))).map((found) => found.address);
+  } catch {
+    return { ok: false, problem: 'not-allowed', reason: 'host does not resolve' };
   }
   if (addresses.length === 0 || !addresses.every((address) => addressAllowed(address, policy))) return { ok: false, problem: 'not-allowed', reason: 'not a public address' };
   return { ok: true, url };
@@ -90,14 +92,13 @@ export function createGuardedLookup(policy: PushEndpointPolicy): LookupFunction 
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true } as LookupAllOptions, (error, found) => {
       if (error) return callback(error, '', 0);
-      const addresses = found;
-      const refused = addresses.find((entry) => !addressAllowed(entry.address, policy));
-      if (addresses.length === 0 || refused !== undefined) {
+      const refused = found.find((entry) => !addressAllowed(entry.address, policy));
+      if (found.length === 0 || refused !== undefined) {
         const blocked = Object.assign(new Error(`push endpoint ${hostname} resolves to a non-public address`), { code: 'EPUSHADDRESS' });
         return callback(blocked, '', 0);
       }
-      if ((options as { all?: boolean }).all === true) return (callback as unknown as (error: null, list: LookupAddress[]) => void)(null, addresses);
-      const first = addresses[0]!;
+      if ((options as { all?: boolean }).all === true) return (callback as unknown as (error: null, list: LookupAddress[]) => void)(null, found);
+      const first = found[0]!;
       callback(null, first.address, first.family);
     });
   };
