@@ -12,6 +12,18 @@ import { connectRawClient } from './rawClient.ts';
 import { createPushSubscriber, startPushEndpoint } from './pushEndpoint.ts';
 
 let dataDir = '';
+
+/** What a relay process says when it starts with these settings: 'started' (it is then stopped), or its error output. */
+async function startUpOutcome(options: Parameters<typeof spawnRelayProcess>[0]): Promise<string> {
+  return spawnRelayProcess(options).then(
+    async (relay) => {
+      relay.child.kill('SIGKILL');
+      await relay.exited;
+      return 'started';
+    },
+    (error: unknown) => String(error),
+  );
+}
 afterEach(() => {
   if (dataDir !== '') rmSync(dataDir, { recursive: true, force: true });
 });
@@ -23,10 +35,7 @@ describe('relay start-up (the real entry point)', () => {
     const newer = new Database(file);
     newer.pragma(`user_version = ${SQLITE_SCHEMA_VERSION + 1}`);
     newer.close();
-    const failure = await spawnRelayProcess({ dataDir }).then(
-      () => null,
-      (error: unknown) => String(error),
-    );
+    const failure = await startUpOutcome({ dataDir });
     expect(failure).toContain(`Seen could not open its data file ${file}`);
     expect(failure).toContain('Run a newer Seen relay');
     expect(failure).not.toMatch(/\n\s+at /); // no stack frames
@@ -34,14 +43,7 @@ describe('relay start-up (the real entry point)', () => {
 
   it('CLUSTER-8 REDIS_URL without DATABASE_URL stops start-up with a sentence: relays share rooms only through one database', async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'seen-startup-'));
-    const started = await spawnRelayProcess({ dataDir, env: { REDIS_URL: 'redis://127.0.0.1:1' } }).then(
-      async (relay) => {
-        relay.child.kill('SIGKILL');
-        await relay.exited;
-        return 'started';
-      },
-      (error: unknown) => String(error),
-    );
+    const started = await startUpOutcome({ dataDir, env: { REDIS_URL: 'redis://127.0.0.1:1' } });
     expect(started).toContain('REDIS_URL is set but DATABASE_URL is not');
     expect(started).toContain('Set DATABASE_URL on every relay too');
     expect(started).not.toMatch(/\n\s+at /);
@@ -49,28 +51,14 @@ describe('relay start-up (the real entry point)', () => {
 
   it('CLUSTER-8 a DATABASE_URL that cannot be reached stops start-up with a sentence naming the setting', async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'seen-startup-'));
-    const failure = await spawnRelayProcess({ dataDir, env: { DATABASE_URL: 'postgres://seen@127.0.0.1:1/seen' } }).then(
-      async (relay) => {
-        relay.child.kill('SIGKILL');
-        await relay.exited;
-        return 'started';
-      },
-      (error: unknown) => String(error),
-    );
+    const failure = await startUpOutcome({ dataDir, env: { DATABASE_URL: 'postgres://seen@127.0.0.1:1/seen' } });
     expect(failure).toContain('Seen could not open its PostgreSQL database (DATABASE_URL)');
     expect(failure).not.toMatch(/\n\s+at /);
   });
 
   it('PUSH-3 a bad PUSH_CONTACT stops start-up with a sentence', async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'seen-startup-'));
-    const failure = await spawnRelayProcess({ dataDir, env: { PUSH_CONTACT: 'operator at example dot com' } }).then(
-      async (relay) => {
-        relay.child.kill('SIGKILL');
-        await relay.exited;
-        return 'started';
-      },
-      (error: unknown) => String(error),
-    );
+    const failure = await startUpOutcome({ dataDir, env: { PUSH_CONTACT: 'operator at example dot com' } });
     expect(failure).toContain('PUSH_CONTACT must be a mailto: address or an https: URL');
     expect(failure).not.toMatch(/\n\s+at /);
   });
