@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startPostgres, type TestPostgres } from '../../../server/test/engines/startPostgres.ts';
+import { killOnExit } from '../../../server/test/engines/killOnExit.ts';
 import { startRedis, type TestRedis } from '../../../server/test/engines/startRedis.ts';
 import { readCpuMicros } from './procStats.ts';
 import { setUpPinning, startServer, type ServerHandle } from './serverProcess.ts';
@@ -95,24 +96,15 @@ export async function startClusterEngines(): Promise<ClusterEngines> {
   };
 }
 
-/** Relays still running, killed if the bench exits early (an error, Ctrl-C): none may outlive it. */
-const liveRelays = new Set<ServerHandle>();
-let exitHookInstalled = false;
+let signalHooksInstalled = false;
 
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const relay of liveRelays) {
-      try {
-        process.kill(relay.pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }
-  });
-  // Without a handler, a signal ends Node without running 'exit' hooks (ours and startRedis's);
-  // PostgreSQL's own watchdog notices the bench is gone and removes it.
+/**
+ * Without a handler, a signal ends Node without running 'exit' hooks (those that kill leftover
+ * relays and Redis); PostgreSQL's own watchdog notices the bench is gone and removes it.
+ */
+function exitOnSignals(): void {
+  if (signalHooksInstalled) return;
+  signalHooksInstalled = true;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 }
 
@@ -129,18 +121,20 @@ export interface Cluster {
  * schema alone.
  */
 export async function startCluster(engines: ClusterEngines, count: number, limits?: Record<string, number>): Promise<Cluster> {
-  installExitHook();
+  exitOnSignals();
   const databaseUrl = await engines.postgres.createDatabase();
   const relays: ServerHandle[] = [];
+  // Relays still running are killed if the bench exits early (an error, Ctrl-C): none may outlive it.
+  const forgets: (() => void)[] = [];
   const stop = async (): Promise<void> => {
     await Promise.allSettled(relays.map((relay) => relay.stop()));
-    for (const relay of relays) liveRelays.delete(relay);
+    for (const forget of forgets.splice(0)) forget();
   };
   try {
     for (let i = 0; i < count; i++) {
       const relay = await startServer({ kind: 'seen-cluster', durable: true, databaseUrl, redisUrl: engines.redis.url, limits });
       relays.push(relay);
-      liveRelays.add(relay);
+      forgets.push(killOnExit(relay.pid));
     }
   } catch (error) {
     await stop();

@@ -1,13 +1,13 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { BENCH_DIST, BENCH_ROOT, REPO_ROOT, SERVER_MAIN } from './paths.ts';
 import { readCpuMicros, readRssBytes } from './procStats.ts';
+import { findFreePort } from '../../../server/test/engines/findFreePort.ts';
 
 /**
  * The servers a run compares. `seen` is the built relay; `seen-raised` the same code with raised
@@ -81,17 +81,8 @@ export async function buildLaunchers(): Promise<void> {
   bundled = true;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
+/** The server tests' free-port finder (loopback, nobody listening right now). */
+export { findFreePort as freePort };
 
 function httpAlive(port: number): Promise<boolean> {
   return new Promise((resolveAlive) => {
@@ -177,7 +168,7 @@ const RELAY_NODE_FLAGS = ['--max-semi-space-size=2'];
 export async function startServer(options: StartServerOptions): Promise<ServerHandle> {
   await buildLaunchers();
   const pins = setUpPinning();
-  const port = options.port ?? (await freePort());
+  const port = options.port ?? (await findFreePort());
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), `seen-bench-${options.kind}-`));
   const { script, cwd } = commandFor(options.kind);

@@ -2,10 +2,10 @@ import { startCluster, withRelayLogs, type ClusterEngines } from '../lib/cluster
 import { Random } from '../lib/random.ts';
 import type { TypingPair } from '../lib/traces.ts';
 import { loopbackAddressFor } from '../clients/benchClient.ts';
-import { CpuWindow, FOREIGN_BUSY_LIMIT, GENERATOR_CPU_LIMIT, closeAll, sleep, waitUntil, type CpuSource } from './common.ts';
+import { CpuWindow, closeAll, sleep, waitUntil, type CpuSource } from './common.ts';
 import { CLUSTER_RELAYS } from './clusterTyping.ts';
 import { planClients } from './rooms.ts';
-import { dropMidSend, StormClient } from './w6Storm.ts';
+import { dropMidSend, reviewStormCpu, StormClient, tallyStorm } from './w6Storm.ts';
 
 export interface ClusterStormResult {
   readonly workload: 'cluster-W6';
@@ -155,7 +155,6 @@ export async function runClusterStorm(options: {
     killed = true;
     const killAt = performance.now();
     await victim.kill();
-    const done = (client: StormClient, partner: StormClient): boolean => client.caughtUp && client.outbox.size === 0 && client.fromPartner.size === partner.sent;
     let remaining = clients.length;
     const resyncedAt = new Float64Array(clients.length);
     await waitUntil(
@@ -163,7 +162,7 @@ export async function runClusterStorm(options: {
         const now = performance.now();
         for (let i = 0; i < clients.length; i++) {
           if (resyncedAt[i] !== 0) continue;
-          if (done(clients[i]!, clients[i ^ 1]!)) {
+          if (clients[i]!.hasResynced(clients[i ^ 1]!)) {
             resyncedAt[i] = now;
             remaining--;
           }
@@ -175,30 +174,15 @@ export async function runClusterStorm(options: {
     );
     await Promise.race([Promise.all(reconnects), sleep(1000)]);
     cpu.stop();
-    let lost = 0;
-    let duplicated = 0;
-    let replayed = 0;
-    let resynced = 0;
-    for (let i = 0; i < clients.length; i++) {
-      const client = clients[i]!;
-      const partner = clients[i ^ 1]!;
-      for (let seq = 0; seq < partner.sent; seq++) if (!client.fromPartner.has(seq)) lost++;
-      lost += client.outbox.size;
-      duplicated += client.duplicated;
-      replayed += client.replayed;
-      if (done(client, partner)) resynced++;
-    }
+    const { lost, duplicated, replayed, resynced } = tallyStorm(clients);
     const last = Math.max(...resyncedAt.map((t) => (t === 0 ? Infinity : t)));
-    const valid = cpu.generatorCore <= GENERATOR_CPU_LIMIT;
-    if (!valid) notes.push(`generator saturated during the storm: ${(cpu.generatorCore * 100).toFixed(0)} % CPU (handshakes are signed here; the result is an upper bound)`);
-    const busy = cpu.foreignCore > FOREIGN_BUSY_LIMIT;
-    if (busy) notes.push(`machine busy: other processes used ${(cpu.foreignCore * 100).toFixed(0)} % of a core`);
+    const { valid, busy } = reviewStormCpu(cpu, notes);
     if (cut.size < liveOnVictim) notes.push(`only ${cut.size} of the ${liveOnVictim} clients live on relay 1 saw their socket close`);
     if (failures > 0) notes.push(`${failures} reconnect attempts failed and were retried`);
     if (resynced < clients.length) {
       const stuck = clients
         .map((client, i) => ({ client, i, partner: clients[i ^ 1]! }))
-        .filter(({ client, partner }) => !done(client, partner))
+        .filter(({ client, partner }) => !client.hasResynced(partner))
         .slice(0, 3)
         .map(({ client, i, partner }) => `client ${i} (relay ${relayOf(i)}): ${client.caughtUp ? 'connected' : 'not connected'}, outbox ${client.outbox.size}, has ${client.fromPartner.size}/${partner.sent} of its partner's`);
       notes.push(`${clients.length - resynced} clients not resynced within 90 s: ${stuck.join('; ')}`);

@@ -51,6 +51,11 @@ export class StormClient {
   /** Called when the live socket closes without drop() (its relay died); not for a failed handshake. */
   onLost: (() => void) | null = null;
 
+  /** Caught up, nothing unacknowledged, and holding every update its partner sent. */
+  hasResynced(partner: StormClient): boolean {
+    return this.caughtUp && this.outbox.size === 0 && this.fromPartner.size === partner.sent;
+  }
+
   constructor(
     readonly plan: ClientPlan,
     /** The relay the next connect() goes to (a client moves when its relay dies). */
@@ -146,6 +151,33 @@ export class StormClient {
  * The storm's drop: 0–3 new updates from every client (so some are unacknowledged), then every
  * socket goes, in the same tick. Returns how many were pending and when the drop happened.
  */
+/** What a storm cost: updates lost (sent but never received, or never acknowledged), stored twice, replayed, and clients resynced. */
+export function tallyStorm(clients: readonly StormClient[]): { lost: number; duplicated: number; replayed: number; resynced: number } {
+  let lost = 0;
+  let duplicated = 0;
+  let replayed = 0;
+  let resynced = 0;
+  for (let i = 0; i < clients.length; i++) {
+    const client = clients[i]!;
+    const partner = clients[i ^ 1]!;
+    for (let seq = 0; seq < partner.sent; seq++) if (!client.fromPartner.has(seq)) lost++;
+    lost += client.outbox.size; // never acknowledged
+    duplicated += client.duplicated;
+    replayed += client.replayed;
+    if (client.hasResynced(partner)) resynced++;
+  }
+  return { lost, duplicated, replayed, resynced };
+}
+
+/** A storm run is valid unless the generator saturated (it signs handshakes: the result is then an upper bound); busy if other processes took CPU. */
+export function reviewStormCpu(cpu: CpuWindow, notes: string[]): { valid: boolean; busy: boolean } {
+  const valid = cpu.generatorCore <= GENERATOR_CPU_LIMIT;
+  if (!valid) notes.push(`generator saturated during the storm: ${(cpu.generatorCore * 100).toFixed(0)} % CPU (handshakes are signed here; the result is an upper bound)`);
+  const busy = cpu.foreignCore > FOREIGN_BUSY_LIMIT;
+  if (busy) notes.push(`machine busy: other processes used ${(cpu.foreignCore * 100).toFixed(0)} % of a core`);
+  return { valid, busy };
+}
+
 export function dropMidSend(clients: readonly StormClient[], random: Random): { pendingAtDrop: number; dropAt: number } {
   let pendingAtDrop = 0;
   for (const client of clients) {
@@ -187,8 +219,6 @@ export async function runStorm(options: { clients: number; rep: number; jitterMs
     const cpu = new CpuWindow(server);
     cpu.start();
     let failures = 0;
-    const done = (client: StormClient, partner: StormClient): boolean =>
-      client.caughtUp && client.outbox.size === 0 && client.fromPartner.size === partner.sent;
     // Reconnect everyone with jitter; a refused handshake (the relay sheds load with OVERLOADED
     // once too many are waiting to authenticate) is retried after a short random backoff.
     const reconnects = clients.map(async (client) => {
@@ -209,7 +239,7 @@ export async function runStorm(options: { clients: number; rep: number; jitterMs
       const now = performance.now() - dropAt;
       for (let i = 0; i < clients.length; i++) {
         const client = clients[i]!;
-        if (client.resyncedAt === 0 && done(client, clients[i ^ 1]!)) {
+        if (client.resyncedAt === 0 && client.hasResynced(clients[i ^ 1]!)) {
           client.resyncedAt = now;
           remaining--;
         }
@@ -219,24 +249,9 @@ export async function runStorm(options: { clients: number; rep: number; jitterMs
     await Promise.race([Promise.all(reconnects), sleep(1000)]);
     cpu.stop();
     const eld = await server.eventLoopDelay();
-    let lost = 0;
-    let duplicated = 0;
-    let replayed = 0;
-    let resynced = 0;
-    for (let i = 0; i < clients.length; i++) {
-      const client = clients[i]!;
-      const partner = clients[i ^ 1]!;
-      for (let seq = 0; seq < partner.sent; seq++) if (!client.fromPartner.has(seq)) lost++;
-      lost += client.outbox.size; // never acknowledged
-      duplicated += client.duplicated;
-      replayed += client.replayed;
-      if (done(client, partner)) resynced++;
-    }
+    const { lost, duplicated, replayed, resynced } = tallyStorm(clients);
     const times = clients.map((c) => (c.resyncedAt === 0 ? Infinity : c.resyncedAt)).sort((a, b) => a - b);
-    const valid = cpu.generatorCore <= GENERATOR_CPU_LIMIT;
-    if (!valid) notes.push(`generator saturated during the storm: ${(cpu.generatorCore * 100).toFixed(0)} % CPU (handshakes are signed here; the result is an upper bound)`);
-    const busy = cpu.foreignCore > FOREIGN_BUSY_LIMIT;
-    if (busy) notes.push(`machine busy: other processes used ${(cpu.foreignCore * 100).toFixed(0)} % of a core`);
+    const { valid, busy } = reviewStormCpu(cpu, notes);
     if (failures > 0) notes.push(`${failures} reconnect attempts failed and were retried`);
     return {
       workload: 'W6',

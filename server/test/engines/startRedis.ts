@@ -4,6 +4,7 @@ import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findFreePort } from './findFreePort.ts';
+import { killOnExit } from './killOnExit.ts';
 
 /** A throwaway Redis for one test file: no persistence, loopback only, removed afterwards. */
 export interface TestRedis {
@@ -56,27 +57,8 @@ function ping(port: number): Promise<boolean> {
   });
 }
 
-const liveChildren = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-/** A test run that dies (or forgets remove()) must not leave redis-server behind. */
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const child of liveChildren) {
-      try {
-        child.kill('SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }
-  });
-}
-
 export async function startRedis(): Promise<TestRedis> {
   const binary = findRedisServer();
-  installExitHook();
   const dir = mkdtempSync(join(tmpdir(), 'seen-redis-'));
   const port = await findFreePort();
   let child: ChildProcess | null = null;
@@ -91,7 +73,8 @@ export async function startRedis(): Promise<TestRedis> {
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child = spawned;
-    liveChildren.add(spawned);
+    // A test run that dies (or forgets remove()) must not leave redis-server behind.
+    const forget = spawned.pid === undefined ? () => false : killOnExit(spawned.pid);
     const collect = (data: Buffer): void => {
       if (output.length < 4096) output += data.toString();
     };
@@ -100,7 +83,7 @@ export async function startRedis(): Promise<TestRedis> {
     let exited = false;
     spawned.once('exit', () => {
       exited = true;
-      liveChildren.delete(spawned);
+      forget();
       if (child === spawned) child = null;
     });
     const deadline = Date.now() + READY_TIMEOUT_MS;
