@@ -10,4 +10,4 @@ export async function waitFor(check: () => boolean, options: { timeoutMs?: numbe
 }
 
 export { createSeededRandom } from './createSeededRandom.ts';
-export { applyTrace, generateKeystrokeTrace, loadEditingTrace, type EditingTrace, type TracePatch } from './editingTraces.ts';
+export { EDITING_TRACES_DIRECTORY, applyTrace, generateKeystrokeTrace, loadEditingTrace, type EditingTrace, type TracePatch } from './editingTraces.ts';

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EDITING_TRACES_DIRECTORY } from '@seen/shared/testing';
 
 /** bench/src/lib → the repository root. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -11,10 +12,11 @@ export const SERVER_MAIN = resolve(REPO_ROOT, 'server/dist/main.js');
 export const CLIENT_DIST = resolve(REPO_ROOT, 'client/dist');
 
 /**
- * The real editing traces (CC BY 4.0, josephg/editing-traces) live beside the repository, never in
- * it: `../shared/data/editing-traces` relative to the repo root.
+ * The real editing traces (CC BY 4.0, github.com/josephg/editing-traces) are never in the
+ * repository: the same folder the sync tests read (`../shared/data/editing-traces` beside the
+ * repository, or SEEN_EDITING_TRACES).
  */
-export const TRACES_DIR = resolve(REPO_ROOT, '../shared/data/editing-traces');
+export const TRACES_DIR = EDITING_TRACES_DIRECTORY;
 
 export const TRACE_FILES = {
   friendsforever: 'friendsforever.json.gz',
@@ -28,7 +30,7 @@ export function requireTraces(): void {
   throw new Error(
     `The editing traces are missing: ${missing.join(', ')} not found in ${TRACES_DIR}.\n` +
       'The benchmark reads the real human editing traces (josephg/editing-traces, CC BY 4.0) from ' +
-      '../shared/data/editing-traces relative to the repository root. Put the three .json.gz files there ' +
-      '(friendsforever, clownschool, automerge-paper) and run again.',
+      '../shared/data/editing-traces beside the repository, or from the folder SEEN_EDITING_TRACES names. ' +
+      'Put the three .json.gz files there (friendsforever, clownschool, automerge-paper) and run again.',
   );
 }
