@@ -5,3 +5,4 @@ export * from './envelope.ts';
 export * from './deviceKeys.ts';
 export { ed25519KeyPairFromSeed, ed25519SignDetached } from './webCryptoEd25519.ts';
 export * from './sealedAnswer.ts';
+export * from './answerKeys.ts';

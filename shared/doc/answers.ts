@@ -28,6 +28,28 @@ export interface OtherAnswer {
   /** Only set when the answer is revealed to the viewer; null while veiled (APP-4). */
   readonly text: string | null;
   readonly submittedAt: number | null;
+  /** Revealed to the viewer, but its key has not reached this device yet (SEALED-10). */
+  readonly opening: boolean;
+  /** The key this device was given does not open what was committed: evidence, never the answer (SEALED-11). */
+  readonly mismatch: boolean;
+}
+
+/** Another member's answer as one device can read it: its state, and its text once this device holds the key. */
+export interface OtherAnswerReading {
+  readonly state: AnswerState;
+  readonly submittedAt: number | null;
+  /** Null while this device cannot open it. */
+  readonly text: string | null;
+  readonly mismatch: boolean;
+}
+
+/**
+ * Where answer texts come from. Rooms from before sealed answers keep their drafts in clear
+ * (`clearAnswerReader`); a device with its keys reads sealed ones through an AnswerVault.
+ */
+export interface AnswerReader {
+  readOwn(ref: AnswerRef): AnswerRecord;
+  readOther(ref: AnswerRef): OtherAnswerReading;
 }
 
 export interface CardAnswers {
@@ -40,7 +62,7 @@ export interface CardAnswers {
 }
 
 /** How fresh `updatedAt` is kept while typing (it says "edited recently", not "this keystroke"). */
-const UPDATED_AT_RESOLUTION_MS = 60_000;
+export const UPDATED_AT_RESOLUTION_MS = 60_000;
 
 const EMPTY_ANSWER: AnswerRecord = { text: '', submittedAt: null, passed: false, updatedAt: null };
 
@@ -48,7 +70,7 @@ export function answerKey(ref: AnswerRef): string {
   return joinKey(ref.session, ref.cardId, ref.memberId);
 }
 
-function answerMap(doc: Y.Doc, ref: AnswerRef): Y.Map<unknown> | null {
+export function answerMap(doc: Y.Doc, ref: AnswerRef): Y.Map<unknown> | null {
   const value = rootMap(doc, RootKey.Answers).get(answerKey(ref));
   return value instanceof Y.Map ? value : null;
 }
@@ -105,7 +127,19 @@ export function editDraft(doc: Y.Doc, ref: AnswerRef & { readonly text: string; 
   const draft = ensureDraft(doc, ref);
   const map = answerMap(doc, ref);
   if (!map || readFiniteNumber(map.get('submittedAt')) !== null) return;
-  const current = draft.toString();
+  if (draft.toString() === next) return;
+  doc.transact(() => {
+    applyTextChange(draft, next);
+    // Every overwrite of a map value stays in the document as a deleted item: stamping each
+    // keystroke made a year's snapshot ~8× larger than its text (BENCHMARKS.md). Minute resolution.
+    const previous = readFiniteNumber(map.get('updatedAt'));
+    if (previous === null || ref.now - previous >= UPDATED_AT_RESOLUTION_MS) map.set('updatedAt', ref.now);
+  }, localOrigin('draft'));
+}
+
+/** Replaces a Y.Text's content with `next` by editing only the changed middle (common prefix and suffix kept). */
+export function applyTextChange(text: Y.Text, next: string): void {
+  const current = text.toString();
   if (current === next) return;
   let start = 0;
   const maxStart = Math.min(current.length, next.length);
@@ -116,14 +150,8 @@ export function editDraft(doc: Y.Doc, ref: AnswerRef & { readonly text: string; 
     endCurrent--;
     endNext--;
   }
-  doc.transact(() => {
-    if (endCurrent > start) draft.delete(start, endCurrent - start);
-    if (endNext > start) draft.insert(start, next.slice(start, endNext));
-    // Every overwrite of a map value stays in the document as a deleted item: stamping each
-    // keystroke made a year's snapshot ~8× larger than its text (BENCHMARKS.md). Minute resolution.
-    const previous = readFiniteNumber(map.get('updatedAt'));
-    if (previous === null || ref.now - previous >= UPDATED_AT_RESOLUTION_MS) map.set('updatedAt', ref.now);
-  }, localOrigin('draft'));
+  if (endCurrent > start) text.delete(start, endCurrent - start);
+  if (endNext > start) text.insert(start, next.slice(start, endNext));
 }
 
 /** Submits a non-empty draft. Returns false (and changes nothing) when there is nothing to submit. */
@@ -151,10 +179,22 @@ export function setPassed(doc: Y.Doc, ref: AnswerRef & { readonly passed: boolea
   }, localOrigin('pass'));
 }
 
-function otherState(answer: AnswerRecord): AnswerState {
-  if (answer.submittedAt !== null) return 'submitted';
-  if (answer.passed) return 'passed';
-  return answer.text.trim() === '' ? 'none' : 'writing';
+export function answerState(fields: { readonly submittedAt: number | null; readonly passed: boolean; readonly writing: boolean }): AnswerState {
+  if (fields.submittedAt !== null) return 'submitted';
+  if (fields.passed) return 'passed';
+  return fields.writing ? 'writing' : 'none';
+}
+
+/** Answers written in clear, as every room did before sealed answers (and as old tests and seeds do). */
+export function clearAnswerReader(doc: Y.Doc): AnswerReader {
+  return {
+    readOwn: (ref) => readAnswer(doc, ref),
+    readOther(ref) {
+      const answer = readAnswer(doc, ref);
+      const state = answerState({ ...answer, writing: answer.text.trim() !== '' });
+      return { state, submittedAt: answer.submittedAt, text: state === 'submitted' ? answer.text : null, mismatch: false };
+    },
+  };
 }
 
 /**
@@ -163,22 +203,27 @@ function otherState(answer: AnswerRecord): AnswerState {
  */
 export function readCardAnswers(
   doc: Y.Doc,
-  options: CardRef & { readonly viewerId: string; readonly memberIds: readonly string[] },
+  options: CardRef & { readonly viewerId: string; readonly memberIds: readonly string[]; readonly reader?: AnswerReader },
 ): CardAnswers {
-  const mine = readAnswer(doc, { ...options, memberId: options.viewerId });
+  const reader = options.reader ?? clearAnswerReader(doc);
+  const ref = { session: options.session, cardId: options.cardId };
+  const mine = reader.readOwn({ ...ref, memberId: options.viewerId });
   const revealed = mine.submittedAt !== null;
   let settled = mine.submittedAt !== null || mine.passed;
   const others = options.memberIds
     .filter((id) => id !== options.viewerId)
     .map((memberId): OtherAnswer => {
-      const answer = readAnswer(doc, { ...options, memberId });
-      const state = otherState(answer);
+      const answer = reader.readOther({ ...ref, memberId });
+      const state = answer.state;
       if (state !== 'submitted' && state !== 'passed') settled = false;
+      const shown = revealed && state === 'submitted';
       return {
         memberId,
         state,
-        text: revealed && state === 'submitted' ? answer.text : null,
+        text: shown && !answer.mismatch ? answer.text : null,
         submittedAt: answer.submittedAt,
+        opening: shown && !answer.mismatch && answer.text === null,
+        mismatch: shown && answer.mismatch,
       };
     });
   return { mine, others, revealed, settled };

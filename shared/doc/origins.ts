@@ -21,7 +21,9 @@ export type LocalReason =
   | 'depth'
   | 'checkin'
   | 'custom-prompt'
-  | 'ready';
+  | 'ready'
+  | 'device'
+  | 'release';
 
 export type TransactionOrigin =
   | { readonly source: 'local'; readonly reason: LocalReason }

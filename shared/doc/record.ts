@@ -1,5 +1,5 @@
 import type * as Y from 'yjs';
-import { readCardAnswers, type AnswerState } from './answers.ts';
+import { readCardAnswers, type AnswerReader, type AnswerState } from './answers.ts';
 import { readCheckins, type SessionCheckins } from './checkins.ts';
 import { readCustomPrompts, type CustomPrompt } from './customPrompts.ts';
 import { readMembers, type Member } from './members.ts';
@@ -40,14 +40,14 @@ export interface RoomRecord {
  * members' answers and check-ins stay veiled exactly as in the room itself, so an export can never
  * be used to peek (APP-4, APP-11, APP-17).
  */
-export function readRoomRecord(doc: Y.Doc, viewerId: string): RoomRecord {
+export function readRoomRecord(doc: Y.Doc, viewerId: string, reader?: AnswerReader): RoomRecord {
   const members = readMembers(doc);
   const memberIds = members.map((member) => member.id);
   const sessions = readSessions(doc).map((session): SessionRecordView => ({
     ...session,
     cards: session.cardIds.map((cardId, index): CardRecord => {
       const ref = { session: session.number, cardId };
-      const answers = readCardAnswers(doc, { ...ref, viewerId, memberIds });
+      const answers = readCardAnswers(doc, { ...ref, viewerId, memberIds, reader });
       const mine: CardRecordAnswer = {
         memberId: viewerId,
         state: answers.mine.submittedAt !== null ? 'submitted' : answers.mine.passed ? 'passed' : answers.mine.text.trim() ? 'draft' : 'none',

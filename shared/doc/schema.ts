@@ -8,7 +8,11 @@ import type * as Y from 'yjs';
  *                 ritual? { weekday, hour, minute, setAt, setBy }   (the weekly time, APP-31)
  *   members       memberId → { name, joinedAt }
  *   sessions      "<n>" → Y.Map { number, seed, cardIds, maxLevel, thenAndNow, startedAt, startedBy, closedAt, closedBy }
- *   answers       "<n>/<cardId>/<memberId>" → Y.Map { draft: Y.Text, submittedAt, passed, updatedAt }
+ *   answers       "<n>/<cardId>/<memberId>" → Y.Map { sealedDraft: Y.Array<bytes>, sealed?, drafted, submittedAt,
+ *                 passed, updatedAt }   (sealed answers, SEALED-6..12; before them: draft: Y.Text in clear)
+ *   devices       deviceKeyHex → { memberId, boxKey, addedAt, signature }   (SEALED-6)
+ *   memberKeys    "<memberId>/<deviceKeyHex>" → { from, box }   the member secret, boxed to that member's devices
+ *   keyBoxes      "<n>/<cardId>/<authorId>/<revision>/<recipientHex>/<senderHex>" → box of an answer key
  *   replies       "<n>/<cardId>/<authorId>/<answerId>" → { text, at }   (old: "<n>/<cardId>/<authorId>")
  *   reactions     "<n>/<cardId>/<authorId>/<answerId>" → { reaction, at }
  *   ready         "<n>/<cardIndex>/<memberId>" → at         (live mode: "next card" flags)
@@ -31,6 +35,9 @@ export const RootKey = {
   DepthConsent: 'depthConsent',
   Checkins: 'checkins',
   CustomPrompts: 'customPrompts',
+  Devices: 'devices',
+  MemberKeys: 'memberKeys',
+  KeyBoxes: 'keyBoxes',
 } as const;
 
 export type RoomMode = 'live' | 'weekly';

@@ -51,5 +51,12 @@ export function toHex(bytes: Uint8Array): string {
   return digits.join('');
 }
 
+/** Bytes from lower-case hex of even length (callers check the shape first). */
+export function fromHex(hex: string): Uint8Array {
+  const bytes = new Uint8Array(hex.length >> 1);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return bytes;
+}
+
 export const utf8Encoder = new TextEncoder();
 export const utf8Decoder = new TextDecoder('utf-8', { fatal: true });

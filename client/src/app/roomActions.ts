@@ -29,6 +29,7 @@ import {
   startSession,
   submitAnswer,
   type AddCustomPromptResult,
+  type AnswerRef,
   type Level,
   type Reaction,
   type RoomMode,
@@ -69,9 +70,35 @@ export interface RoomActions {
  */
 export type SharedMoment = 'answered' | 'drew' | 'deeper';
 
-export function createRoomActions(doc: Y.Doc, memberId: string, clock: () => number = Date.now, onShared: (moment: SharedMoment) => void = () => undefined): RoomActions {
+/** How a member's answers are written: sealed through the device's vault in the app (SEALED-6), in clear in old tests. */
+export interface AnswerWriter {
+  prepare(ref: AnswerRef, now: number): void;
+  edit(ref: AnswerRef, text: string, now: number): void;
+  /** False when there is nothing to share. */
+  submit(ref: AnswerRef, now: number): boolean;
+  pass(ref: AnswerRef, passed: boolean, now: number): void;
+}
+
+/** Answers in clear, as rooms were written before sealed answers: for tests about other things. */
+export function clearAnswerWriter(doc: Y.Doc): AnswerWriter {
+  return {
+    prepare: (ref, now) => void ensureDraft(doc, { ...ref, now }),
+    edit: (ref, text, now) => editDraft(doc, { ...ref, text, now }),
+    submit: (ref, now) => submitAnswer(doc, { ...ref, now }),
+    pass: (ref, passed, now) => setPassed(doc, { ...ref, passed, now }),
+  };
+}
+
+export function createRoomActions(
+  doc: Y.Doc,
+  memberId: string,
+  clock: () => number = Date.now,
+  onShared: (moment: SharedMoment) => void = () => undefined,
+  answers: AnswerWriter = clearAnswerWriter(doc),
+): RoomActions {
   const memberIds = () => readMembers(doc).map((member) => member.id);
   const answer = (session: number, cardId: string) => ({ session, cardId, memberId, now: clock() });
+  const ref = (session: number, cardId: string): AnswerRef => ({ session, cardId, memberId });
   return {
     async startNextSession(at) {
       if (readOpenSession(doc)) return false;
@@ -98,18 +125,18 @@ export function createRoomActions(doc: Y.Doc, memberId: string, clock: () => num
       return true;
     },
     prepareDraft(session, cardId) {
-      ensureDraft(doc, answer(session, cardId));
+      answers.prepare(ref(session, cardId), clock());
     },
     editDraft(session, cardId, text) {
-      editDraft(doc, { ...answer(session, cardId), text });
+      answers.edit(ref(session, cardId), text, clock());
     },
     submit(session, cardId) {
-      const shared = submitAnswer(doc, answer(session, cardId));
+      const shared = answers.submit(ref(session, cardId), clock());
       if (shared) onShared('answered');
       return shared;
     },
     setPassed(session, cardId, passed) {
-      setPassed(doc, { ...answer(session, cardId), passed });
+      answers.pass(ref(session, cardId), passed, clock());
     },
     reply(session, cardId, answerId, text) {
       setReply(doc, { ...answer(session, cardId), answerId, members: readMembers(doc), text });

@@ -19,6 +19,7 @@ import {
   readRoom,
   readSessions,
   SCHEMA_VERSION,
+  type AnswerReader,
   type CardAnswers,
   type CustomPrompt,
   type DepthState,
@@ -106,14 +107,18 @@ function waitingFor(answers: CardAnswers): CardWaiting {
   return answers.settled ? 'nobody' : 'others';
 }
 
-function buildSessionView(doc: Y.Doc, record: SessionRecord, context: { viewerId: string; members: readonly Member[]; deck: Deck | null; customPrompts: readonly CustomPrompt[]; sessions: readonly SessionRecord[] }): SessionView {
+function buildSessionView(
+  doc: Y.Doc,
+  record: SessionRecord,
+  context: { viewerId: string; members: readonly Member[]; deck: Deck | null; customPrompts: readonly CustomPrompt[]; sessions: readonly SessionRecord[]; reader: AnswerReader | undefined },
+): SessionView {
   const memberIds = context.members.map((member) => member.id);
   const cardIds = [...record.cardIds];
   const thenAndNow = record.thenAndNow;
   if (thenAndNow && !cardIds.includes(thenAndNow.promptId)) cardIds.push(thenAndNow.promptId);
   const cards = cardIds.map((cardId, index): CardView => {
     const ref = { session: record.number, cardId };
-    const answers = readCardAnswers(doc, { ...ref, viewerId: context.viewerId, memberIds });
+    const answers = readCardAnswers(doc, { ...ref, viewerId: context.viewerId, memberIds, reader: context.reader });
     const isThenAndNow = thenAndNow?.promptId === cardId;
     const earlierSession = isThenAndNow ? findEarlierSession(context.sessions, record, cardId) : null;
     const earlier = decideEarlierAnswers({
@@ -121,7 +126,7 @@ function buildSessionView(doc: Y.Doc, record: SessionRecord, context: { viewerId
       isThenAndNow,
       now: answers,
       earlierSession,
-      earlier: earlierSession ? readCardAnswers(doc, { session: earlierSession.number, cardId, viewerId: context.viewerId, memberIds }) : null,
+      earlier: earlierSession ? readCardAnswers(doc, { session: earlierSession.number, cardId, viewerId: context.viewerId, memberIds, reader: context.reader }) : null,
     });
     return {
       key: cardKey(record.number, cardId),
@@ -154,14 +159,15 @@ function readGroup(room: RoomInfo, memberCount: number): RoomView['group'] {
   return { size, partners: room.partners && size === 2, full: memberCount >= size };
 }
 
-export function buildRoomView(doc: Y.Doc, viewerId: string): RoomView {
+/** `reader` opens sealed answers with this device's keys (the app always passes its vault). */
+export function buildRoomView(doc: Y.Doc, viewerId: string, reader?: AnswerReader): RoomView {
   const room = readRoom(doc);
   const members = readMembers(doc);
   const deck = loadedDeck(room.deckId);
   const deckState = deck ? 'ready' : loadedShippedDecks() === null ? 'loading' : 'missing';
   const customPrompts = readCustomPrompts(doc);
   const sessions = readSessions(doc);
-  const context = { viewerId, members, deck, customPrompts, sessions };
+  const context = { viewerId, members, deck, customPrompts, sessions, reader };
   const latest = sessions.at(-1) ?? null;
   const openSession = latest && latest.closedAt === null ? buildSessionView(doc, latest, context) : null;
   const lastClosed = [...sessions].reverse().find((session) => session.closedAt !== null) ?? null;

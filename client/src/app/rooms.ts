@@ -3,6 +3,7 @@
 import { addMember, createRoom, readMembers, readRoom, type RoomMode } from '@seen/shared/doc';
 import type { RoomSession } from '@seen/sync';
 import { randomId } from './ids.ts';
+import { memberIdForDeviceKey, vaultFor } from './answerRelease.ts';
 import { encodeSecret, generateRoomSecret, prepareRoomKeys, type RoomSecret } from './invite.ts';
 import { clearPendingInvite } from './inviteFragment.ts';
 import { acquireRoomSession, clearLocalRoomData, newDeviceKeyAsync } from './openRoom.ts';
@@ -17,7 +18,8 @@ export async function createNewRoom(options: { yourName: string; roomName: strin
   const handle = acquireRoomSession(secret, deviceKey);
   try {
     await handle.session.whenLocalLoaded();
-    const memberId = randomId();
+    // The member id names this device (SEALED-7): only devices it approves can be this member.
+    const memberId = memberIdForDeviceKey(deviceKey);
     const now = Date.now();
     createRoom(handle.session.doc, {
       name: options.roomName,
@@ -29,6 +31,7 @@ export async function createNewRoom(options: { yourName: string; roomName: strin
       groupSize: options.groupSize,
       partners: options.partners,
     });
+    vaultFor(handle.session, memberId, deviceKey).enroll(now);
     await saveRoom({
       roomId,
       secret: encodeSecret(secret),
@@ -46,12 +49,18 @@ export async function createNewRoom(options: { yourName: string; roomName: strin
   }
 }
 
-/** Joins as a new member, or (memberId given) as an existing member on another device. */
+/**
+ * Joins as a new member, or (memberId given) as an existing member on another device: that one
+ * waits in the room until one of the member's devices approves it (SEALED-7).
+ */
 export async function joinRoom(options: { session: RoomSession; secret: RoomSecret; deviceKey: string; name: string; memberId?: string }): Promise<string> {
   const { session, secret } = options;
   const now = Date.now();
-  const memberId = options.memberId ?? randomId();
-  if (!options.memberId) addMember(session.doc, { id: memberId, name: options.name, now });
+  const memberId = options.memberId ?? memberIdForDeviceKey(options.deviceKey);
+  if (!options.memberId) {
+    addMember(session.doc, { id: memberId, name: options.name, now });
+    vaultFor(session, memberId, options.deviceKey).enroll(now);
+  }
   const members = readMembers(session.doc);
   const me = members.find((member) => member.id === memberId);
   const others = members.filter((member) => member.id !== memberId);

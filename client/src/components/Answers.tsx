@@ -24,21 +24,31 @@ export function VeiledAnswer({
   typing,
   youSubmitted,
   waitingHint,
+  opening = false,
+  mismatch = false,
 }: {
   name: string;
   state: VeilState;
   typing: boolean;
   youSubmitted: boolean;
+  /** Shared and due to open, but this device does not hold its key yet (SEALED-10). */
+  opening?: boolean;
+  /** The key does not match what was committed: kept aside, never shown (SEALED-11). */
+  mismatch?: boolean;
   /** What to say while the viewer has not shared yet; it depends on how many are at the table. */
   waitingHint: string;
 }) {
   const headline = (() => {
+    if (mismatch) return `${name}’s answer does not match what was committed`;
+    if (opening) return `Opening ${name}’s answer…`;
     if (state === 'passed') return `${name} passed this card`;
     if (state === 'submitted') return `${name} has answered`;
     if (typing || state === 'writing') return `${name} is writing…`;
     return `${name} hasn’t started yet`;
   })();
   const hint = (() => {
+    if (mismatch) return `Seen kept it aside and will not show it: it is not what ${name} sealed. Ask ${name} to share it again.`;
+    if (opening) return `It opens as soon as this device gets its key: from the server, or from ${name}’s device when it is next online.`;
     if (state === 'passed') return 'No reason needed. You can still answer for yourself.';
     if (state === 'submitted') return youSubmitted ? '' : 'Their answer opens as soon as you share yours.';
     return youSubmitted ? 'Their answer will open here when they share it.' : waitingHint;
@@ -50,7 +60,7 @@ export function VeiledAnswer({
         {name}
       </p>
       <div className="veil">
-        <Icon name={state === 'submitted' ? 'lock' : state === 'passed' ? 'pass' : 'pen'} />
+        <Icon name={mismatch ? 'alert' : state === 'submitted' ? 'lock' : state === 'passed' ? 'pass' : 'pen'} />
         <p className="veil__state" aria-live="polite">
           {headline}
         </p>

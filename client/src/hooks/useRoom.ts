@@ -1,21 +1,21 @@
 import { startTransition, useEffect, useMemo, useState } from 'react';
-import { migrateDoc } from '@seen/shared/doc';
-import { createRoomActions, type RoomActions, type SharedMoment } from '../app/roomActions.ts';
+import { migrateDoc, type AnswerReader } from '@seen/shared/doc';
+import { createRoomActions, type AnswerWriter, type RoomActions, type SharedMoment } from '../app/roomActions.ts';
 import { buildRoomView, type RoomView } from '../app/roomView.ts';
 import type { RoomSession } from '@seen/sync';
 import { useDecksLoaded } from './useDecksLoaded.ts';
 import { useDocVersion } from './useDocVersion.ts';
 
 /** The room as plain values, recomputed only when the document changes. */
-export function useRoomView(session: RoomSession, viewerId: string): RoomView {
+export function useRoomView(session: RoomSession, viewerId: string, reader?: AnswerReader): RoomView {
   const version = useDocVersion(session.doc);
   const decksLoaded = useDecksLoaded();
   // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` is the doc's change counter: it is the dependency that matters
-  return useMemo(() => buildRoomView(session.doc, viewerId), [session, viewerId, version, decksLoaded]);
+  return useMemo(() => buildRoomView(session.doc, viewerId, reader), [session, viewerId, reader, version, decksLoaded]);
 }
 
-export function useRoomActions(session: RoomSession, memberId: string, onShared?: (moment: SharedMoment) => void): RoomActions {
-  return useMemo(() => createRoomActions(session.doc, memberId, Date.now, onShared), [session, memberId, onShared]);
+export function useRoomActions(session: RoomSession, memberId: string, onShared?: (moment: SharedMoment) => void, answers?: AnswerWriter): RoomActions {
+  return useMemo(() => createRoomActions(session.doc, memberId, Date.now, onShared, answers), [session, memberId, onShared, answers]);
 }
 
 /** True once the device's stored copy is loaded (and migrated); before that the room may look empty. */

@@ -208,7 +208,7 @@ function JoinForm({ secret }: { secret: Uint8Array }) {
           <h2 id="returning-title" className="eyebrow">
             Already in this room on another device?
           </h2>
-          <p className="muted">Continue as yourself and your answers follow you here.</p>
+          <p className="muted">Continue as yourself: one of your devices already in the room approves this one with a short code, then your answers follow you here.</p>
           <div className="row">
             {members.map((member) => (
               <Button key={member.id} small disabled={busy} onClick={() => void join(member.id)}>

@@ -5,7 +5,7 @@ import { TopBar } from '../../components/TopBar.tsx';
 import { Waiting } from '../../components/Waiting.tsx';
 import { Button } from '../../components/Button.tsx';
 import { loadDecks } from '../../app/decks.ts';
-import { decodeSecret, inviteLinkFor } from '../../app/invite.ts';
+import { decodeSecret, inviteLinkFor, type RoomSecret } from '../../app/invite.ts';
 import { newDeviceKey } from '../../app/openRoom.ts';
 import { leaveRoom, noteFarewell, readFarewell, touchRoom } from '../../app/rooms.ts';
 import { navigate, roomPath, type RoomTab } from '../../app/router.ts';
@@ -28,6 +28,8 @@ import type { Presence } from '@seen/shared/doc';
 import type { RoomSession } from '@seen/sync';
 import { SessionTab } from '../session/SessionTab.tsx';
 import { OpeningRoomPage } from './OpeningRoomPage.tsx';
+import { ApproveDevices, formatApprovalCode, WaitingForApproval } from '../devices/DeviceApproval.tsx';
+import { useAnswerRelease, useSealedAnswers } from '../../hooks/useSealedAnswers.ts';
 
 /**
  * True once `load` has finished (started only when `wanted`). The room's first screen waits for the
@@ -122,20 +124,37 @@ function OpenRoom({ saved, tab }: { saved: SavedRoom; tab: RoomTab }) {
   if (!session) {
     return <OpeningRoomPage />;
   }
-  return <RoomLoaded session={session} saved={saved} tab={tab} inviteLink={inviteLinkFor(secret)} />;
+  return <RoomLoaded session={session} saved={saved} tab={tab} inviteLink={inviteLinkFor(secret)} secret={secret} deviceKey={deviceKey ?? newDeviceKey()} />;
 }
 
 const NO_PEERS: readonly Presence[] = [];
 
-function RoomLoaded({ session, saved, tab, inviteLink }: { session: RoomSession; saved: SavedRoom; tab: RoomTab; inviteLink: string }) {
+function RoomLoaded({
+  session,
+  saved,
+  tab,
+  inviteLink,
+  secret,
+  deviceKey,
+}: {
+  session: RoomSession;
+  saved: SavedRoom;
+  tab: RoomTab;
+  inviteLink: string;
+  secret: RoomSecret;
+  deviceKey: string;
+}) {
   const loaded = useLocalLoaded(session);
   const status = useSessionStatus(session);
-  const view = useRoomView(session, saved.memberId);
+  const synced = status.phase === 'synced';
+  const sealed = useSealedAnswers({ session, memberId: saved.memberId, deviceKey, secret, ready: loaded, connected: synced });
+  const view = useRoomView(session, saved.memberId, sealed.vault);
+  useAnswerRelease(sealed, session, view, synced);
   const livePeers = usePeers(session, saved.memberId);
   const otherIds = useMemo(() => view.others.map((member) => member.id), [view.others]);
   // Presence is read when the nudge is due (the latest, not this render's): see useNudgeOthers.
   const nudgeOthers = useNudgeOthers(session, otherIds, livePeers);
-  const actions = useRoomActions(session, saved.memberId, nudgeOthers);
+  const actions = useRoomActions(session, saved.memberId, nudgeOthers, sealed.writer);
   const now = useNow(30_000);
   const [activeCardId, setActiveCardId] = useState<string | null>(null);
   const [typing, setTyping] = useState(false);
@@ -271,8 +290,18 @@ function RoomLoaded({ session, saved, tab, inviteLink }: { session: RoomSession;
                 Reload the page to update. Until then, some things your partner added may not show here.
               </Notice>
             )}
+            {firstScreenReady && sealed.pending.length > 0 && (
+              <ApproveDevices
+                myId={saved.memberId}
+                nameOf={(memberId) => view.members.find((member) => member.id === memberId)?.name ?? null}
+                pending={sealed.pending}
+                onApprove={(deviceHex) => sealed.vault.approveDevice(deviceHex, Date.now())}
+              />
+            )}
             {!firstScreenReady ? (
               <Waiting title={loaded && !view.initialised ? 'Waiting for the room to arrive…' : 'Opening the room…'} detail={loaded && !view.initialised ? sync.detail : undefined} />
+            ) : sealed.enrolled === 'waiting-for-own-device' ? (
+              <WaitingForApproval name={myName} others={partnerNames} code={formatApprovalCode({ publicKey: sealed.vault.devicePublicKey, boxKey: sealed.vault.boxPublicKey })} />
             ) : tab === 'session' ? (
               <SessionTab
                 view={view}

@@ -163,6 +163,8 @@ export function CardPanel({ card, view, actions, peers, live, position, onTyping
               typing={typing}
               youSubmitted={mine.submittedAt !== null}
               waitingHint={veilHint(view.group.size)}
+              opening={other.opening}
+              mismatch={other.mismatch}
             />
           );
         })}

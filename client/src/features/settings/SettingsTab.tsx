@@ -9,6 +9,7 @@ import { KIND_NAMES, LEVEL_NAMES, type PromptKind } from '../../app/decks.ts';
 import type { RoomActions } from '../../app/roomActions.ts';
 import { deleteRoomForEveryone, leaveRoom, noteFarewell } from '../../app/rooms.ts';
 import { navigate } from '../../app/router.ts';
+import { existingVault } from '../../app/answerRelease.ts';
 import type { RoomView } from '../../app/roomView.ts';
 import { GROUP_CHOICES, listNames, plural, sealAdvice } from '../../app/words.ts';
 import type { RoomSession, SessionStatus } from '@seen/sync';
@@ -300,7 +301,7 @@ function DataPanel({ session, view }: { session: RoomSession; view: RoomView }) 
     try {
       const exporter = await import('../export/exportRoom.ts');
       const now = Date.now();
-      const context = { record: readRoomRecord(session.doc, view.me?.id ?? ''), deck: view.deck, viewerId: view.me?.id ?? '', now };
+      const context = { record: readRoomRecord(session.doc, view.me?.id ?? '', existingVault(session)), deck: view.deck, viewerId: view.me?.id ?? '', now };
       const name = exporter.fileNameFor(view.room.name, now, kind);
       if (kind === 'md') exporter.downloadFile(name, exporter.buildMarkdownExport(context), 'text/markdown;charset=utf-8');
       else exporter.downloadFile(name, exporter.buildJsonExport(context), 'application/json');

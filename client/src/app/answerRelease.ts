@@ -1,0 +1,144 @@
+// Sealed answers on this device (SPEC SEALED-6..12): one AnswerVault per open room, and the release
+// of answer keys through the relay's escrow (PROTOCOL.md §3b) and peer release through the document.
+import { deriveSlotTag, memberIdForDevice, restoreDeviceKeyPair, type RoomSecret } from '@seen/shared/crypto';
+import type { AnswerRef, CardRef } from '@seen/shared/doc';
+import { decodeBase64Url, toHex } from '@seen/shared/protocol';
+import { AnswerVault, type SharedAnswer } from '@seen/shared/seal';
+import type { EscrowAnswer, RoomSession } from '@seen/sync';
+import type { AnswerWriter } from './roomActions.ts';
+
+/** How long the relay keeps a deposited answer key (the room's choice; SEALED-9, 1–366). */
+export const ESCROW_LIFETIME_DAYS = 60;
+
+const vaults = new WeakMap<RoomSession, AnswerVault>();
+
+function deviceKeyPair(deviceKey: string) {
+  return restoreDeviceKeyPair(decodeBase64Url(deviceKey) ?? new Uint8Array(0));
+}
+
+/** A new member's id, named after the device that joins with it (SEALED-7). */
+export function memberIdForDeviceKey(deviceKey: string): string {
+  return memberIdForDevice(deviceKeyPair(deviceKey).publicKey);
+}
+
+/** The vault of this device for an open room: its keys, its member, and the room document. */
+export function vaultFor(session: RoomSession, memberId: string, deviceKey: string): AnswerVault {
+  let vault = vaults.get(session);
+  if (vault && vault.memberId === memberId) return vault;
+  vault = new AnswerVault(session.doc, { roomId: session.roomId, memberId, device: deviceKeyPair(deviceKey) });
+  vaults.set(session, vault);
+  return vault;
+}
+
+/** The vault already made for this session, if any (history and export read with it). */
+export function existingVault(session: RoomSession): AnswerVault | undefined {
+  return vaults.get(session);
+}
+
+/**
+ * Moves answer keys for one room session: deposits this member's key at the relay when an answer is
+ * shared (so a partner who answers later can open it while this device is away), asks the relay for
+ * the keys this device may open now, and boxes this member's keys to partners who have committed
+ * (peer release). Every step is safe to repeat; failures wait for the next connection.
+ */
+export class AnswerRelease {
+  /** Cards whose escrow this device has already asked about on the current connection. */
+  private readonly asked = new Set<string>();
+  private readonly deposited = new Set<string>();
+
+  constructor(
+    private readonly session: RoomSession,
+    private readonly vault: AnswerVault,
+    private readonly secret: RoomSecret,
+    private readonly strict: () => boolean = () => false,
+  ) {}
+
+  /** A new connection: the relay may have stored deposits since, so every card may be asked again. */
+  reconnected(): void {
+    this.asked.clear();
+  }
+
+  /** Right after sharing: deposit the key (boxed to the other members' devices) with the commitment. */
+  async deposit(card: CardRef, shared: SharedAnswer): Promise<void> {
+    if (this.strict()) return;
+    const answer = await this.session
+      .depositEscrow({
+        slotTag: this.slotTag(card),
+        kind: 'answer',
+        lifetimeDays: ESCROW_LIFETIME_DAYS,
+        record: shared.record,
+        boxes: this.vault.boxesForOthers(shared.key),
+      })
+      .catch(() => null);
+    if (answer && (answer.status === 'stored' || answer.status === 'duplicate' || answer.status === 'conflict')) this.deposited.add(cardId(card));
+    this.accept(card, answer);
+  }
+
+  /**
+   * Settles the given cards: peer release for partners who committed, then, for each card where
+   * this member shared and another member's answer cannot be opened yet, the relay's escrow.
+   */
+  async settle(cards: readonly CardRef[], memberIds: readonly string[]): Promise<void> {
+    this.vault.releaseToPeers(cards, memberIds);
+    const waiting = cards.filter((card) => this.waitingForKey(card, memberIds));
+    for (const card of waiting) {
+      const id = cardId(card);
+      if (this.asked.has(id)) continue;
+      this.asked.add(id);
+      if (!this.deposited.has(id) && !this.strict()) {
+        // This device (or another of the member's) shared while this page was closed: deposit from
+        // here too — the same key, so the relay lets this device read; a repeat is a CONFLICT.
+        const shared = this.vault.submit({ ...card, memberId: this.vault.memberId }, Date.now());
+        if (shared) await this.deposit(card, shared);
+      }
+      if (this.waitingForKey(card, memberIds)) this.accept(card, await this.session.readEscrow(this.slotTag(card)).catch(() => null));
+    }
+  }
+
+  /** ESCROW_NOTICE: someone deposited in a slot; ask again if it is one of these cards. */
+  async noticed(slotTag: Uint8Array, cards: readonly CardRef[], memberIds: readonly string[]): Promise<void> {
+    const tag = toHex(slotTag);
+    const card = cards.find((candidate) => toHex(this.slotTag(candidate)) === tag);
+    if (!card) return;
+    this.asked.delete(cardId(card));
+    await this.settle([card], memberIds);
+  }
+
+  private waitingForKey(card: CardRef, memberIds: readonly string[]): boolean {
+    const me = this.vault.memberId;
+    if (!this.vault.readOwn({ ...card, memberId: me }).submittedAt) return false;
+    return memberIds.some((memberId) => {
+      if (memberId === me) return false;
+      const other = this.vault.readOther({ ...card, memberId });
+      return other.state === 'submitted' && other.text === null && !other.mismatch && this.vault.hasSignedCommitment({ ...card, memberId });
+    });
+  }
+
+  private accept(card: CardRef, answer: EscrowAnswer | null): void {
+    if (answer && answer.releases.length > 0) this.vault.acceptReleases(card, answer.releases);
+  }
+
+  private slotTag(card: CardRef): Uint8Array {
+    return deriveSlotTag(this.secret, String(card.session), card.cardId);
+  }
+}
+
+function cardId(card: CardRef): string {
+  return `${card.session}/${card.cardId}`;
+}
+
+/** The app's answer writer: through the vault, and each shared answer's key deposited at the relay. */
+export function sealedAnswerWriter(vault: AnswerVault, release: AnswerRelease, clear: AnswerWriter): AnswerWriter {
+  return {
+    prepare: (ref: AnswerRef, now: number) => vault.prepareDraft(ref, now),
+    // A device of a room from before sealed answers, opened offline, is not on the device list yet:
+    // its draft is kept as it always was, and moves into the sealed draft at its first edit after.
+    edit: (ref, text, now) => (vault.canWrite() ? void vault.editDraft(ref, text, now) : clear.edit(ref, text, now)),
+    submit(ref, now) {
+      const shared = vault.submit(ref, now);
+      if (shared) void release.deposit(ref, shared);
+      return shared !== null;
+    },
+    pass: (ref, passed, now) => vault.setPassed(ref, passed, now),
+  };
+}

@@ -1,0 +1,80 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { RoomSecret } from '@seen/shared/crypto';
+import { RootKey, rootMap, type CardRef } from '@seen/shared/doc';
+import type { AnswerVault, RoomDevice, VaultState } from '@seen/shared/seal';
+import type { RoomSession } from '@seen/sync';
+import { AnswerRelease, sealedAnswerWriter, vaultFor } from '../app/answerRelease.ts';
+import { clearAnswerWriter, type AnswerWriter } from '../app/roomActions.ts';
+import type { RoomView } from '../app/roomView.ts';
+
+export interface SealedAnswers {
+  readonly vault: AnswerVault;
+  readonly writer: AnswerWriter;
+  readonly release: AnswerRelease;
+  /** 'waiting-for-own-device' until one of the member's devices approves this one (SEALED-7). */
+  readonly enrolled: VaultState | 'loading';
+  /** Devices asking to join as an existing member: shown with their code to approve (SEALED-7). */
+  readonly pending: readonly RoomDevice[];
+}
+
+/** A number that changes whenever the device list or the member keys change (not at every keystroke). */
+function useDeviceListVersion(session: RoomSession): number {
+  const [version, setVersion] = useState(0);
+  useEffect(() => {
+    const maps = [rootMap(session.doc, RootKey.Devices), rootMap(session.doc, RootKey.MemberKeys)];
+    const bump = () => setVersion((current) => current + 1);
+    for (const map of maps) map.observe(bump);
+    return () => maps.forEach((map) => map.unobserve(bump));
+  }, [session]);
+  return version;
+}
+
+/** The cards whose keys may still move: the open session's and the last closed one's. */
+function activeCards(view: RoomView): CardRef[] {
+  return [view.openSession, view.lastClosed].flatMap((session) => (session ? session.cards.map((card) => ({ session: card.session, cardId: card.cardId })) : []));
+}
+
+/**
+ * This device's sealed answers for one room (SPEC SEALED-6..12): the vault, the answer writer the
+ * actions use, the device's place on the device list, and the release of keys — peer release after
+ * every change, the relay's escrow after every (re)connection and escrow notice.
+ */
+export function useSealedAnswers(options: { session: RoomSession; memberId: string; deviceKey: string; secret: RoomSecret; ready: boolean; connected: boolean }): SealedAnswers {
+  const { session, memberId, deviceKey, secret, ready, connected } = options;
+  const vault = useMemo(() => vaultFor(session, memberId, deviceKey), [session, memberId, deviceKey]);
+  const release = useMemo(() => new AnswerRelease(session, vault, secret), [session, vault, secret]);
+  const writer = useMemo(() => sealedAnswerWriter(vault, release, clearAnswerWriter(session.doc)), [vault, release, session]);
+  const version = useDeviceListVersion(session);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- version counts changes to the device list
+  const enrolled = useMemo<VaultState | 'loading'>(() => (ready ? vault.enrollState() : 'loading'), [vault, ready, version]);
+
+  // On the device list, with the member secret, once the stored copy and the relay's have arrived
+  // (so that a device never makes a second secret for a member whose devices it has not seen yet).
+  // What it writes changes the device list, and with it `enrolled`.
+  useEffect(() => {
+    if (ready && (connected || vault.canWrite())) vault.enroll(Date.now());
+  }, [vault, ready, connected, version]);
+
+  const pending = useMemo(
+    () => (enrolled === 'ready' ? vault.devices.pending() : []),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- version counts changes to the device list
+    [vault, enrolled, version],
+  );
+
+  return useMemo(() => ({ vault, writer, release, enrolled, pending }), [vault, writer, release, enrolled, pending]);
+}
+
+/** Keeps keys moving for the view's cards: on every change, on every connection, on every escrow notice. */
+export function useAnswerRelease(sealed: SealedAnswers, session: RoomSession, view: RoomView, connected: boolean): void {
+  const { release } = sealed;
+  const cards = useMemo(() => activeCards(view), [view]);
+  const memberIds = useMemo(() => view.members.map((member) => member.id), [view.members]);
+  useEffect(() => {
+    if (connected) release.reconnected();
+  }, [release, connected]);
+  useEffect(() => {
+    if (sealed.enrolled !== 'ready' || !connected) return;
+    void release.settle(cards, memberIds);
+  }, [release, sealed.enrolled, connected, cards, memberIds]);
+  useEffect(() => session.onEscrowNotice((slotTag) => void release.noticed(slotTag, cards, memberIds)), [session, release, cards, memberIds]);
+}

@@ -1,0 +1,177 @@
+import * as Y from 'yjs';
+import { describe, expect, it } from 'vitest';
+import { boxForDevice, deriveDeviceBoxKeyPair, generateAnswerKey, signCommitment } from '../crypto/index.ts';
+import { answerMap, editDraft as editClearDraft, joinKey, readCardAnswers, RootKey, rootMap, startSession, submitAnswer as submitClearAnswer } from '../doc/index.ts';
+import { T0 } from '../doc/testRoom.ts';
+import { toHex } from '../protocol/index.ts';
+import { createSealedCouple, openDevice, storedBytes, syncAll } from './testVaults.ts';
+
+const CARD = { session: 1, cardId: 'p-01' };
+const ALEX_CANARY = 'ALEX-CANARY-walks-in-october';
+const SAM_CANARY = 'SAM-CANARY-the-blue-kitchen';
+
+function startCard(doc: Y.Doc): void {
+  startSession(doc, { number: 1, seed: 's', cardIds: [CARD.cardId], maxLevel: 1, thenAndNow: null, memberId: 'x', now: T0 });
+}
+
+function couple() {
+  const { alex, sam } = createSealedCouple();
+  startCard(alex.doc);
+  syncAll(alex.doc, sam.doc);
+  const memberIds = [alex.memberId, sam.memberId];
+  const view = (device: typeof alex) => readCardAnswers(device.doc, { ...CARD, viewerId: device.memberId, memberIds, reader: device.vault });
+  return { alex, sam, memberIds, view, alexRef: { ...CARD, memberId: alex.memberId }, samRef: { ...CARD, memberId: sam.memberId } };
+}
+
+describe('sealed drafts (SEALED-6)', () => {
+  it('SEALED-6: the partner device stores only ciphertext of a draft, and sees only that someone is writing', () => {
+    const { alex, sam, view, alexRef } = couple();
+    for (let i = 1; i <= ALEX_CANARY.length; i++) alex.vault.editDraft(alexRef, ALEX_CANARY.slice(0, i), T0 + i);
+    syncAll(alex.doc, sam.doc);
+    expect(view(alex).mine.text).toBe(ALEX_CANARY);
+    expect(storedBytes(sam.doc).includes(ALEX_CANARY.slice(0, 8))).toBe(false);
+    const forSam = view(sam).others[0]!;
+    expect(forSam).toMatchObject({ state: 'writing', text: null });
+    // Folded saves keep the text: more keystrokes than the compaction threshold, still one draft.
+    expect((answerMap(alex.doc, alexRef)!.get('sealedDraft') as Y.Array<Uint8Array>).length).toBeLessThan(64);
+  });
+
+  it('SEALED-6: two devices of one member typing at once merge their drafts; a new device waits for approval first (SEALED-7)', () => {
+    const { alex, sam, alexRef } = couple();
+    const laptop = openDevice(new Y.Doc(), alex.memberId);
+    syncAll(alex.doc, sam.doc, laptop.doc);
+    expect(laptop.vault.enroll(T0)).toBe('waiting-for-own-device');
+    syncAll(alex.doc, sam.doc, laptop.doc);
+    alex.vault.enroll(T0);
+    syncAll(alex.doc, laptop.doc);
+    // Not approved: no member secret was boxed to it, so it cannot write or read the drafts.
+    expect(laptop.vault.canWrite()).toBe(false);
+    expect(alex.vault.devices.pending().map((device) => device.deviceHex)).toEqual([laptop.vault.deviceHex]);
+    expect(alex.vault.approveDevice(laptop.vault.deviceHex, T0)).toBe(true);
+    syncAll(alex.doc, laptop.doc, sam.doc);
+    expect(laptop.vault.canWrite()).toBe(true);
+    alex.vault.editDraft(alexRef, 'I love our walks.', T0);
+    syncAll(alex.doc, laptop.doc);
+    alex.vault.editDraft(alexRef, 'I love our long walks.', T0 + 1);
+    laptop.vault.editDraft(alexRef, 'I love our walks. Especially in autumn.', T0 + 1);
+    syncAll(alex.doc, laptop.doc, sam.doc);
+    expect(alex.vault.readOwn(alexRef).text).toBe('I love our long walks. Especially in autumn.');
+    expect(laptop.vault.readOwn(alexRef).text).toBe('I love our long walks. Especially in autumn.');
+    expect(storedBytes(sam.doc).includes('autumn')).toBe(false);
+  });
+
+  it('SEALED-7: a device another member approves (every own device lost) gets in with a fresh secret, never the old one', () => {
+    const { alex, sam, alexRef } = couple();
+    alex.vault.editDraft(alexRef, ALEX_CANARY, T0);
+    const newPhone = openDevice(new Y.Doc(), alex.memberId);
+    syncAll(alex.doc, sam.doc, newPhone.doc);
+    expect(newPhone.vault.enroll(T0)).toBe('waiting-for-own-device');
+    syncAll(sam.doc, newPhone.doc);
+    expect(sam.vault.approveDevice(newPhone.vault.deviceHex, T0)).toBe(true);
+    syncAll(sam.doc, newPhone.doc, alex.doc);
+    alex.vault.enroll(T0 + 1);
+    syncAll(sam.doc, newPhone.doc, alex.doc);
+    expect(newPhone.vault.enroll(T0 + 2)).toBe('ready');
+    syncAll(sam.doc, newPhone.doc, alex.doc);
+    // Alex's old device did not box its secret to a device it did not approve.
+    expect(rootMap(alex.doc, RootKey.MemberKeys).get(joinKey(alex.memberId, newPhone.vault.deviceHex))).toMatchObject({ from: newPhone.vault.deviceHex });
+    expect(newPhone.vault.readOwn(alexRef).text).toBe('');
+    // It writes as Alex from here on, and Sam's escrow boxes now go to it too.
+    expect(sam.vault.boxesForOthers(generateAnswerKey()).map((box) => toHex(box.recipient)).sort()).toEqual([alex.vault.deviceHex, newPhone.vault.deviceHex].sort());
+  });
+
+  it('SEALED-7: a device that signs itself in as an existing member without approval gets nothing boxed', () => {
+    const { alex, sam, alexRef } = couple();
+    // Someone with the invite link writes a record claiming to be one of Alex's devices.
+    const intruder = openDevice(new Y.Doc(), alex.memberId);
+    syncAll(alex.doc, intruder.doc);
+    intruder.vault.enroll(T0);
+    syncAll(alex.doc, sam.doc, intruder.doc);
+    alex.vault.enroll(T0 + 1);
+    sam.vault.editDraft({ ...CARD, memberId: sam.memberId }, SAM_CANARY, T0);
+    alex.vault.editDraft(alexRef, ALEX_CANARY, T0);
+    syncAll(alex.doc, sam.doc, intruder.doc);
+    expect(rootMap(alex.doc, RootKey.MemberKeys).has(joinKey(alex.memberId, intruder.vault.deviceHex))).toBe(false);
+    expect(intruder.vault.readOwn(alexRef).text).toBe('');
+    // Nor is an answer key boxed to it: Sam's escrow boxes go to Alex's approved device only.
+    expect(sam.vault.boxesForOthers(generateAnswerKey()).map((box) => toHex(box.recipient))).toEqual([alex.vault.deviceHex]);
+  });
+});
+
+describe('sealed answers and their release (SEALED-8..11)', () => {
+  it('SEALED-8, SEALED-10: a shared answer stays closed to the partner until the partner commits; then the author device releases it', () => {
+    const { alex, sam, view, alexRef, samRef } = couple();
+    alex.vault.editDraft(alexRef, ALEX_CANARY, T0);
+    expect(alex.vault.submit(alexRef, T0 + 1)).not.toBeNull();
+    syncAll(alex.doc, sam.doc);
+    expect(storedBytes(sam.doc).includes(ALEX_CANARY.slice(0, 8))).toBe(false);
+    expect(alex.vault.releaseToPeers([CARD], [alex.memberId, sam.memberId])).toBe(0);
+    expect(view(sam).others[0]).toMatchObject({ state: 'submitted', text: null, opening: false });
+    // Sam commits: Sam's own view waits for the key ("opening"), until Alex's device releases it.
+    sam.vault.editDraft(samRef, SAM_CANARY, T0 + 2);
+    sam.vault.submit(samRef, T0 + 3);
+    syncAll(alex.doc, sam.doc);
+    expect(view(sam).others[0]).toMatchObject({ state: 'submitted', text: null, opening: true });
+    expect(alex.vault.releaseToPeers([CARD], [alex.memberId, sam.memberId])).toBe(1);
+    expect(sam.vault.releaseToPeers([CARD], [alex.memberId, sam.memberId])).toBe(1);
+    syncAll(alex.doc, sam.doc);
+    expect(view(sam).others[0]).toMatchObject({ text: ALEX_CANARY, mismatch: false });
+    expect(view(alex).others[0]).toMatchObject({ text: SAM_CANARY, mismatch: false });
+    expect(view(alex).mine.text).toBe(ALEX_CANARY);
+    // Released once: a second pass writes nothing.
+    expect(alex.vault.releaseToPeers([CARD], [alex.memberId, sam.memberId])).toBe(0);
+  });
+
+  it('SEALED-9: keys from the escrow open the answer, survive a reload and reach the member\'s other device', () => {
+    const { alex, sam, view, alexRef, samRef } = couple();
+    alex.vault.editDraft(alexRef, ALEX_CANARY, T0);
+    const shared = alex.vault.submit(alexRef, T0 + 1)!;
+    const boxes = alex.vault.boxesForOthers(shared.key);
+    expect(boxes.map((box) => toHex(box.recipient))).toEqual([sam.vault.deviceHex]);
+    syncAll(alex.doc, sam.doc);
+    sam.vault.editDraft(samRef, 'mine', T0 + 2);
+    sam.vault.submit(samRef, T0 + 3);
+    // What the relay hands Sam's device in the reply to its deposit.
+    expect(sam.vault.acceptReleases(CARD, [{ depositor: alex.keys.publicKey, box: boxes[0]!.box }])).toBe(1);
+    expect(view(sam).others[0]?.text).toBe(ALEX_CANARY);
+    const reloaded = openDevice(sam.doc, sam.memberId, sam.keys);
+    expect(reloaded.vault.readOther(alexRef).text).toBe(ALEX_CANARY);
+  });
+
+  it('SEALED-11: a wrong key, a swapped ciphertext and a commitment signed by another member are shown as a mismatch, never as text', () => {
+    const { alex, sam, view, alexRef, samRef } = couple();
+    alex.vault.editDraft(alexRef, ALEX_CANARY, T0);
+    alex.vault.submit(alexRef, T0 + 1);
+    sam.vault.editDraft(samRef, 'mine', T0 + 2);
+    sam.vault.submit(samRef, T0 + 3);
+    syncAll(alex.doc, sam.doc);
+    // Alex's device boxes a key that is not the answer's.
+    const samDevice = sam.vault.devices.get(sam.vault.deviceHex)!;
+    const wrong = boxForDevice(generateAnswerKey(), samDevice.boxKey, deriveDeviceBoxKeyPair(alex.keys.secretKey).secretKey);
+    rootMap(alex.doc, RootKey.KeyBoxes).set(`${joinKey(1, CARD.cardId, alex.memberId, 0, sam.vault.deviceHex)}/${alex.vault.deviceHex}`, wrong);
+    syncAll(alex.doc, sam.doc);
+    expect(view(sam).others[0]).toMatchObject({ text: null, mismatch: true });
+    // Sam's device rewrites Alex's record with its own signature: not Alex's commitment.
+    const sealed = answerMap(sam.doc, alexRef)!.get('sealed') as Record<string, unknown>;
+    const forged = signCommitment({ sessionId: '1', cardId: CARD.cardId, memberId: alex.memberId, revision: 0 }, sealed.commitment as Uint8Array, sam.keys.secretKey);
+    answerMap(sam.doc, alexRef)!.set('sealed', { ...sealed, signer: sam.vault.deviceHex, signature: forged });
+    expect(view(sam).others[0]).toMatchObject({ text: null, mismatch: true });
+  });
+
+  it('answers written in clear before sealed answers still read as before', () => {
+    const { alex, sam, view, memberIds } = couple();
+    editClearDraft(alex.doc, { ...CARD, memberId: alex.memberId, text: 'old answer', now: T0 });
+    submitClearAnswer(alex.doc, { ...CARD, memberId: alex.memberId, now: T0 });
+    editClearDraft(sam.doc, { ...CARD, memberId: sam.memberId, text: 'old draft', now: T0 });
+    syncAll(alex.doc, sam.doc);
+    expect(view(sam).others[0]?.state).toBe('submitted');
+    expect(sam.vault.readOwn({ ...CARD, memberId: sam.memberId }).text).toBe('old draft');
+    // The next edit moves the draft into the sealed saves and clears the text in clear.
+    sam.vault.editDraft({ ...CARD, memberId: sam.memberId }, 'old draft, now sealed', T0 + 1);
+    sam.vault.submit({ ...CARD, memberId: sam.memberId }, T0 + 2);
+    syncAll(alex.doc, sam.doc);
+    expect(storedBytes(alex.doc).includes('old draft')).toBe(false);
+    expect(view(sam).others[0]?.text).toBe('old answer');
+    expect(readCardAnswers(sam.doc, { ...CARD, viewerId: sam.memberId, memberIds, reader: sam.vault }).mine.text).toBe('old draft, now sealed');
+  });
+});

@@ -1,0 +1,546 @@
+import * as Y from 'yjs';
+import {
+  boxForDevice,
+  deriveAnswerKey,
+  deriveDeviceBoxKeyPair,
+  deriveDraftKey,
+  generateMemberSecret,
+  MEMBER_SECRET_BYTES,
+  openDeviceBox,
+  openPadded,
+  sealPadded,
+  type BoxKeyPair,
+} from '../crypto/answerKeys.ts';
+import {
+  ANSWER_KEY_BYTES,
+  COMMITMENT_BYTES,
+  openSealedAnswer,
+  sealAnswer,
+  signCommitment,
+  verifyCommitmentSignature,
+  type AnswerSlot,
+  type SealedAnswer,
+} from '../crypto/sealedAnswer.ts';
+import {
+  answerMap,
+  answerState,
+  applyTextChange,
+  joinKey,
+  localOrigin,
+  MAX_ANSWER_LENGTH,
+  readAnswer,
+  RootKey,
+  rootMap,
+  type AnswerReader,
+  type AnswerRecord,
+  type AnswerRef,
+  type CardRef,
+  type OtherAnswerReading,
+  UPDATED_AT_RESOLUTION_MS,
+} from '../doc/index.ts';
+import { isRecord, readBoolean, readFiniteNumber, readIntInRange } from '../doc/parse.ts';
+import { toHex } from '../protocol/index.ts';
+import { DeviceList, type RoomDevice } from './deviceList.ts';
+
+/** The device a vault works for: its Ed25519 key (registered at the relay) and the member it is. */
+export interface VaultIdentity {
+  readonly roomId: string;
+  readonly memberId: string;
+  readonly device: { readonly publicKey: Uint8Array; readonly secretKey: Uint8Array };
+}
+
+/** What sharing an answer produced: enough to deposit its key at the relay's escrow (SEALED-9). */
+export interface SharedAnswer {
+  readonly slot: AnswerSlot;
+  readonly key: Uint8Array;
+  /** commitment ‖ signature: the record the escrow keeps next to the boxes. */
+  readonly record: Uint8Array;
+}
+
+/** A box the relay's escrow released to this device (PROTOCOL.md §3b). */
+export interface ReleasedBox {
+  readonly depositor: Uint8Array;
+  readonly box: Uint8Array;
+}
+
+export type EnrollState = 'ready' | 'waiting-for-own-device';
+/** Before this device first wrote its record (a room from before sealed answers, opened offline). */
+export type VaultState = EnrollState | 'unlisted';
+
+/** Draft saves are folded into one when there are this many (each is a small encrypted Yjs update). */
+const DRAFT_COMPACT_AT = 64;
+/** The only revision the app writes: a shared answer is final (APP-3). */
+const FIRST_REVISION = 0;
+
+interface DraftCache {
+  readonly doc: Y.Doc;
+  /** Saves already applied, by identity (Yjs hands out the same bytes object for an item every time). */
+  readonly applied: WeakSet<Uint8Array>;
+}
+
+interface SealedRecord extends SealedAnswer {
+  readonly revision: number;
+  readonly signer: string;
+  readonly signature: Uint8Array;
+}
+
+function slotOf(ref: AnswerRef, revision = FIRST_REVISION): AnswerSlot {
+  return { sessionId: String(ref.session), cardId: ref.cardId, memberId: ref.memberId, revision };
+}
+
+function parseSealed(value: unknown): SealedRecord | null {
+  if (!isRecord(value)) return null;
+  const { nonce, ciphertext, commitment, signature } = value;
+  const version = readIntInRange(value.version, 0, 255);
+  const revision = readIntInRange(value.revision, 0, 0xffffffff);
+  const signer = typeof value.signer === 'string' && /^[0-9a-f]{64}$/.test(value.signer) ? value.signer : null;
+  if (version === null || revision === null || !signer) return null;
+  if (!(nonce instanceof Uint8Array) || !(ciphertext instanceof Uint8Array) || !(commitment instanceof Uint8Array) || !(signature instanceof Uint8Array)) return null;
+  if (commitment.length !== COMMITMENT_BYTES) return null;
+  return { version, revision, nonce, ciphertext, commitment, signer, signature };
+}
+
+/**
+ * One device's keys to a room's answers (SPEC SEALED-6..12). Drafts are saved as encrypted Yjs
+ * updates under a key derived from the member secret, which only the member's own devices hold, so
+ * a partner's device stores ciphertext only; a shared answer is sealed under its own key with a
+ * signed commitment; another member's answer opens only with a key boxed to this device (by its
+ * author's device once this member has committed, or through the relay's escrow), and is shown only
+ * if that key matches the commitment.
+ */
+export class AnswerVault implements AnswerReader {
+  readonly devices: DeviceList;
+  readonly deviceHex: string;
+  private readonly boxKeys: BoxKeyPair;
+  private memberSecret: Uint8Array | null = null;
+  private readonly drafts = new Map<string, DraftCache>();
+  private readonly verifiedCommitments = new Map<string, boolean>();
+  private readonly openedTexts = new Map<string, string | null>();
+  private readonly openedBoxes = new Map<string, Uint8Array | null>();
+  /** keyBoxes entries grouped by answer and recipient ("<n>/<card>/<author>/<revision>/<recipient>"), rebuilt after a change. */
+  private keyBoxIndex: Map<string, [sender: string, box: Uint8Array][]> | null = null;
+  private readonly dropIndex = (): void => {
+    this.keyBoxIndex = null;
+  };
+
+  constructor(
+    private readonly doc: Y.Doc,
+    private readonly identity: VaultIdentity,
+  ) {
+    this.devices = new DeviceList(doc, identity.roomId);
+    this.deviceHex = toHex(identity.device.publicKey);
+    this.boxKeys = deriveDeviceBoxKeyPair(identity.device.secretKey);
+    rootMap(doc, RootKey.KeyBoxes).observe(this.dropIndex);
+  }
+
+  destroy(): void {
+    rootMap(this.doc, RootKey.KeyBoxes).unobserve(this.dropIndex);
+    this.devices.destroy();
+  }
+
+  /** Approves a device waiting to join as this member (SEALED-7); its member secret follows at the next enroll. */
+  approveDevice(deviceHex: string, now: number): boolean {
+    const approved = this.devices.approve(deviceHex, this.identity.device);
+    if (approved) this.enroll(now);
+    return approved;
+  }
+
+  private boxesTo(answerAndRecipient: string): readonly [string, Uint8Array][] {
+    if (!this.keyBoxIndex) {
+      const index = new Map<string, [string, Uint8Array][]>();
+      rootMap(this.doc, RootKey.KeyBoxes).forEach((value, entry) => {
+        const cut = entry.lastIndexOf('/');
+        if (cut < 0 || !(value instanceof Uint8Array)) return;
+        const group = entry.slice(0, cut);
+        const list = index.get(group) ?? [];
+        list.push([entry.slice(cut + 1), value]);
+        index.set(group, list);
+      });
+      this.keyBoxIndex = index;
+    }
+    return this.keyBoxIndex.get(answerAndRecipient) ?? [];
+  }
+
+  /** Opens a box from a device on the list (cached: an X25519 box costs about a millisecond). */
+  private openBox(senderHex: string, box: Uint8Array): Uint8Array | null {
+    const cacheKey = `${senderHex}:${toHex(box.subarray(0, 24))}`;
+    if (this.openedBoxes.has(cacheKey)) return this.openedBoxes.get(cacheKey) ?? null;
+    const sender = this.devices.get(senderHex);
+    const opened = sender ? openDeviceBox(box, sender.boxKey, this.boxKeys.secretKey) : null;
+    this.openedBoxes.set(cacheKey, opened);
+    return opened;
+  }
+
+  get memberId(): string {
+    return this.identity.memberId;
+  }
+
+  get devicePublicKey(): Uint8Array {
+    return this.identity.device.publicKey;
+  }
+
+  get boxPublicKey(): Uint8Array {
+    return this.boxKeys.publicKey;
+  }
+
+  /**
+   * Puts this device on the room's device list and makes sure it holds its member's secret: the
+   * member's first device makes one; a later device gets it boxed by one that has it. Every call
+   * also boxes the secret to the member's devices that lack it. Call after each remote change.
+   */
+  enroll(now: number): EnrollState {
+    this.devices.publish({ ...this.identity.device, memberId: this.memberId, boxKey: this.boxKeys.publicKey, now });
+    const me = this.devices.get(this.deviceHex);
+    // Not approved yet: nothing is boxed to this device and it boxes nothing (SEALED-7).
+    if (!me) return 'waiting-for-own-device';
+    const memberKeys = rootMap(this.doc, RootKey.MemberKeys);
+    let secret = this.secret();
+    if (!secret) {
+      const prefix = `${joinKey(this.memberId)}/`;
+      // One of the member's own devices approved this one: it boxes the member's secret here.
+      if (me.inMemberLine && [...memberKeys.keys()].some((key) => key.startsWith(prefix))) return 'waiting-for-own-device';
+      // The member's first device, or one another member approved after the member lost every
+      // device: a secret of its own (the lost one's drafts stay sealed).
+      secret = generateMemberSecret();
+      this.memberSecret = secret;
+      this.doc.transact(() => memberKeys.set(joinKey(this.memberId, this.deviceHex), { from: this.deviceHex, box: boxForDevice(secret!, this.boxKeys.publicKey, this.boxKeys.secretKey) }), localOrigin('device'));
+    }
+    if (!me.inMemberLine) return 'ready';
+    const missing = this.devices.ofMember(this.memberId).filter((device) => device.inMemberLine && !memberKeys.has(joinKey(this.memberId, device.deviceHex)));
+    if (missing.length > 0) {
+      const shared = secret;
+      this.doc.transact(() => {
+        for (const device of missing) memberKeys.set(joinKey(this.memberId, device.deviceHex), { from: this.deviceHex, box: boxForDevice(shared, device.boxKey, this.boxKeys.secretKey) });
+      }, localOrigin('device'));
+    }
+    return 'ready';
+  }
+
+  /** Where this device stands, without writing anything: approved and holding the member secret, or waiting. */
+  enrollState(): VaultState {
+    if (!rootMap(this.doc, RootKey.Devices).has(this.deviceHex)) return 'unlisted';
+    return this.devices.get(this.deviceHex) && this.secret() ? 'ready' : 'waiting-for-own-device';
+  }
+
+  /** This member's secret, opened from the box one of the member's devices left for this device. */
+  private secret(): Uint8Array | null {
+    if (this.memberSecret) return this.memberSecret;
+    const entry = rootMap(this.doc, RootKey.MemberKeys).get(joinKey(this.memberId, this.deviceHex));
+    if (!isRecord(entry) || typeof entry.from !== 'string' || !(entry.box instanceof Uint8Array)) return null;
+    const sender = this.devices.get(entry.from);
+    // From this device itself, or from a device in the member's line (SEALED-7).
+    if (!sender || sender.memberId !== this.memberId || (sender.deviceHex !== this.deviceHex && !sender.inMemberLine)) return null;
+    const secret = openDeviceBox(entry.box, sender.boxKey, this.boxKeys.secretKey);
+    if (!secret || secret.length !== MEMBER_SECRET_BYTES) return null;
+    this.memberSecret = secret;
+    return secret;
+  }
+
+  canWrite(): boolean {
+    return this.secret() !== null;
+  }
+
+  // ---- the member's own drafts -------------------------------------------------------------
+
+  /** Creates the answer entry early (as ensureDraft did): concurrent creation by two devices loses nothing then. */
+  prepareDraft(ref: AnswerRef, now: number): void {
+    this.draftSaves(ref, now);
+  }
+
+  private draftSaves(ref: AnswerRef, now: number): Y.Array<Uint8Array> {
+    const answers = rootMap(this.doc, RootKey.Answers);
+    const key = joinKey(ref.session, ref.cardId, ref.memberId);
+    let map = answers.get(key);
+    let saves = map instanceof Y.Map ? map.get('sealedDraft') : undefined;
+    if (saves instanceof Y.Array) return saves as Y.Array<Uint8Array>;
+    const created = new Y.Array<Uint8Array>();
+    this.doc.transact(() => {
+      if (!(map instanceof Y.Map)) {
+        map = new Y.Map<unknown>();
+        (map as Y.Map<unknown>).set('submittedAt', null);
+        (map as Y.Map<unknown>).set('passed', false);
+        (map as Y.Map<unknown>).set('updatedAt', now);
+        answers.set(key, map);
+      }
+      (map as Y.Map<unknown>).set('sealedDraft', created);
+    }, localOrigin('draft'));
+    saves = created;
+    return created;
+  }
+
+  /** The private draft document for one of this member's answers, brought up to date with its saves. */
+  private draftDoc(ref: AnswerRef, saves: Y.Array<Uint8Array> | null): DraftCache | null {
+    const secret = this.secret();
+    if (!secret || ref.memberId !== this.memberId) return null;
+    const id = joinKey(ref.session, ref.cardId);
+    let cache = this.drafts.get(id);
+    if (!cache) {
+      cache = { doc: new Y.Doc({ gc: true }), applied: new WeakSet() };
+      this.drafts.set(id, cache);
+    }
+    // Saves from several devices interleave in any order, and folding replaces many by one: Yjs
+    // updates apply in any order and any number of times, so apply each save not seen yet.
+    let key: Uint8Array | null = null;
+    for (const save of saves ? saves.toArray() : []) {
+      if (cache.applied.has(save)) continue;
+      cache.applied.add(save);
+      key ??= deriveDraftKey(secret, slotOf(ref));
+      const update = openPadded(save, key);
+      // A save that does not open (or is not an update) is not this member's: skip it, keep the draft.
+      if (!update) continue;
+      try {
+        Y.applyUpdate(cache.doc, update);
+      } catch {
+        continue;
+      }
+    }
+    return cache;
+  }
+
+  private draftText(ref: AnswerRef): string {
+    const map = answerMap(this.doc, ref);
+    const saves = map?.get('sealedDraft');
+    const cache = this.draftDoc(ref, saves instanceof Y.Array ? (saves as Y.Array<Uint8Array>) : null);
+    const sealedText = cache ? cache.doc.getText('draft').toString() : '';
+    if (sealedText !== '' || (saves instanceof Y.Array && saves.length > 0)) return sealedText;
+    // A draft from before sealed answers, still in clear until its next edit.
+    return readAnswer(this.doc, ref).text;
+  }
+
+  /**
+   * Saves the draft as the smallest encrypted change to it (common prefix and suffix kept, as
+   * editDraft did), so two of the member's devices typing at once merge instead of overwriting.
+   */
+  editDraft(ref: AnswerRef, text: string, now: number): boolean {
+    const saves = this.draftSaves(ref, now);
+    const map = answerMap(this.doc, ref);
+    const cache = this.draftDoc(ref, saves);
+    const secret = this.secret();
+    if (!map || !cache || !secret || readFiniteNumber(map.get('submittedAt')) !== null) return false;
+    const next = text.slice(0, MAX_ANSWER_LENGTH);
+    const draft = cache.doc.getText('draft');
+    const legacy = map.get('draft');
+    const legacyText = saves.length === 0 && legacy instanceof Y.Text ? legacy.toString() : '';
+    const before = Y.encodeStateVector(cache.doc);
+    cache.doc.transact(() => {
+      if (legacyText && draft.length === 0) draft.insert(0, legacyText);
+      applyTextChange(draft, next);
+    });
+    const update = Y.encodeStateAsUpdate(cache.doc, before);
+    if (update.length <= 2) return true;
+    const key = deriveDraftKey(secret, slotOf(ref));
+    this.doc.transact(() => {
+      if (saves.length + 1 >= DRAFT_COMPACT_AT) {
+        saves.delete(0, saves.length);
+        saves.push([sealPadded(Y.encodeStateAsUpdate(cache.doc), key)]);
+      } else {
+        saves.push([sealPadded(update, key)]);
+      }
+      // The clear draft of an old room goes once its text lives in the sealed draft.
+      if (legacy instanceof Y.Text && legacy.length > 0) legacy.delete(0, legacy.length);
+      const writing = next.trim() !== '';
+      if (readBoolean(map.get('drafted')) !== writing) map.set('drafted', writing);
+      const previous = readFiniteNumber(map.get('updatedAt'));
+      if (previous === null || now - previous >= UPDATED_AT_RESOLUTION_MS) map.set('updatedAt', now);
+    }, localOrigin('draft'));
+    // This device's own save (and a folded one) is already in the draft document.
+    for (const save of saves.toArray()) cache.applied.add(save);
+    return true;
+  }
+
+  setPassed(ref: AnswerRef, passed: boolean, now: number): void {
+    this.draftSaves(ref, now);
+    const map = answerMap(this.doc, ref);
+    if (!map || readFiniteNumber(map.get('submittedAt')) !== null) return;
+    this.doc.transact(() => {
+      map.set('passed', passed);
+      map.set('updatedAt', now);
+    }, localOrigin('pass'));
+  }
+
+  /**
+   * Shares the draft: seals it under the answer's own key, commits to key, nonce, ciphertext, card,
+   * member and version, signs the commitment with this device's key, and erases the draft's saves.
+   * Null when there is nothing to share (or this device has no member secret yet).
+   */
+  submit(ref: AnswerRef, now: number): SharedAnswer | null {
+    const secret = this.secret();
+    const map = answerMap(this.doc, ref);
+    if (!secret || !map || ref.memberId !== this.memberId) return null;
+    const slot = slotOf(ref);
+    const key = deriveAnswerKey(secret, slot);
+    const existing = parseSealed(map.get('sealed'));
+    if (readFiniteNumber(map.get('submittedAt')) !== null && existing) return { slot, key, record: concatRecord(existing.commitment, existing.signature) };
+    const text = this.draftText(ref);
+    if (text.trim() === '') return null;
+    const sealed = sealAnswer(text, key, slot);
+    const signature = signCommitment(slot, sealed.commitment, this.identity.device.secretKey);
+    const saves = map.get('sealedDraft');
+    const legacy = map.get('draft');
+    this.doc.transact(() => {
+      map.set('sealed', { version: sealed.version, revision: slot.revision, nonce: sealed.nonce, ciphertext: sealed.ciphertext, commitment: sealed.commitment, signer: this.deviceHex, signature });
+      // An answer shared in clear before sealed answers keeps the moment it was shared.
+      map.set('submittedAt', readFiniteNumber(map.get('submittedAt')) ?? now);
+      map.set('passed', false);
+      map.set('drafted', false);
+      map.set('updatedAt', now);
+      if (saves instanceof Y.Array && saves.length > 0) saves.delete(0, saves.length);
+      if (legacy instanceof Y.Text && legacy.length > 0) legacy.delete(0, legacy.length);
+    }, localOrigin('submit'));
+    return { slot, key, record: concatRecord(sealed.commitment, signature) };
+  }
+
+  // ---- reading -----------------------------------------------------------------------------
+
+  readOwn(ref: AnswerRef): AnswerRecord {
+    const map = answerMap(this.doc, ref);
+    const fields = readAnswer(this.doc, ref);
+    const sealed = map ? parseSealed(map.get('sealed')) : null;
+    const secret = this.secret();
+    let text: string;
+    if (sealed && secret) {
+      const opened = this.openWith(ref, sealed, deriveAnswerKey(secret, slotOf(ref, sealed.revision)));
+      text = opened ?? '';
+    } else {
+      text = this.draftText(ref);
+    }
+    return { ...fields, text };
+  }
+
+  readOther(ref: AnswerRef): OtherAnswerReading {
+    const map = answerMap(this.doc, ref);
+    const fields = readAnswer(this.doc, ref);
+    const sealed = map ? parseSealed(map.get('sealed')) : null;
+    const writing = map ? readBoolean(map.get('drafted')) || fields.text.trim() !== '' : false;
+    const state = answerState({ ...fields, writing });
+    if (state !== 'submitted') return { state, submittedAt: fields.submittedAt, text: null, mismatch: false };
+    // Shared before sealed answers: in clear, as it always was.
+    if (!sealed) return { state, submittedAt: fields.submittedAt, text: fields.text, mismatch: false };
+    if (!this.commitmentSigned(ref, sealed)) return { state, submittedAt: fields.submittedAt, text: null, mismatch: true };
+    const keys = this.keysFor(ref, sealed.revision);
+    if (keys.length === 0) return { state, submittedAt: fields.submittedAt, text: null, mismatch: false };
+    for (const key of keys) {
+      const text = this.openWith(ref, sealed, key);
+      if (text !== null) return { state, submittedAt: fields.submittedAt, text, mismatch: false };
+    }
+    return { state, submittedAt: fields.submittedAt, text: null, mismatch: true };
+  }
+
+  /** Whether this device holds a key for another member's shared answer (opening it or not). */
+  hasKeyFor(ref: AnswerRef): boolean {
+    const sealed = parseSealed(answerMap(this.doc, ref)?.get('sealed'));
+    return sealed !== null && this.keysFor(ref, sealed.revision).length > 0;
+  }
+
+  /** Whether a member's answer to a card is shared sealed, with a commitment signed by one of their devices. */
+  hasSignedCommitment(ref: AnswerRef): boolean {
+    const sealed = parseSealed(answerMap(this.doc, ref)?.get('sealed'));
+    return sealed !== null && this.commitmentSigned(ref, sealed);
+  }
+
+  private openWith(ref: AnswerRef, sealed: SealedRecord, key: Uint8Array): string | null {
+    const cacheKey = `${toHex(sealed.commitment)}:${toHex(key)}`;
+    if (this.openedTexts.has(cacheKey)) return this.openedTexts.get(cacheKey) ?? null;
+    const result = openSealedAnswer(sealed, key, slotOf(ref, sealed.revision));
+    const text = result.ok ? result.text : null;
+    this.openedTexts.set(cacheKey, text);
+    return text;
+  }
+
+  /** The commitment is signed by a device on the list that speaks for the answer's member. */
+  private commitmentSigned(ref: AnswerRef, sealed: SealedRecord): boolean {
+    const cacheKey = `${toHex(sealed.signature)}:${sealed.signer}:${toHex(sealed.commitment)}`;
+    let valid = this.verifiedCommitments.get(cacheKey);
+    if (valid === undefined) {
+      const signer = this.devices.get(sealed.signer);
+      if (!signer || signer.memberId !== ref.memberId) return false; // the device record may still arrive
+      valid = verifyCommitmentSignature(slotOf(ref, sealed.revision), sealed.commitment, sealed.signature, signer.publicKey);
+      this.verifiedCommitments.set(cacheKey, valid);
+    }
+    return valid;
+  }
+
+  /** Keys for another member's answer boxed to this device by the author's devices or this member's own. */
+  private keysFor(ref: AnswerRef, revision: number): Uint8Array[] {
+    const keys: Uint8Array[] = [];
+    for (const [senderHex, box] of this.boxesTo(joinKey(ref.session, ref.cardId, ref.memberId, revision, this.deviceHex))) {
+      const sender = this.devices.get(senderHex);
+      if (!sender || (sender.memberId !== ref.memberId && sender.memberId !== this.memberId)) continue;
+      const opened = this.openBox(senderHex, box);
+      if (opened && opened.length === ANSWER_KEY_BYTES) keys.push(opened);
+    }
+    return keys;
+  }
+
+  // ---- release -----------------------------------------------------------------------------
+
+  /** The answer key boxed to every device of the other members (for the relay's escrow, SEALED-9). */
+  boxesForOthers(key: Uint8Array): { recipient: Uint8Array; box: Uint8Array }[] {
+    return this.devices
+      .all()
+      .filter((device) => device.memberId !== this.memberId)
+      .map((device) => ({ recipient: device.publicKey, box: boxForDevice(key, device.boxKey, this.boxKeys.secretKey) }));
+  }
+
+  /**
+   * Peer release (SEALED-10): for each of this member's shared answers on the given cards, box its
+   * key to the devices of every other member who has committed (signed) an answer to the same card
+   * and has no box from this member yet. Returns how many boxes were written.
+   */
+  releaseToPeers(cards: readonly CardRef[], memberIds: readonly string[]): number {
+    const secret = this.secret();
+    if (!secret) return 0;
+    const keyBoxes = rootMap(this.doc, RootKey.KeyBoxes);
+    const ownDevices = new Set(this.devices.ofMember(this.memberId).map((device) => device.deviceHex));
+    const writes: [string, Uint8Array][] = [];
+    for (const card of cards) {
+      const mine = { ...card, memberId: this.memberId };
+      const sealed = parseSealed(answerMap(this.doc, mine)?.get('sealed'));
+      if (!sealed) continue;
+      const key = deriveAnswerKey(secret, slotOf(mine, sealed.revision));
+      for (const memberId of memberIds) {
+        if (memberId === this.memberId || !this.hasSignedCommitment({ ...card, memberId })) continue;
+        for (const device of this.devices.ofMember(memberId)) {
+          const group = joinKey(card.session, card.cardId, this.memberId, sealed.revision, device.deviceHex);
+          const boxed = this.boxesTo(group).some(([sender]) => ownDevices.has(sender));
+          if (!boxed) writes.push([`${group}/${this.deviceHex}`, boxForDevice(key, device.boxKey, this.boxKeys.secretKey)]);
+        }
+      }
+    }
+    if (writes.length > 0) this.doc.transact(() => writes.forEach(([entry, box]) => keyBoxes.set(entry, box)), localOrigin('release'));
+    return writes.length;
+  }
+
+  /**
+   * Keys the relay's escrow released to this device for one card: each is kept in the document,
+   * boxed again to this member's devices (this one included), so it survives a reload and reaches
+   * the member's other devices. Opening still checks each key against the commitment.
+   */
+  acceptReleases(card: CardRef, releases: readonly ReleasedBox[]): number {
+    const keyBoxes = rootMap(this.doc, RootKey.KeyBoxes);
+    const writes: [string, Uint8Array][] = [];
+    for (const release of releases) {
+      const depositor = this.devices.get(toHex(release.depositor));
+      if (!depositor || depositor.memberId === this.memberId) continue;
+      const key = openDeviceBox(release.box, depositor.boxKey, this.boxKeys.secretKey);
+      if (!key || key.length !== ANSWER_KEY_BYTES) continue;
+      for (const device of this.devices.ofMember(this.memberId)) {
+        const entry = joinKey(card.session, card.cardId, depositor.memberId, FIRST_REVISION, device.deviceHex, this.deviceHex);
+        if (!keyBoxes.has(entry)) writes.push([entry, boxForDevice(key, device.boxKey, this.boxKeys.secretKey)]);
+      }
+    }
+    if (writes.length > 0) this.doc.transact(() => writes.forEach(([entry, box]) => keyBoxes.set(entry, box)), localOrigin('release'));
+    return writes.length;
+  }
+
+  deviceOf(deviceHex: string): RoomDevice | null {
+    return this.devices.get(deviceHex);
+  }
+}
+
+function concatRecord(commitment: Uint8Array, signature: Uint8Array): Uint8Array {
+  const record = new Uint8Array(commitment.length + signature.length);
+  record.set(commitment, 0);
+  record.set(signature, commitment.length);
+  return record;
+}

@@ -1,0 +1,185 @@
+import type * as Y from 'yjs';
+import { DEVICE_BOX_KEY_BYTES, memberIdForDevice, signDeviceApproval, signDeviceRecord, verifyDeviceApproval, verifyDeviceRecord } from '../crypto/answerKeys.ts';
+import { localOrigin, RootKey, rootMap } from '../doc/index.ts';
+import { isRecord, readFiniteNumber, readString } from '../doc/parse.ts';
+import { fromHex, toHex } from '../protocol/index.ts';
+
+/** A device of the room, as its own signature describes it (SPEC SEALED-6). */
+export interface RoomDevice {
+  readonly deviceHex: string;
+  readonly publicKey: Uint8Array;
+  readonly memberId: string;
+  readonly boxKey: Uint8Array;
+  readonly addedAt: number;
+  /** The device that approved this one (SEALED-7); null for a member's first device. */
+  readonly approvedBy: string | null;
+  /**
+   * The member's first device, or approved (in a chain) by the member's own devices: these share
+   * the member secret. A device another member approved (the member lost every device) starts
+   * with a secret of its own and never receives the old one.
+   */
+  readonly inMemberLine: boolean;
+}
+
+interface SignedRecord extends Omit<RoomDevice, 'inMemberLine'> {
+  readonly approvalSignature: Uint8Array | null;
+}
+
+const DEVICE_HEX = /^[0-9a-f]{64}$/;
+const MAX_MEMBER_ID_LENGTH = 200;
+
+/**
+ * The room's device list (SEALED-6, SEALED-7). A record counts only when signed by the device's own
+ * key, and belongs to its member only when the device is that member's first device (the member id
+ * is derived from its key) or was approved by a device that belongs. So nobody holding the invite
+ * link can add a device in an existing member's name. Members from before this rule (random ids)
+ * keep every self-signed device, as they always had. Signature checks are cached: Ed25519 costs
+ * milliseconds.
+ */
+export class DeviceList {
+  private readonly verified = new Map<string, boolean>();
+  /** The list as last evaluated; dropped whenever the devices map changes. */
+  private evaluated: { trusted: RoomDevice[]; pending: RoomDevice[] } | null = null;
+  private readonly forget = (): void => {
+    this.evaluated = null;
+  };
+
+  constructor(
+    private readonly doc: Y.Doc,
+    private readonly roomId: string,
+  ) {
+    rootMap(doc, RootKey.Devices).observe(this.forget);
+  }
+
+  destroy(): void {
+    rootMap(this.doc, RootKey.Devices).unobserve(this.forget);
+  }
+
+  /** Every device that belongs to its member. */
+  all(): RoomDevice[] {
+    return this.evaluate().trusted;
+  }
+
+  get(deviceHex: string): RoomDevice | null {
+    return this.all().find((device) => device.deviceHex === deviceHex) ?? null;
+  }
+
+  ofMember(memberId: string): RoomDevice[] {
+    return this.all().filter((device) => device.memberId === memberId);
+  }
+
+  /** Devices that signed a record for an existing member but are not approved (yet): they wait. */
+  pending(): RoomDevice[] {
+    return this.evaluate().pending;
+  }
+
+  /** Writes this device's record (again, if it changed): the member it speaks for and its box key. */
+  publish(options: { readonly publicKey: Uint8Array; readonly secretKey: Uint8Array; readonly memberId: string; readonly boxKey: Uint8Array; readonly now: number }): void {
+    const deviceHex = toHex(options.publicKey);
+    const current = this.signedRecords().find((record) => record.deviceHex === deviceHex);
+    if (current && current.memberId === options.memberId && toHex(current.boxKey) === toHex(options.boxKey)) return;
+    const signature = signDeviceRecord(this.roomId, options.memberId, options.boxKey, options.secretKey);
+    this.doc.transact(
+      () => rootMap(this.doc, RootKey.Devices).set(deviceHex, { memberId: options.memberId, boxKey: options.boxKey, addedAt: current?.addedAt ?? options.now, signature }),
+      localOrigin('device'),
+    );
+  }
+
+  /**
+   * Approves a waiting device (SEALED-7): by one of its member's own devices, or — when the member
+   * lost every device — by another member's, which lets it in without the member's old secret.
+   * False if the approver is not on the list or the device is not waiting.
+   */
+  approve(deviceHex: string, approver: { readonly publicKey: Uint8Array; readonly secretKey: Uint8Array }): boolean {
+    const waiting = this.pending().find((device) => device.deviceHex === deviceHex);
+    const approverDevice = this.get(toHex(approver.publicKey));
+    if (!waiting || !approverDevice) return false;
+    const devices = rootMap(this.doc, RootKey.Devices);
+    const value = devices.get(deviceHex);
+    if (!isRecord(value)) return false;
+    const approval = signDeviceApproval(this.roomId, waiting.memberId, waiting.publicKey, waiting.boxKey, approver.secretKey);
+    this.doc.transact(() => devices.set(deviceHex, { ...value, approvedBy: approverDevice.deviceHex, approval }), localOrigin('device'));
+    return true;
+  }
+
+  private signedRecords(): SignedRecord[] {
+    const records: SignedRecord[] = [];
+    rootMap(this.doc, RootKey.Devices).forEach((value, deviceHex) => {
+      const record = this.parse(deviceHex, value);
+      if (record) records.push(record);
+    });
+    return records.sort((a, b) => a.addedAt - b.addedAt || (a.deviceHex < b.deviceHex ? -1 : 1));
+  }
+
+  private evaluate(): { trusted: RoomDevice[]; pending: RoomDevice[] } {
+    this.evaluated ??= this.evaluateNow();
+    return this.evaluated;
+  }
+
+  private evaluateNow(): { trusted: RoomDevice[]; pending: RoomDevice[] } {
+    const records = this.signedRecords();
+    const byMember = new Map<string, SignedRecord[]>();
+    for (const record of records) byMember.set(record.memberId, [...(byMember.get(record.memberId) ?? []), record]);
+    const trusted = new Map<string, SignedRecord>();
+    const line = new Set<string>();
+    for (const [memberId, devices] of byMember) {
+      const founders = devices.filter((device) => memberIdForDevice(device.publicKey) === memberId);
+      // A member from before approvals (random id): every self-signed device, as before.
+      for (const device of founders.length > 0 ? founders : devices) {
+        trusted.set(device.deviceHex, device);
+        line.add(device.deviceHex);
+      }
+    }
+    // Approvals chain from the first devices; each round adds devices approved by one already in.
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const device of records) {
+        if (trusted.has(device.deviceHex) || !device.approvedBy || !device.approvalSignature) continue;
+        const approver = trusted.get(device.approvedBy);
+        if (!approver || !this.approvalValid(device, approver)) continue;
+        trusted.set(device.deviceHex, device);
+        if (approver.memberId === device.memberId && line.has(approver.deviceHex)) line.add(device.deviceHex);
+        grew = true;
+      }
+    }
+    const view = (record: SignedRecord): RoomDevice => publicView(record, line.has(record.deviceHex));
+    return {
+      trusted: records.filter((record) => trusted.has(record.deviceHex)).map(view),
+      pending: records.filter((record) => !trusted.has(record.deviceHex)).map(view),
+    };
+  }
+
+  private approvalValid(device: SignedRecord, approver: SignedRecord): boolean {
+    const signature = device.approvalSignature!;
+    return this.cached(`a:${device.deviceHex}:${approver.deviceHex}:${toHex(signature)}:${toHex(device.boxKey)}:${device.memberId}`, () =>
+      verifyDeviceApproval(this.roomId, device.memberId, device.publicKey, device.boxKey, signature, approver.publicKey),
+    );
+  }
+
+  private cached(key: string, check: () => boolean): boolean {
+    let valid = this.verified.get(key);
+    if (valid === undefined) {
+      valid = check();
+      this.verified.set(key, valid);
+    }
+    return valid;
+  }
+
+  private parse(deviceHex: string, value: unknown): SignedRecord | null {
+    if (!DEVICE_HEX.test(deviceHex) || !isRecord(value)) return null;
+    const memberId = readString(value.memberId, MAX_MEMBER_ID_LENGTH);
+    const addedAt = readFiniteNumber(value.addedAt);
+    const { boxKey, signature, approval } = value;
+    if (!memberId || addedAt === null || !(boxKey instanceof Uint8Array) || boxKey.length !== DEVICE_BOX_KEY_BYTES || !(signature instanceof Uint8Array)) return null;
+    const publicKey = fromHex(deviceHex);
+    const valid = this.cached(`d:${deviceHex}:${toHex(signature)}:${memberId}:${toHex(boxKey)}`, () => verifyDeviceRecord(this.roomId, memberId, boxKey, signature, publicKey));
+    if (!valid) return null;
+    const approvedBy = typeof value.approvedBy === 'string' && DEVICE_HEX.test(value.approvedBy) ? value.approvedBy : null;
+    return { deviceHex, publicKey, memberId, boxKey, addedAt, approvedBy, approvalSignature: approval instanceof Uint8Array ? approval : null };
+  }
+}
+
+function publicView(record: SignedRecord, inMemberLine: boolean): RoomDevice {
+  const { approvalSignature: _approval, ...device } = record;
+  return { ...device, inMemberLine };
+}
