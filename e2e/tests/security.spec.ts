@@ -1,5 +1,6 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { answerBox, closePartners, createRoom, drawCards, joinRoom, openPartner, syncStatus, type Partner } from '../fixtures/seen.ts';
+import { indexedDbHolding } from '../fixtures/storage.ts';
 
 // SPEC WEB-1…WEB-4: what the web client gives away, checked in a real Chromium against the real
 // relay. Every request, header, WebSocket frame and console line of both partners is recorded
@@ -62,45 +63,6 @@ async function nonIndexedDbStorage(page: Page): Promise<string> {
     if ('caches' in window) for (const name of await caches.keys()) cached.push(name);
     return JSON.stringify({ local: dump(localStorage), session: dump(sessionStorage), cookie: document.cookie, cached });
   });
-}
-
-/** The names of IndexedDB databases whose stored values contain `needle` (as text or bytes). */
-async function indexedDbHolding(page: Page, needle: string): Promise<string[]> {
-  return page.evaluate(async (text) => {
-    const bytes = new TextEncoder().encode(text);
-    const containsBytes = (hay: Uint8Array): boolean => {
-      outer: for (let i = 0; i + bytes.length <= hay.length; i++) {
-        for (let j = 0; j < bytes.length; j++) if (hay[i + j] !== bytes[j]) continue outer;
-        return true;
-      }
-      return false;
-    };
-    const holds = (value: unknown): boolean => {
-      if (typeof value === 'string') return value.includes(text);
-      if (value instanceof ArrayBuffer) return containsBytes(new Uint8Array(value));
-      if (ArrayBuffer.isView(value)) return containsBytes(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
-      if (typeof value === 'object' && value !== null) return Object.values(value).some(holds);
-      return false;
-    };
-    const found: string[] = [];
-    for (const info of await indexedDB.databases()) {
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const request = indexedDB.open(info.name!);
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-      for (const storeName of Array.from(db.objectStoreNames)) {
-        const values = await new Promise<unknown[]>((resolve, reject) => {
-          const request = db.transaction(storeName, 'readonly').objectStore(storeName).getAll();
-          request.onsuccess = () => resolve(request.result);
-          request.onerror = () => reject(request.error);
-        });
-        if (values.some(holds)) found.push(`${info.name}/${storeName}`);
-      }
-      db.close();
-    }
-    return found;
-  }, needle);
 }
 
 test('WEB-1: the app is served with a strict CSP, no inline script and no third-party origin', async ({ request, baseURL }) => {

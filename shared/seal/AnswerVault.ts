@@ -163,7 +163,7 @@ export class AnswerVault implements AnswerReader {
 
   /** Opens a box from a device on the list (cached: an X25519 box costs about a millisecond). */
   private openBox(senderHex: string, box: Uint8Array): Uint8Array | null {
-    const cacheKey = `${senderHex}:${toHex(box.subarray(0, 24))}`;
+    const cacheKey = boxCacheKey(senderHex, box);
     if (this.openedBoxes.has(cacheKey)) return this.openedBoxes.get(cacheKey) ?? null;
     const sender = this.devices.get(senderHex);
     const opened = sender ? openDeviceBox(box, sender.boxKey, this.boxKeys.secretKey) : null;
@@ -526,7 +526,11 @@ export class AnswerVault implements AnswerReader {
       if (!key || key.length !== ANSWER_KEY_BYTES) continue;
       for (const device of this.devices.ofMember(this.memberId)) {
         const entry = joinKey(card.session, card.cardId, depositor.memberId, FIRST_REVISION, device.deviceHex, this.deviceHex);
-        if (!keyBoxes.has(entry)) writes.push([entry, boxForDevice(key, device.boxKey, this.boxKeys.secretKey)]);
+        if (keyBoxes.has(entry)) continue;
+        const box = boxForDevice(key, device.boxKey, this.boxKeys.secretKey);
+        // This device knows what its own box holds: no need to open it again (an X25519 step).
+        if (device.deviceHex === this.deviceHex) this.openedBoxes.set(boxCacheKey(this.deviceHex, box), key);
+        writes.push([entry, box]);
       }
     }
     if (writes.length > 0) this.doc.transact(() => writes.forEach(([entry, box]) => keyBoxes.set(entry, box)), localOrigin('release'));
@@ -536,6 +540,10 @@ export class AnswerVault implements AnswerReader {
   deviceOf(deviceHex: string): RoomDevice | null {
     return this.devices.get(deviceHex);
   }
+}
+
+function boxCacheKey(senderHex: string, box: Uint8Array): string {
+  return `${senderHex}:${toHex(box.subarray(0, 24))}`;
 }
 
 function concatRecord(commitment: Uint8Array, signature: Uint8Array): Uint8Array {

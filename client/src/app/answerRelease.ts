@@ -61,6 +61,8 @@ export class AnswerRelease {
   /** Right after sharing: deposit the key (boxed to the other members' devices) with the commitment. */
   async deposit(card: CardRef, shared: SharedAnswer): Promise<void> {
     if (this.strict()) return;
+    // Asked already: the reply to this deposit carries whatever this device may open now.
+    this.asked.add(cardId(card));
     const answer = await this.session
       .depositEscrow({
         slotTag: this.slotTag(card),
