@@ -98,9 +98,16 @@ test('leaving forgets the room on this device only', async ({ browser }, testInf
   await alex.page.reload();
   await expect(alex.page.getByRole('heading', { name: 'Draw your first cards' })).toBeVisible();
 
-  // Coming back with the link: Sam is recognised and continues as themself.
+  // Coming back with the link: Sam picks their name, and with no device of Sam's left in the room,
+  // Alex lets the new one in after checking the code with Sam (SEALED-7).
   await sam.page.goto(link);
   await sam.page.getByRole('button', { name: 'I’m Sam' }).click();
+  await expect(sam.page.getByRole('heading', { name: 'Approve this device from your other one' })).toBeVisible();
+  const code = (await sam.page.locator('.approval-code').innerText()).trim();
+  const ask = alex.page.locator('.notice', { has: alex.page.getByText('A new device wants to join as Sam — approve?') });
+  await expect(ask).toContainText(code);
+  await ask.getByRole('button', { name: 'Approve' }).click();
+  await expect(sam.page.getByRole('heading', { name: 'Approve this device from your other one' })).toHaveCount(0);
   await expect(sam.page.getByText('Alex is here')).toBeVisible();
   await closePartners(alex, sam);
 });
