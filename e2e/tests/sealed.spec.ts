@@ -81,7 +81,7 @@ test('SEALED-7: a leaked link cannot become an existing member; the member appro
   expect(code).toMatch(/^\d{3} \d{3}$/);
   expect(await indexedDbHolding(laptop.page, draft)).toEqual([]);
   await expectAccessible(laptop.page, 'waiting for approval');
-  await snap(laptop.page, testInfo, '40-device-waits-for-approval');
+  await snap(laptop.page, testInfo, '50-device-waits-for-approval');
 
   // Alex's phone asks, with the same code; Sam's device offers it too (for a member who lost every device).
   const ask = alex.page.getByText('A new device wants to join as Alex — approve?');
@@ -89,7 +89,7 @@ test('SEALED-7: a leaked link cannot become an existing member; the member appro
   await expect(alex.page.locator('.notice', { has: ask })).toContainText(code);
   await expect(sam.page.getByText('A new device wants to join as Alex — approve?')).toBeVisible();
   await expectAccessible(alex.page, 'approve a device');
-  await snap(alex.page, testInfo, '41-approve-device');
+  await snap(alex.page, testInfo, '51-approve-device');
   await alex.page.locator('.notice', { has: ask }).getByRole('button', { name: 'Approve' }).click();
 
   // Approved: the laptop is Alex, with Alex's draft, and the request is gone everywhere.
@@ -97,5 +97,21 @@ test('SEALED-7: a leaked link cannot become an existing member; the member appro
   await laptop.page.getByRole('list', { name: 'Session 1 cards' }).getByRole('button').first().click();
   await expect(answerBox(laptop.page)).toHaveValue(draft);
   await expect(sam.page.getByText('A new device wants to join as Alex — approve?')).toHaveCount(0);
+
+  // Room & data on the phone: strict release, and the laptop removed as if lost (SEALED-14, SEALED-15).
+  await alex.page.getByRole('link', { name: 'Room & data' }).click();
+  const strict = alex.page.getByRole('switch', { name: 'Open my answers device to device only' });
+  await expect(strict).not.toBeChecked();
+  await strict.check();
+  await expect(alex.page.getByText('On: nothing of yours is left with the server.', { exact: false })).toBeVisible();
+  const devices = alex.page.getByRole('list').filter({ hasText: 'This device' });
+  await expect(devices.getByRole('listitem')).toHaveCount(2);
+  await expectAccessible(alex.page, 'how your answers open');
+  await snap(alex.page, testInfo, '52-how-answers-open');
+  await devices.getByRole('button', { name: 'Remove' }).click();
+  await alex.page.getByRole('dialog', { name: 'Remove this device?' }).getByRole('button', { name: 'Remove the device' }).click();
+  await expect(devices.getByRole('listitem')).toHaveCount(1);
+  // The removed laptop is back to asking for approval; it holds no key to what comes next.
+  await expect(laptop.page.getByRole('heading', { name: 'Approve this device from your other one' })).toBeVisible();
   await closePartners(alex, sam, laptop);
 });

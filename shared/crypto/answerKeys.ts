@@ -14,9 +14,11 @@ const LABEL_BOX_KEY = 'seen/v1/device-box-key';
 const LABEL_DEVICE_RECORD = 'seen/v1/device-record';
 const LABEL_DEVICE_APPROVAL = 'seen/v1/device-approval';
 const LABEL_MEMBER_ID = 'seen/v1/member-id';
+const LABEL_DEVICE_REMOVAL = 'seen/v1/device-removal';
 const LABEL_APPROVAL_CODE = 'seen/v1/approval-code';
 const LABEL_ANSWER_KEY = 'seen/v1/answer-key';
 const LABEL_DRAFT_KEY = 'seen/v1/draft-key';
+const LABEL_MEMBER_PREFS_KEY = 'seen/v1/member-prefs-key';
 const LENGTH_PREFIX_BYTES = 4;
 const MAX_FIELD_BYTES = 0xffff;
 
@@ -67,6 +69,20 @@ export function signDeviceApproval(roomId: string, memberId: string, devicePubli
 export function verifyDeviceApproval(roomId: string, memberId: string, devicePublicKey: Uint8Array, boxKey: Uint8Array, signature: Uint8Array, approverPublicKey: Uint8Array): boolean {
   if (signature.length !== nacl.sign.signatureLength || approverPublicKey.length !== nacl.sign.publicKeyLength) return false;
   return nacl.sign.detached.verify(approvalTranscript(roomId, memberId, devicePublicKey, boxKey), signature, approverPublicKey);
+}
+
+function removalTranscript(roomId: string, memberId: string, devicePublicKey: Uint8Array): Uint8Array {
+  return concatBytes([utf8Encoder.encode(LABEL_DEVICE_REMOVAL), Uint8Array.of(0), lengthPrefixed(roomId), lengthPrefixed(memberId), devicePublicKey]);
+}
+
+/** A device of the member takes a lost one off the list (SEALED-15). */
+export function signDeviceRemoval(roomId: string, memberId: string, devicePublicKey: Uint8Array, removerSecretKey: Uint8Array): Uint8Array {
+  return nacl.sign.detached(removalTranscript(roomId, memberId, devicePublicKey), removerSecretKey);
+}
+
+export function verifyDeviceRemoval(roomId: string, memberId: string, devicePublicKey: Uint8Array, signature: Uint8Array, removerPublicKey: Uint8Array): boolean {
+  if (signature.length !== nacl.sign.signatureLength || removerPublicKey.length !== nacl.sign.publicKeyLength) return false;
+  return nacl.sign.detached.verify(removalTranscript(roomId, memberId, devicePublicKey), signature, removerPublicKey);
 }
 
 const MEMBER_ID_BYTES = 12;
@@ -126,6 +142,12 @@ export function deriveAnswerKey(memberSecret: Uint8Array, slot: AnswerSlot): Uin
 /** The key of a draft's saves: never released, so the partner never holds what was typed and deleted. */
 export function deriveDraftKey(memberSecret: Uint8Array, slot: AnswerSlot): Uint8Array {
   return slotKey(LABEL_DRAFT_KEY, memberSecret, slot);
+}
+
+/** The key of the member's own settings in the room (strict release, SEALED-14): only the member's devices can read or write them. */
+export function deriveMemberPrefsKey(memberSecret: Uint8Array): Uint8Array {
+  if (memberSecret.length !== MEMBER_SECRET_BYTES) throw new RangeError(`a member secret is ${MEMBER_SECRET_BYTES} bytes`);
+  return nacl.hash(concatBytes([utf8Encoder.encode(LABEL_MEMBER_PREFS_KEY), Uint8Array.of(0), memberSecret])).slice(0, nacl.secretbox.keyLength);
 }
 
 /** nonce ‖ box(payload) from one device's box key to another's. */

@@ -23,7 +23,8 @@ export type LocalReason =
   | 'custom-prompt'
   | 'ready'
   | 'device'
-  | 'release';
+  | 'release'
+  | 'member-prefs';
 
 export type TransactionOrigin =
   | { readonly source: 'local'; readonly reason: LocalReason }

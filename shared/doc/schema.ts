@@ -13,6 +13,8 @@ import type * as Y from 'yjs';
  *   devices       deviceKeyHex → { memberId, boxKey, addedAt, signature }   (SEALED-6)
  *   memberKeys    "<memberId>/<deviceKeyHex>" → { from, box }   the member secret, boxed to that member's devices
  *   keyBoxes      "<n>/<cardId>/<authorId>/<revision>/<recipientHex>/<senderHex>" → box of an answer key
+ *   removals      deviceKeyHex → { by, signature }   a device its member took off the list (SEALED-15)
+ *   memberPrefs   memberId → the member's own settings, sealed under a key from the member secret (SEALED-14)
  *   replies       "<n>/<cardId>/<authorId>/<answerId>" → { text, at }   (old: "<n>/<cardId>/<authorId>")
  *   reactions     "<n>/<cardId>/<authorId>/<answerId>" → { reaction, at }
  *   ready         "<n>/<cardIndex>/<memberId>" → at         (live mode: "next card" flags)
@@ -38,6 +40,8 @@ export const RootKey = {
   Devices: 'devices',
   MemberKeys: 'memberKeys',
   KeyBoxes: 'keyBoxes',
+  MemberPrefs: 'memberPrefs',
+  Removals: 'removals',
 } as const;
 
 export type RoomMode = 'live' | 'weekly';

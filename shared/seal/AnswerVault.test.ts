@@ -175,3 +175,67 @@ describe('sealed answers and their release (SEALED-8..11)', () => {
     expect(readCardAnswers(sam.doc, { ...CARD, viewerId: sam.memberId, memberIds, reader: sam.vault }).mine.text).toBe('old draft, now sealed');
   });
 });
+
+describe('strict release and removed devices (SEALED-14, SEALED-15)', () => {
+  it('SEALED-14: in strict release no key is deposited, so a relay releasing everything early has nothing; peer release still opens it', () => {
+    const { alex, sam, view, alexRef, samRef } = couple();
+    expect(alex.vault.setPrefs({ strictRelease: true })).toBe(true);
+    syncAll(alex.doc, sam.doc);
+    expect(alex.vault.readPrefs().strictRelease).toBe(true);
+    // Sam's device cannot read Alex's settings, and its own stay its own.
+    expect(sam.vault.readPrefs().strictRelease).toBe(false);
+    alex.vault.editDraft(alexRef, ALEX_CANARY, T0);
+    const shared = alex.vault.submit(alexRef, T0 + 1)!;
+    const deposited = alex.vault.escrowBoxes(shared.key);
+    expect(deposited).toEqual([]);
+    // A relay that hands Sam every box in the slot before Sam answers: there is none of Alex's.
+    expect(sam.vault.acceptReleases(CARD, deposited.map((box) => ({ depositor: alex.keys.publicKey, box: box.box })))).toBe(0);
+    syncAll(alex.doc, sam.doc);
+    expect(view(sam).others[0]?.text).toBeNull();
+    // Settings someone else wrote in Alex's name do not open: Alex's device fails closed.
+    rootMap(sam.doc, RootKey.MemberPrefs).set(alex.memberId, new Uint8Array(64));
+    syncAll(alex.doc, sam.doc);
+    expect(alex.vault.readPrefs().strictRelease).toBe(true);
+    sam.vault.editDraft(samRef, 'mine', T0 + 2);
+    sam.vault.submit(samRef, T0 + 3);
+    syncAll(alex.doc, sam.doc);
+    alex.vault.releaseToPeers([CARD], [alex.memberId, sam.memberId]);
+    syncAll(alex.doc, sam.doc);
+    expect(view(sam).others[0]?.text).toBe(ALEX_CANARY);
+  });
+
+  it('SEALED-15: a removed device gets no new keys, reads nothing written after, and its approvals stop counting', () => {
+    const { alex, sam, alexRef } = couple();
+    const laptop = openDevice(new Y.Doc(), alex.memberId);
+    syncAll(alex.doc, laptop.doc);
+    laptop.vault.enroll(T0);
+    syncAll(alex.doc, laptop.doc);
+    alex.vault.approveDevice(laptop.vault.deviceHex, T0);
+    syncAll(alex.doc, sam.doc, laptop.doc);
+    laptop.vault.enroll(T0);
+    alex.vault.editDraft(alexRef, 'before the phone was lost', T0);
+    syncAll(alex.doc, sam.doc, laptop.doc);
+    expect(laptop.vault.readOwn(alexRef).text).toBe('before the phone was lost');
+    // The laptop is lost; before it is removed, it lets another device in as Alex.
+    const stranger = openDevice(new Y.Doc(), alex.memberId);
+    syncAll(laptop.doc, stranger.doc);
+    stranger.vault.enroll(T0);
+    syncAll(laptop.doc, stranger.doc);
+    expect(laptop.vault.approveDevice(stranger.vault.deviceHex, T0)).toBe(true);
+    syncAll(alex.doc, sam.doc, laptop.doc, stranger.doc);
+    expect(alex.vault.removeDevice(laptop.vault.deviceHex)).toBe(true);
+    // Sam's device cannot remove Alex's devices.
+    expect(sam.vault.removeDevice(alex.vault.deviceHex)).toBe(false);
+    syncAll(alex.doc, sam.doc, laptop.doc, stranger.doc);
+    expect(sam.vault.devices.removed().map((device) => device.deviceHex)).toEqual([laptop.vault.deviceHex]);
+    // The stranger's approval came from the removed laptop: it waits again.
+    expect(sam.vault.devices.get(stranger.vault.deviceHex)).toBeNull();
+    expect(sam.vault.boxesForOthers(generateAnswerKey()).map((box) => toHex(box.recipient))).toEqual([alex.vault.deviceHex]);
+    // Alex writes on after the removal: the phone reads old and new, the laptop neither the new draft.
+    alex.vault.editDraft(alexRef, 'before the phone was lost, and after', T0 + 1);
+    syncAll(alex.doc, sam.doc, laptop.doc, stranger.doc);
+    expect(alex.vault.readOwn(alexRef).text).toBe('before the phone was lost, and after');
+    expect(openDevice(alex.doc, alex.memberId, alex.keys).vault.readOwn(alexRef).text).toBe('before the phone was lost, and after');
+    expect(openDevice(laptop.doc, alex.memberId, laptop.keys).vault.readOwn(alexRef).text).not.toContain('and after');
+  });
+});

@@ -4,6 +4,7 @@ import {
   deriveAnswerKey,
   deriveDeviceBoxKeyPair,
   deriveDraftKey,
+  deriveMemberPrefsKey,
   generateMemberSecret,
   MEMBER_SECRET_BYTES,
   openDeviceBox,
@@ -14,6 +15,7 @@ import {
 import {
   ANSWER_KEY_BYTES,
   COMMITMENT_BYTES,
+  computeCommitment,
   openSealedAnswer,
   sealAnswer,
   signCommitment,
@@ -39,7 +41,7 @@ import {
   UPDATED_AT_RESOLUTION_MS,
 } from '../doc/index.ts';
 import { isRecord, readBoolean, readFiniteNumber, readIntInRange } from '../doc/parse.ts';
-import { toHex } from '../protocol/index.ts';
+import { concatBytes, equalBytes, toHex } from '../protocol/index.ts';
 import { DeviceList, type RoomDevice } from './deviceList.ts';
 
 /** The device a vault works for: its Ed25519 key (registered at the relay) and the member it is. */
@@ -62,6 +64,18 @@ export interface ReleasedBox {
   readonly depositor: Uint8Array;
   readonly box: Uint8Array;
 }
+
+/** The member's own choices about sealing, shared by the member's devices and by nobody else. */
+export interface MemberPrefs {
+  /**
+   * Release answer keys device to device only (SEALED-14): no key is deposited at the relay's escrow,
+   * so a relay that released everything early would have nothing of this member's to release.
+   */
+  readonly strictRelease: boolean;
+}
+
+const DEFAULT_PREFS: MemberPrefs = { strictRelease: false };
+const STRICT_PREFS: MemberPrefs = { strictRelease: true };
 
 export type EnrollState = 'ready' | 'waiting-for-own-device';
 /** Before this device first wrote its record (a room from before sealed answers, opened offline). */
@@ -112,7 +126,8 @@ export class AnswerVault implements AnswerReader {
   readonly devices: DeviceList;
   readonly deviceHex: string;
   private readonly boxKeys: BoxKeyPair;
-  private memberSecret: Uint8Array | null = null;
+  /** The member's secrets, newest first: one more after each device removal (SEALED-15). */
+  private memberSecrets: Uint8Array[] | null = null;
   private readonly drafts = new Map<string, DraftCache>();
   private readonly verifiedCommitments = new Map<string, boolean>();
   private readonly openedTexts = new Map<string, string | null>();
@@ -131,10 +146,18 @@ export class AnswerVault implements AnswerReader {
     this.deviceHex = toHex(identity.device.publicKey);
     this.boxKeys = deriveDeviceBoxKeyPair(identity.device.secretKey);
     rootMap(doc, RootKey.KeyBoxes).observe(this.dropIndex);
+    rootMap(doc, RootKey.MemberKeys).observe(this.rereadSecrets);
   }
+
+  /** Another of the member's devices may have rotated the secret: read the box again (keep what was known if it no longer opens). */
+  private readonly rereadSecrets = (): void => {
+    const opened = this.openSecrets();
+    if (opened && (!this.memberSecrets || opened.length >= this.memberSecrets.length)) this.memberSecrets = opened;
+  };
 
   destroy(): void {
     rootMap(this.doc, RootKey.KeyBoxes).unobserve(this.dropIndex);
+    rootMap(this.doc, RootKey.MemberKeys).unobserve(this.rereadSecrets);
     this.devices.destroy();
   }
 
@@ -165,7 +188,7 @@ export class AnswerVault implements AnswerReader {
   private openBox(senderHex: string, box: Uint8Array): Uint8Array | null {
     const cacheKey = boxCacheKey(senderHex, box);
     if (this.openedBoxes.has(cacheKey)) return this.openedBoxes.get(cacheKey) ?? null;
-    const sender = this.devices.get(senderHex);
+    const sender = this.devices.known(senderHex);
     const opened = sender ? openDeviceBox(box, sender.boxKey, this.boxKeys.secretKey) : null;
     this.openedBoxes.set(cacheKey, opened);
     return opened;
@@ -194,26 +217,49 @@ export class AnswerVault implements AnswerReader {
     // Not approved yet: nothing is boxed to this device and it boxes nothing (SEALED-7).
     if (!me) return 'waiting-for-own-device';
     const memberKeys = rootMap(this.doc, RootKey.MemberKeys);
-    let secret = this.secret();
-    if (!secret) {
+    let secrets = this.secrets();
+    if (secrets.length === 0) {
       const prefix = `${joinKey(this.memberId)}/`;
       // One of the member's own devices approved this one: it boxes the member's secret here.
       if (me.inMemberLine && [...memberKeys.keys()].some((key) => key.startsWith(prefix))) return 'waiting-for-own-device';
       // The member's first device, or one another member approved after the member lost every
       // device: a secret of its own (the lost one's drafts stay sealed).
-      secret = generateMemberSecret();
-      this.memberSecret = secret;
-      this.doc.transact(() => memberKeys.set(joinKey(this.memberId, this.deviceHex), { from: this.deviceHex, box: boxForDevice(secret!, this.boxKeys.publicKey, this.boxKeys.secretKey) }), localOrigin('device'));
+      secrets = [generateMemberSecret()];
+      this.memberSecrets = secrets;
     }
-    if (!me.inMemberLine) return 'ready';
-    const missing = this.devices.ofMember(this.memberId).filter((device) => device.inMemberLine && !memberKeys.has(joinKey(this.memberId, device.deviceHex)));
-    if (missing.length > 0) {
-      const shared = secret;
-      this.doc.transact(() => {
-        for (const device of missing) memberKeys.set(joinKey(this.memberId, device.deviceHex), { from: this.deviceHex, box: boxForDevice(shared, device.boxKey, this.boxKeys.secretKey) });
-      }, localOrigin('device'));
-    }
+    // The member's devices that lack the secrets (this one too, if its box was erased).
+    const missing = this.devices
+      .ofMember(this.memberId)
+      .filter((device) => (device.deviceHex === this.deviceHex ? this.openSecrets() === null : me.inMemberLine && device.inMemberLine && !memberKeys.has(joinKey(this.memberId, device.deviceHex))));
+    if (missing.length > 0) this.boxSecrets(missing, secrets);
     return 'ready';
+  }
+
+  private boxSecrets(devices: readonly RoomDevice[], secrets: readonly Uint8Array[]): void {
+    const memberKeys = rootMap(this.doc, RootKey.MemberKeys);
+    const payload = concatBytes(secrets);
+    this.doc.transact(() => {
+      for (const device of devices) memberKeys.set(joinKey(this.memberId, device.deviceHex), { from: this.deviceHex, box: boxForDevice(payload, device.boxKey, this.boxKeys.secretKey) });
+    }, localOrigin('device'));
+  }
+
+  /**
+   * Removes a lost device of this member (SEALED-15): signed, so every device stops boxing keys to
+   * it, and the member secret rotates — a new one, boxed to the member's remaining devices only, for
+   * everything written from now on (the earlier ones stay readable to the member).
+   */
+  removeDevice(deviceHex: string): boolean {
+    const secrets = this.secrets();
+    if (deviceHex === this.deviceHex || secrets.length === 0 || !this.devices.remove(deviceHex, this.identity.device)) return false;
+    const rotated = [generateMemberSecret(), ...secrets];
+    this.memberSecrets = rotated;
+    const memberKeys = rootMap(this.doc, RootKey.MemberKeys);
+    this.doc.transact(() => memberKeys.delete(joinKey(this.memberId, deviceHex)), localOrigin('device'));
+    this.boxSecrets(
+      this.devices.ofMember(this.memberId).filter((device) => device.inMemberLine || device.deviceHex === this.deviceHex),
+      rotated,
+    );
+    return true;
   }
 
   /** Where this device stands, without writing anything: approved and holding the member secret, or waiting. */
@@ -222,22 +268,71 @@ export class AnswerVault implements AnswerReader {
     return this.devices.get(this.deviceHex) && this.secret() ? 'ready' : 'waiting-for-own-device';
   }
 
-  /** This member's secret, opened from the box one of the member's devices left for this device. */
+  /** The member's secrets, newest first, from the box one of the member's devices left for this device. */
+  private secrets(): Uint8Array[] {
+    this.memberSecrets ??= this.openSecrets();
+    return this.memberSecrets ?? [];
+  }
+
+  /** The newest member secret: what everything new is written under. */
   private secret(): Uint8Array | null {
-    if (this.memberSecret) return this.memberSecret;
+    return this.secrets()[0] ?? null;
+  }
+
+  private openSecrets(): Uint8Array[] | null {
     const entry = rootMap(this.doc, RootKey.MemberKeys).get(joinKey(this.memberId, this.deviceHex));
     if (!isRecord(entry) || typeof entry.from !== 'string' || !(entry.box instanceof Uint8Array)) return null;
     const sender = this.devices.get(entry.from);
     // From this device itself, or from a device in the member's line (SEALED-7).
     if (!sender || sender.memberId !== this.memberId || (sender.deviceHex !== this.deviceHex && !sender.inMemberLine)) return null;
-    const secret = openDeviceBox(entry.box, sender.boxKey, this.boxKeys.secretKey);
-    if (!secret || secret.length !== MEMBER_SECRET_BYTES) return null;
-    this.memberSecret = secret;
-    return secret;
+    const opened = openDeviceBox(entry.box, sender.boxKey, this.boxKeys.secretKey);
+    if (!opened || opened.length === 0 || opened.length % MEMBER_SECRET_BYTES !== 0) return null;
+    const secrets: Uint8Array[] = [];
+    for (let offset = 0; offset < opened.length; offset += MEMBER_SECRET_BYTES) secrets.push(opened.slice(offset, offset + MEMBER_SECRET_BYTES));
+    return secrets;
+  }
+
+  /** This member's key for its own shared answer: the one (of any epoch) that matches the commitment. */
+  private ownAnswerKey(ref: AnswerRef, sealed: SealedRecord): Uint8Array | null {
+    const slot = slotOf(ref, sealed.revision);
+    for (const secret of this.secrets()) {
+      const key = deriveAnswerKey(secret, slot);
+      if (equalBytes(computeCommitment(slot, sealed.version, key, sealed.nonce, sealed.ciphertext), sealed.commitment)) return key;
+    }
+    return null;
   }
 
   canWrite(): boolean {
     return this.secret() !== null;
+  }
+
+  // ---- the member's own settings --------------------------------------------------------------
+
+  readPrefs(): MemberPrefs {
+    const sealed = rootMap(this.doc, RootKey.MemberPrefs).get(this.memberId);
+    if (!(sealed instanceof Uint8Array)) return DEFAULT_PREFS;
+    const opened = this.secrets().reduce<Uint8Array | null>((found, secret) => found ?? openPadded(sealed, deriveMemberPrefsKey(secret)), null);
+    // Settings that do not open were not written by this member: fail closed (deposit no boxes).
+    if (!opened) return STRICT_PREFS;
+    try {
+      const value: unknown = JSON.parse(new TextDecoder().decode(opened));
+      return { strictRelease: !isRecord(value) || value.strictRelease !== false };
+    } catch {
+      return STRICT_PREFS;
+    }
+  }
+
+  setPrefs(prefs: MemberPrefs): boolean {
+    const secret = this.secret();
+    if (!secret) return false;
+    const sealed = sealPadded(new TextEncoder().encode(JSON.stringify({ strictRelease: prefs.strictRelease })), deriveMemberPrefsKey(secret));
+    this.doc.transact(() => rootMap(this.doc, RootKey.MemberPrefs).set(this.memberId, sealed), localOrigin('member-prefs'));
+    return true;
+  }
+
+  /** The boxes to deposit with an answer: none in strict release (the deposit then only lets this device read). */
+  escrowBoxes(key: Uint8Array): { recipient: Uint8Array; box: Uint8Array }[] {
+    return this.readPrefs().strictRelease ? [] : this.boxesForOthers(key);
   }
 
   // ---- the member's own drafts -------------------------------------------------------------
@@ -270,8 +365,8 @@ export class AnswerVault implements AnswerReader {
 
   /** The private draft document for one of this member's answers, brought up to date with its saves. */
   private draftDoc(ref: AnswerRef, saves: Y.Array<Uint8Array> | null): DraftCache | null {
-    const secret = this.secret();
-    if (!secret || ref.memberId !== this.memberId) return null;
+    const secrets = this.secrets();
+    if (secrets.length === 0 || ref.memberId !== this.memberId) return null;
     const id = joinKey(ref.session, ref.cardId);
     let cache = this.drafts.get(id);
     if (!cache) {
@@ -280,12 +375,13 @@ export class AnswerVault implements AnswerReader {
     }
     // Saves from several devices interleave in any order, and folding replaces many by one: Yjs
     // updates apply in any order and any number of times, so apply each save not seen yet.
-    let key: Uint8Array | null = null;
+    let keys: Uint8Array[] | null = null;
     for (const save of saves ? saves.toArray() : []) {
       if (cache.applied.has(save)) continue;
       cache.applied.add(save);
-      key ??= deriveDraftKey(secret, slotOf(ref));
-      const update = openPadded(save, key);
+      // Saves written before a device removal are under an earlier secret (SEALED-15).
+      keys ??= secrets.map((secret) => deriveDraftKey(secret, slotOf(ref)));
+      const update = keys.reduce<Uint8Array | null>((found, key) => found ?? openPadded(save, key), null);
       // A save that does not open (or is not an update) is not this member's: skip it, keep the draft.
       if (!update) continue;
       try {
@@ -368,9 +464,12 @@ export class AnswerVault implements AnswerReader {
     const map = answerMap(this.doc, ref);
     if (!secret || !map || ref.memberId !== this.memberId) return null;
     const slot = slotOf(ref);
-    const key = deriveAnswerKey(secret, slot);
     const existing = parseSealed(map.get('sealed'));
-    if (readFiniteNumber(map.get('submittedAt')) !== null && existing) return { slot, key, record: concatRecord(existing.commitment, existing.signature) };
+    if (readFiniteNumber(map.get('submittedAt')) !== null && existing) {
+      const key = this.ownAnswerKey(ref, existing);
+      return key ? { slot: slotOf(ref, existing.revision), key, record: concatRecord(existing.commitment, existing.signature) } : null;
+    }
+    const key = deriveAnswerKey(secret, slot);
     const text = this.draftText(ref);
     if (text.trim() === '') return null;
     const sealed = sealAnswer(text, key, slot);
@@ -396,11 +495,10 @@ export class AnswerVault implements AnswerReader {
     const map = answerMap(this.doc, ref);
     const fields = readAnswer(this.doc, ref);
     const sealed = map ? parseSealed(map.get('sealed')) : null;
-    const secret = this.secret();
     let text: string;
-    if (sealed && secret) {
-      const opened = this.openWith(ref, sealed, deriveAnswerKey(secret, slotOf(ref, sealed.revision)));
-      text = opened ?? '';
+    if (sealed) {
+      const key = this.ownAnswerKey(ref, sealed);
+      text = (key && this.openWith(ref, sealed, key)) ?? '';
     } else {
       text = this.draftText(ref);
     }
@@ -464,7 +562,8 @@ export class AnswerVault implements AnswerReader {
   private keysFor(ref: AnswerRef, revision: number): Uint8Array[] {
     const keys: Uint8Array[] = [];
     for (const [senderHex, box] of this.boxesTo(joinKey(ref.session, ref.cardId, ref.memberId, revision, this.deviceHex))) {
-      const sender = this.devices.get(senderHex);
+      // A box from a device removed since still holds a good key; every key is checked against the commitment.
+      const sender = this.devices.known(senderHex);
       if (!sender || (sender.memberId !== ref.memberId && sender.memberId !== this.memberId)) continue;
       const opened = this.openBox(senderHex, box);
       if (opened && opened.length === ANSWER_KEY_BYTES) keys.push(opened);
@@ -488,16 +587,15 @@ export class AnswerVault implements AnswerReader {
    * and has no box from this member yet. Returns how many boxes were written.
    */
   releaseToPeers(cards: readonly CardRef[], memberIds: readonly string[]): number {
-    const secret = this.secret();
-    if (!secret) return 0;
+    if (!this.secret()) return 0;
     const keyBoxes = rootMap(this.doc, RootKey.KeyBoxes);
     const ownDevices = new Set(this.devices.ofMember(this.memberId).map((device) => device.deviceHex));
     const writes: [string, Uint8Array][] = [];
     for (const card of cards) {
       const mine = { ...card, memberId: this.memberId };
       const sealed = parseSealed(answerMap(this.doc, mine)?.get('sealed'));
-      if (!sealed) continue;
-      const key = deriveAnswerKey(secret, slotOf(mine, sealed.revision));
+      const key = sealed ? this.ownAnswerKey(mine, sealed) : null;
+      if (!sealed || !key) continue;
       for (const memberId of memberIds) {
         if (memberId === this.memberId || !this.hasSignedCommitment({ ...card, memberId })) continue;
         for (const device of this.devices.ofMember(memberId)) {

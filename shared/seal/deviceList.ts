@@ -1,5 +1,14 @@
 import type * as Y from 'yjs';
-import { DEVICE_BOX_KEY_BYTES, memberIdForDevice, signDeviceApproval, signDeviceRecord, verifyDeviceApproval, verifyDeviceRecord } from '../crypto/answerKeys.ts';
+import {
+  DEVICE_BOX_KEY_BYTES,
+  memberIdForDevice,
+  signDeviceApproval,
+  signDeviceRecord,
+  signDeviceRemoval,
+  verifyDeviceApproval,
+  verifyDeviceRecord,
+  verifyDeviceRemoval,
+} from '../crypto/answerKeys.ts';
 import { localOrigin, RootKey, rootMap } from '../doc/index.ts';
 import { isRecord, readFiniteNumber, readString } from '../doc/parse.ts';
 import { fromHex, toHex } from '../protocol/index.ts';
@@ -25,6 +34,12 @@ interface SignedRecord extends Omit<RoomDevice, 'inMemberLine'> {
   readonly approvalSignature: Uint8Array | null;
 }
 
+interface Evaluation {
+  readonly trusted: RoomDevice[];
+  readonly pending: RoomDevice[];
+  readonly removed: RoomDevice[];
+}
+
 const DEVICE_HEX = /^[0-9a-f]{64}$/;
 const MAX_MEMBER_ID_LENGTH = 200;
 
@@ -39,7 +54,7 @@ const MAX_MEMBER_ID_LENGTH = 200;
 export class DeviceList {
   private readonly verified = new Map<string, boolean>();
   /** The list as last evaluated; dropped whenever the devices map changes. */
-  private evaluated: { trusted: RoomDevice[]; pending: RoomDevice[] } | null = null;
+  private evaluated: Evaluation | null = null;
   private readonly forget = (): void => {
     this.evaluated = null;
   };
@@ -49,10 +64,12 @@ export class DeviceList {
     private readonly roomId: string,
   ) {
     rootMap(doc, RootKey.Devices).observe(this.forget);
+    rootMap(doc, RootKey.Removals).observe(this.forget);
   }
 
   destroy(): void {
     rootMap(this.doc, RootKey.Devices).unobserve(this.forget);
+    rootMap(this.doc, RootKey.Removals).unobserve(this.forget);
   }
 
   /** Every device that belongs to its member. */
@@ -64,6 +81,11 @@ export class DeviceList {
     return this.all().find((device) => device.deviceHex === deviceHex) ?? null;
   }
 
+  /** A device on the list or removed from it: what it boxed before is still worth trying (keys are checked against commitments). */
+  known(deviceHex: string): RoomDevice | null {
+    return this.get(deviceHex) ?? this.removed().find((device) => device.deviceHex === deviceHex) ?? null;
+  }
+
   ofMember(memberId: string): RoomDevice[] {
     return this.all().filter((device) => device.memberId === memberId);
   }
@@ -71,6 +93,21 @@ export class DeviceList {
   /** Devices that signed a record for an existing member but are not approved (yet): they wait. */
   pending(): RoomDevice[] {
     return this.evaluate().pending;
+  }
+
+  /** Devices their member removed (SEALED-15): nothing is boxed to them, nothing they sign counts. */
+  removed(): RoomDevice[] {
+    return this.evaluate().removed;
+  }
+
+  /** Removes a device of the remover's own member (a lost phone), signed by the remover (SEALED-15). */
+  remove(deviceHex: string, remover: { readonly publicKey: Uint8Array; readonly secretKey: Uint8Array }): boolean {
+    const target = this.get(deviceHex);
+    const removerDevice = this.get(toHex(remover.publicKey));
+    if (!target || !removerDevice || removerDevice.memberId !== target.memberId || removerDevice.deviceHex === deviceHex) return false;
+    const signature = signDeviceRemoval(this.roomId, target.memberId, target.publicKey, remover.secretKey);
+    this.doc.transact(() => rootMap(this.doc, RootKey.Removals).set(deviceHex, { by: removerDevice.deviceHex, signature }), localOrigin('device'));
+    return true;
   }
 
   /** Writes this device's record (again, if it changed): the member it speaks for and its box key. */
@@ -111,13 +148,51 @@ export class DeviceList {
     return records.sort((a, b) => a.addedAt - b.addedAt || (a.deviceHex < b.deviceHex ? -1 : 1));
   }
 
-  private evaluate(): { trusted: RoomDevice[]; pending: RoomDevice[] } {
+  private evaluate(): Evaluation {
     this.evaluated ??= this.evaluateNow();
     return this.evaluated;
   }
 
-  private evaluateNow(): { trusted: RoomDevice[]; pending: RoomDevice[] } {
+  private evaluateNow(): Evaluation {
     const records = this.signedRecords();
+    const removals = this.readRemovals();
+    // Removing a device also voids the approvals it signed (a stolen phone cannot let others in):
+    // recompute the list until the set of removed devices no longer grows.
+    let removed = new Set<string>();
+    for (;;) {
+      const { trusted, line } = this.trustedWithout(records, removed);
+      const next = new Set<string>();
+      for (const [deviceHex, removal] of removals) {
+        const target = trusted.get(deviceHex);
+        const remover = trusted.get(removal.by);
+        if (!target || !remover || removed.has(remover.deviceHex) || remover.memberId !== target.memberId || remover.deviceHex === deviceHex) continue;
+        const valid = this.cached(`r:${deviceHex}:${remover.deviceHex}:${toHex(removal.signature)}`, () =>
+          verifyDeviceRemoval(this.roomId, target.memberId, target.publicKey, removal.signature, remover.publicKey),
+        );
+        if (valid) next.add(deviceHex);
+      }
+      if ([...next].every((deviceHex) => removed.has(deviceHex))) {
+        const view = (record: SignedRecord): RoomDevice => publicView(record, line.has(record.deviceHex));
+        return {
+          trusted: records.filter((record) => trusted.has(record.deviceHex) && !removed.has(record.deviceHex)).map(view),
+          pending: records.filter((record) => !trusted.has(record.deviceHex)).map(view),
+          removed: records.filter((record) => removed.has(record.deviceHex)).map(view),
+        };
+      }
+      removed = new Set([...removed, ...next]);
+    }
+  }
+
+  private readRemovals(): Map<string, { by: string; signature: Uint8Array }> {
+    const removals = new Map<string, { by: string; signature: Uint8Array }>();
+    rootMap(this.doc, RootKey.Removals).forEach((value, deviceHex) => {
+      if (isRecord(value) && typeof value.by === 'string' && value.signature instanceof Uint8Array) removals.set(deviceHex, { by: value.by, signature: value.signature });
+    });
+    return removals;
+  }
+
+  /** The devices that belong to their member, counting no approval signed by a removed device. */
+  private trustedWithout(records: readonly SignedRecord[], removed: ReadonlySet<string>): { trusted: Map<string, SignedRecord>; line: Set<string> } {
     const byMember = new Map<string, SignedRecord[]>();
     for (const record of records) byMember.set(record.memberId, [...(byMember.get(record.memberId) ?? []), record]);
     const trusted = new Map<string, SignedRecord>();
@@ -134,7 +209,7 @@ export class DeviceList {
     for (let grew = true; grew; ) {
       grew = false;
       for (const device of records) {
-        if (trusted.has(device.deviceHex) || !device.approvedBy || !device.approvalSignature) continue;
+        if (trusted.has(device.deviceHex) || !device.approvedBy || !device.approvalSignature || removed.has(device.approvedBy)) continue;
         const approver = trusted.get(device.approvedBy);
         if (!approver || !this.approvalValid(device, approver)) continue;
         trusted.set(device.deviceHex, device);
@@ -142,11 +217,7 @@ export class DeviceList {
         grew = true;
       }
     }
-    const view = (record: SignedRecord): RoomDevice => publicView(record, line.has(record.deviceHex));
-    return {
-      trusted: records.filter((record) => trusted.has(record.deviceHex)).map(view),
-      pending: records.filter((record) => !trusted.has(record.deviceHex)).map(view),
-    };
+    return { trusted, line };
   }
 
   private approvalValid(device: SignedRecord, approver: SignedRecord): boolean {

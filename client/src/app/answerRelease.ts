@@ -50,7 +50,6 @@ export class AnswerRelease {
     private readonly session: RoomSession,
     private readonly vault: AnswerVault,
     private readonly secret: RoomSecret,
-    private readonly strict: () => boolean = () => false,
   ) {}
 
   /** A new connection: the relay may have stored deposits since, so every card may be asked again. */
@@ -58,9 +57,8 @@ export class AnswerRelease {
     this.asked.clear();
   }
 
-  /** Right after sharing: deposit the key (boxed to the other members' devices) with the commitment. */
+  /** Right after sharing: deposit the key (boxed to the other members' devices, unless strict) with the commitment. */
   async deposit(card: CardRef, shared: SharedAnswer): Promise<void> {
-    if (this.strict()) return;
     // Asked already: the reply to this deposit carries whatever this device may open now.
     this.asked.add(cardId(card));
     const answer = await this.session
@@ -69,7 +67,8 @@ export class AnswerRelease {
         kind: 'answer',
         lifetimeDays: ESCROW_LIFETIME_DAYS,
         record: shared.record,
-        boxes: this.vault.boxesForOthers(shared.key),
+        // Strict release deposits no box: the deposit only lets this device read (SEALED-14).
+        boxes: this.vault.escrowBoxes(shared.key),
       })
       .catch(() => null);
     if (answer && (answer.status === 'stored' || answer.status === 'duplicate' || answer.status === 'conflict')) this.deposited.add(cardId(card));
@@ -87,7 +86,7 @@ export class AnswerRelease {
       const id = cardId(card);
       if (this.asked.has(id)) continue;
       this.asked.add(id);
-      if (!this.deposited.has(id) && !this.strict()) {
+      if (!this.deposited.has(id)) {
         // This device (or another of the member's) shared while this page was closed: deposit from
         // here too — the same key, so the relay lets this device read; a repeat is a CONFLICT.
         const shared = this.vault.submit({ ...card, memberId: this.vault.memberId }, Date.now());

@@ -15,6 +15,7 @@ import { GROUP_CHOICES, listNames, plural, sealAdvice } from '../../app/words.ts
 import type { RoomSession, SessionStatus } from '@seen/sync';
 import { InvitePanel } from '../invite/InvitePanel.tsx';
 import { NudgeSwitch } from '../nudges/NudgeSwitch.tsx';
+import { SealingPanel } from './SealingPanel.tsx';
 
 const MODE_OPTIONS = [
   { value: 'weekly', label: 'Over the week' },
@@ -80,6 +81,7 @@ export function SettingsTab({ session, view, actions, inviteLink, status, others
 
         <div className="stack stack--loose">
           <OwnCardsPanel view={view} actions={actions} />
+          <SealingPanel session={session} others={others} />
           <NudgeSwitch session={session} others={others} />
           <DataPanel session={session} view={view} />
         </div>
