@@ -19,7 +19,7 @@ const REVEAL_STALL_MS = 1_000;
 async function shareAndTimeReveal(page: Page, answer: string, expected: string): Promise<number> {
   await answerBox(page).fill(answer);
   return page.evaluate(async (needle) => {
-    const button = [...document.querySelectorAll('button')].find((candidate) => candidate.textContent?.includes('Share my answer'));
+    const button = Array.from(document.querySelectorAll('button')).find((candidate) => candidate.textContent?.includes('Share my answer'));
     if (!button) throw new Error('no share button');
     const started = performance.now();
     button.click();
