@@ -504,6 +504,17 @@ export function registerStorageContractTests(name: string, createStorage: () => 
         expect(released(await storage.readEscrowReleases(ROOM, SLOT, alex))).toEqual([releaseOf(jo, alex)]);
       });
 
+      it('ESCROW-11 a device with its own answer deposit sees every other answer deposit\'s record, with a box only where one is addressed to it; declines are not listed', async () => {
+        // Sam deposits with no box for anyone (strict release, or a client that boxes nothing).
+        await storage.depositEscrow(answer(sam, []), 2_000);
+        await storage.depositEscrow(decline(jo), 2_001);
+        expect(await storage.readEscrowReleases(ROOM, SLOT, alex)).toEqual([]);
+        const alexReply = await storage.depositEscrow(answer(alex, [sam]), 2_002);
+        const samRecordOnly = { depositor: hex(sam), record: hex(new Uint8Array([sam[0]!, 1])), box: '' };
+        expect(alexReply.kind === 'stored' && released(alexReply.releases)).toEqual([samRecordOnly]);
+        expect(released(await storage.readEscrowReleases(ROOM, SLOT, sam))).toEqual([releaseOf(alex, sam)]);
+      });
+
       it('ESCROW-4 deposits expire at their time with their boxes, and deleting the room erases them; a deleted room takes no deposit', async () => {
         await storage.depositEscrow(answer(alex, [sam], { expiresAt: 5_000 }), 2_000);
         await storage.depositEscrow(answer(sam, [alex], { expiresAt: 9_000 }), 2_001);

@@ -32,6 +32,11 @@ export interface OtherAnswer {
   readonly opening: boolean;
   /** The key this device was given does not open what was committed: evidence, never the answer (SEALED-11). */
   readonly mismatch: boolean;
+  /**
+   * Their device took the keys to the others' answers from the relay's escrow (a deposit of its own
+   * was seen) without sharing an answer in the room (SEALED-17): shown to the others, as evidence.
+   */
+  readonly peeked: boolean;
 }
 
 /** Another member's answer as one device can read it: its state, and its text once this device holds the key. */
@@ -41,6 +46,7 @@ export interface OtherAnswerReading {
   /** Null while this device cannot open it. */
   readonly text: string | null;
   readonly mismatch: boolean;
+  readonly peeked?: boolean;
 }
 
 /**
@@ -224,6 +230,7 @@ export function readCardAnswers(
         submittedAt: answer.submittedAt,
         opening: shown && !answer.mismatch && answer.text === null,
         mismatch: shown && answer.mismatch,
+        peeked: answer.peeked === true,
       };
     });
   return { mine, others, revealed, settled };

@@ -132,7 +132,7 @@ describe('sealed answers and their release (SEALED-8..11)', () => {
     sam.vault.editDraft(samRef, 'mine', T0 + 2);
     sam.vault.submit(samRef, T0 + 3);
     // What the relay hands Sam's device in the reply to its deposit.
-    expect(sam.vault.acceptReleases(CARD, [{ depositor: alex.keys.publicKey, box: boxes[0]!.box }])).toBe(1);
+    expect(sam.vault.acceptReleases(CARD, [{ depositor: alex.keys.publicKey, record: shared.record, box: boxes[0]!.box }])).toBe(1);
     expect(view(sam).others[0]?.text).toBe(ALEX_CANARY);
     const reloaded = openDevice(sam.doc, sam.memberId, sam.keys);
     expect(reloaded.vault.readOther(alexRef).text).toBe(ALEX_CANARY);
@@ -189,7 +189,7 @@ describe('strict release and removed devices (SEALED-14, SEALED-15)', () => {
     const deposited = alex.vault.escrowBoxes(shared.key);
     expect(deposited).toEqual([]);
     // A relay that hands Sam every box in the slot before Sam answers: there is none of Alex's.
-    expect(sam.vault.acceptReleases(CARD, deposited.map((box) => ({ depositor: alex.keys.publicKey, box: box.box })))).toBe(0);
+    expect(sam.vault.acceptReleases(CARD, deposited.map((box) => ({ depositor: alex.keys.publicKey, record: shared.record, box: box.box })))).toBe(0);
     syncAll(alex.doc, sam.doc);
     expect(view(sam).others[0]?.text).toBeNull();
     // Settings someone else wrote in Alex's name do not open: Alex's device fails closed.
@@ -237,5 +237,38 @@ describe('strict release and removed devices (SEALED-14, SEALED-15)', () => {
     expect(alex.vault.readOwn(alexRef).text).toBe('before the phone was lost, and after');
     expect(openDevice(alex.doc, alex.memberId, alex.keys).vault.readOwn(alexRef).text).toBe('before the phone was lost, and after');
     expect(openDevice(laptop.doc, alex.memberId, laptop.keys).vault.readOwn(alexRef).text).not.toContain('and after');
+  });
+});
+
+describe('deposits that match no shared answer (SEALED-17)', () => {
+  it('SEALED-17: a deposit with no shared answer shows as peeked; a shared answer other than the deposited commitment is a mismatch', () => {
+    const { alex, sam, view, alexRef, samRef } = couple();
+    alex.vault.editDraft(alexRef, ALEX_CANARY, T0);
+    alex.vault.submit(alexRef, T0 + 1);
+    syncAll(alex.doc, sam.doc);
+    // Sam's modified client deposits a commitment to something else and shares nothing in the room.
+    const fake = new Uint8Array(96).fill(7);
+    alex.vault.acceptReleases(CARD, [{ depositor: sam.keys.publicKey, record: fake, box: new Uint8Array(0) }]);
+    expect(view(alex).others[0]).toMatchObject({ state: 'none', peeked: true });
+    // Later it shares an answer that is not the one it deposited: not shown, kept as evidence.
+    sam.vault.editDraft(samRef, 'something else', T0 + 2);
+    sam.vault.submit(samRef, T0 + 3);
+    syncAll(alex.doc, sam.doc);
+    sam.vault.releaseToPeers([CARD], [alex.memberId, sam.memberId]);
+    syncAll(alex.doc, sam.doc);
+    expect(view(alex).others[0]).toMatchObject({ state: 'submitted', text: null, mismatch: true });
+  });
+
+  it('SEALED-17: an honest deposit (the same commitment as the shared answer) changes nothing', () => {
+    const { alex, sam, view, alexRef, samRef } = couple();
+    alex.vault.editDraft(alexRef, ALEX_CANARY, T0);
+    alex.vault.submit(alexRef, T0 + 1);
+    sam.vault.editDraft(samRef, SAM_CANARY, T0 + 2);
+    const samShared = sam.vault.submit(samRef, T0 + 3)!;
+    syncAll(alex.doc, sam.doc);
+    alex.vault.acceptReleases(CARD, [{ depositor: sam.keys.publicKey, record: samShared.record, box: new Uint8Array(0) }]);
+    sam.vault.releaseToPeers([CARD], [alex.memberId, sam.memberId]);
+    syncAll(alex.doc, sam.doc);
+    expect(view(alex).others[0]).toMatchObject({ text: SAM_CANARY, mismatch: false, peeked: false });
   });
 });

@@ -59,9 +59,12 @@ export interface SharedAnswer {
   readonly record: Uint8Array;
 }
 
-/** A box the relay's escrow released to this device (PROTOCOL.md §3b). */
+/** Another device's deposit as the relay's escrow lists it (PROTOCOL.md §3b): its record, and a box for this device or none. */
 export interface ReleasedBox {
   readonly depositor: Uint8Array;
+  /** commitment ‖ signature of the depositor's answer. */
+  readonly record: Uint8Array;
+  /** Empty when the depositor boxed nothing to this device. */
   readonly box: Uint8Array;
 }
 
@@ -132,6 +135,9 @@ export class AnswerVault implements AnswerReader {
   private readonly verifiedCommitments = new Map<string, boolean>();
   private readonly openedTexts = new Map<string, string | null>();
   private readonly openedBoxes = new Map<string, Uint8Array | null>();
+  private readonly depositListeners = new Set<() => void>();
+  /** Commitments other devices deposited at the escrow, as the relay listed them: "<n>/<card>" → depositor → commitment (SEALED-17). */
+  private readonly deposits = new Map<string, Map<string, Uint8Array>>();
   /** keyBoxes entries grouped by answer and recipient ("<n>/<card>/<author>/<revision>/<recipient>"), rebuilt after a change. */
   private keyBoxIndex: Map<string, [sender: string, box: Uint8Array][]> | null = null;
   private readonly dropIndex = (): void => {
@@ -511,10 +517,14 @@ export class AnswerVault implements AnswerReader {
     const sealed = map ? parseSealed(map.get('sealed')) : null;
     const writing = map ? readBoolean(map.get('drafted')) || fields.text.trim() !== '' : false;
     const state = answerState({ ...fields, writing });
-    if (state !== 'submitted') return { state, submittedAt: fields.submittedAt, text: null, mismatch: false };
+    const deposited = this.depositedCommitments(ref);
+    if (state !== 'submitted') return { state, submittedAt: fields.submittedAt, text: null, mismatch: false, peeked: deposited.length > 0 };
     // Shared before sealed answers: in clear, as it always was.
     if (!sealed) return { state, submittedAt: fields.submittedAt, text: fields.text, mismatch: false };
-    if (!this.commitmentSigned(ref, sealed)) return { state, submittedAt: fields.submittedAt, text: null, mismatch: true };
+    // Signed by none of the member's devices, or not what the member deposited at the escrow.
+    if (!this.commitmentSigned(ref, sealed) || deposited.some((commitment) => !equalBytes(commitment, sealed.commitment))) {
+      return { state, submittedAt: fields.submittedAt, text: null, mismatch: true };
+    }
     const keys = this.keysFor(ref, sealed.revision);
     if (keys.length === 0) return { state, submittedAt: fields.submittedAt, text: null, mismatch: false };
     for (const key of keys) {
@@ -522,6 +532,21 @@ export class AnswerVault implements AnswerReader {
       if (text !== null) return { state, submittedAt: fields.submittedAt, text, mismatch: false };
     }
     return { state, submittedAt: fields.submittedAt, text: null, mismatch: true };
+  }
+
+  /** Called when the relay listed deposits this device had not seen: what readOther says may change. */
+  onDeposits(listener: () => void): () => void {
+    this.depositListeners.add(listener);
+    return () => this.depositListeners.delete(listener);
+  }
+
+  /** The commitments a member's devices deposited at the escrow for this card, as this device was shown them. */
+  private depositedCommitments(ref: AnswerRef): Uint8Array[] {
+    const seen = this.deposits.get(joinKey(ref.session, ref.cardId));
+    if (!seen) return [];
+    const commitments: Uint8Array[] = [];
+    for (const [deviceHex, commitment] of seen) if (this.devices.known(deviceHex)?.memberId === ref.memberId) commitments.push(commitment);
+    return commitments;
   }
 
   /** Whether this device holds a key for another member's shared answer (opening it or not). */
@@ -617,9 +642,18 @@ export class AnswerVault implements AnswerReader {
   acceptReleases(card: CardRef, releases: readonly ReleasedBox[]): number {
     const keyBoxes = rootMap(this.doc, RootKey.KeyBoxes);
     const writes: [string, Uint8Array][] = [];
+    let newDeposits = false;
+    const seen = this.deposits.get(joinKey(card.session, card.cardId)) ?? new Map<string, Uint8Array>();
+    this.deposits.set(joinKey(card.session, card.cardId), seen);
     for (const release of releases) {
-      const depositor = this.devices.get(toHex(release.depositor));
+      const depositor = this.devices.known(toHex(release.depositor));
       if (!depositor || depositor.memberId === this.memberId) continue;
+      if (release.record.length >= COMMITMENT_BYTES && !seen.has(depositor.deviceHex)) {
+        seen.set(depositor.deviceHex, release.record.slice(0, COMMITMENT_BYTES));
+        newDeposits = true;
+      }
+      // A deposit with no box for this device (strict release): its record is all there is.
+      if (release.box.length === 0) continue;
       const key = openDeviceBox(release.box, depositor.boxKey, this.boxKeys.secretKey);
       if (!key || key.length !== ANSWER_KEY_BYTES) continue;
       for (const device of this.devices.ofMember(this.memberId)) {
@@ -632,6 +666,7 @@ export class AnswerVault implements AnswerReader {
       }
     }
     if (writes.length > 0) this.doc.transact(() => writes.forEach(([entry, box]) => keyBoxes.set(entry, box)), localOrigin('release'));
+    if (newDeposits) for (const listener of [...this.depositListeners]) listener();
     return writes.length;
   }
 

@@ -115,6 +115,23 @@ describe('sealed answers through a real relay (SEALED-16)', () => {
     expect(reloaded.readOther(alexRef).text).toBe(canary);
   });
 
+  it('SEALED-17 a modified client that deposits a made-up commitment gets the key (the relay cannot tell), and the author\'s device is shown the deposit with no shared answer', async () => {
+    const relay = await harness.relay();
+    const { secret, alex, sam, alexRef, samRef } = await openSealedRoom(relay.wsUrl);
+    alex.vault.editDraft(alexRef, 'what I would not say first', T0);
+    const shared = alex.vault.submit(alexRef, T0 + 1)!;
+    const slotTag = deriveSlotTag(secret, String(CARD.session), CARD.cardId);
+    await alex.session.depositEscrow({ slotTag, kind: 'answer', lifetimeDays: 60, record: shared.record, boxes: alex.vault.escrowBoxes(shared.key) });
+    // Sam's client commits to nothing real and shares nothing in the room, but deposits.
+    const peek = await sam.session.depositEscrow({ slotTag, kind: 'answer', lifetimeDays: 60, record: new Uint8Array(96).fill(9), boxes: [] });
+    expect(peek.releases.length).toBe(1);
+    // Alex's device reads the slot: Sam's deposit is listed (with no box for Alex), and Sam's card says so.
+    const read = await alex.session.readEscrow(slotTag);
+    expect(read.releases.map((release) => [Buffer.from(release.depositor).toString('hex'), release.box.length])).toEqual([[Buffer.from(sam.device.publicKey).toString('hex'), 0]]);
+    alex.vault.acceptReleases(CARD, read.releases);
+    expect(alex.vault.readOther(samRef)).toMatchObject({ state: 'none', peeked: true });
+  });
+
   it('SEALED-16 the relay\'s data files between the two deposits, with the invite link, open no draft and no answer', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'seen-sealed-dump-'));
     try {

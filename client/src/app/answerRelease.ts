@@ -77,11 +77,12 @@ export class AnswerRelease {
 
   /**
    * Settles the given cards: peer release for partners who committed, then, for each card where
-   * this member shared and another member's answer cannot be opened yet, the relay's escrow.
+   * this member shared and another member's answer is not open here yet, the relay's escrow (which
+   * also lists the others' deposits, so a deposit without a shared answer shows, SEALED-17).
    */
   async settle(cards: readonly CardRef[], memberIds: readonly string[]): Promise<void> {
     this.vault.releaseToPeers(cards, memberIds);
-    const waiting = cards.filter((card) => this.waitingForKey(card, memberIds));
+    const waiting = cards.filter((card) => this.worthReading(card, memberIds));
     for (const card of waiting) {
       const id = cardId(card);
       if (this.asked.has(id)) continue;
@@ -92,7 +93,7 @@ export class AnswerRelease {
         const shared = this.vault.submit({ ...card, memberId: this.vault.memberId }, Date.now());
         if (shared) await this.deposit(card, shared);
       }
-      if (this.waitingForKey(card, memberIds)) this.accept(card, await this.session.readEscrow(this.slotTag(card)).catch(() => null));
+      if (this.worthReading(card, memberIds)) this.accept(card, await this.session.readEscrow(this.slotTag(card)).catch(() => null));
     }
   }
 
@@ -105,13 +106,14 @@ export class AnswerRelease {
     await this.settle([card], memberIds);
   }
 
-  private waitingForKey(card: CardRef, memberIds: readonly string[]): boolean {
+  /** This member has shared, and some other member's answer is not open here yet (or not shared yet). */
+  private worthReading(card: CardRef, memberIds: readonly string[]): boolean {
     const me = this.vault.memberId;
     if (!this.vault.readOwn({ ...card, memberId: me }).submittedAt) return false;
     return memberIds.some((memberId) => {
       if (memberId === me) return false;
       const other = this.vault.readOther({ ...card, memberId });
-      return other.state === 'submitted' && other.text === null && !other.mismatch && this.vault.hasSignedCommitment({ ...card, memberId });
+      return other.text === null && !other.mismatch && other.state !== 'passed';
     });
   }
 

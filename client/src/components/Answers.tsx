@@ -26,6 +26,7 @@ export function VeiledAnswer({
   waitingHint,
   opening = false,
   mismatch = false,
+  peeked = false,
 }: {
   name: string;
   state: VeilState;
@@ -35,6 +36,8 @@ export function VeiledAnswer({
   opening?: boolean;
   /** The key does not match what was committed: kept aside, never shown (SEALED-11). */
   mismatch?: boolean;
+  /** Their device took the keys from the server's escrow without sharing an answer (SEALED-17). */
+  peeked?: boolean;
   /** What to say while the viewer has not shared yet; it depends on how many are at the table. */
   waitingHint: string;
 }) {
@@ -70,6 +73,11 @@ export function VeiledAnswer({
           <span />
         </span>
         {hint && <p className="veil__hint">{hint}</p>}
+        {peeked && (
+          <p className="veil__hint veil__hint--warn" role="status">
+            {name}’s device took the key to your answer from the server without sharing one of its own. Seen shows it here so you know.
+          </p>
+        )}
       </div>
     </section>
   );

@@ -7,11 +7,12 @@ import { useDecksLoaded } from './useDecksLoaded.ts';
 import { useDocVersion } from './useDocVersion.ts';
 
 /** The room as plain values, recomputed only when the document changes. */
-export function useRoomView(session: RoomSession, viewerId: string, reader?: AnswerReader): RoomView {
+/** `readerVersion` changes when the reader learned something the document does not hold (escrow deposits). */
+export function useRoomView(session: RoomSession, viewerId: string, reader?: AnswerReader, readerVersion = 0): RoomView {
   const version = useDocVersion(session.doc);
   const decksLoaded = useDecksLoaded();
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` is the doc's change counter: it is the dependency that matters
-  return useMemo(() => buildRoomView(session.doc, viewerId, reader), [session, viewerId, reader, version, decksLoaded]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` and `readerVersion` are change counters: they are the dependencies that matter
+  return useMemo(() => buildRoomView(session.doc, viewerId, reader), [session, viewerId, reader, version, readerVersion, decksLoaded]);
 }
 
 export function useRoomActions(session: RoomSession, memberId: string, onShared?: (moment: SharedMoment) => void, answers?: AnswerWriter): RoomActions {

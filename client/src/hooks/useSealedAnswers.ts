@@ -15,6 +15,8 @@ export interface SealedAnswers {
   readonly enrolled: VaultState | 'loading';
   /** Devices asking to join as an existing member: shown with their code to approve (SEALED-7). */
   readonly pending: readonly RoomDevice[];
+  /** Changes when the escrow listed deposits the document does not show (SEALED-17). */
+  readonly depositsVersion: number;
 }
 
 /** A number that changes whenever the device list or the member keys change (not at every keystroke). */
@@ -61,7 +63,10 @@ export function useSealedAnswers(options: { session: RoomSession; memberId: stri
     [vault, enrolled, version],
   );
 
-  return useMemo(() => ({ vault, writer, release, enrolled, pending }), [vault, writer, release, enrolled, pending]);
+  const [depositsVersion, setDepositsVersion] = useState(0);
+  useEffect(() => vault.onDeposits(() => setDepositsVersion((current) => current + 1)), [vault]);
+
+  return useMemo(() => ({ vault, writer, release, enrolled, pending, depositsVersion }), [vault, writer, release, enrolled, pending, depositsVersion]);
 }
 
 /** Keeps keys moving for the view's cards: on every change, on every connection, on every escrow notice. */

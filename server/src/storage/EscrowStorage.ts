@@ -26,7 +26,12 @@ export interface EscrowDeposit {
   readonly expiresAt: number;
 }
 
-/** A box released to a device, with the record of the deposit it came from. */
+/**
+ * Another device's answer deposit as a device that deposited its own answer sees it: its record
+ * (the signed commitment), and the box addressed to this device — empty when there is none (a
+ * strict-release deposit, or a device the depositor did not box to). Seeing every record lets the
+ * members check that each deposit matches an answer shared in the room (ESCROW-11).
+ */
 export interface EscrowRelease {
   readonly depositor: Uint8Array;
   readonly record: Uint8Array;
@@ -44,12 +49,12 @@ export type DepositOutcome =
 export interface EscrowStorage {
   /**
    * In one atomic step: stores the deposit (once per room, slot and device), then, for an answer,
-   * returns every box addressed to the depositor in that slot from other devices' answers. Deposits
+   * returns every other answer deposit in that slot, with the box addressed to the depositor if any. Deposits
    * in one slot are serialized, so of two devices depositing at once the second always receives the
    * first's box in its reply.
    */
   depositEscrow(deposit: EscrowDeposit, now: number): Promise<DepositOutcome>;
-  /** Boxes addressed to `device` in the slot — none unless its own answer deposit there is stored. */
+  /** Other answer deposits in the slot, each with its box to `device` or none — nothing unless its own answer deposit there is stored. */
   readEscrowReleases(roomId: string, slotTag: Uint8Array, device: Uint8Array): Promise<EscrowRelease[]>;
   /** Erases deposits (and their boxes) whose time has come. Returns how many deposits. */
   expireEscrow(now: number): Promise<number>;

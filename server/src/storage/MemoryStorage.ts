@@ -65,7 +65,10 @@ export function createMemoryStorage(options: { sharedSequencing?: boolean } = {}
     return room === undefined || room.deleted ? undefined : room;
   };
 
-  /** Boxes addressed to `device` in the slot from other answers, if its own answer is deposited there. */
+  /**
+   * Every other answer deposit in the slot, with the box addressed to `device` (or none), if its own
+   * answer is deposited there (ESCROW-11: a member sees who took part, and with which commitment).
+   */
   const releasesFor = (room: MemoryRoom, slot: string, device: Uint8Array): EscrowRelease[] => {
     const deposits = room.escrow.get(slot);
     const deviceHex = hexOf(device);
@@ -73,9 +76,10 @@ export function createMemoryStorage(options: { sharedSequencing?: boolean } = {}
     const releases: EscrowRelease[] = [];
     for (const [depositorHex, deposit] of deposits) {
       if (depositorHex === deviceHex || deposit.kind !== 'answer') continue;
-      for (const box of deposit.boxes) if (hexOf(box.recipient) === deviceHex) releases.push({ depositor: deposit.depositor, record: deposit.record, box: box.box });
+      const box = deposit.boxes.find((candidate) => hexOf(candidate.recipient) === deviceHex);
+      releases.push({ depositor: deposit.depositor, record: deposit.record, box: box?.box ?? new Uint8Array(0) });
     }
-    return releases;
+    return releases.sort((a, b) => (hexOf(a.depositor) < hexOf(b.depositor) ? -1 : 1));
   };
 
   const store = (room: MemoryRoom, relaySeq: number, write: SequencedWrite): void => {

@@ -37,10 +37,10 @@ const bufferOf = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.
 /** escrow_deposits.kind (the releases query spells the answer kind out as 1). */
 const ESCROW_ANSWER = 1;
 const ESCROW_DECLINE = 2;
-const toRelease = (row: { depositor: Buffer; record: Buffer; box: Buffer }): EscrowRelease => ({
+const toRelease = (row: { depositor: Buffer; record: Buffer; box: Buffer | null }): EscrowRelease => ({
   depositor: new Uint8Array(row.depositor),
   record: new Uint8Array(row.record),
-  box: new Uint8Array(row.box),
+  box: row.box ? new Uint8Array(row.box) : new Uint8Array(0),
 });
 
 /** The relay_settings row holding the VAPID key pair (JSON), shared by every relay. */
@@ -102,11 +102,13 @@ const SQL = {
   insertDeposit: 'INSERT INTO escrow_deposits (room, slot, depositor, kind, record, deposited_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
   insertBoxes: `INSERT INTO escrow_boxes (room, slot, recipient, depositor, box)
     SELECT $1, $2, b.recipient, $3, b.box FROM unnest($4::bytea[], $5::bytea[]) AS b(recipient, box) ON CONFLICT DO NOTHING`,
-  releases: `SELECT b.depositor, d.record, b.box FROM escrow_boxes b
-      JOIN escrow_deposits d ON d.room = b.room AND d.slot = b.slot AND d.depositor = b.depositor AND d.kind = 1
-    WHERE b.room = $1 AND b.slot = $2 AND b.recipient = $3 AND b.depositor <> $3
+  // Every other answer in the slot with its box to this device (or none), only while this device's
+  // own answer deposit is there (ESCROW-11).
+  releases: `SELECT d.depositor, d.record, b.box FROM escrow_deposits d
+      LEFT JOIN escrow_boxes b ON b.room = d.room AND b.slot = d.slot AND b.depositor = d.depositor AND b.recipient = $3
+    WHERE d.room = $1 AND d.slot = $2 AND d.kind = 1 AND d.depositor <> $3
       AND EXISTS (SELECT 1 FROM escrow_deposits own WHERE own.room = $1 AND own.slot = $2 AND own.depositor = $3 AND own.kind = 1)
-    ORDER BY b.depositor`,
+    ORDER BY d.depositor`,
   expire: `WITH gone AS (DELETE FROM escrow_deposits WHERE expires_at <= $1 RETURNING room, slot, depositor),
       boxes AS (DELETE FROM escrow_boxes b USING gone WHERE b.room = gone.room AND b.slot = gone.slot AND b.depositor = gone.depositor)
     SELECT count(*)::bigint AS n FROM gone`,
@@ -311,14 +313,14 @@ export async function createPostgresStorage(options: { connectionString: string;
             await run(client, 'insertBoxes', [room.id, slot, depositor, deposit.boxes.map((box) => bufferOf(box.recipient)), deposit.boxes.map((box) => bufferOf(box.box))]);
           }
         }
-        const releases = await run<{ depositor: Buffer; record: Buffer; box: Buffer }>(client, 'releases', [room.id, slot, depositor]);
+        const releases = await run<{ depositor: Buffer; record: Buffer; box: Buffer | null }>(client, 'releases', [room.id, slot, depositor]);
         return { kind: existing === undefined ? 'stored' : 'duplicate', releases: releases.map(toRelease) };
       });
     },
     async readEscrowReleases(roomId, slotTag, device) {
       const [room] = await query<{ id: number }>('liveRoomId', [roomId]);
       if (room === undefined) return [];
-      return (await query<{ depositor: Buffer; record: Buffer; box: Buffer }>('releases', [room.id, bufferOf(slotTag), bufferOf(device)])).map(toRelease);
+      return (await query<{ depositor: Buffer; record: Buffer; box: Buffer | null }>('releases', [room.id, bufferOf(slotTag), bufferOf(device)])).map(toRelease);
     },
     async expireEscrow(now) {
       return (await query<{ n: number }>('expire', [now]))[0]?.n ?? 0;

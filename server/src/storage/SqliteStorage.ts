@@ -100,13 +100,14 @@ export function createSqliteStorage(options: { path: string; synchronous?: Sqlit
     findDeposit: db.prepare<[number, Buffer, Buffer], { kind: number; record: Buffer }>('SELECT kind, record FROM escrow_deposits WHERE room = ? AND slot = ? AND depositor = ?'),
     insertDeposit: db.prepare('INSERT INTO escrow_deposits (room, slot, depositor, kind, record, deposited_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     insertBox: db.prepare('INSERT OR IGNORE INTO escrow_boxes (room, slot, recipient, depositor, box) VALUES (?, ?, ?, ?, ?)'),
-    // Boxes to this device from other answers, only while its own answer deposit is there.
-    releases: db.prepare<[{ room: number; slot: Buffer; device: Buffer }], { depositor: Buffer; record: Buffer; box: Buffer }>(
-      `SELECT b.depositor, d.record, b.box FROM escrow_boxes b
-         JOIN escrow_deposits d ON d.room = b.room AND d.slot = b.slot AND d.depositor = b.depositor AND d.kind = ${ESCROW_ANSWER}
-       WHERE b.room = @room AND b.slot = @slot AND b.recipient = @device AND b.depositor <> @device
+    // Every other answer in the slot with its box to this device (or none), only while this device's
+    // own answer deposit is there (ESCROW-11).
+    releases: db.prepare<[{ room: number; slot: Buffer; device: Buffer }], { depositor: Buffer; record: Buffer; box: Buffer | null }>(
+      `SELECT d.depositor, d.record, b.box FROM escrow_deposits d
+         LEFT JOIN escrow_boxes b ON b.room = d.room AND b.slot = d.slot AND b.depositor = d.depositor AND b.recipient = @device
+       WHERE d.room = @room AND d.slot = @slot AND d.kind = ${ESCROW_ANSWER} AND d.depositor <> @device
          AND EXISTS (SELECT 1 FROM escrow_deposits own WHERE own.room = @room AND own.slot = @slot AND own.depositor = @device AND own.kind = ${ESCROW_ANSWER})
-       ORDER BY b.depositor`,
+       ORDER BY d.depositor`,
     ),
     expireBoxes: db.prepare(
       'DELETE FROM escrow_boxes WHERE EXISTS (SELECT 1 FROM escrow_deposits d WHERE d.room = escrow_boxes.room AND d.slot = escrow_boxes.slot AND d.depositor = escrow_boxes.depositor AND d.expires_at <= ?)',
@@ -212,7 +213,7 @@ export function createSqliteStorage(options: { path: string; synchronous?: Sqlit
   });
 
   const releasesOf = (room: number, slot: Buffer, device: Buffer): EscrowRelease[] =>
-    statements.releases.all({ room, slot, device }).map((row) => ({ depositor: new Uint8Array(row.depositor), record: new Uint8Array(row.record), box: new Uint8Array(row.box) }));
+    statements.releases.all({ room, slot, device }).map((row) => ({ depositor: new Uint8Array(row.depositor), record: new Uint8Array(row.record), box: row.box ? new Uint8Array(row.box) : new Uint8Array(0) }));
 
   // One transaction, and SQLite has one writer: a deposit and its releases are one atomic step.
   const depositTransaction = db.transaction((deposit: EscrowDeposit, now: number): DepositOutcome => {

@@ -148,7 +148,7 @@ function RoomLoaded({
   const status = useSessionStatus(session);
   const synced = status.phase === 'synced';
   const sealed = useSealedAnswers({ session, memberId: saved.memberId, deviceKey, secret, ready: loaded, connected: synced });
-  const view = useRoomView(session, saved.memberId, sealed.vault);
+  const view = useRoomView(session, saved.memberId, sealed.vault, sealed.depositsVersion);
   useAnswerRelease(sealed, session, view, synced);
   const livePeers = usePeers(session, saved.memberId);
   const otherIds = useMemo(() => view.others.map((member) => member.id), [view.others]);

@@ -165,6 +165,7 @@ export function CardPanel({ card, view, actions, peers, live, position, onTyping
               waitingHint={veilHint(view.group.size)}
               opening={other.opening}
               mismatch={other.mismatch}
+              peeked={other.peeked}
             />
           );
         })}
