@@ -68,7 +68,7 @@ export function HistoryTab({ session, viewerId, view }: { session: RoomSession; 
                         Session {s.number} · {formatDate(s.startedAt)}
                       </span>
                       <span className="muted">
-                        {!s.viewerTookPart ? `Before you joined · between ${between}` : `${answeredCards} of ${s.cards.length} cards answered`}
+                        {!s.viewerTookPart ? 'Before you joined' : `${answeredCards} of ${s.cards.length} cards answered`}
                         {s.checkins.revealed ? ` · check-ins ${s.checkins.entries.map((entry) => `${nameOf(entry.memberId)} ${entry.value}`).join(', ')}` : ''}
                       </span>
                     </span>
