@@ -101,13 +101,17 @@ function parseSession(key: string, value: unknown): SessionRecord | null {
  * takes part in it (the app tells the first member to start, and the others catch up).
  */
 export function sessionParticipantIds(session: Pick<SessionRecord, 'participants'>, memberIds: readonly string[]): string[] {
-  const known = (session.participants ?? []).filter((id) => memberIds.includes(id));
-  return known.length >= MIN_FIXED_PARTICIPANTS ? known : [...memberIds];
+  return hasFixedParticipants(session, memberIds) ? knownParticipants(session, memberIds) : [...memberIds];
 }
 
 /** Whether the session's participants are its own list, not simply every member (see sessionParticipantIds). */
 export function hasFixedParticipants(session: Pick<SessionRecord, 'participants'>, memberIds: readonly string[]): boolean {
-  return (session.participants ?? []).filter((id) => memberIds.includes(id)).length >= MIN_FIXED_PARTICIPANTS;
+  return knownParticipants(session, memberIds).length >= MIN_FIXED_PARTICIPANTS;
+}
+
+/** Ids that are no member's could never answer, so they are never waited for. */
+function knownParticipants(session: Pick<SessionRecord, 'participants'>, memberIds: readonly string[]): string[] {
+  return (session.participants ?? []).filter((id) => memberIds.includes(id));
 }
 
 /** All sessions, oldest first. */
