@@ -261,3 +261,72 @@ test('APP-25: a room for two friends never says "partner"', async ({ browser }, 
   await snap(lea.page, testInfo, 'dl-13-two-friends-room-and-data');
   await closePartners(lea, kit);
 });
+
+test('SEALED-12: a friend who joins mid-session starts with the next one; the two who drew see each other without waiting', async ({ trioLate: trio }, testInfo) => {
+  const { maya, jon, ines } = trio;
+  const MAYA = 'MAYA-EARLY: the lake, before anyone else was up.';
+  const JON = 'JON-EARLY: a bakery on a street I can no longer find.';
+  await answerBox(maya.page).fill(MAYA);
+  await maya.page.getByRole('button', { name: 'Share my answer' }).click();
+  await expect(jon.page.getByRole('region', { name: 'Maya’s answer' })).toContainText('Maya has answered');
+
+  // Ines joins while the session is open: a notice instead of answer boxes, and nothing of theirs.
+  await joinRoom(ines.page, trio.link, 'Ines');
+  await expect(maya.page.getByText('Jon and Ines are here')).toBeVisible();
+  await expect(ines.page.getByRole('heading', { name: 'You joined during this session' })).toBeVisible();
+  await expect(ines.page.getByText('You’ll start with the next one — the cards Maya drew before you came stay between the two of them.', { exact: false })).toBeVisible();
+  await expect(ines.page.getByText('When Maya and Jon close it, the next cards are for all three of you.', { exact: false })).toBeVisible();
+  await expect(answerBox(ines.page)).toHaveCount(0);
+  await expect(ines.page.getByRole('button', { name: 'Share my answer' })).toHaveCount(0);
+  await expect(ines.page.getByRole('button', { name: 'Finish this session early' })).toHaveCount(0);
+  await expect(ines.page.getByText(MAYA)).toHaveCount(0);
+  await expectAccessible(ines.page, 'joined during a session');
+  await snapFriend(ines, testInfo, 'dl-14-joined-during-session');
+
+  // Jon shares: both answers open for the two of them at once, nobody waits for Ines.
+  await answerBox(jon.page).fill(JON);
+  await jon.page.getByRole('button', { name: 'Share my answer' }).click();
+  await expect(jon.page.getByRole('region', { name: 'Maya’s answer' })).toContainText(MAYA);
+  await expect(maya.page.getByRole('region', { name: 'Jon’s answer' })).toContainText(JON);
+  for (const friend of [maya, jon]) {
+    await expect(friend.page.getByText('Both answers are open.')).toBeAttached();
+    await expect(friend.page.getByRole('region', { name: 'Ines’s answer' })).toHaveCount(0);
+    await expect(friend.page.getByRole('button', { name: 'Ready for the next card' })).toBeVisible();
+  }
+  await expect(ines.page.getByText(MAYA)).toHaveCount(0);
+  await expect(ines.page.getByText(JON)).toHaveCount(0);
+  await expectAccessible(maya.page, 'two of three at the table, both open');
+  await snap(maya.page, testInfo, 'dl-15-two-at-the-table');
+
+  // The live card moves once the two are ready, and the turn passes between them.
+  await maya.page.getByRole('button', { name: 'Ready for the next card' }).click();
+  await jon.page.getByRole('button', { name: 'Ready for the next card' }).click();
+  await expect(maya.page.getByText('Jon goes first on this card')).toBeVisible();
+  await expect(jon.page.getByText('You go first on this card')).toBeVisible();
+  await expect(ines.page.getByRole('heading', { name: 'You joined during this session' })).toBeVisible();
+
+  // The check-in is theirs too: for the two of them, and Ines is never asked.
+  await maya.page.getByRole('button', { name: 'Finish this session early' }).click();
+  await expect(maya.page.getByText('One last question, just for the two of you.', { exact: false })).toBeVisible();
+  await maya.page.getByRole('radio', { name: /^6:/ }).check();
+  await expect(jon.page.getByText('Maya has checked in. Yours opens both.')).toBeVisible();
+  await jon.page.getByRole('radio', { name: /^5:/ }).click();
+  await expect(maya.page.locator('.checkin-result')).toContainText(/6.*5/);
+  await expect(ines.page.getByRole('radio', { name: /^5:/ })).toHaveCount(0);
+  await maya.page.getByRole('button', { name: 'Close session 1' }).click();
+
+  // Ines starts with the next session: no check-in for a session she wasn't in, and the history says why it is quiet.
+  await expect(ines.page.getByRole('heading', { name: 'Ready for this week’s cards?' })).toBeVisible();
+  await expect(ines.page.getByRole('radio', { name: /^5:/ })).toHaveCount(0);
+  await ines.page.getByRole('link', { name: 'History' }).click();
+  await expect(ines.page.getByText('Before you joined', { exact: true })).toBeVisible();
+  await expect(ines.page.getByText('This session was drawn before you joined, so what was said in it stays between Maya and Jon.')).toBeVisible();
+  await expect(ines.page.getByText(MAYA)).toHaveCount(0);
+  await expectAccessible(ines.page, 'history, a session from before joining');
+  await snapFriend(ines, testInfo, 'dl-16-history-before-joining');
+  await ines.page.getByRole('link', { name: 'This week' }).click();
+  await drawCards(maya.page);
+  await expect(ines.page.getByRole('heading', { name: 'Together, card by card' })).toBeVisible();
+  await expect(answerBox(ines.page)).toBeVisible();
+  await expect(ines.page.getByText('Jon goes first on this card')).toBeVisible();
+});

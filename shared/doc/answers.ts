@@ -205,7 +205,9 @@ export function clearAnswerReader(doc: Y.Doc): AnswerReader {
 
 /**
  * One card's answers as the viewer may see them: the viewer's own draft, and every other member's
- * answer veiled (state only) until the viewer has submitted their own (APP-4, APP-5).
+ * answer veiled (state only) until the viewer has submitted their own (APP-4, APP-5). `memberIds`
+ * are the session's participants (SEALED-12): a viewer who is not one of them has no answer here,
+ * never sees theirs, and does not hold the card up.
  */
 export function readCardAnswers(
   doc: Y.Doc,
@@ -213,9 +215,10 @@ export function readCardAnswers(
 ): CardAnswers {
   const reader = options.reader ?? clearAnswerReader(doc);
   const ref = { session: options.session, cardId: options.cardId };
-  const mine = reader.readOwn({ ...ref, memberId: options.viewerId });
+  const takesPart = options.memberIds.includes(options.viewerId);
+  const mine = takesPart ? reader.readOwn({ ...ref, memberId: options.viewerId }) : EMPTY_ANSWER;
   const revealed = mine.submittedAt !== null;
-  let settled = mine.submittedAt !== null || mine.passed;
+  let settled = !takesPart || mine.submittedAt !== null || mine.passed;
   const others = options.memberIds
     .filter((id) => id !== options.viewerId)
     .map((memberId): OtherAnswer => {

@@ -35,6 +35,8 @@ export function setCheckin(
   options: { readonly session: number; readonly memberId: string; readonly value: number; readonly now: number; readonly memberIds: readonly string[] },
 ): boolean {
   if (readIntInRange(options.value, CHECKIN_MIN, CHECKIN_MAX) === null) return false;
+  // Only the session's participants check in on it (SEALED-12): anyone else's number would count for nothing.
+  if (!options.memberIds.includes(options.memberId)) return false;
   if (readCheckins(doc, { session: options.session, viewerId: options.memberId, memberIds: options.memberIds }).revealed) return false;
   doc.transact(
     () => rootMap(doc, RootKey.Checkins).set(joinKey(options.session, options.memberId), { value: options.value, at: options.now }),
@@ -43,15 +45,20 @@ export function setCheckin(
   return true;
 }
 
+/**
+ * The check-ins of a session's participants (`memberIds`, SEALED-12). A viewer who is not one of
+ * them checked in on nothing and is shown no one's number: the session stays between its own.
+ */
 export function readCheckins(
   doc: Y.Doc,
   options: { readonly session: number; readonly viewerId: string; readonly memberIds: readonly string[] },
 ): SessionCheckins {
+  const takesPart = options.memberIds.includes(options.viewerId);
   const values = options.memberIds.map((memberId) => ({ memberId, value: readValue(doc, options.session, memberId) }));
-  const revealed = values.length >= 2 && values.every((entry) => entry.value !== null);
+  const revealed = takesPart && values.length >= 2 && values.every((entry) => entry.value !== null);
   return {
     session: options.session,
-    mine: readValue(doc, options.session, options.viewerId),
+    mine: takesPart ? readValue(doc, options.session, options.viewerId) : null,
     revealed,
     entries: values.map(({ memberId, value }) => ({
       memberId,

@@ -5,7 +5,7 @@ import { readCustomPrompts, type CustomPrompt } from './customPrompts.ts';
 import { readMembers, type Member } from './members.ts';
 import { readReactions, readReplies, type ReactionEntry, type Reply } from './responses.ts';
 import { readRoom, type RoomInfo } from './room.ts';
-import { readSessions, type SessionRecord } from './sessions.ts';
+import { readSessions, sessionParticipantIds, type SessionRecord } from './sessions.ts';
 
 export interface CardRecordAnswer {
   readonly memberId: string;
@@ -24,6 +24,13 @@ export interface CardRecord {
 }
 
 export interface SessionRecordView extends SessionRecord {
+  /** Who the session was for, in turn order: its participants, or every member (SEALED-12). */
+  readonly participantIds: readonly string[];
+  /**
+   * The viewer is one of them. A member who joined after the draw is shown none of the session's
+   * answers, responses or check-ins, and has no answer in it: it stays between its participants.
+   */
+  readonly viewerTookPart: boolean;
   readonly cards: readonly CardRecord[];
   readonly checkins: SessionCheckins;
 }
@@ -42,27 +49,34 @@ export interface RoomRecord {
  */
 export function readRoomRecord(doc: Y.Doc, viewerId: string, reader?: AnswerReader): RoomRecord {
   const members = readMembers(doc);
-  const memberIds = members.map((member) => member.id);
-  const sessions = readSessions(doc).map((session): SessionRecordView => ({
-    ...session,
-    cards: session.cardIds.map((cardId, index): CardRecord => {
-      const ref = { session: session.number, cardId };
-      const answers = readCardAnswers(doc, { ...ref, viewerId, memberIds, reader });
-      const mine: CardRecordAnswer = {
-        memberId: viewerId,
-        state: answers.mine.submittedAt !== null ? 'submitted' : answers.mine.passed ? 'passed' : answers.mine.text.trim() ? 'draft' : 'none',
-        text: answers.mine.text.trim() ? answers.mine.text : null,
-        submittedAt: answers.mine.submittedAt,
-      };
-      return {
-        cardId,
-        index,
-        answers: [mine, ...answers.others.map(({ memberId, state, text, submittedAt }) => ({ memberId, state, text, submittedAt }))],
-        replies: readReplies(doc, ref, members),
-        reactions: readReactions(doc, ref, members),
-      };
-    }),
-    checkins: readCheckins(doc, { session: session.number, viewerId, memberIds }),
-  }));
+  const allMemberIds = members.map((member) => member.id);
+  const sessions = readSessions(doc).map((session): SessionRecordView => {
+    const memberIds = sessionParticipantIds(session, allMemberIds);
+    const tookPart = memberIds.includes(viewerId);
+    return {
+      ...session,
+      participantIds: memberIds,
+      viewerTookPart: tookPart,
+      cards: session.cardIds.map((cardId, index): CardRecord => {
+        if (!tookPart) return { cardId, index, answers: [], replies: [], reactions: [] };
+        const ref = { session: session.number, cardId };
+        const answers = readCardAnswers(doc, { ...ref, viewerId, memberIds, reader });
+        const mine: CardRecordAnswer = {
+          memberId: viewerId,
+          state: answers.mine.submittedAt !== null ? 'submitted' : answers.mine.passed ? 'passed' : answers.mine.text.trim() ? 'draft' : 'none',
+          text: answers.mine.text.trim() ? answers.mine.text : null,
+          submittedAt: answers.mine.submittedAt,
+        };
+        return {
+          cardId,
+          index,
+          answers: [mine, ...answers.others.map(({ memberId, state, text, submittedAt }) => ({ memberId, state, text, submittedAt }))],
+          replies: readReplies(doc, ref, members),
+          reactions: readReactions(doc, ref, members),
+        };
+      }),
+      checkins: readCheckins(doc, { session: session.number, viewerId, memberIds }),
+    };
+  });
   return { room: readRoom(doc), members, sessions, customPrompts: readCustomPrompts(doc) };
 }

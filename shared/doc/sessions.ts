@@ -19,6 +19,11 @@ export interface SessionRecord {
   readonly startedBy: string | null;
   readonly closedAt: number | null;
   readonly closedBy: string | null;
+  /**
+   * Who the session is for, in turn order: the members when it was drawn (SEALED-12). Null for a
+   * session stored before that rule; readers then take every member, as they did.
+   */
+  readonly participants: readonly string[] | null;
 }
 
 export interface StartSessionOptions {
@@ -29,9 +34,19 @@ export interface StartSessionOptions {
   readonly thenAndNow: ThenAndNow | null;
   readonly memberId: string;
   readonly now: number;
+  /**
+   * The members at the moment of the draw, in turn order (SEALED-12). Omitted only by seeds and tests
+   * about other things: the session then reads as one for every member, like sessions before the rule.
+   */
+  readonly participants?: readonly string[];
 }
 
 const MAX_CARDS_PER_SESSION = 50;
+/** Far above any room's size (APP-24 allows six): a longer list is not one this app wrote. */
+const MAX_PARTICIPANTS = 64;
+const MAX_MEMBER_ID_LENGTH = 200;
+/** A session drawn by fewer is for whoever joins (see sessionParticipantIds). */
+const MIN_FIXED_PARTICIPANTS = 2;
 
 /**
  * The seed both devices use to draw session `number`: the room's shared seed plus the number, so two
@@ -46,6 +61,18 @@ function parseThenAndNow(value: unknown): ThenAndNow | null {
   const promptId = readString(value.promptId, 200);
   if (!promptId) return null;
   return { promptId, fromSession: readIntInRange(value.fromSession, 1, Number.MAX_SAFE_INTEGER) };
+}
+
+/**
+ * The stored participants, or null when there are none to go by: absent (a session from before
+ * SEALED-12), not a list, or a list without a single member id in it. Duplicates are dropped so one
+ * member is never counted twice.
+ */
+function parseParticipants(value: unknown): string[] | null {
+  if (!Array.isArray(value) || value.length > MAX_PARTICIPANTS) return null;
+  const ids = readStringArray(value, MAX_PARTICIPANTS).filter((id) => id !== '' && id.length <= MAX_MEMBER_ID_LENGTH);
+  const unique = [...new Set(ids)];
+  return unique.length > 0 ? unique : null;
 }
 
 function parseSession(key: string, value: unknown): SessionRecord | null {
@@ -63,7 +90,28 @@ function parseSession(key: string, value: unknown): SessionRecord | null {
     startedBy: readString(value.get('startedBy'), 200),
     closedAt: readFiniteNumber(value.get('closedAt')),
     closedBy: readString(value.get('closedBy'), 200),
+    participants: parseParticipants(value.get('participants')),
   };
+}
+
+/**
+ * Who a session is for, in turn order (SEALED-12): its participants, as far as they are members of
+ * the room. Every member — as before the rule — when the session has no participants stored, or
+ * when it was drawn by someone alone: a session for one has nobody to share with, so whoever joins
+ * takes part in it (the app tells the first member to start, and the others catch up).
+ */
+export function sessionParticipantIds(session: Pick<SessionRecord, 'participants'>, memberIds: readonly string[]): string[] {
+  return hasFixedParticipants(session, memberIds) ? knownParticipants(session, memberIds) : [...memberIds];
+}
+
+/** Whether the session's participants are its own list, not simply every member (see sessionParticipantIds). */
+export function hasFixedParticipants(session: Pick<SessionRecord, 'participants'>, memberIds: readonly string[]): boolean {
+  return knownParticipants(session, memberIds).length >= MIN_FIXED_PARTICIPANTS;
+}
+
+/** Ids that are no member's could never answer, so they are never waited for. */
+function knownParticipants(session: Pick<SessionRecord, 'participants'>, memberIds: readonly string[]): string[] {
+  return (session.participants ?? []).filter((id) => memberIds.includes(id));
 }
 
 /** All sessions, oldest first. */
@@ -108,6 +156,7 @@ export function startSession(doc: Y.Doc, options: StartSessionOptions): SessionR
     session.set('startedBy', options.memberId);
     session.set('closedAt', null);
     session.set('closedBy', null);
+    if (options.participants) session.set('participants', [...new Set(options.participants)].slice(0, MAX_PARTICIPANTS));
     rootMap(doc, RootKey.Sessions).set(String(options.number), session);
   }, localOrigin('start-session'));
   const started = readSession(doc, options.number);

@@ -10,7 +10,7 @@ const LAST_SUNDAY_19 = new Date(2026, 10, 29, 19).getTime();
 const SUNDAY_19 = { weekday: 0, hour: 19, minute: 0, setAt: local(1, 12), setBy: 'alex' } as const;
 
 function session(number: number, startedAt: number, closedAt: number | null): SessionRecord {
-  return { number, seed: `s:${number}`, cardIds: ['c1'], maxLevel: 1, thenAndNow: null, startedAt, startedBy: 'alex', closedAt, closedBy: closedAt === null ? null : 'alex' };
+  return { number, seed: `s:${number}`, cardIds: ['c1'], maxLevel: 1, thenAndNow: null, startedAt, startedBy: 'alex', closedAt, closedBy: closedAt === null ? null : 'alex', participants: null };
 }
 
 describe('the weekly ritual time', () => {

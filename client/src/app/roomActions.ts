@@ -15,8 +15,10 @@ import {
   readMembers,
   readOpenSession,
   readRoom,
+  readSession,
   removeCustomPrompt,
   renameRoom,
+  sessionParticipantIds,
   sessionSeed,
   setCheckin,
   setDepthConsent,
@@ -120,7 +122,9 @@ export function createRoomActions(
       });
       // Someone else may have started it while the deck loaded; startSession keeps theirs.
       if (!drawn || drawn.promptIds.length === 0 || readOpenSession(doc)) return false;
-      startSession(doc, { number, seed, cardIds: drawn.promptIds, maxLevel, thenAndNow: drawn.thenAndNow, memberId, now });
+      // Whoever is a member now takes part; a friend who joins later starts with the next session (SEALED-12).
+      const participants = memberIds();
+      startSession(doc, { number, seed, cardIds: drawn.promptIds, maxLevel, thenAndNow: drawn.thenAndNow, memberId, now, participants });
       onShared('drew');
       return true;
     },
@@ -154,7 +158,9 @@ export function createRoomActions(
       if (level > before) onShared('deeper');
     },
     checkIn(session, value) {
-      return setCheckin(doc, { session, memberId, value, now: clock(), memberIds: memberIds() });
+      const record = readSession(doc, session);
+      const participants = record ? sessionParticipantIds(record, memberIds()) : memberIds();
+      return setCheckin(doc, { session, memberId, value, now: clock(), memberIds: participants });
     },
     closeSession(session) {
       closeSession(doc, { number: session, memberId, now: clock() });

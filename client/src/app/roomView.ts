@@ -4,6 +4,7 @@
 import type * as Y from 'yjs';
 import {
   firstAnswerer,
+  hasFixedParticipants,
   isRoomInitialised,
   nextSessionNumber,
   readCardAnswers,
@@ -19,6 +20,7 @@ import {
   readRoom,
   readSessions,
   SCHEMA_VERSION,
+  sessionParticipantIds,
   type AnswerReader,
   type CardAnswers,
   type CustomPrompt,
@@ -59,6 +61,16 @@ export interface CardView {
 
 export interface SessionView {
   readonly record: SessionRecord;
+  /**
+   * Who the session is for, in turn order (SEALED-12): the members when it was drawn, or every
+   * member for a session from before the rule or drawn by someone alone. Only they answer, hold
+   * the cards up, take turns, get ready and check in.
+   */
+  readonly participants: readonly Member[];
+  /** The participants are the draw's own list, so someone who joined since may be left out of it. */
+  readonly fixedParticipants: boolean;
+  /** The viewer is a participant; false for a member who joined after the draw. */
+  readonly viewerTakesPart: boolean;
   readonly cards: readonly CardView[];
   /** Live mode: the card everyone is on (cards.length when all are done). */
   readonly liveIndex: number;
@@ -101,8 +113,8 @@ export function resolvePrompt(deck: Deck | null, customPrompts: readonly CustomP
   return deck?.prompts.find((prompt) => prompt.id === id) ?? customPrompts.find((custom) => custom.prompt.id === id)?.prompt ?? null;
 }
 
-function waitingFor(answers: CardAnswers): CardWaiting {
-  const mineDone = answers.mine.submittedAt !== null || answers.mine.passed;
+function waitingFor(answers: CardAnswers, viewerTakesPart: boolean): CardWaiting {
+  const mineDone = !viewerTakesPart || answers.mine.submittedAt !== null || answers.mine.passed;
   if (!mineDone) return 'you';
   return answers.settled ? 'nobody' : 'others';
 }
@@ -112,7 +124,9 @@ function buildSessionView(
   record: SessionRecord,
   context: { viewerId: string; members: readonly Member[]; deck: Deck | null; customPrompts: readonly CustomPrompt[]; sessions: readonly SessionRecord[]; reader: AnswerReader | undefined },
 ): SessionView {
-  const memberIds = context.members.map((member) => member.id);
+  const memberIds = sessionParticipantIds(record, context.members.map((member) => member.id));
+  const participants = memberIds.flatMap((id) => context.members.find((member) => member.id === id) ?? []);
+  const viewerTakesPart = memberIds.includes(context.viewerId);
   const cardIds = [...record.cardIds];
   const thenAndNow = record.thenAndNow;
   if (thenAndNow && !cardIds.includes(thenAndNow.promptId)) cardIds.push(thenAndNow.promptId);
@@ -126,7 +140,7 @@ function buildSessionView(
       isThenAndNow,
       now: answers,
       earlierSession,
-      earlier: earlierSession ? readCardAnswers(doc, { session: earlierSession.number, cardId, viewerId: context.viewerId, memberIds, reader: context.reader }) : null,
+      earlier: earlierSession ? readEarlierAnswers(doc, earlierSession, cardId, context) : null,
     });
     return {
       key: cardKey(record.number, cardId),
@@ -138,20 +152,34 @@ function buildSessionView(
       thenAndNowFrom: isThenAndNow ? thenAndNow?.fromSession ?? null : null,
       earlier,
       answers,
-      firstAnswererId: firstAnswerer(context.members, record.number, index)?.id ?? null,
+      firstAnswererId: firstAnswerer(participants, record.number, index)?.id ?? null,
       replies: readReplies(doc, ref, context.members),
       reactions: readReactions(doc, ref, context.members),
       readyMemberIds: readReadyMembers(doc, record.number, index, memberIds),
-      waiting: waitingFor(answers),
+      waiting: waitingFor(answers, viewerTakesPart),
     };
   });
   return {
     record,
+    participants,
+    fixedParticipants: hasFixedParticipants(record, context.members.map((member) => member.id)),
+    viewerTakesPart,
     cards,
     liveIndex: readLiveCardIndex(doc, { session: record.number, cardCount: cards.length, memberIds }),
     checkins: readCheckins(doc, { session: record.number, viewerId: context.viewerId, memberIds }),
     allSettled: cards.every((card) => card.answers.settled),
   };
+}
+
+/** A revisited card's first answers, among that earlier session's own participants (SEALED-12). */
+function readEarlierAnswers(
+  doc: Y.Doc,
+  earlierSession: SessionRecord,
+  cardId: string,
+  context: { viewerId: string; members: readonly Member[]; reader: AnswerReader | undefined },
+): CardAnswers {
+  const memberIds = sessionParticipantIds(earlierSession, context.members.map((member) => member.id));
+  return readCardAnswers(doc, { session: earlierSession.number, cardId, viewerId: context.viewerId, memberIds, reader: context.reader });
 }
 
 function readGroup(room: RoomInfo, memberCount: number): RoomView['group'] {
@@ -196,4 +224,14 @@ export function buildRoomView(doc: Y.Doc, viewerId: string, reader?: AnswerReade
 /** The other members as the words need them: names, the room's size, partners or friends (APP-25). */
 export function companyOf(view: Pick<RoomView, 'others' | 'group'>): Company {
   return { names: view.others.map((member) => member.name), groupSize: view.group.size, partners: view.group.partners };
+}
+
+/**
+ * The company of one session: its other participants when the draw fixed them (SEALED-12), so a
+ * friend who joined since is never named as holding a card up; otherwise the room's company.
+ */
+export function sessionCompanyOf(view: Pick<RoomView, 'others' | 'group' | 'me'>, session: Pick<SessionView, 'participants' | 'fixedParticipants'>): Company {
+  if (!session.fixedParticipants) return companyOf(view);
+  const names = session.participants.filter((member) => member.id !== view.me?.id).map((member) => member.name);
+  return { names, groupSize: session.participants.length, partners: view.group.partners };
 }

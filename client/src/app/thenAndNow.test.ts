@@ -6,7 +6,7 @@ const DAY = 24 * 60 * 60 * 1000;
 const NOW = Date.UTC(2026, 11, 6, 19);
 
 function session(number: number, cardIds: string[], startedAt: number, thenAndNow: SessionRecord['thenAndNow'] = null): SessionRecord {
-  return { number, seed: `s:${number}`, cardIds, maxLevel: 1, thenAndNow, startedAt, startedBy: 'alex', closedAt: null, closedBy: null };
+  return { number, seed: `s:${number}`, cardIds, maxLevel: 1, thenAndNow, startedAt, startedBy: 'alex', closedAt: null, closedBy: null, participants: null };
 }
 
 function answers(options: { mine: 'submitted' | 'passed' | 'writing'; sam: 'submitted' | 'passed' | 'writing'; mineText: string; samText: string }): CardAnswers {

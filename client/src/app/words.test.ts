@@ -13,6 +13,7 @@ import {
   describeWarning,
   inviteAudience,
   inviteTitle,
+  joinedDuringSession,
   listNames,
   openAnswersAnnouncement,
   othersWord,
@@ -180,3 +181,15 @@ describe('words for the real group (APP-25)', () => {
   });
 });
 
+describe('joining during a session (SEALED-12)', () => {
+  it('SEALED-12 the late friend is told whose cards these are and that the next ones are for everyone, by name and number', () => {
+    expect(joinedDuringSession({ drawer: 'Maya', participants: ['Maya', 'Jon'], memberCount: 3 })).toEqual({
+      title: 'You joined during this session',
+      body: 'You’ll start with the next one — the cards Maya drew before you came stay between the two of them. When Maya and Jon close it, the next cards are for all three of you.',
+    });
+    const four = joinedDuringSession({ drawer: null, participants: ['Maya', 'Jon', 'Ines'], memberCount: 5 }).body;
+    expect(four).toContain('the cards drawn before you came stay between the three of them');
+    expect(four).toContain('When Maya, Jon and Ines close it, the next cards are for all five of you.');
+    expect(four).not.toMatch(/partner/i);
+  });
+});

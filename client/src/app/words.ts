@@ -263,6 +263,21 @@ export function checkinWaitingLine(options: { company: Company; waitingOn: reado
   return `${listNames(company.names)} ${plural(company.names.length, 'has', 'have')} checked in. Yours opens ${total === 2 ? 'both' : `all ${countWord(total)}`}.`;
 }
 
+/**
+ * For a member who joined after the open session was drawn (SEALED-12): why there is nothing to
+ * answer yet, and that the next cards are theirs too. `participants` are the session's, in turn order.
+ */
+export function joinedDuringSession(options: { drawer: string | null; participants: readonly string[]; memberCount: number }): { title: string; body: string } {
+  const { drawer, participants, memberCount } = options;
+  const them = participants.length === 2 ? 'the two of them' : `the ${countWord(participants.length)} of them`;
+  const cards = drawer ? `the cards ${drawer} drew before you came` : 'the cards drawn before you came';
+  const next = memberCount <= 2 ? 'the next cards are for you both' : `the next cards are for all ${countWord(memberCount)} of you`;
+  return {
+    title: 'You joined during this session',
+    body: `You’ll start with the next one — ${cards} stay between ${them}. When ${listNames(participants)} ${plural(participants.length, 'closes', 'close')} it, ${next}.`,
+  };
+}
+
 /** The invite panel's heading while people are still to join. */
 export function inviteTitle(options: { partners: boolean; missing: number; anyoneJoined: boolean }): string {
   if (options.partners) return 'Invite your partner';

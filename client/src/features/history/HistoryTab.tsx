@@ -57,6 +57,8 @@ export function HistoryTab({ session, viewerId, view }: { session: RoomSession; 
         <ul className="history-list">
           {closed.map((s) => {
             const answeredCards = s.cards.filter((card) => card.answers.some((answer) => answer.state === 'submitted')).length;
+            // Drawn before the viewer joined (SEALED-12): it stays between the ones who took part.
+            const between = listNames(s.participantIds.map(nameOf));
             return (
               <li key={s.number}>
                 <details className="panel history-session" open={s === closed[0]}>
@@ -66,14 +68,15 @@ export function HistoryTab({ session, viewerId, view }: { session: RoomSession; 
                         Session {s.number} · {formatDate(s.startedAt)}
                       </span>
                       <span className="muted">
-                        {answeredCards} of {s.cards.length} cards answered
+                        {!s.viewerTookPart ? 'Before you joined' : `${answeredCards} of ${s.cards.length} cards answered`}
                         {s.checkins.revealed ? ` · check-ins ${s.checkins.entries.map((entry) => `${nameOf(entry.memberId)} ${entry.value}`).join(', ')}` : ''}
                       </span>
                     </span>
                     <Icon name="chevron" />
                   </summary>
                   <div className="stack">
-                    {s.cards.map((card) => {
+                    {!s.viewerTookPart && <p className="muted">This session was drawn before you joined, so what was said in it stays between {between}.</p>}
+                    {s.viewerTookPart && s.cards.map((card) => {
                       const prompt = resolvePrompt(view.deck, record.customPrompts, card.cardId);
                       return (
                         <article key={card.cardId} className="history-card">

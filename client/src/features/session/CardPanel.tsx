@@ -8,9 +8,9 @@ import { PromptCard } from '../../components/PromptCard.tsx';
 import { ReactionBar } from '../../components/Reactions.tsx';
 import { KIND_NAMES, LEVEL_NAMES } from '../../app/decks.ts';
 import type { RoomActions } from '../../app/roomActions.ts';
-import { companyOf, type CardView, type RoomView } from '../../app/roomView.ts';
+import type { CardView, RoomView } from '../../app/roomView.ts';
 import { decideTurnHint } from '../../app/turnHint.ts';
-import { REACTION_WORDS, openAnswersAnnouncement, passedVeilNote, thenHeading, thenNote, turnHintText, veilHint, whatIHeardHint } from '../../app/words.ts';
+import { REACTION_WORDS, type Company, openAnswersAnnouncement, passedVeilNote, thenHeading, thenNote, turnHintText, veilHint, whatIHeardHint } from '../../app/words.ts';
 import { AnswerEditor } from './AnswerEditor.tsx';
 
 const REACTION_ICONS: Record<Reaction, IconName> = {
@@ -28,13 +28,15 @@ export interface CardPanelProps {
   readonly actions: RoomActions;
   readonly peers: readonly Presence[];
   readonly live: boolean;
+  /** Who else is at this session's table (sessionCompanyOf), for the words under the answers. */
+  readonly company: Company;
   readonly position: string;
   readonly onTyping: (typing: boolean) => void;
   readonly autoFocus?: boolean;
   readonly headingId?: string;
 }
 
-export function CardPanel({ card, view, actions, peers, live, position, onTyping, autoFocus, headingId: givenHeadingId }: CardPanelProps) {
+export function CardPanel({ card, view, actions, peers, live, company, position, onTyping, autoFocus, headingId: givenHeadingId }: CardPanelProps) {
   const fallbackHeadingId = useId();
   const headingId = givenHeadingId ?? fallbackHeadingId;
   const hintId = useId();
@@ -52,7 +54,6 @@ export function CardPanel({ card, view, actions, peers, live, position, onTyping
   // Two people share a side-by-side layout; a group lists answers in one column with a compact
   // reaction row under each, so the card does not grow by five buttons per friend (APP-25).
   const group = others.length > 1;
-  const company = companyOf(view);
   const revealedOthers = others.filter((other) => other.text !== null);
   const anyRevealedText = revealedOthers.length > 0;
   // The live region exists from the start, so the reveal is announced when its text appears.
@@ -162,7 +163,7 @@ export function CardPanel({ card, view, actions, peers, live, position, onTyping
               state={other.state}
               typing={typing}
               youSubmitted={mine.submittedAt !== null}
-              waitingHint={veilHint(view.group.size)}
+              waitingHint={veilHint(company.groupSize)}
               opening={other.opening}
               mismatch={other.mismatch}
               peeked={other.peeked}

@@ -2,7 +2,7 @@ import { useId } from 'react';
 import { Button } from '../../components/Button.tsx';
 import { Scale } from '../../components/Scale.tsx';
 import type { RoomActions } from '../../app/roomActions.ts';
-import { companyOf, type RoomView, type SessionView } from '../../app/roomView.ts';
+import { sessionCompanyOf, type RoomView, type SessionView } from '../../app/roomView.ts';
 import { CHECKIN_LABELS, CHECKIN_QUESTION, checkinIntro, checkinPendingNote, checkinRevealedTitle, checkinWaitingLine, listNames } from '../../app/words.ts';
 
 /**
@@ -24,10 +24,11 @@ export function CheckinPanel({
 }) {
   const titleId = useId();
   const me = view.me;
-  const partnerNames = listNames(view.others.map((member) => member.name));
+  // Those who check in on this session are its participants (SEALED-12), at least the room's two.
+  const company = sessionCompanyOf(view, session);
+  const partnerNames = listNames(company.names);
   const { checkins } = session;
-  // Everyone who checks in on this session: the members now (at least the room's two).
-  const size = Math.max(2, view.members.length);
+  const size = Math.max(2, session.participants.length);
   const isOpen = session.record.closedAt === null;
   const nameOf = (id: string) => (id === me?.id ? 'You' : (view.members.find((member) => member.id === id)?.name ?? 'Someone'));
   const waitingOn = checkins.entries.filter((entry) => !entry.answered && entry.memberId !== me?.id).map((entry) => nameOf(entry.memberId));
@@ -63,7 +64,7 @@ export function CheckinPanel({
               if (actions.checkIn(session.record.number, value)) onCheckin?.();
             }} />
           <p className="faint" role="status">
-            {checkinWaitingLine({ company: companyOf(view), waitingOn })}
+            {checkinWaitingLine({ company, waitingOn })}
           </p>
         </>
       )}

@@ -3,6 +3,7 @@ import type { Presence } from '@seen/shared/doc';
 import { Avatar } from '../../components/Avatar.tsx';
 import { Button } from '../../components/Button.tsx';
 import { decideLiveStep } from '../../app/liveStep.ts';
+import { sessionCompanyOf } from '../../app/roomView.ts';
 import { listNames, plural, stillAnsweringLine } from '../../app/words.ts';
 import { CardPanel } from './CardPanel.tsx';
 import type { SessionModeProps } from './WeeklySession.tsx';
@@ -16,6 +17,9 @@ export function LiveSession({ view, session, actions, peers, onActiveCard, onTyp
   const done = session.liveIndex >= total;
   const card = done ? null : (session.cards[session.liveIndex] ?? null);
   const me = view.me;
+  // The people at this session's table (SEALED-12): a friend who joined since is not waited for.
+  const table = session.participants.filter((member) => member.id !== me?.id);
+  const company = sessionCompanyOf(view, session);
 
   useEffect(() => {
     onActiveCard(card?.key ?? null);
@@ -26,13 +30,13 @@ export function LiveSession({ view, session, actions, peers, onActiveCard, onTyp
   const withMe = card ? peers.filter((peer) => peer.activeCardId === card.key).sort((a, b) => turn(a) - turn(b)) : [];
   const elsewhere = peers.filter((peer) => !withMe.includes(peer)).sort((a, b) => turn(a) - turn(b));
   const presenceText = (() => {
-    if (view.others.length === 0) return 'Nobody else has joined yet — you can start, and they’ll catch up.';
+    if (table.length === 0) return 'Nobody else has joined yet — you can start, and they’ll catch up.';
     if (withMe.length) return `${listNames(withMe.map((peer) => peer.name))} ${plural(withMe.length, 'is', 'are')} on this card with you`;
     if (elsewhere.length) return `${listNames(elsewhere.map((peer) => peer.name))} ${plural(elsewhere.length, 'is', 'are')} in the room`;
-    return `${listNames(view.others.map((member) => member.name))} ${plural(view.others.length, 'isn’t', 'aren’t')} here right now. You can answer; they’ll catch up.`;
+    return `${listNames(table.map((member) => member.name))} ${plural(table.length, 'isn’t', 'aren’t')} here right now. You can answer; they’ll catch up.`;
   })();
 
-  const step = card ? decideLiveStep(card, view.members, me?.id ?? null) : null;
+  const step = card ? decideLiveStep(card, session.participants, me?.id ?? null) : null;
   const nameOf = (id: string) => view.members.find((member) => member.id === id)?.name ?? 'Someone';
   const lastCard = card !== null && card.index + 1 === total;
 
@@ -63,6 +67,7 @@ export function LiveSession({ view, session, actions, peers, onActiveCard, onTyp
             actions={actions}
             peers={peers}
             live
+            company={company}
             position={`Card ${session.liveIndex + 1} of ${total}`}
             onTyping={onTyping}
             headingId={`card-heading-${card.key}`}

@@ -6,7 +6,7 @@ import { Segmented } from '../../components/Segmented.tsx';
 import { CARDS_PER_SESSION, LEVEL_NAMES } from '../../app/decks.ts';
 import type { RoomActions } from '../../app/roomActions.ts';
 import type { RoomView, SessionView } from '../../app/roomView.ts';
-import { formatDate, listNames } from '../../app/words.ts';
+import { formatDate, joinedDuringSession, listNames } from '../../app/words.ts';
 import { InvitePanel } from '../invite/InvitePanel.tsx';
 import { DepthNotice } from './DepthNotice.tsx';
 import { RitualPanel } from './RitualPanel.tsx';
@@ -81,7 +81,11 @@ export function SessionTab({ view, actions, peers, inviteLink, onActiveCard, onT
   // The closing check-in stays on screen for the session just closed here, and for a closed
   // session the viewer has not checked in on yet (the partner closed it).
   const showClosedCheckin =
-    lastClosed !== null && !session && view.others.length > 0 && (lastClosed.checkins.mine === null || lastClosed.record.number === keepCheckinFor);
+    lastClosed !== null &&
+    !session &&
+    lastClosed.viewerTakesPart &&
+    view.others.length > 0 &&
+    (lastClosed.checkins.mine === null || lastClosed.record.number === keepCheckinFor);
 
   return (
     <div className="stack stack--loose">
@@ -103,6 +107,8 @@ export function SessionTab({ view, actions, peers, inviteLink, onActiveCard, onT
           <StartSession view={view} actions={actions} partnerNames={partnerNames} justClosed={justClosed} />
           {nudgePrompt}
         </>
+      ) : !session.viewerTakesPart ? (
+        <JoinedDuring view={view} session={session} />
       ) : (
         <>
           <div className="section-title">
@@ -136,6 +142,30 @@ export function SessionTab({ view, actions, peers, inviteLink, onActiveCard, onT
 
       <RitualPanel view={view} actions={actions} />
     </div>
+  );
+}
+
+/**
+ * For a member who joined after the open session was drawn (SEALED-12): no cards to answer and no
+ * check-in, only a calm word that the next session is theirs. The rest of the room stays open.
+ */
+function JoinedDuring({ view, session }: { view: RoomView; session: SessionView }) {
+  const nameOf = (id: string | null) => view.members.find((member) => member.id === id)?.name ?? null;
+  const words = joinedDuringSession({
+    drawer: nameOf(session.record.startedBy),
+    participants: session.participants.map((member) => member.name),
+    memberCount: view.members.length,
+  });
+  return (
+    <section className="panel" aria-labelledby="joined-during-title">
+      <div className="stack stack--tight">
+        <p className="eyebrow">
+          Session {session.record.number} · started {formatDate(session.record.startedAt)}
+        </p>
+        <h1 id="joined-during-title">{words.title}</h1>
+        <p className="muted">{words.body}</p>
+      </div>
+    </section>
   );
 }
 

@@ -4,7 +4,7 @@ import { Button } from '../../components/Button.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { LEVEL_NAMES } from '../../app/decks.ts';
 import type { RoomActions } from '../../app/roomActions.ts';
-import type { CardView, RoomView, SessionView } from '../../app/roomView.ts';
+import { sessionCompanyOf, type CardView, type RoomView, type SessionView } from '../../app/roomView.ts';
 import { listNames, othersWord, settledChip } from '../../app/words.ts';
 import { CardPanel } from './CardPanel.tsx';
 
@@ -56,7 +56,9 @@ export function WeeklySession({ view, session, actions, peers, onActiveCard, onT
 
   const forYou = session.cards.filter((card) => card.waiting === 'you').length;
   const forOthers = session.cards.filter((card) => card.waiting === 'others').length;
-  const othersNames = listNames(view.others.map((member) => member.name)) || othersWord(view.group, view.group.size - 1);
+  // Named from the session's own table (SEALED-12): a friend who joined since is not waited for.
+  const company = sessionCompanyOf(view, session);
+  const othersNames = listNames(company.names) || othersWord(company, company.groupSize - 1);
 
   if (open) {
     const previous = session.cards[openIndex - 1];
@@ -83,6 +85,7 @@ export function WeeklySession({ view, session, actions, peers, onActiveCard, onT
           actions={actions}
           peers={peers}
           live={false}
+          company={company}
           position={`Card ${openIndex + 1} of ${session.cards.length}`}
           onTyping={onTyping}
           headingId={`card-heading-${open.key}`}
