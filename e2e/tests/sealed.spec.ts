@@ -115,3 +115,22 @@ test('SEALED-7: a leaked link cannot become an existing member; the member appro
   await expect(laptop.page.getByRole('heading', { name: 'Approve this device from your other one' })).toBeVisible();
   await closePartners(alex, sam, laptop);
 });
+
+test('SEALED-18: an answer shared with “let them open it” can be seen before answering, and its author sees who did', async ({ browser }, testInfo) => {
+  const { alex, sam } = await openPairedRoom(browser, testInfo, { roomName: 'Early' });
+  await drawCards(alex.page);
+  await alex.page.getByRole('list', { name: 'Session 1 cards' }).getByRole('button').first().click();
+  await answerBox(alex.page).fill('You can read this whenever you like');
+  await alex.page.getByRole('checkbox', { name: /Let Sam open it before answering/ }).check();
+  await alex.page.getByRole('button', { name: 'Share my answer' }).click();
+
+  await sam.page.getByRole('list', { name: 'Session 1 cards' }).getByRole('button').first().click();
+  const alexAnswer = sam.page.getByRole('region', { name: 'Alex’s answer' });
+  await expect(alexAnswer).toContainText('Alex let you open it before you answer.');
+  await expectAccessible(sam.page, 'see it anyway');
+  await snap(sam.page, testInfo, '53-see-it-anyway');
+  await alexAnswer.getByRole('button', { name: 'See Alex’s answer now' }).click();
+  await expect(alexAnswer).toContainText('You can read this whenever you like');
+  await expect(alex.page.getByText('Sam opened this before answering, as you allowed.')).toBeVisible();
+  await closePartners(alex, sam);
+});

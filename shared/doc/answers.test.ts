@@ -11,7 +11,7 @@ describe('answers', () => {
     const doc = createCoupleDoc();
     editDraft(doc, { ...card, memberId: SAM.id, text: 'I felt seen when you waited for me', now: T0 });
     const writing = readCardAnswers(doc, { ...card, viewerId: ALEX.id, memberIds });
-    expect(writing.others).toEqual([{ memberId: SAM.id, state: 'writing', text: null, submittedAt: null, opening: false, mismatch: false, peeked: false }]);
+    expect(writing.others).toEqual([{ memberId: SAM.id, state: 'writing', text: null, submittedAt: null, opening: false, mismatch: false, peeked: false, openableEarly: false }]);
 
     submitAnswer(doc, { ...card, memberId: SAM.id, now: T0 + 5 });
     editDraft(doc, { ...card, memberId: ALEX.id, text: 'my draft', now: T0 + 6 });

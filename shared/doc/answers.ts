@@ -37,6 +37,11 @@ export interface OtherAnswer {
    * was seen) without sharing an answer in the room (SEALED-17): shown to the others, as evidence.
    */
   readonly peeked: boolean;
+  /**
+   * Veiled (the viewer has not shared), but its author let everyone open it early and this device
+   * holds its key: the viewer may choose to see it anyway, and the author will see that (SEALED-18).
+   */
+  readonly openableEarly: boolean;
 }
 
 /** Another member's answer as one device can read it: its state, and its text once this device holds the key. */
@@ -47,6 +52,8 @@ export interface OtherAnswerReading {
   readonly text: string | null;
   readonly mismatch: boolean;
   readonly peeked?: boolean;
+  /** This device holds a key to it although its member has not shared: the author released it early. */
+  readonly releasedEarly?: boolean;
 }
 
 /**
@@ -65,6 +72,8 @@ export interface CardAnswers {
   readonly revealed: boolean;
   /** Every member has submitted or passed. */
   readonly settled: boolean;
+  /** Members who opened the viewer's answer before sharing their own ("see it anyway", SEALED-18). */
+  readonly seenEarlyBy: readonly string[];
 }
 
 /** How fresh `updatedAt` is kept while typing (it says "edited recently", not "this keystroke"). */
@@ -160,6 +169,13 @@ export function applyTextChange(text: Y.Text, next: string): void {
   if (endNext > start) text.insert(start, next.slice(start, endNext));
 }
 
+/** "See it anyway" (SEALED-18): the viewer opens an answer its author released early; the author sees it was. */
+export function lookEarly(doc: Y.Doc, ref: CardRef & { readonly viewerId: string; readonly authorId: string; readonly now: number }): void {
+  const looks = rootMap(doc, RootKey.EarlyLooks);
+  const key = joinKey(ref.session, ref.cardId, ref.viewerId, ref.authorId);
+  if (!looks.has(key)) doc.transact(() => looks.set(key, ref.now), localOrigin('early-look'));
+}
+
 /** Submits a non-empty draft. Returns false (and changes nothing) when there is nothing to submit. */
 export function submitAnswer(doc: Y.Doc, ref: AnswerRef & { readonly now: number }): boolean {
   const map = answerMap(doc, ref);
@@ -219,13 +235,16 @@ export function readCardAnswers(
   const mine = takesPart ? reader.readOwn({ ...ref, memberId: options.viewerId }) : EMPTY_ANSWER;
   const revealed = mine.submittedAt !== null;
   let settled = !takesPart || mine.submittedAt !== null || mine.passed;
+  const looks = rootMap(doc, RootKey.EarlyLooks);
+  const lookedEarly = (viewerId: string, authorId: string): boolean => looks.has(joinKey(options.session, options.cardId, viewerId, authorId));
   const others = options.memberIds
     .filter((id) => id !== options.viewerId)
     .map((memberId): OtherAnswer => {
       const answer = reader.readOther({ ...ref, memberId });
       const state = answer.state;
       if (state !== 'submitted' && state !== 'passed') settled = false;
-      const shown = revealed && state === 'submitted';
+      const released = answer.releasedEarly === true && !answer.mismatch && answer.text !== null;
+      const shown = state === 'submitted' && (revealed || (released && lookedEarly(options.viewerId, memberId)));
       return {
         memberId,
         state,
@@ -234,7 +253,9 @@ export function readCardAnswers(
         opening: shown && !answer.mismatch && answer.text === null,
         mismatch: shown && answer.mismatch,
         peeked: answer.peeked === true,
+        openableEarly: !shown && state === 'submitted' && takesPart && released,
       };
     });
-  return { mine, others, revealed, settled };
+  const seenEarlyBy = revealed ? options.memberIds.filter((id) => id !== options.viewerId && lookedEarly(id, options.viewerId)) : [];
+  return { mine, others, revealed, settled, seenEarlyBy };
 }

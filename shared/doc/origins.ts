@@ -24,7 +24,8 @@ export type LocalReason =
   | 'ready'
   | 'device'
   | 'release'
-  | 'member-prefs';
+  | 'member-prefs'
+  | 'early-look';
 
 export type TransactionOrigin =
   | { readonly source: 'local'; readonly reason: LocalReason }

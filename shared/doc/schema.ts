@@ -13,6 +13,7 @@ import type * as Y from 'yjs';
  *   devices       deviceKeyHex → { memberId, boxKey, addedAt, signature }   (SEALED-6)
  *   memberKeys    "<memberId>/<deviceKeyHex>" → { from, box }   the member secret, boxed to that member's devices
  *   keyBoxes      "<n>/<cardId>/<authorId>/<revision>/<recipientHex>/<senderHex>" → box of an answer key
+ *   earlyLooks    "<n>/<cardId>/<viewerId>/<authorId>" → at   "see it anyway", visible to the author (SEALED-18)
  *   removals      deviceKeyHex → { by, signature }   a device its member took off the list (SEALED-15)
  *   memberPrefs   memberId → the member's own settings, sealed under a key from the member secret (SEALED-14)
  *   replies       "<n>/<cardId>/<authorId>/<answerId>" → { text, at }   (old: "<n>/<cardId>/<authorId>")
@@ -42,6 +43,7 @@ export const RootKey = {
   KeyBoxes: 'keyBoxes',
   MemberPrefs: 'memberPrefs',
   Removals: 'removals',
+  EarlyLooks: 'earlyLooks',
 } as const;
 
 export type RoomMode = 'live' | 'weekly';

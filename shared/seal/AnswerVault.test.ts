@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { boxForDevice, deriveDeviceBoxKeyPair, generateAnswerKey, signCommitment } from '../crypto/index.ts';
-import { answerMap, editDraft as editClearDraft, joinKey, readCardAnswers, RootKey, rootMap, startSession, submitAnswer as submitClearAnswer } from '../doc/index.ts';
+import { answerMap, editDraft as editClearDraft, joinKey, lookEarly, readCardAnswers, RootKey, rootMap, startSession, submitAnswer as submitClearAnswer } from '../doc/index.ts';
 import { T0 } from '../doc/testRoom.ts';
 import { toHex } from '../protocol/index.ts';
 import { createSealedCouple, openDevice, storedBytes, syncAll } from './testVaults.ts';
@@ -270,5 +270,32 @@ describe('deposits that match no shared answer (SEALED-17)', () => {
     sam.vault.releaseToPeers([CARD], [alex.memberId, sam.memberId]);
     syncAll(alex.doc, sam.doc);
     expect(view(alex).others[0]).toMatchObject({ text: SAM_CANARY, mismatch: false, peeked: false });
+  });
+});
+
+describe('see it anyway (SEALED-18)', () => {
+  it('SEALED-18: only an answer its author released early can be opened before answering, and the author sees who did', () => {
+    const { alex, sam, view, alexRef, samRef } = couple();
+    alex.vault.editDraft(alexRef, ALEX_CANARY, T0);
+    alex.vault.submit(alexRef, T0 + 1);
+    syncAll(alex.doc, sam.doc);
+    // Not released early: nothing to open, and marking a look changes nothing.
+    expect(view(sam).others[0]).toMatchObject({ state: 'submitted', text: null, openableEarly: false });
+    lookEarly(sam.doc, { ...CARD, viewerId: sam.memberId, authorId: alex.memberId, now: T0 + 2 });
+    expect(view(sam).others[0]?.text).toBeNull();
+    rootMap(sam.doc, RootKey.EarlyLooks).clear();
+    // Alex lets the others open it: Sam may, and does.
+    expect(alex.vault.releaseEarly(CARD)).toBe(1);
+    syncAll(alex.doc, sam.doc);
+    expect(view(sam).others[0]).toMatchObject({ text: null, openableEarly: true });
+    expect(view(alex).seenEarlyBy).toEqual([]);
+    lookEarly(sam.doc, { ...CARD, viewerId: sam.memberId, authorId: alex.memberId, now: T0 + 3 });
+    syncAll(alex.doc, sam.doc);
+    expect(view(sam).others[0]).toMatchObject({ text: ALEX_CANARY, openableEarly: false });
+    expect(view(alex).seenEarlyBy).toEqual([sam.memberId]);
+    // Sam's own draft stays sealed from Alex all the while.
+    sam.vault.editDraft(samRef, SAM_CANARY, T0 + 4);
+    syncAll(alex.doc, sam.doc);
+    expect(storedBytes(alex.doc).includes(SAM_CANARY.slice(0, 8))).toBe(false);
   });
 });

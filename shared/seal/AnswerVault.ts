@@ -529,9 +529,32 @@ export class AnswerVault implements AnswerReader {
     if (keys.length === 0) return { state, submittedAt: fields.submittedAt, text: null, mismatch: false };
     for (const key of keys) {
       const text = this.openWith(ref, sealed, key);
-      if (text !== null) return { state, submittedAt: fields.submittedAt, text, mismatch: false };
+      // A key this device holds before its member shared can only be the author's early release.
+      if (text !== null) return { state, submittedAt: fields.submittedAt, text, mismatch: false, releasedEarly: !this.hasShared(ref) };
     }
     return { state, submittedAt: fields.submittedAt, text: null, mismatch: true };
+  }
+
+  private hasShared(card: CardRef): boolean {
+    return readFiniteNumber(answerMap(this.doc, { ...card, memberId: this.memberId })?.get('submittedAt')) !== null;
+  }
+
+  /**
+   * "They may see it anyway" (SEALED-18): boxes this member's shared answer key to every other
+   * member's devices now, without waiting for their commitment. Returns how many boxes were written.
+   */
+  releaseEarly(card: CardRef): number {
+    const mine = { ...card, memberId: this.memberId };
+    const sealed = parseSealed(answerMap(this.doc, mine)?.get('sealed'));
+    const key = sealed ? this.ownAnswerKey(mine, sealed) : null;
+    if (!sealed || !key) return 0;
+    const keyBoxes = rootMap(this.doc, RootKey.KeyBoxes);
+    const writes = this.devices
+      .all()
+      .filter((device) => device.memberId !== this.memberId)
+      .map((device): [string, Uint8Array] => [`${joinKey(card.session, card.cardId, this.memberId, sealed.revision, device.deviceHex)}/${this.deviceHex}`, boxForDevice(key, device.boxKey, this.boxKeys.secretKey)]);
+    if (writes.length > 0) this.doc.transact(() => writes.forEach(([entry, box]) => keyBoxes.set(entry, box)), localOrigin('release'));
+    return writes.length;
   }
 
   /** Called when the relay listed deposits this device had not seen: what readOther says may change. */

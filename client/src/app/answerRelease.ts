@@ -137,8 +137,9 @@ export function sealedAnswerWriter(vault: AnswerVault, release: AnswerRelease, c
     // A device of a room from before sealed answers, opened offline, is not on the device list yet:
     // its draft is kept as it always was, and moves into the sealed draft at its first edit after.
     edit: (ref, text, now) => (vault.canWrite() ? void vault.editDraft(ref, text, now) : clear.edit(ref, text, now)),
-    submit(ref, now) {
+    submit(ref, now, allowEarly) {
       const shared = vault.submit(ref, now);
+      if (shared && allowEarly) vault.releaseEarly(ref);
       if (shared) void release.deposit(ref, shared);
       return shared !== null;
     },

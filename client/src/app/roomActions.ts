@@ -7,6 +7,7 @@ import {
   closeSession,
   editDraft,
   ensureDraft,
+  lookEarly,
   markReady,
   nextSessionNumber,
   readCustomPrompts,
@@ -45,7 +46,10 @@ export interface RoomActions {
   startNextSession(at?: number): Promise<boolean>;
   prepareDraft(session: number, cardId: string): void;
   editDraft(session: number, cardId: string, text: string): void;
-  submit(session: number, cardId: string): boolean;
+  /** Shares the draft; `allowEarly` lets the others open it before answering (SEALED-18). */
+  submit(session: number, cardId: string, options?: { allowEarly?: boolean }): boolean;
+  /** "See it anyway": opens an answer its author released early; the author will see it (SEALED-18). */
+  lookEarly(session: number, cardId: string, authorId: string): void;
   setPassed(session: number, cardId: string, passed: boolean): void;
   /** "What I heard" in `answerId`'s answer (APP-23). */
   reply(session: number, cardId: string, answerId: string, text: string): void;
@@ -77,7 +81,7 @@ export interface AnswerWriter {
   prepare(ref: AnswerRef, now: number): void;
   edit(ref: AnswerRef, text: string, now: number): void;
   /** False when there is nothing to share. */
-  submit(ref: AnswerRef, now: number): boolean;
+  submit(ref: AnswerRef, now: number, allowEarly?: boolean): boolean;
   pass(ref: AnswerRef, passed: boolean, now: number): void;
 }
 
@@ -134,10 +138,13 @@ export function createRoomActions(
     editDraft(session, cardId, text) {
       answers.edit(ref(session, cardId), text, clock());
     },
-    submit(session, cardId) {
-      const shared = answers.submit(ref(session, cardId), clock());
+    submit(session, cardId, options) {
+      const shared = answers.submit(ref(session, cardId), clock(), options?.allowEarly === true);
       if (shared) onShared('answered');
       return shared;
+    },
+    lookEarly(session, cardId, authorId) {
+      lookEarly(doc, { session, cardId, viewerId: memberId, authorId, now: clock() });
     },
     setPassed(session, cardId, passed) {
       answers.pass(ref(session, cardId), passed, clock());

@@ -15,9 +15,10 @@ function answers(options: { mine: 'submitted' | 'passed' | 'writing'; sam: 'subm
   const revealed = options.mine === 'submitted';
   return {
     mine: { text: options.mineText, submittedAt: options.mine === 'submitted' ? NOW : null, passed: options.mine === 'passed', updatedAt: NOW },
-    others: [{ memberId: 'sam', state: options.sam, text: revealed && options.sam === 'submitted' ? options.samText : null, submittedAt: options.sam === 'submitted' ? NOW : null, opening: false, mismatch: false, peeked: false }],
+    others: [{ memberId: 'sam', state: options.sam, text: revealed && options.sam === 'submitted' ? options.samText : null, submittedAt: options.sam === 'submitted' ? NOW : null, opening: false, mismatch: false, peeked: false, openableEarly: false }],
     revealed,
     settled: mineDone && samDone,
+    seenEarlyBy: [],
   };
 }
 

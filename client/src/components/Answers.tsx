@@ -27,6 +27,7 @@ export function VeiledAnswer({
   opening = false,
   mismatch = false,
   peeked = false,
+  onSeeAnyway,
 }: {
   name: string;
   state: VeilState;
@@ -38,6 +39,8 @@ export function VeiledAnswer({
   mismatch?: boolean;
   /** Their device took the keys from the server's escrow without sharing an answer (SEALED-17). */
   peeked?: boolean;
+  /** The author let the others open it before answering: the viewer may, and the author will know (SEALED-18). */
+  onSeeAnyway?: () => void;
   /** What to say while the viewer has not shared yet; it depends on how many are at the table. */
   waitingHint: string;
 }) {
@@ -73,6 +76,14 @@ export function VeiledAnswer({
           <span />
         </span>
         {hint && <p className="veil__hint">{hint}</p>}
+        {onSeeAnyway && (
+          <div className="veil__early">
+            <p className="veil__hint">{name} let you open it before you answer. {name} will see that you did.</p>
+            <button type="button" className="button button--small" onClick={onSeeAnyway}>
+              See {name}’s answer now
+            </button>
+          </div>
+        )}
         {peeked && (
           <p className="veil__hint veil__hint--warn" role="status">
             {name}’s device took the key to your answer from the server without sharing one of its own. Seen shows it here so you know.

@@ -10,7 +10,7 @@ import { KIND_NAMES, LEVEL_NAMES } from '../../app/decks.ts';
 import type { RoomActions } from '../../app/roomActions.ts';
 import type { CardView, RoomView } from '../../app/roomView.ts';
 import { decideTurnHint } from '../../app/turnHint.ts';
-import { REACTION_WORDS, type Company, openAnswersAnnouncement, passedVeilNote, thenHeading, thenNote, turnHintText, veilHint, whatIHeardHint } from '../../app/words.ts';
+import { REACTION_WORDS, type Company, listNames, openAnswersAnnouncement, passedVeilNote, thenHeading, thenNote, turnHintText, veilHint, whatIHeardHint } from '../../app/words.ts';
 import { AnswerEditor } from './AnswerEditor.tsx';
 
 const REACTION_ICONS: Record<Reaction, IconName> = {
@@ -64,8 +64,11 @@ export function CardPanel({ card, view, actions, peers, live, company, position,
   const showDeeper = revealed && anyRevealedText && prompt?.deeper;
   const myId = me?.id ?? '';
 
+  const [allowEarly, setAllowEarly] = useState(false);
+  const othersNames = listNames(others.map((other) => nameOf(other.memberId)));
+
   function submit() {
-    if (actions.submit(card.session, card.cardId)) onTyping(false);
+    if (actions.submit(card.session, card.cardId, { allowEarly })) onTyping(false);
   }
 
   return (
@@ -95,6 +98,11 @@ export function CardPanel({ card, view, actions, peers, live, company, position,
       <div className={group ? 'answers answers--group' : 'answers'}>
         {mine.submittedAt !== null ? (
           <AnswerCard name={me?.name ?? 'You'} label="Your answer" text={mine.text}>
+            {card.answers.seenEarlyBy.length > 0 && (
+              <p className="faint seen-early">
+                <Icon name="eye" /> {listNames(card.answers.seenEarlyBy.map(nameOf))} opened this before answering, as you allowed.
+              </p>
+            )}
             <ReceivedResponses card={card} answerId={myId} viewerId={myId} nameOf={nameOf} />
           </AnswerCard>
         ) : mine.passed ? (
@@ -126,6 +134,12 @@ export function CardPanel({ card, view, actions, peers, live, company, position,
             <p id={hintId} className="faint">
               Only you can read this until you share it. Your draft is kept, even if you close the page.
             </p>
+            {others.length > 0 && (
+              <label className="check">
+                <input type="checkbox" checked={allowEarly} onChange={(event) => setAllowEarly(event.target.checked)} />
+                <span>Let {othersNames} open it before answering (you’ll see if they do)</span>
+              </label>
+            )}
             <div className="answer__foot">
               <Button variant="quiet" small icon="pass" onClick={() => actions.setPassed(card.session, card.cardId, true)}>
                 Pass this card
@@ -167,6 +181,7 @@ export function CardPanel({ card, view, actions, peers, live, company, position,
               opening={other.opening}
               mismatch={other.mismatch}
               peeked={other.peeked}
+              onSeeAnyway={other.openableEarly ? () => actions.lookEarly(card.session, card.cardId, other.memberId) : undefined}
             />
           );
         })}
