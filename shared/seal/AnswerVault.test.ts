@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { boxForDevice, deriveDeviceBoxKeyPair, generateAnswerKey, signCommitment } from '../crypto/index.ts';
-import { answerMap, editDraft as editClearDraft, joinKey, lookEarly, readCardAnswers, RootKey, rootMap, startSession, submitAnswer as submitClearAnswer } from '../doc/index.ts';
+import { answerMap, editDraft as editClearDraft, joinKey, lookEarly, readAnswer, readCardAnswers, RootKey, rootMap, startSession, submitAnswer as submitClearAnswer } from '../doc/index.ts';
 import { T0 } from '../doc/testRoom.ts';
 import { toHex } from '../protocol/index.ts';
 import { createSealedCouple, openDevice, storedBytes, syncAll } from './testVaults.ts';
@@ -136,6 +136,35 @@ describe('sealed answers and their release (SEALED-8..11)', () => {
     expect(view(sam).others[0]?.text).toBe(ALEX_CANARY);
     const reloaded = openDevice(sam.doc, sam.memberId, sam.keys);
     expect(reloaded.vault.readOther(alexRef).text).toBe(ALEX_CANARY);
+  });
+
+  it('SEALED-13: a shared answer survives another of the member\'s devices creating the same answer entry while apart (either entry kept)', () => {
+    for (const laptopEntryKept of [true, false]) {
+      const { alex, sam, view, alexRef, samRef, memberIds } = couple();
+      const laptop = openDevice(new Y.Doc(), alex.memberId);
+      syncAll(alex.doc, laptop.doc);
+      laptop.vault.enroll(T0);
+      syncAll(alex.doc, laptop.doc);
+      alex.vault.approveDevice(laptop.vault.deviceHex, T0);
+      syncAll(alex.doc, laptop.doc, sam.doc);
+      laptop.vault.enroll(T0);
+      // Yjs keeps the entry of one client id: try both.
+      laptop.doc.clientID = laptopEntryKept ? alex.doc.clientID + 1 : alex.doc.clientID - 1;
+      // Apart: the phone shares (and would deposit the key), the laptop starts a draft of the same card.
+      alex.vault.editDraft(alexRef, ALEX_CANARY, T0 + 1);
+      expect(alex.vault.submit(alexRef, T0 + 2)).not.toBeNull();
+      laptop.vault.editDraft(alexRef, 'typed on the laptop', T0 + 3);
+      syncAll(alex.doc, laptop.doc, sam.doc);
+      syncAll(alex.doc, laptop.doc, sam.doc);
+      for (const doc of [alex.doc, laptop.doc, sam.doc]) expect(readAnswer(doc, alexRef).submittedAt).toBe(T0 + 2);
+      sam.vault.editDraft(samRef, SAM_CANARY, T0 + 4);
+      sam.vault.submit(samRef, T0 + 5);
+      syncAll(alex.doc, laptop.doc, sam.doc);
+      alex.vault.releaseToPeers([CARD], memberIds);
+      syncAll(alex.doc, laptop.doc, sam.doc);
+      expect(view(sam).others[0]).toMatchObject({ state: 'submitted', text: ALEX_CANARY, mismatch: false });
+      expect(laptop.vault.readOwn(alexRef).text).toBe(ALEX_CANARY);
+    }
   });
 
   it('SEALED-11: a wrong key, a swapped ciphertext and a commitment signed by another member are shown as a mismatch, never as text', () => {

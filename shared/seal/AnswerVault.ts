@@ -33,6 +33,7 @@ import {
   readAnswer,
   RootKey,
   rootMap,
+  splitKey,
   type AnswerReader,
   type AnswerRecord,
   type AnswerRef,
@@ -143,6 +144,22 @@ export class AnswerVault implements AnswerReader {
   private readonly dropIndex = (): void => {
     this.keyBoxIndex = null;
   };
+  /** This member's shared records by answer key, as last seen: what keepShared puts back. */
+  private readonly ownShared = new Map<string, { readonly sealed: unknown; readonly submittedAt: number }>();
+  /**
+   * Two of the member's devices that each create an answer entry while apart (one shares, the other
+   * types or passes) write two maps under one key, and Yjs keeps only one of them. If the kept one
+   * lacks the shared record, a device that saw it writes it back: otherwise the answer is lost
+   * after its key was deposited and other members' keys were received for it (SEALED-13).
+   */
+  private readonly keepShared = (events: Y.YEvent<Y.AbstractType<unknown>>[]): void => {
+    const keys = new Set<string>();
+    for (const event of events) {
+      if (event.path.length > 0) keys.add(String(event.path[0]));
+      else if (event instanceof Y.YMapEvent) for (const key of event.keysChanged) keys.add(key);
+    }
+    this.keepOwnShared(keys);
+  };
 
   constructor(
     private readonly doc: Y.Doc,
@@ -153,6 +170,8 @@ export class AnswerVault implements AnswerReader {
     this.boxKeys = deriveDeviceBoxKeyPair(identity.device.secretKey);
     rootMap(doc, RootKey.KeyBoxes).observe(this.dropIndex);
     rootMap(doc, RootKey.MemberKeys).observe(this.rereadSecrets);
+    this.keepOwnShared(rootMap(doc, RootKey.Answers).keys());
+    rootMap(doc, RootKey.Answers).observeDeep(this.keepShared);
   }
 
   /** Another of the member's devices may have rotated the secret: read the box again (keep what was known if it no longer opens). */
@@ -164,7 +183,32 @@ export class AnswerVault implements AnswerReader {
   destroy(): void {
     rootMap(this.doc, RootKey.KeyBoxes).unobserve(this.dropIndex);
     rootMap(this.doc, RootKey.MemberKeys).unobserve(this.rereadSecrets);
+    rootMap(this.doc, RootKey.Answers).unobserveDeep(this.keepShared);
     this.devices.destroy();
+  }
+
+  private keepOwnShared(keys: Iterable<string>): void {
+    const answers = rootMap(this.doc, RootKey.Answers);
+    const lost: [Y.Map<unknown>, { readonly sealed: unknown; readonly submittedAt: number }][] = [];
+    for (const key of keys) {
+      const map = answers.get(key);
+      const parts = splitKey(key);
+      if (!(map instanceof Y.Map) || parts.length !== 3 || parts[2] !== this.memberId) continue;
+      const sealed: unknown = map.get('sealed');
+      const submittedAt = readFiniteNumber(map.get('submittedAt'));
+      const kept = this.ownShared.get(key);
+      if (parseSealed(sealed) && submittedAt !== null) this.ownShared.set(key, { sealed, submittedAt });
+      else if (kept) lost.push([map as Y.Map<unknown>, kept]);
+    }
+    if (lost.length === 0) return;
+    this.doc.transact(() => {
+      for (const [map, kept] of lost) {
+        map.set('sealed', kept.sealed);
+        map.set('submittedAt', kept.submittedAt);
+        map.set('passed', false);
+        map.set('drafted', false);
+      }
+    }, localOrigin('submit'));
   }
 
   /** Approves a device waiting to join as this member (SEALED-7); its member secret follows at the next enroll. */
