@@ -566,7 +566,9 @@ export class AnswerVault implements AnswerReader {
     // Shared before sealed answers: in clear, as it always was.
     if (!sealed) return { state, submittedAt: fields.submittedAt, text: fields.text, mismatch: false };
     // Signed by none of the member's devices, or not what the member deposited at the escrow.
-    if (!this.commitmentSigned(ref, sealed) || deposited.some((commitment) => !equalBytes(commitment, sealed.commitment))) {
+    // (Two of the member's devices sharing at once each deposit their own record, and the room keeps
+    // one: a match with any of the member's deposits is enough.)
+    if (!this.commitmentSigned(ref, sealed) || (deposited.length > 0 && !deposited.some((commitment) => equalBytes(commitment, sealed.commitment)))) {
       return { state, submittedAt: fields.submittedAt, text: null, mismatch: true };
     }
     const keys = this.keysFor(ref, sealed.revision);

@@ -43,12 +43,15 @@ type DepositKind = 'answer' | 'decline';
 interface Deposit {
   readonly kind: DepositKind;
   readonly depositor: Uint8Array;
+  /** commitment ‖ signature for an answer; empty for a decline. */
+  readonly record: Uint8Array;
   readonly boxes: readonly { readonly recipient: Uint8Array; readonly box: Uint8Array }[];
 }
 
 /**
- * ESCROW-1..3: one deposit per (card, device), the first one wins; a device receives the boxes
- * addressed to it only once its own answer deposit is stored; a decline carries and receives nothing.
+ * ESCROW-1..3, ESCROW-11: one deposit per (card, device), the first one wins; a device is listed the
+ * other answer deposits (with the boxes addressed to it) only once its own answer deposit is stored;
+ * a decline carries and receives nothing.
  */
 class MemoryEscrow {
   private readonly slots = new Map<string, Map<string, Deposit>>();
@@ -67,7 +70,9 @@ class MemoryEscrow {
     const releases: ReleasedBox[] = [];
     for (const [depositorHex, deposit] of slot) {
       if (depositorHex === deviceHex || deposit.kind !== 'answer') continue;
-      for (const { recipient, box } of deposit.boxes) if (toHex(recipient) === deviceHex) releases.push({ depositor: deposit.depositor, box });
+      // ESCROW-11: every other answer deposit is listed, with its box to this device or none.
+      const addressed = deposit.boxes.find(({ recipient }) => toHex(recipient) === deviceHex);
+      releases.push({ depositor: deposit.depositor, record: deposit.record, box: addressed?.box ?? new Uint8Array(0) });
     }
     return releases;
   }
@@ -307,7 +312,7 @@ function share(world: World, device: Device, card: CardRef, word: number): void 
   // Already shared on this replica: submit hands back the sealed record, whose text readOwn opens.
   texts.add(text);
   world.sharedTexts.set(slotKey(device.member.id, card), texts);
-  const releases = world.escrow.deposit(card, { kind: 'answer', depositor: vault.devicePublicKey, boxes: vault.boxesForOthers(shared.key) });
+  const releases = world.escrow.deposit(card, { kind: 'answer', depositor: vault.devicePublicKey, record: shared.record, boxes: vault.boxesForOthers(shared.key) });
   acceptEscrow(world, device, card, releases);
 }
 
@@ -321,7 +326,7 @@ function decline(world: World, device: Device, card: CardRef): void {
   if (world.sharedTexts.has(key) || !isReady(device)) return;
   world.declined.add(key);
   device.test.vault.setPassed(refOf(card, device.member.id), true, tick(world));
-  acceptEscrow(world, device, card, world.escrow.deposit(card, { kind: 'decline', depositor: device.test.vault.devicePublicKey, boxes: [] }));
+  acceptEscrow(world, device, card, world.escrow.deposit(card, { kind: 'decline', depositor: device.test.vault.devicePublicKey, record: new Uint8Array(0), boxes: [] }));
 }
 
 function apply(world: World, step: Op): void {
