@@ -4,7 +4,7 @@ import { boxForDevice, deriveDeviceBoxKeyPair, generateAnswerKey, signCommitment
 import { answerMap, editDraft as editClearDraft, joinKey, lookEarly, readAnswer, readCardAnswers, RootKey, rootMap, startSession, submitAnswer as submitClearAnswer } from '../doc/index.ts';
 import { T0 } from '../doc/testRoom.ts';
 import { toHex } from '../protocol/index.ts';
-import { createSealedCouple, openDevice, storedBytes, syncAll } from './testVaults.ts';
+import { approvedSecondDevice, createSealedCouple, openDevice, storedBytes, syncAll } from './testVaults.ts';
 
 const CARD = { session: 1, cardId: 'p-01' };
 const ALEX_CANARY = 'ALEX-CANARY-walks-in-october';
@@ -141,13 +141,7 @@ describe('sealed answers and their release (SEALED-8..11)', () => {
   it('SEALED-13: a shared answer survives another of the member\'s devices creating the same answer entry while apart (either entry kept)', () => {
     for (const laptopEntryKept of [true, false]) {
       const { alex, sam, view, alexRef, samRef, memberIds } = couple();
-      const laptop = openDevice(new Y.Doc(), alex.memberId);
-      syncAll(alex.doc, laptop.doc);
-      laptop.vault.enroll(T0);
-      syncAll(alex.doc, laptop.doc);
-      alex.vault.approveDevice(laptop.vault.deviceHex, T0);
-      syncAll(alex.doc, laptop.doc, sam.doc);
-      laptop.vault.enroll(T0);
+      const laptop = approvedSecondDevice(alex, sam.doc);
       // Yjs keeps the entry of one client id: try both.
       laptop.doc.clientID = laptopEntryKept ? alex.doc.clientID + 1 : alex.doc.clientID - 1;
       // Apart: the phone shares (and would deposit the key), the laptop starts a draft of the same card.
@@ -235,13 +229,7 @@ describe('strict release and removed devices (SEALED-14, SEALED-15)', () => {
 
   it('SEALED-15: a removed device gets no new keys, reads nothing written after, and its approvals stop counting', () => {
     const { alex, sam, alexRef } = couple();
-    const laptop = openDevice(new Y.Doc(), alex.memberId);
-    syncAll(alex.doc, laptop.doc);
-    laptop.vault.enroll(T0);
-    syncAll(alex.doc, laptop.doc);
-    alex.vault.approveDevice(laptop.vault.deviceHex, T0);
-    syncAll(alex.doc, sam.doc, laptop.doc);
-    laptop.vault.enroll(T0);
+    const laptop = approvedSecondDevice(alex, sam.doc);
     alex.vault.editDraft(alexRef, 'before the phone was lost', T0);
     syncAll(alex.doc, sam.doc, laptop.doc);
     expect(laptop.vault.readOwn(alexRef).text).toBe('before the phone was lost');

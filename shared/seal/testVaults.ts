@@ -42,6 +42,21 @@ export function createSealedCouple(): { alex: TestDevice; sam: TestDevice } {
   return { alex, sam };
 }
 
+/**
+ * A second device of `first`'s member, approved by `first` (SEALED-7) and holding the member
+ * secret; every replica in `others` is synced along.
+ */
+export function approvedSecondDevice(first: TestDevice, ...others: Y.Doc[]): TestDevice {
+  const second = openDevice(new Y.Doc(), first.memberId);
+  syncAll(first.doc, second.doc);
+  second.vault.enroll(T0);
+  syncAll(first.doc, second.doc);
+  first.vault.approveDevice(second.vault.deviceHex, T0);
+  syncAll(first.doc, second.doc, ...others);
+  second.vault.enroll(T0);
+  return second;
+}
+
 /** Every byte string the document holds, as one buffer: what a device (or a dump of it) stores. */
 export function storedBytes(doc: Y.Doc): Buffer {
   return Buffer.from(Y.encodeStateAsUpdate(doc));
