@@ -11,9 +11,9 @@ import { createSyncHarness, generateRoomSecret } from './testing/testSession.ts'
 
 const harness = createSyncHarness();
 
-// A sealed answer's key through the relay's escrow with @seen/sync's public API (SPEC ESCROW-9).
-// How devices learn each other's box keys (a signed member list in the room document) is not built
-// yet: here each device's nacl.box key pair is made by the test and handed over directly.
+// A sealed answer's key through the relay's escrow with @seen/sync's public API (SPEC ESCROW-9),
+// the library alone: each device's nacl.box key pair is made by the test and handed over directly
+// (the app finds them on the signed device list in the room document: sealedAnswers.integration.test.ts).
 describe('answer-key escrow through @seen/sync (ESCROW-9)', () => {
   it('ESCROW-9 Sam cannot open Alex\'s sealed answer until Sam deposits an answer of his own; then the key arrives, opens it, and matches the commitment', async () => {
     const relay = await harness.relay();
