@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { addMember, readMembers } from './members.ts';
 import { migrateDoc } from './migrations.ts';
 import { isAppOrigin, localOrigin } from './origins.ts';
-import { MAX_GROUP_SIZE, createRoom, isRoomInitialised, readRoom, setRoomGroup, setRoomMode } from './room.ts';
+import { DEFAULT_ESCROW_DAYS, MAX_ESCROW_DAYS, MAX_GROUP_SIZE, createRoom, isRoomInitialised, readRoom, setEscrowDays, setRoomGroup, setRoomMode } from './room.ts';
 import { SCHEMA_VERSION } from './schema.ts';
 import { ALEX, SAM, T0, createCoupleDoc, createTrioDoc } from './testRoom.ts';
 
@@ -87,5 +87,17 @@ describe('room and members', () => {
     expect(ran).toEqual([2, 3]);
     expect(migrateDoc(doc)).toEqual({ status: 'newer', version: 3 });
     expect(migrateDoc(new Y.Doc())).toEqual({ status: 'uninitialised' });
+  });
+
+  it('SEALED-9 the room chooses how long escrowed keys wait: 60 days unless it did, within what the relay takes', () => {
+    const doc = createCoupleDoc();
+    expect(readRoom(doc).escrowDays).toBe(DEFAULT_ESCROW_DAYS);
+    setEscrowDays(doc, 14);
+    expect(readRoom(doc).escrowDays).toBe(14);
+    setEscrowDays(doc, 10_000);
+    expect(readRoom(doc).escrowDays).toBe(MAX_ESCROW_DAYS);
+    // Garbage from another version reads as the default.
+    doc.getMap('room').set('escrowDays', 'forever');
+    expect(readRoom(doc).escrowDays).toBe(DEFAULT_ESCROW_DAYS);
   });
 });

@@ -24,7 +24,14 @@ export interface RoomInfo {
   readonly groupSize: number;
   /** A room for two partners (the app says "partner" only then); otherwise a group of friends (APP-24). */
   readonly partners: boolean;
+  /** How long the relay keeps a shared answer's escrowed key for those who answer later (SEALED-9). */
+  readonly escrowDays: number;
 }
+
+/** The relay keeps a deposit 1–366 days (PROTOCOL.md §3b); the room chooses, 60 unless it did. */
+export const DEFAULT_ESCROW_DAYS = 60;
+export const MIN_ESCROW_DAYS = 1;
+export const MAX_ESCROW_DAYS = 366;
 
 /** A room is for two to six people: six is the relay's device cap (PROTOCOL.md "Limits"). */
 export const MIN_GROUP_SIZE = 2;
@@ -83,6 +90,7 @@ export function readRoom(doc: Y.Doc): RoomInfo {
     seed: readString(room.get('seed'), 200) ?? '',
     schemaVersion: readFiniteNumber(room.get('schemaVersion')),
     ...readGroup(room),
+    escrowDays: readIntInRange(room.get('escrowDays'), MIN_ESCROW_DAYS, MAX_ESCROW_DAYS) ?? DEFAULT_ESCROW_DAYS,
   };
 }
 
@@ -108,6 +116,12 @@ export function setRoomGroup(doc: Y.Doc, options: { readonly groupSize: number; 
     room.set('groupSize', groupSize);
     room.set('partners', groupSize === 2 && options.partners);
   }, localOrigin('settings'));
+}
+
+/** How long answer keys wait at the relay for the members who answer later (SEALED-9); clamped to what the relay takes. */
+export function setEscrowDays(doc: Y.Doc, days: number): void {
+  const clamped = Math.min(MAX_ESCROW_DAYS, Math.max(MIN_ESCROW_DAYS, Math.round(days)));
+  doc.transact(() => rootMap(doc, RootKey.Room).set('escrowDays', clamped), localOrigin('settings'));
 }
 
 export function setRoomMode(doc: Y.Doc, mode: RoomMode): void {

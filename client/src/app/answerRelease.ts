@@ -1,14 +1,11 @@
 // Sealed answers on this device (SPEC SEALED-6..12): one AnswerVault per open room, and the release
 // of answer keys through the relay's escrow (PROTOCOL.md §3b) and peer release through the document.
 import { deriveSlotTag, memberIdForDevice, restoreDeviceKeyPair, type RoomSecret } from '@seen/shared/crypto';
-import type { AnswerRef, CardRef } from '@seen/shared/doc';
+import { readRoom, type AnswerRef, type CardRef } from '@seen/shared/doc';
 import { decodeBase64Url, toHex } from '@seen/shared/protocol';
 import { AnswerVault, type SharedAnswer } from '@seen/shared/seal';
 import type { EscrowAnswer, RoomSession } from '@seen/sync';
 import type { AnswerWriter } from './roomActions.ts';
-
-/** How long the relay keeps a deposited answer key (the room's choice; SEALED-9, 1–366). */
-export const ESCROW_LIFETIME_DAYS = 60;
 
 const vaults = new WeakMap<RoomSession, AnswerVault>();
 
@@ -65,7 +62,8 @@ export class AnswerRelease {
       .depositEscrow({
         slotTag: this.slotTag(card),
         kind: 'answer',
-        lifetimeDays: ESCROW_LIFETIME_DAYS,
+        // The room's choice (SEALED-9): how long keys wait for those who answer later.
+        lifetimeDays: readRoom(this.session.doc).escrowDays,
         record: shared.record,
         // Strict release deposits no box: the deposit only lets this device read (SEALED-14).
         boxes: this.vault.escrowBoxes(shared.key),

@@ -23,6 +23,7 @@ import {
   sessionSeed,
   setCheckin,
   setDepthConsent,
+  setEscrowDays,
   setPassed,
   setReaction,
   setReply,
@@ -62,6 +63,8 @@ export interface RoomActions {
   addOwnCard(card: { text: string; level: Level; kind: PromptKind }): AddCustomPromptResult;
   removeOwnCard(id: string): void;
   setMode(mode: RoomMode): void;
+  /** How long answer keys wait at the relay for the members who answer later (SEALED-9). */
+  setEscrowDays(days: number): void;
   /** Sets the weekly ritual time (APP-31), or clears it with null. */
   setRitual(ritual: { weekday: number; hour: number; minute: number } | null): void;
   /** Who the room is for: how many people, and whether they are two partners (APP-24). */
@@ -180,6 +183,9 @@ export function createRoomActions(
     },
     setMode(mode) {
       setRoomMode(doc, mode);
+    },
+    setEscrowDays(days) {
+      setEscrowDays(doc, days);
     },
     setRitual(ritual) {
       writeRitual(doc, ritual ? { ...ritual, memberId, now: clock() } : null);

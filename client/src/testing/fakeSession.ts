@@ -1,12 +1,14 @@
 // A RoomSession stand-in for unit tests: a real Y.Doc and Awareness, no network.
 import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
-import type { PushOutcome, RoomSession, SessionStatus } from '@seen/sync';
+import type { EscrowDepositRequest, PushOutcome, RoomSession, SessionStatus } from '@seen/sync';
 
 export interface FakeSession extends RoomSession {
   setStatus(patch: Partial<SessionStatus>): void;
   /** Push requests made so far, in order ('subscribe', 'unsubscribe', 'nudge'). */
   readonly pushRequests: string[];
+  /** Escrow deposits made so far, in order. */
+  readonly escrowDeposits: EscrowDepositRequest[];
 }
 
 export function createFakeSession(doc = new Y.Doc()): FakeSession {
@@ -17,6 +19,7 @@ export function createFakeSession(doc = new Y.Doc()): FakeSession {
     sealed: false, deviceCount: 1, saved: true, warnings: [], quotaExceeded: false,
   };
   const pushRequests: string[] = [];
+  const escrowDeposits: EscrowDepositRequest[] = [];
   const answerPush = (kind: string): Promise<PushOutcome> => {
     pushRequests.push(kind);
     return Promise.resolve('ok');
@@ -24,6 +27,7 @@ export function createFakeSession(doc = new Y.Doc()): FakeSession {
   return {
     roomId: 'test-room',
     pushRequests,
+    escrowDeposits,
     doc,
     awareness,
     getStatus: () => status,
@@ -48,7 +52,10 @@ export function createFakeSession(doc = new Y.Doc()): FakeSession {
     registerPush: () => answerPush('subscribe'),
     unregisterPush: () => answerPush('unsubscribe'),
     nudge: () => answerPush('nudge'),
-    depositEscrow: () => Promise.resolve({ status: 'stored', releases: [] }),
+    depositEscrow: (deposit) => {
+      escrowDeposits.push(deposit);
+      return Promise.resolve({ status: 'stored', releases: [] });
+    },
     readEscrow: () => Promise.resolve({ status: 'stored', releases: [] }),
     onEscrowNotice: () => () => undefined,
     destroy: () => {

@@ -4,6 +4,7 @@ import { existingVault } from '../../app/answerRelease.ts';
 import { formatDate, listNames } from '../../app/words.ts';
 import { Button } from '../../components/Button.tsx';
 import { Dialog } from '../../components/Dialog.tsx';
+import { Segmented } from '../../components/Segmented.tsx';
 import { useDocVersion } from '../../hooks/useDocVersion.ts';
 import { formatApprovalCode } from '../devices/DeviceApproval.tsx';
 
@@ -11,7 +12,14 @@ import { formatApprovalCode } from '../devices/DeviceApproval.tsx';
  * How this member's answers open (SEALED-14) and which devices are this member (SEALED-15): the
  * strict-release switch and the list of the member's devices, each removable but this one.
  */
-export function SealingPanel({ session, others }: { session: RoomSession; others: readonly string[] }) {
+/** How long a shared answer's key waits at the relay (SEALED-9): the room's choice, for every member. */
+const ESCROW_CHOICES = [
+  { value: '14', label: 'Two weeks' },
+  { value: '60', label: 'Two months' },
+  { value: '366', label: 'A year' },
+] as const;
+
+export function SealingPanel({ session, others, escrowDays, onEscrowDays }: { session: RoomSession; others: readonly string[]; escrowDays: number; onEscrowDays: (days: number) => void }) {
   const vault = existingVault(session);
   const version = useDocVersion(session.doc);
   const titleId = useId();
@@ -51,6 +59,14 @@ export function SealingPanel({ session, others }: { session: RoomSession; others
           ? `On: nothing of yours is left with the server. An answer of yours opens for ${names} when one of your devices is online after they have shared.`
           : `Off: when you share, your device leaves the answer’s key with the server, sealed so only ${names}’s devices can open it, and the server hands it over once they have shared — so the weekly ritual works while you are away.`}
       </p>
+
+      <Segmented
+        legend="How long the server keeps keys for those who answer later"
+        options={ESCROW_CHOICES}
+        value={ESCROW_CHOICES.find((choice) => Number(choice.value) === escrowDays)?.value ?? '60'}
+        onChange={(value) => onEscrowDays(Number(value))}
+      />
+      <p className="faint">For everyone in the room. After that, an answer opens only when its author’s device is online.</p>
 
       <h3 className="eyebrow">Your devices in this room</h3>
       <ul className="device-list">

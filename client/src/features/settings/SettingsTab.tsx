@@ -81,7 +81,7 @@ export function SettingsTab({ session, view, actions, inviteLink, status, others
 
         <div className="stack stack--loose">
           <OwnCardsPanel view={view} actions={actions} />
-          <SealingPanel session={session} others={others} />
+          <SealingPanel session={session} others={others} escrowDays={view.room.escrowDays} onEscrowDays={(days) => actions.setEscrowDays(days)} />
           <NudgeSwitch session={session} others={others} />
           <DataPanel session={session} view={view} />
         </div>

@@ -1,0 +1,55 @@
+import * as Y from 'yjs';
+import { describe, expect, it } from 'vitest';
+import { generateDeviceKeyPair, generateRoomSecret, memberIdForDevice } from '@seen/shared/crypto';
+import { addMember, createRoom, setEscrowDays, startSession } from '@seen/shared/doc';
+import { toHex } from '@seen/shared/protocol';
+import { AnswerVault } from '@seen/shared/seal';
+import { createFakeSession } from '../testing/fakeSession.ts';
+import { AnswerRelease, sealedAnswerWriter } from './answerRelease.ts';
+import { clearAnswerWriter } from './roomActions.ts';
+
+const T0 = 1_750_000_000_000;
+const CARD = { session: 1, cardId: 'c1' };
+
+/** Alex's device (the one under test) and Sam's device record in one room document. */
+function sealedRoom() {
+  const doc = new Y.Doc();
+  const alexDevice = generateDeviceKeyPair();
+  const samDevice = generateDeviceKeyPair();
+  const alexId = memberIdForDevice(alexDevice.publicKey);
+  const samId = memberIdForDevice(samDevice.publicKey);
+  createRoom(doc, { name: 'Sundays', deckId: 'partners', mode: 'weekly', seed: 's', now: T0, member: { id: alexId, name: 'Alex' } });
+  startSession(doc, { number: 1, seed: 's:1', cardIds: [CARD.cardId], maxLevel: 1, thenAndNow: null, memberId: alexId, now: T0 });
+  const session = createFakeSession(doc);
+  const alex = new AnswerVault(doc, { roomId: session.roomId, memberId: alexId, device: alexDevice });
+  alex.enroll(T0);
+  addMember(doc, { id: samId, name: 'Sam', now: T0 });
+  new AnswerVault(doc, { roomId: session.roomId, memberId: samId, device: samDevice }).enroll(T0);
+  const writer = sealedAnswerWriter(alex, new AnswerRelease(session, alex, generateRoomSecret()), clearAnswerWriter(doc));
+  return { doc, session, alex, writer, ref: { ...CARD, memberId: alexId }, samDevice };
+}
+
+describe('sharing deposits the key at the escrow (SEALED-9, SEALED-14)', () => {
+  it('SEALED-9: sharing deposits the answer key boxed to the partner\'s device, kept as long as the room chose', async () => {
+    const { doc, session, writer, ref, samDevice } = sealedRoom();
+    setEscrowDays(doc, 14);
+    writer.edit(ref, 'my answer', T0);
+    expect(writer.submit(ref, T0 + 1)).toBe(true);
+    await Promise.resolve();
+    expect(session.escrowDeposits).toHaveLength(1);
+    const [deposit] = session.escrowDeposits;
+    expect(deposit).toMatchObject({ kind: 'answer', lifetimeDays: 14 });
+    expect(deposit!.boxes.map((box) => toHex(box.recipient))).toEqual([toHex(samDevice.publicKey)]);
+    // commitment ‖ signature: what the others' devices compare with the shared record (SEALED-17).
+    expect(deposit!.record.length).toBe(96);
+  });
+
+  it('SEALED-14: in strict release the deposit carries no box; a room that chose nothing keeps keys 60 days', async () => {
+    const { session, alex, writer, ref } = sealedRoom();
+    alex.setPrefs({ strictRelease: true });
+    writer.edit(ref, 'my answer', T0);
+    writer.submit(ref, T0 + 1);
+    await Promise.resolve();
+    expect(session.escrowDeposits[0]).toMatchObject({ kind: 'answer', lifetimeDays: 60, boxes: [] });
+  });
+});
