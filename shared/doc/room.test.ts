@@ -17,7 +17,7 @@ describe('room and members', () => {
     expect(isRoomInitialised(doc)).toBe(true);
     expect(readRoom(doc)).toEqual({
       name: 'Sunday evenings', deckId: 'partners', mode: 'live', createdAt: T0, createdBy: ALEX.id, seed: 's', schemaVersion: SCHEMA_VERSION,
-      groupSize: 2, partners: true,
+      groupSize: 2, partners: true, escrowDays: DEFAULT_ESCROW_DAYS,
     });
     expect(readMembers(doc)).toEqual([{ id: ALEX.id, name: 'Alex', joinedAt: T0 }]);
   });
