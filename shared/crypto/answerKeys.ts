@@ -44,7 +44,7 @@ export function deriveDeviceBoxKeyPair(deviceSecretKey: Uint8Array): BoxKeyPair 
 }
 
 /** What a device record's signature covers: this device speaks for this member with this box key. */
-function deviceRecordTranscript(roomId: string, memberId: string, boxKey: Uint8Array): Uint8Array {
+export function deviceRecordTranscript(roomId: string, memberId: string, boxKey: Uint8Array): Uint8Array {
   return concatBytes([utf8Encoder.encode(LABEL_DEVICE_RECORD), Uint8Array.of(0), lengthPrefixed(roomId), lengthPrefixed(memberId), boxKey]);
 }
 
@@ -57,7 +57,7 @@ export function verifyDeviceRecord(roomId: string, memberId: string, boxKey: Uin
   return nacl.sign.detached.verify(deviceRecordTranscript(roomId, memberId, boxKey), signature, devicePublicKey);
 }
 
-function approvalTranscript(roomId: string, memberId: string, devicePublicKey: Uint8Array, boxKey: Uint8Array): Uint8Array {
+export function approvalTranscript(roomId: string, memberId: string, devicePublicKey: Uint8Array, boxKey: Uint8Array): Uint8Array {
   return concatBytes([utf8Encoder.encode(LABEL_DEVICE_APPROVAL), Uint8Array.of(0), lengthPrefixed(roomId), lengthPrefixed(memberId), devicePublicKey, boxKey]);
 }
 
@@ -71,7 +71,7 @@ export function verifyDeviceApproval(roomId: string, memberId: string, devicePub
   return nacl.sign.detached.verify(approvalTranscript(roomId, memberId, devicePublicKey, boxKey), signature, approverPublicKey);
 }
 
-function removalTranscript(roomId: string, memberId: string, devicePublicKey: Uint8Array): Uint8Array {
+export function removalTranscript(roomId: string, memberId: string, devicePublicKey: Uint8Array): Uint8Array {
   return concatBytes([utf8Encoder.encode(LABEL_DEVICE_REMOVAL), Uint8Array.of(0), lengthPrefixed(roomId), lengthPrefixed(memberId), devicePublicKey]);
 }
 

@@ -103,7 +103,8 @@ export function openSealedAnswer(sealed: SealedAnswer, key: Uint8Array, slot: An
   }
 }
 
-function signatureTranscript(slot: AnswerSlot, commitment: Uint8Array): Uint8Array {
+/** What a commitment's signature covers: the slot and the commitment. */
+export function signatureTranscript(slot: AnswerSlot, commitment: Uint8Array): Uint8Array {
   return concatBytes([slotTranscript(LABEL_SIGNATURE, slot), commitment]);
 }
 

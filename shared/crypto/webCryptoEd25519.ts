@@ -16,6 +16,8 @@ const SEED_BYTES = 32;
 /** The part of WebCrypto's SubtleCrypto used here (shared/ is typed without the DOM library). */
 interface Subtle {
   importKey(format: 'pkcs8', keyData: Uint8Array, algorithm: { name: 'Ed25519' }, extractable: boolean, usages: 'sign'[]): Promise<SigningKey>;
+  importKey(format: 'raw', keyData: Uint8Array, algorithm: { name: 'Ed25519' }, extractable: boolean, usages: 'verify'[]): Promise<SigningKey>;
+  verify(algorithm: 'Ed25519', key: SigningKey, signature: Uint8Array, data: Uint8Array): Promise<boolean>;
   exportKey(format: 'jwk', key: SigningKey): Promise<{ x?: unknown }>;
   sign(algorithm: 'Ed25519', key: SigningKey, data: Uint8Array): Promise<ArrayBuffer>;
   digest(algorithm: 'SHA-512', data: Uint8Array): Promise<ArrayBuffer>;
@@ -111,4 +113,22 @@ export async function ed25519SignDetached(message: Uint8Array, secretKey: Uint8A
     }
   }
   return nacl.sign.detached(message, secretKey);
+}
+
+/**
+ * nacl.sign.detached.verify(message, signature, publicKey), through WebCrypto when it can: off the
+ * main thread in browsers, where tweetnacl takes ~13 ms per signature (×4 on a slow phone).
+ */
+export async function ed25519VerifyDetached(message: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): Promise<boolean> {
+  if (signature.length !== 64 || publicKey.length !== 32) return false;
+  const subtle = await ed25519Subtle();
+  if (subtle !== null) {
+    try {
+      const key = await subtle.importKey('raw', publicKey, { name: 'Ed25519' }, false, ['verify']);
+      return await subtle.verify('Ed25519', key, signature, message);
+    } catch {
+      // Fall through to tweetnacl (a key WebCrypto refuses to import is checked the same way there).
+    }
+  }
+  return nacl.sign.detached.verify(message, signature, publicKey);
 }

@@ -18,6 +18,7 @@ import {
   computeCommitment,
   openSealedAnswer,
   sealAnswer,
+  signatureTranscript,
   signCommitment,
   verifyCommitmentSignature,
   type AnswerSlot,
@@ -42,6 +43,7 @@ import {
   UPDATED_AT_RESOLUTION_MS,
 } from '../doc/index.ts';
 import { isRecord, readBoolean, readFiniteNumber, readIntInRange } from '../doc/parse.ts';
+import { ed25519VerifyDetached } from '../crypto/webCryptoEd25519.ts';
 import { concatBytes, equalBytes, toHex } from '../protocol/index.ts';
 import { DeviceList, type RoomDevice } from './deviceList.ts';
 
@@ -310,6 +312,32 @@ export class AnswerVault implements AnswerReader {
       rotated,
     );
     return true;
+  }
+
+  /**
+   * Checks the room's signatures (device list, commitments) through WebCrypto before the room is
+   * first drawn, so that drawing it costs no Ed25519 work on the page's thread (SEALED-6..11 read
+   * the same caches afterwards; a signature that arrives later is checked when it is read).
+   */
+  async prepare(): Promise<void> {
+    await this.devices.prepare();
+    const checks: Promise<void>[] = [];
+    rootMap(this.doc, RootKey.Answers).forEach((value, key) => {
+      const [session, cardId, memberId, ...rest] = splitKey(key);
+      const sealed = value instanceof Y.Map ? parseSealed(value.get('sealed')) : null;
+      const number = Number(session);
+      if (!sealed || !cardId || !memberId || rest.length > 0 || !Number.isInteger(number)) return;
+      const ref = { session: number, cardId, memberId };
+      const cacheKey = commitmentCacheKey(ref, sealed);
+      const signer = this.devices.known(sealed.signer);
+      if (this.verifiedCommitments.has(cacheKey) || !signer || signer.memberId !== memberId) return;
+      checks.push(
+        ed25519VerifyDetached(signatureTranscript(slotOf(ref, sealed.revision), sealed.commitment), sealed.signature, signer.publicKey).then((valid) => {
+          this.verifiedCommitments.set(cacheKey, valid);
+        }),
+      );
+    });
+    await Promise.all(checks);
   }
 
   /** Where this device stands, without writing anything: approved and holding the member secret, or waiting. */
@@ -641,10 +669,11 @@ export class AnswerVault implements AnswerReader {
 
   /** The commitment is signed by a device on the list that speaks for the answer's member. */
   private commitmentSigned(ref: AnswerRef, sealed: SealedRecord): boolean {
-    const cacheKey = `${toHex(sealed.signature)}:${sealed.signer}:${toHex(sealed.commitment)}`;
+    const cacheKey = commitmentCacheKey(ref, sealed);
     let valid = this.verifiedCommitments.get(cacheKey);
     if (valid === undefined) {
-      const signer = this.devices.get(sealed.signer);
+      // A device removed since still signed its answers while it was the member's.
+      const signer = this.devices.known(sealed.signer);
       if (!signer || signer.memberId !== ref.memberId) return false; // the device record may still arrive
       valid = verifyCommitmentSignature(slotOf(ref, sealed.revision), sealed.commitment, sealed.signature, signer.publicKey);
       this.verifiedCommitments.set(cacheKey, valid);
@@ -742,6 +771,10 @@ export class AnswerVault implements AnswerReader {
   deviceOf(deviceHex: string): RoomDevice | null {
     return this.devices.get(deviceHex);
   }
+}
+
+function commitmentCacheKey(ref: AnswerRef, sealed: SealedRecord): string {
+  return `${joinKey(ref.session, ref.cardId, ref.memberId, sealed.revision)}:${sealed.signer}:${toHex(sealed.signature)}:${toHex(sealed.commitment)}`;
 }
 
 function boxCacheKey(senderHex: string, box: Uint8Array): string {

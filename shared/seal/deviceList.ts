@@ -1,14 +1,16 @@
 import type * as Y from 'yjs';
+import nacl from 'tweetnacl';
 import {
+  approvalTranscript,
+  deviceRecordTranscript,
   DEVICE_BOX_KEY_BYTES,
   memberIdForDevice,
+  removalTranscript,
   signDeviceApproval,
   signDeviceRecord,
   signDeviceRemoval,
-  verifyDeviceApproval,
-  verifyDeviceRecord,
-  verifyDeviceRemoval,
 } from '../crypto/answerKeys.ts';
+import { ed25519VerifyDetached } from '../crypto/webCryptoEd25519.ts';
 import { localOrigin, RootKey, rootMap } from '../doc/index.ts';
 import { isRecord, readFiniteNumber, readString } from '../doc/parse.ts';
 import { fromHex, toHex } from '../protocol/index.ts';
@@ -34,6 +36,14 @@ interface SignedRecord extends Omit<RoomDevice, 'inMemberLine'> {
   readonly approvalSignature: Uint8Array | null;
 }
 
+interface SignatureCheck {
+  readonly message: Uint8Array;
+  readonly signature: Uint8Array;
+  readonly publicKey: Uint8Array;
+}
+
+const SIGNATURE_BYTES = 64;
+
 interface Evaluation {
   readonly trusted: RoomDevice[];
   readonly pending: RoomDevice[];
@@ -53,6 +63,8 @@ const MAX_MEMBER_ID_LENGTH = 200;
  */
 export class DeviceList {
   private readonly verified = new Map<string, boolean>();
+  /** While `prepare` runs: the signature checks an evaluation needs, to verify off the main thread. */
+  private collecting: Map<string, SignatureCheck> | null = null;
   /** The list as last evaluated; dropped whenever the devices map changes. */
   private evaluated: Evaluation | null = null;
   private readonly forget = (): void => {
@@ -166,9 +178,11 @@ export class DeviceList {
         const target = trusted.get(deviceHex);
         const remover = trusted.get(removal.by);
         if (!target || !remover || removed.has(remover.deviceHex) || remover.memberId !== target.memberId || remover.deviceHex === deviceHex) continue;
-        const valid = this.cached(`r:${deviceHex}:${remover.deviceHex}:${toHex(removal.signature)}`, () =>
-          verifyDeviceRemoval(this.roomId, target.memberId, target.publicKey, removal.signature, remover.publicKey),
-        );
+        const valid = this.checkSignature(`r:${deviceHex}:${remover.deviceHex}:${toHex(removal.signature)}`, {
+          message: removalTranscript(this.roomId, target.memberId, target.publicKey),
+          signature: removal.signature,
+          publicKey: remover.publicKey,
+        });
         if (valid) next.add(deviceHex);
       }
       if ([...next].every((deviceHex) => removed.has(deviceHex))) {
@@ -222,18 +236,46 @@ export class DeviceList {
 
   private approvalValid(device: SignedRecord, approver: SignedRecord): boolean {
     const signature = device.approvalSignature!;
-    return this.cached(`a:${device.deviceHex}:${approver.deviceHex}:${toHex(signature)}:${toHex(device.boxKey)}:${device.memberId}`, () =>
-      verifyDeviceApproval(this.roomId, device.memberId, device.publicKey, device.boxKey, signature, approver.publicKey),
-    );
+    return this.checkSignature(`a:${device.deviceHex}:${approver.deviceHex}:${toHex(signature)}:${toHex(device.boxKey)}:${device.memberId}`, {
+      message: approvalTranscript(this.roomId, device.memberId, device.publicKey, device.boxKey),
+      signature,
+      publicKey: approver.publicKey,
+    });
   }
 
-  private cached(key: string, check: () => boolean): boolean {
+  /**
+   * A signature, checked once (cached by `key`). While `prepare` collects, nothing is checked here:
+   * the check is noted for WebCrypto and counts as valid, so every check a full evaluation needs is
+   * found.
+   */
+  private checkSignature(key: string, check: SignatureCheck): boolean {
     let valid = this.verified.get(key);
-    if (valid === undefined) {
-      valid = check();
-      this.verified.set(key, valid);
+    if (valid !== undefined) return valid;
+    if (this.collecting) {
+      this.collecting.set(key, check);
+      return true;
     }
+    valid = check.signature.length === SIGNATURE_BYTES && nacl.sign.detached.verify(check.message, check.signature, check.publicKey);
+    this.verified.set(key, valid);
     return valid;
+  }
+
+  /**
+   * Checks every signature of the list through WebCrypto (off the main thread in browsers) so that
+   * reading the list afterwards costs no Ed25519 work on the page's thread: a room opens without
+   * ~50 ms per signature on a slow phone (BENCHMARKS.md "Sealed answers").
+   */
+  async prepare(): Promise<void> {
+    this.collecting = new Map();
+    try {
+      this.evaluateNow();
+    } finally {
+      const checks = this.collecting;
+      this.collecting = null;
+      const results = await Promise.all([...checks].map(async ([key, check]) => [key, await ed25519VerifyDetached(check.message, check.signature, check.publicKey)] as const));
+      for (const [key, valid] of results) this.verified.set(key, valid);
+      this.evaluated = null;
+    }
   }
 
   private parse(deviceHex: string, value: unknown): SignedRecord | null {
@@ -243,7 +285,7 @@ export class DeviceList {
     const { boxKey, signature, approval } = value;
     if (!memberId || addedAt === null || !(boxKey instanceof Uint8Array) || boxKey.length !== DEVICE_BOX_KEY_BYTES || !(signature instanceof Uint8Array)) return null;
     const publicKey = fromHex(deviceHex);
-    const valid = this.cached(`d:${deviceHex}:${toHex(signature)}:${memberId}:${toHex(boxKey)}`, () => verifyDeviceRecord(this.roomId, memberId, boxKey, signature, publicKey));
+    const valid = this.checkSignature(`d:${deviceHex}:${toHex(signature)}:${memberId}:${toHex(boxKey)}`, { message: deviceRecordTranscript(this.roomId, memberId, boxKey), signature, publicKey });
     if (!valid) return null;
     const approvedBy = typeof value.approvedBy === 'string' && DEVICE_HEX.test(value.approvedBy) ? value.approvedBy : null;
     return { deviceHex, publicKey, memberId, boxKey, addedAt, approvedBy, approvalSignature: approval instanceof Uint8Array ? approval : null };

@@ -1,5 +1,4 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createPostgresStorage,
@@ -13,23 +12,11 @@ import {
 } from '@seen/server/testing';
 import { encodeRoomSecret } from '@seen/shared/crypto';
 import { waitFor } from '@seen/shared/testing';
-import { encodingsOf, containsAny } from './testing/canary.ts';
+import { encodingsOf, containsAny, filesUnder } from './testing/canary.ts';
 import { createSyncHarness, generateRoomSecret } from './testing/testSession.ts';
 
 const harness = createSyncHarness();
 const { open } = harness;
-
-/** Every regular file under a folder (PostgreSQL's data directory: heap files, WAL, ...). */
-function filesUnder(folder: string): string[] {
-  const files: string[] = [];
-  for (const name of readdirSync(folder)) {
-    const path = join(folder, name);
-    const stat = statSync(path, { throwIfNoEntry: false });
-    if (stat?.isDirectory()) files.push(...filesUnder(path));
-    else if (stat?.isFile()) files.push(path);
-  }
-  return files;
-}
 
 describe('plaintext canary across relays (SPEC PRIV-1, CLUSTER)', () => {
   let postgres: TestPostgres;

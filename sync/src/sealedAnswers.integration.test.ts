@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,8 @@ import { addMember, answerMap, createRoom, readCardAnswers, RootKey, rootMap, st
 import { AnswerVault } from '@seen/shared/seal';
 import { waitFor } from '@seen/shared/testing';
 import type { RoomSession } from './RoomSession.ts';
-import { containsAny, encodingsOf } from './testing/canary.ts';
+import { createPostgresStorage, startPostgres } from '@seen/server/testing';
+import { containsAny, encodingsOf, filesUnder } from './testing/canary.ts';
 import { createSyncHarness, generateRoomSecret } from './testing/testSession.ts';
 
 const harness = createSyncHarness();
@@ -75,6 +76,44 @@ function anyKeyOpens(doc: Y.Doc, ref: { session: number; cardId: string; memberI
   );
 }
 
+/**
+ * Alex drafts, shares and deposits; then the relay's files are read as a thief would copy them, and
+ * every envelope of the log is opened with the room key from the invite link: no draft, no answer
+ * and no answer key anywhere, only the sealed record.
+ */
+async function expectDumpOpensNothing(relay: Awaited<ReturnType<typeof harness.relay>>, files: () => string[]): Promise<void> {
+  const { secret, alex, alexRef } = await openSealedRoom(relay.wsUrl);
+  const canary = `DUMP-CANARY-${Math.random().toString(36).slice(2)}`;
+  alex.vault.editDraft(alexRef, `${canary} (draft)`, T0);
+  await alex.session.whenSaved();
+  alex.vault.editDraft(alexRef, canary, T0 + 1);
+  const shared = alex.vault.submit(alexRef, T0 + 2)!;
+  await alex.session.whenSaved();
+  const slotTag = deriveSlotTag(secret, String(CARD.session), CARD.cardId);
+  expect((await alex.session.depositEscrow({ slotTag, kind: 'answer', lifetimeDays: 60, record: shared.record, boxes: alex.vault.escrowBoxes(shared.key) })).status).toBe('stored');
+
+  const needles = [...encodingsOf(canary), Buffer.from(shared.key)];
+  let roomSeen = false;
+  for (const file of files()) {
+    const bytes = readFileSync(file);
+    expect(containsAny(bytes, needles), file).toBe(false);
+    roomSeen ||= bytes.includes(Buffer.from(alex.session.roomId));
+  }
+  // The scan reads where the rows really land: the room's id is there in clear.
+  expect(roomSeen, 'the room id in the relay\'s files').toBe(true);
+  // The thief opens every envelope with the room key from the link: the document holds ciphertext only.
+  const keys = deriveRoomKeys(secret);
+  const thief = new Y.Doc();
+  for (const entry of await relay.storage.readLog(keys.roomId, 0, Number.MAX_SAFE_INTEGER, 100_000)) {
+    const opened = openEnvelope(entry.envelope, { encryptionKey: keys.encryptionKey, roomId: keys.roomIdBytes, epoch: 0 });
+    if (opened.ok) Y.applyUpdate(thief, opened.value.payload);
+  }
+  expect(answerMap(thief, alexRef)?.get('sealed')).toBeDefined();
+  expect(containsAny(Buffer.from(Y.encodeStateAsUpdate(thief)), needles)).toBe(false);
+  // Nor does any key the thief can open (it holds no device's secret) open the sealed record.
+  expect(anyKeyOpens(thief, alexRef, keysAModifiedClientCanOpen(thief, generateDeviceKeyPair()))).toBe(false);
+}
+
 describe('sealed answers through a real relay (SEALED-16)', () => {
   it('SEALED-16 a modified client with the room key, every update, its own keys and the relay API reads only ciphertext of the partner\'s draft and answer until it shares; then the key arrives', async () => {
     const relay = await harness.relay();
@@ -132,35 +171,21 @@ describe('sealed answers through a real relay (SEALED-16)', () => {
     expect(alex.vault.readOther(samRef)).toMatchObject({ state: 'none', peeked: true });
   });
 
-  it('SEALED-16 the relay\'s data files between the two deposits, with the invite link, open no draft and no answer', async () => {
+  it('SEALED-16 the relay\'s data files (SQLite) between the two deposits, with the invite link, open no draft and no answer', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'seen-sealed-dump-'));
     try {
-      const relay = await harness.relay({ dataDir });
-      const { secret, alex, alexRef } = await openSealedRoom(relay.wsUrl);
-      const canary = `DUMP-CANARY-${Math.random().toString(36).slice(2)}`;
-      alex.vault.editDraft(alexRef, `${canary} (draft)`, T0);
-      await alex.session.whenSaved();
-      alex.vault.editDraft(alexRef, canary, T0 + 1);
-      const shared = alex.vault.submit(alexRef, T0 + 2)!;
-      await alex.session.whenSaved();
-      const slotTag = deriveSlotTag(secret, String(CARD.session), CARD.cardId);
-      expect((await alex.session.depositEscrow({ slotTag, kind: 'answer', lifetimeDays: 60, record: shared.record, boxes: alex.vault.escrowBoxes(shared.key) })).status).toBe('stored');
-
-      const needles = [...encodingsOf(canary), Buffer.from(shared.key)];
-      for (const name of readdirSync(dataDir)) expect(containsAny(readFileSync(join(dataDir, name)), needles)).toBe(false);
-      // The thief opens every envelope with the room key from the link: the document holds ciphertext only.
-      const keys = deriveRoomKeys(secret);
-      const thief = new Y.Doc();
-      for (const entry of await relay.storage.readLog(keys.roomId, 0, Number.MAX_SAFE_INTEGER, 100_000)) {
-        const opened = openEnvelope(entry.envelope, { encryptionKey: keys.encryptionKey, roomId: keys.roomIdBytes, epoch: 0 });
-        if (opened.ok) Y.applyUpdate(thief, opened.value.payload);
-      }
-      expect(answerMap(thief, alexRef)?.get('sealed')).toBeDefined();
-      expect(containsAny(Buffer.from(Y.encodeStateAsUpdate(thief)), needles)).toBe(false);
-      // Nor can any device key of the room open a key box with what the thief holds (no device secret).
-      expect(anyKeyOpens(thief, alexRef, keysAModifiedClientCanOpen(thief, generateDeviceKeyPair()))).toBe(false);
+      await expectDumpOpensNothing(await harness.relay({ dataDir }), () => filesUnder(dataDir));
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
+
+  it('SEALED-16 PostgreSQL\'s files (heap and WAL) between the two deposits, with the invite link, open no draft and no answer', async () => {
+    const postgres = await startPostgres();
+    try {
+      await expectDumpOpensNothing(await harness.relay({ customStorage: await createPostgresStorage({ connectionString: postgres.connectionString }) }), () => filesUnder(postgres.dataDir));
+    } finally {
+      await postgres.remove();
+    }
+  }, 60_000);
 });

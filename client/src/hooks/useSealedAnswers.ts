@@ -17,6 +17,8 @@ export interface SealedAnswers {
   readonly pending: readonly RoomDevice[];
   /** Changes when the escrow listed deposits the document does not show (SEALED-17). */
   readonly depositsVersion: number;
+  /** The room's signatures are checked (off the main thread): the vault reads without Ed25519 work. */
+  readonly prepared: boolean;
 }
 
 /** A number that changes whenever the device list or the member keys change (not at every keystroke). */
@@ -42,11 +44,26 @@ function activeCards(view: RoomView): CardRef[] {
  * every change, the relay's escrow after every (re)connection and escrow notice.
  */
 export function useSealedAnswers(options: { session: RoomSession; memberId: string; deviceKey: string; secret: RoomSecret; ready: boolean; connected: boolean }): SealedAnswers {
-  const { session, memberId, deviceKey, secret, ready, connected } = options;
+  const { session, memberId, deviceKey, secret, connected } = options;
   const vault = useMemo(() => vaultFor(session, memberId, deviceKey), [session, memberId, deviceKey]);
   const release = useMemo(() => new AnswerRelease(session, vault, secret), [session, vault, secret]);
   const writer = useMemo(() => sealedAnswerWriter(vault, release, clearAnswerWriter(session.doc)), [vault, release, session]);
   const version = useDeviceListVersion(session);
+  // Signatures checked through WebCrypto once the stored copy is loaded, before the room is drawn.
+  const [preparedVault, setPreparedVault] = useState<AnswerVault | null>(null);
+  useEffect(() => {
+    if (!options.ready) return;
+    let cancelled = false;
+    const done = (): void => {
+      if (!cancelled) setPreparedVault(vault);
+    };
+    vault.prepare().then(done, done);
+    return () => {
+      cancelled = true;
+    };
+  }, [vault, options.ready]);
+  const prepared = preparedVault === vault;
+  const ready = options.ready && prepared;
   // eslint-disable-next-line react-hooks/exhaustive-deps -- version counts changes to the device list
   const enrolled = useMemo<VaultState | 'loading'>(() => (ready ? vault.enrollState() : 'loading'), [vault, ready, version]);
 
@@ -66,7 +83,7 @@ export function useSealedAnswers(options: { session: RoomSession; memberId: stri
   const [depositsVersion, setDepositsVersion] = useState(0);
   useEffect(() => vault.onDeposits(() => setDepositsVersion((current) => current + 1)), [vault]);
 
-  return useMemo(() => ({ vault, writer, release, enrolled, pending, depositsVersion }), [vault, writer, release, enrolled, pending, depositsVersion]);
+  return useMemo(() => ({ vault, writer, release, enrolled, pending, depositsVersion, prepared }), [vault, writer, release, enrolled, pending, depositsVersion, prepared]);
 }
 
 /** Keeps keys moving for the view's cards: on every change, on every connection, on every escrow notice. */

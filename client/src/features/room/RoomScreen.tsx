@@ -148,7 +148,9 @@ function RoomLoaded({
   const status = useSessionStatus(session);
   const synced = status.phase === 'synced';
   const sealed = useSealedAnswers({ session, memberId: saved.memberId, deviceKey, secret, ready: loaded, connected: synced });
-  const view = useRoomView(session, saved.memberId, sealed.vault, sealed.depositsVersion);
+  // Until the room's signatures are checked off the main thread, the view reads no sealed answer
+  // (it is not drawn before: firstScreenReady waits for `prepared`).
+  const view = useRoomView(session, saved.memberId, sealed.prepared ? sealed.vault : undefined, sealed.depositsVersion);
   useAnswerRelease(sealed, session, view, synced);
   const livePeers = usePeers(session, saved.memberId);
   const otherIds = useMemo(() => view.others.map((member) => member.id), [view.others]);
@@ -212,7 +214,7 @@ function RoomLoaded({
   // The first screen appears whole, with the document and the deck's cards, instead of growing when
   // the cards' text arrives (a layout shift on a phone). A failed deck download shows it anyway.
   const decksSettled = useChunkReady(loadDecks, loaded && view.initialised);
-  const firstScreenReady = loaded && view.initialised && decksSettled;
+  const firstScreenReady = loaded && view.initialised && decksSettled && sealed.prepared;
   useRitualDraw(view, actions, now, firstScreenReady);
   useNoticeBook(saved.roomId, view, loaded && view.initialised);
   useRefreshNudges(session, status.phase === 'synced');
