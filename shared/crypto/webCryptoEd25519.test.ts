@@ -59,4 +59,25 @@ describe('WebCrypto Ed25519 path', () => {
     const input = { relayOrigin: 'wss://seen.example', roomId: keys.roomIdBytes, challenge: new Uint8Array(32), sessionId: new Uint8Array(16), authSecretKey: keys.authKeyPair.secretKey, device };
     expect(await deviceKeys.signHandshakeAsync(input)).toEqual(signHandshake(input));
   });
+
+  it('CRYPTO-8: ed25519VerifyDetached agrees with tweetnacl: a good signature verifies, a changed byte of message, signature or key does not', async () => {
+    const { ed25519VerifyDetached } = await import('./webCryptoEd25519.ts');
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ minLength: 0, maxLength: 200 }), fc.nat(), async (message, flip) => {
+        const device = generateDeviceKeyPair();
+        const signature = nacl.sign.detached(message, device.secretKey);
+        expect(await ed25519VerifyDetached(message, signature, device.publicKey)).toBe(true);
+        const badSignature = signature.slice();
+        badSignature[flip % badSignature.length]! ^= 1;
+        expect(await ed25519VerifyDetached(message, badSignature, device.publicKey)).toBe(nacl.sign.detached.verify(message, badSignature, device.publicKey));
+        expect(await ed25519VerifyDetached(message, signature, generateDeviceKeyPair().publicKey)).toBe(false);
+        if (message.length > 0) {
+          const badMessage = message.slice();
+          badMessage[flip % badMessage.length]! ^= 1;
+          expect(await ed25519VerifyDetached(badMessage, signature, device.publicKey)).toBe(false);
+        }
+      }),
+      { seed: 8003, numRuns: 15 },
+    );
+  });
 });

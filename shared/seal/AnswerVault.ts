@@ -279,10 +279,11 @@ export class AnswerVault implements AnswerReader {
       secrets = [generateMemberSecret()];
       this.memberSecrets = secrets;
     }
-    // The member's devices that lack the secrets (this one too, if its box was erased).
+    // The member's devices that lack the secrets (this one too, if its box was erased). Checked by
+    // the box's presence, not by opening it: an X25519 step at every enroll is a phone's frame.
     const missing = this.devices
       .ofMember(this.memberId)
-      .filter((device) => (device.deviceHex === this.deviceHex ? this.openSecrets() === null : me.inMemberLine && device.inMemberLine && !memberKeys.has(joinKey(this.memberId, device.deviceHex))));
+      .filter((device) => !memberKeys.has(joinKey(this.memberId, device.deviceHex)) && (device.deviceHex === this.deviceHex || (me.inMemberLine && device.inMemberLine)));
     if (missing.length > 0) this.boxSecrets(missing, secrets);
     return 'ready';
   }

@@ -1,10 +1,11 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { RoomSecret } from '@seen/shared/crypto';
-import { RootKey, rootMap, type CardRef } from '@seen/shared/doc';
+import { isRoomInitialised, RootKey, rootMap, type CardRef } from '@seen/shared/doc';
 import type { AnswerVault, RoomDevice, VaultState } from '@seen/shared/seal';
 import type { RoomSession } from '@seen/sync';
 import { AnswerRelease, sealedAnswerWriter, vaultFor } from '../app/answerRelease.ts';
 import { clearAnswerWriter, type AnswerWriter } from '../app/roomActions.ts';
+import { useDocVersion } from './useDocVersion.ts';
 import type { RoomView } from '../app/roomView.ts';
 
 export interface SealedAnswers {
@@ -49,10 +50,15 @@ export function useSealedAnswers(options: { session: RoomSession; memberId: stri
   const release = useMemo(() => new AnswerRelease(session, vault, secret), [session, vault, secret]);
   const writer = useMemo(() => sealedAnswerWriter(vault, release, clearAnswerWriter(session.doc)), [vault, release, session]);
   const version = useDeviceListVersion(session);
-  // Signatures checked through WebCrypto once the stored copy is loaded, before the room is drawn.
+  // Signatures checked through WebCrypto once the room's content is here (from this device's copy,
+  // or for a new device from the relay), before the room is first drawn. Signatures that arrive
+  // later (a partner's answer) are checked when read, one at a time.
+  const docVersion = useDocVersion(session.doc);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- docVersion is the doc's change counter
+  const initialised = useMemo(() => isRoomInitialised(session.doc), [session, docVersion]);
   const [preparedVault, setPreparedVault] = useState<AnswerVault | null>(null);
   useEffect(() => {
-    if (!options.ready) return;
+    if (!options.ready || !initialised) return;
     let cancelled = false;
     const done = (): void => {
       if (!cancelled) setPreparedVault(vault);
@@ -61,7 +67,7 @@ export function useSealedAnswers(options: { session: RoomSession; memberId: stri
     return () => {
       cancelled = true;
     };
-  }, [vault, options.ready]);
+  }, [vault, options.ready, initialised]);
   const prepared = preparedVault === vault;
   const ready = options.ready && prepared;
   // eslint-disable-next-line react-hooks/exhaustive-deps -- version counts changes to the device list
