@@ -131,7 +131,7 @@ function parseSealed(value: unknown): SealedRecord | null {
 export class AnswerVault implements AnswerReader {
   readonly devices: DeviceList;
   readonly deviceHex: string;
-  private readonly boxKeys: BoxKeyPair;
+  private boxKeyPair: BoxKeyPair | null = null;
   /** The member's secrets, newest first: one more after each device removal (SEALED-15). */
   private memberSecrets: Uint8Array[] | null = null;
   private readonly drafts = new Map<string, DraftCache>();
@@ -169,7 +169,6 @@ export class AnswerVault implements AnswerReader {
   ) {
     this.devices = new DeviceList(doc, identity.roomId);
     this.deviceHex = toHex(identity.device.publicKey);
-    this.boxKeys = deriveDeviceBoxKeyPair(identity.device.secretKey);
     rootMap(doc, RootKey.KeyBoxes).observe(this.dropIndex);
     rootMap(doc, RootKey.MemberKeys).observe(this.rereadSecrets);
     this.keepOwnShared(rootMap(doc, RootKey.Answers).keys());
@@ -254,6 +253,12 @@ export class AnswerVault implements AnswerReader {
     return this.identity.device.publicKey;
   }
 
+  /** Derived when first needed: an X25519 step a room that only shows itself never pays. */
+  private get boxKeys(): BoxKeyPair {
+    this.boxKeyPair ??= deriveDeviceBoxKeyPair(this.identity.device.secretKey);
+    return this.boxKeyPair;
+  }
+
   get boxPublicKey(): Uint8Array {
     return this.boxKeys.publicKey;
   }
@@ -264,7 +269,8 @@ export class AnswerVault implements AnswerReader {
    * also boxes the secret to the member's devices that lack it. Call after each remote change.
    */
   enroll(now: number): EnrollState {
-    this.devices.publish({ ...this.identity.device, memberId: this.memberId, boxKey: this.boxKeys.publicKey, now });
+    // The box key is derived from the device key, so a record this device wrote for this member stays right.
+    if (!this.devices.hasOwnRecord(this.deviceHex, this.memberId)) this.devices.publish({ ...this.identity.device, memberId: this.memberId, boxKey: this.boxKeys.publicKey, now });
     const me = this.devices.get(this.deviceHex);
     // Not approved yet: nothing is boxed to this device and it boxes nothing (SEALED-7).
     if (!me) return 'waiting-for-own-device';
@@ -344,7 +350,8 @@ export class AnswerVault implements AnswerReader {
   /** Where this device stands, without writing anything: approved and holding the member secret, or waiting. */
   enrollState(): VaultState {
     if (!rootMap(this.doc, RootKey.Devices).has(this.deviceHex)) return 'unlisted';
-    return this.devices.get(this.deviceHex) && this.secret() ? 'ready' : 'waiting-for-own-device';
+    // Holding the secret is judged by its box being there (opened when first needed, not to draw the room).
+    return this.devices.get(this.deviceHex) && this.secretBoxed() ? 'ready' : 'waiting-for-own-device';
   }
 
   /** The member's secrets, newest first, from the box one of the member's devices left for this device. */
@@ -379,6 +386,11 @@ export class AnswerVault implements AnswerReader {
       if (equalBytes(computeCommitment(slot, sealed.version, key, sealed.nonce, sealed.ciphertext), sealed.commitment)) return key;
     }
     return null;
+  }
+
+  /** The member secret is known here, or boxed to this device (not opened: that is an X25519 step). */
+  private secretBoxed(): boolean {
+    return this.memberSecrets !== null || rootMap(this.doc, RootKey.MemberKeys).has(joinKey(this.memberId, this.deviceHex));
   }
 
   canWrite(): boolean {
@@ -444,9 +456,12 @@ export class AnswerVault implements AnswerReader {
 
   /** The private draft document for one of this member's answers, brought up to date with its saves. */
   private draftDoc(ref: AnswerRef, saves: Y.Array<Uint8Array> | null): DraftCache | null {
-    const secrets = this.secrets();
-    if (secrets.length === 0 || ref.memberId !== this.memberId) return null;
+    if (ref.memberId !== this.memberId) return null;
     const id = joinKey(ref.session, ref.cardId);
+    // No save yet: nothing to open, so no need for the member secret (an X25519 step) to draw an empty box.
+    if ((!saves || saves.length === 0) && !this.drafts.has(id) && this.memberSecrets === null) return this.secretBoxed() ? this.emptyDraft(id) : null;
+    const secrets = this.secrets();
+    if (secrets.length === 0) return null;
     let cache = this.drafts.get(id);
     if (!cache) {
       cache = { doc: new Y.Doc({ gc: true }), applied: new WeakSet() };
@@ -469,6 +484,12 @@ export class AnswerVault implements AnswerReader {
         continue;
       }
     }
+    return cache;
+  }
+
+  private emptyDraft(id: string): DraftCache {
+    const cache = { doc: new Y.Doc({ gc: true }), applied: new WeakSet<Uint8Array>() };
+    this.drafts.set(id, cache);
     return cache;
   }
 

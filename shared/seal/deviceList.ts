@@ -122,6 +122,11 @@ export class DeviceList {
     return true;
   }
 
+  /** Whether this device's own record for this member is in the document (signed, whatever its approval). */
+  hasOwnRecord(deviceHex: string, memberId: string): boolean {
+    return this.signedRecords().some((record) => record.deviceHex === deviceHex && record.memberId === memberId);
+  }
+
   /** Writes this device's record (again, if it changed): the member it speaks for and its box key. */
   publish(options: { readonly publicKey: Uint8Array; readonly secretKey: Uint8Array; readonly memberId: string; readonly boxKey: Uint8Array; readonly now: number }): void {
     const deviceHex = toHex(options.publicKey);
