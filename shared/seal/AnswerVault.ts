@@ -275,6 +275,13 @@ export class AnswerVault implements AnswerReader {
     // Not approved yet: nothing is boxed to this device and it boxes nothing (SEALED-7).
     if (!me) return 'waiting-for-own-device';
     const memberKeys = rootMap(this.doc, RootKey.MemberKeys);
+    // The member's devices that lack the secrets (this one too, if its box was erased). Checked by
+    // the box's presence, not by opening it: an X25519 step at every enroll is a phone's frame.
+    const lacking = (): RoomDevice[] =>
+      this.devices
+        .ofMember(this.memberId)
+        .filter((device) => !memberKeys.has(joinKey(this.memberId, device.deviceHex)) && (device.deviceHex === this.deviceHex || (me.inMemberLine && device.inMemberLine)));
+    if (this.secretBoxed() && lacking().length === 0) return 'ready';
     let secrets = this.secrets();
     if (secrets.length === 0) {
       const prefix = `${joinKey(this.memberId)}/`;
@@ -285,11 +292,7 @@ export class AnswerVault implements AnswerReader {
       secrets = [generateMemberSecret()];
       this.memberSecrets = secrets;
     }
-    // The member's devices that lack the secrets (this one too, if its box was erased). Checked by
-    // the box's presence, not by opening it: an X25519 step at every enroll is a phone's frame.
-    const missing = this.devices
-      .ofMember(this.memberId)
-      .filter((device) => !memberKeys.has(joinKey(this.memberId, device.deviceHex)) && (device.deviceHex === this.deviceHex || (me.inMemberLine && device.inMemberLine)));
+    const missing = lacking();
     if (missing.length > 0) this.boxSecrets(missing, secrets);
     return 'ready';
   }
@@ -732,7 +735,7 @@ export class AnswerVault implements AnswerReader {
    * and has no box from this member yet. Returns how many boxes were written.
    */
   releaseToPeers(cards: readonly CardRef[], memberIds: readonly string[]): number {
-    if (!this.secret()) return 0;
+    if (!this.secretBoxed()) return 0;
     const keyBoxes = rootMap(this.doc, RootKey.KeyBoxes);
     const ownDevices = new Set(this.devices.ofMember(this.memberId).map((device) => device.deviceHex));
     const writes: [string, Uint8Array][] = [];
