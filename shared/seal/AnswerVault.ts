@@ -392,7 +392,7 @@ export class AnswerVault implements AnswerReader {
   }
 
   /** The member secret is known here, or boxed to this device (not opened: that is an X25519 step). */
-  private secretBoxed(): boolean {
+  secretBoxed(): boolean {
     return this.memberSecrets !== null || rootMap(this.doc, RootKey.MemberKeys).has(joinKey(this.memberId, this.deviceHex));
   }
 

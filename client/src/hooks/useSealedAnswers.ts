@@ -77,7 +77,7 @@ export function useSealedAnswers(options: { session: RoomSession; memberId: stri
   // (so that a device never makes a second secret for a member whose devices it has not seen yet).
   // What it writes changes the device list, and with it `enrolled`.
   useEffect(() => {
-    if (ready && (connected || vault.canWrite())) vault.enroll(Date.now());
+    if (ready && (connected || vault.secretBoxed())) vault.enroll(Date.now());
   }, [vault, ready, connected, version]);
 
   const pending = useMemo(
