@@ -9,7 +9,7 @@ import type * as Y from 'yjs';
  *   members       memberId → { name, joinedAt }
  *   sessions      "<n>" → Y.Map { number, seed, cardIds, maxLevel, thenAndNow, startedAt, startedBy, closedAt, closedBy }
  *   answers       "<n>/<cardId>/<memberId>" → Y.Map { sealedDraft: Y.Array<bytes>, sealed?, drafted, submittedAt,
- *                 passed, updatedAt }   (sealed answers, SEALED-6..12; before them: draft: Y.Text in clear)
+ *                 passed, updatedAt, escrowedBy?: Y.Map deviceKeyHex → true }   (sealed answers, SEALED-6..12; before them: draft: Y.Text in clear)
  *   devices       deviceKeyHex → { memberId, boxKey, addedAt, signature }   (SEALED-6)
  *   memberKeys    "<memberId>/<deviceKeyHex>" → { from, box }   the member secret, boxed to that member's devices
  *   keyBoxes      "<n>/<cardId>/<authorId>/<revision>/<recipientHex>/<senderHex>" → box of an answer key

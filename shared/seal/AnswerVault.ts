@@ -656,6 +656,25 @@ export class AnswerVault implements AnswerReader {
     return writes.length;
   }
 
+  /**
+   * Notes in the answer that this device's escrow deposit for it is stored, so that a later visit
+   * asks the relay with a read (no boxes, no signature) instead of depositing again.
+   */
+  noteDeposited(card: CardRef): void {
+    const map = answerMap(this.doc, { ...card, memberId: this.memberId });
+    if (!map || this.hasDeposited(card)) return;
+    const by = map.get('escrowedBy');
+    this.doc.transact(() => {
+      if (by instanceof Y.Map) by.set(this.deviceHex, true);
+      else map.set('escrowedBy', new Y.Map<unknown>([[this.deviceHex, true]]));
+    }, localOrigin('release'));
+  }
+
+  hasDeposited(card: CardRef): boolean {
+    const by = answerMap(this.doc, { ...card, memberId: this.memberId })?.get('escrowedBy');
+    return by instanceof Y.Map && by.get(this.deviceHex) === true;
+  }
+
   /** Called when the relay listed deposits this device had not seen: what readOther says may change. */
   onDeposits(listener: () => void): () => void {
     this.depositListeners.add(listener);

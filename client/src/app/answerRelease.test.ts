@@ -52,4 +52,18 @@ describe('sharing deposits the key at the escrow (SEALED-9, SEALED-14)', () => {
     await Promise.resolve();
     expect(session.escrowDeposits[0]).toMatchObject({ kind: 'answer', lifetimeDays: 60, boxes: [] });
   });
+
+  it('SEALED-9: a later visit asks the relay with a read, without depositing (boxing and signing) again', async () => {
+    const { doc, session, alex, writer, ref } = sealedRoom();
+    writer.edit(ref, 'my answer', T0);
+    writer.submit(ref, T0 + 1);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(session.escrowDeposits).toHaveLength(1);
+    // The page is opened again: a new release for the same device settles the open card.
+    const reads: number[] = [];
+    const later = { ...session, readEscrow: (tag: Uint8Array) => (reads.push(tag.length), session.readEscrow(tag)) };
+    await new AnswerRelease(later, alex, generateRoomSecret()).settle([CARD], [ref.memberId, ...[...doc.getMap('members').keys()].filter((id) => id !== ref.memberId)]);
+    expect(session.escrowDeposits).toHaveLength(1);
+    expect(reads).toEqual([16]);
+  });
 });

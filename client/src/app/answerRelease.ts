@@ -41,7 +41,6 @@ export function existingVault(session: RoomSession): AnswerVault | undefined {
 export class AnswerRelease {
   /** Cards whose escrow this device has already asked about on the current connection. */
   private readonly asked = new Set<string>();
-  private readonly deposited = new Set<string>();
 
   constructor(
     private readonly session: RoomSession,
@@ -69,7 +68,7 @@ export class AnswerRelease {
         boxes: this.vault.escrowBoxes(shared.key),
       })
       .catch(() => null);
-    if (answer && (answer.status === 'stored' || answer.status === 'duplicate' || answer.status === 'conflict')) this.deposited.add(cardId(card));
+    if (answer && (answer.status === 'stored' || answer.status === 'duplicate' || answer.status === 'conflict')) this.vault.noteDeposited(card);
     this.accept(card, answer);
   }
 
@@ -85,9 +84,9 @@ export class AnswerRelease {
       const id = cardId(card);
       if (this.asked.has(id)) continue;
       this.asked.add(id);
-      if (!this.deposited.has(id)) {
-        // This device (or another of the member's) shared while this page was closed: deposit from
-        // here too — the same key, so the relay lets this device read; a repeat is a CONFLICT.
+      if (!this.vault.hasDeposited(card)) {
+        // Another of the member's devices shared, or this one's deposit never got its answer:
+        // deposit from here — the same key, so the relay lets this device read; a repeat is a CONFLICT.
         const shared = this.vault.submit({ ...card, memberId: this.vault.memberId }, Date.now());
         if (shared) await this.deposit(card, shared);
       }
