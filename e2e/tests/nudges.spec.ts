@@ -114,9 +114,13 @@ function shownNotifications(page: Page): Promise<{ title: string; body: string; 
 async function deliverPush(page: Page, data: string): Promise<void> {
   const cdp = await page.context().newCDPSession(page);
   const origin = new URL(page.url()).origin;
+  const { targetInfo } = await cdp.send('Target.getTargetInfo');
+  // The registration whose worker controls this very page: other contexts of the same browser have
+  // registrations for the same origin (every test serves the app from it), and a push delivered to
+  // one of those shows nothing here.
   const registrationId = new Promise<string>((resolve) => {
-    cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
-      const ours = registrations.find((registration) => registration.scopeURL === `${origin}/` && !registration.isDeleted);
+    cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+      const ours = versions.find((version) => version.controlledClients?.includes(targetInfo.targetId) && version.scriptURL.startsWith(`${origin}/`));
       if (ours) resolve(ours.registrationId);
     });
   });
