@@ -52,11 +52,6 @@ export function signDeviceRecord(roomId: string, memberId: string, boxKey: Uint8
   return nacl.sign.detached(deviceRecordTranscript(roomId, memberId, boxKey), deviceSecretKey);
 }
 
-export function verifyDeviceRecord(roomId: string, memberId: string, boxKey: Uint8Array, signature: Uint8Array, devicePublicKey: Uint8Array): boolean {
-  if (boxKey.length !== DEVICE_BOX_KEY_BYTES || signature.length !== nacl.sign.signatureLength || devicePublicKey.length !== nacl.sign.publicKeyLength) return false;
-  return nacl.sign.detached.verify(deviceRecordTranscript(roomId, memberId, boxKey), signature, devicePublicKey);
-}
-
 export function approvalTranscript(roomId: string, memberId: string, devicePublicKey: Uint8Array, boxKey: Uint8Array): Uint8Array {
   return concatBytes([utf8Encoder.encode(LABEL_DEVICE_APPROVAL), Uint8Array.of(0), lengthPrefixed(roomId), lengthPrefixed(memberId), devicePublicKey, boxKey]);
 }
@@ -66,11 +61,6 @@ export function signDeviceApproval(roomId: string, memberId: string, devicePubli
   return nacl.sign.detached(approvalTranscript(roomId, memberId, devicePublicKey, boxKey), approverSecretKey);
 }
 
-export function verifyDeviceApproval(roomId: string, memberId: string, devicePublicKey: Uint8Array, boxKey: Uint8Array, signature: Uint8Array, approverPublicKey: Uint8Array): boolean {
-  if (signature.length !== nacl.sign.signatureLength || approverPublicKey.length !== nacl.sign.publicKeyLength) return false;
-  return nacl.sign.detached.verify(approvalTranscript(roomId, memberId, devicePublicKey, boxKey), signature, approverPublicKey);
-}
-
 export function removalTranscript(roomId: string, memberId: string, devicePublicKey: Uint8Array): Uint8Array {
   return concatBytes([utf8Encoder.encode(LABEL_DEVICE_REMOVAL), Uint8Array.of(0), lengthPrefixed(roomId), lengthPrefixed(memberId), devicePublicKey]);
 }
@@ -78,11 +68,6 @@ export function removalTranscript(roomId: string, memberId: string, devicePublic
 /** A device of the member takes a lost one off the list (SEALED-15). */
 export function signDeviceRemoval(roomId: string, memberId: string, devicePublicKey: Uint8Array, removerSecretKey: Uint8Array): Uint8Array {
   return nacl.sign.detached(removalTranscript(roomId, memberId, devicePublicKey), removerSecretKey);
-}
-
-export function verifyDeviceRemoval(roomId: string, memberId: string, devicePublicKey: Uint8Array, signature: Uint8Array, removerPublicKey: Uint8Array): boolean {
-  if (signature.length !== nacl.sign.signatureLength || removerPublicKey.length !== nacl.sign.publicKeyLength) return false;
-  return nacl.sign.detached.verify(removalTranscript(roomId, memberId, devicePublicKey), signature, removerPublicKey);
 }
 
 const MEMBER_ID_BYTES = 12;

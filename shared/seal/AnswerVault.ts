@@ -690,12 +690,6 @@ export class AnswerVault implements AnswerReader {
     return commitments;
   }
 
-  /** Whether this device holds a key for another member's shared answer (opening it or not). */
-  hasKeyFor(ref: AnswerRef): boolean {
-    const sealed = parseSealed(answerMap(this.doc, ref)?.get('sealed'));
-    return sealed !== null && this.keysFor(ref, sealed.revision).length > 0;
-  }
-
   /** Whether a member's answer to a card is shared sealed, with a commitment signed by one of their devices. */
   hasSignedCommitment(ref: AnswerRef): boolean {
     const sealed = parseSealed(answerMap(this.doc, ref)?.get('sealed'));
@@ -810,10 +804,6 @@ export class AnswerVault implements AnswerReader {
     if (writes.length > 0) this.doc.transact(() => writes.forEach(([entry, box]) => keyBoxes.set(entry, box)), localOrigin('release'));
     if (newDeposits) for (const listener of [...this.depositListeners]) listener();
     return writes.length;
-  }
-
-  deviceOf(deviceHex: string): RoomDevice | null {
-    return this.devices.get(deviceHex);
   }
 }
 
