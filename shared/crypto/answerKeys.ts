@@ -1,6 +1,7 @@
 import nacl from 'tweetnacl';
 import { concatBytes, utf8Encoder } from '../protocol/index.ts';
 import { paddedLength } from './padding.ts';
+import { lengthPrefixed, u32 } from './transcriptFields.ts';
 import type { AnswerSlot } from './sealedAnswer.ts';
 
 // The keys around sealed answers (SPEC SEALED-6..9): each device's box key, the member secret that
@@ -20,19 +21,8 @@ const LABEL_ANSWER_KEY = 'seen/v1/answer-key';
 const LABEL_DRAFT_KEY = 'seen/v1/draft-key';
 const LABEL_MEMBER_PREFS_KEY = 'seen/v1/member-prefs-key';
 const LENGTH_PREFIX_BYTES = 4;
-const MAX_FIELD_BYTES = 0xffff;
 
 export type BoxKeyPair = nacl.BoxKeyPair;
-
-function lengthPrefixed(text: string): Uint8Array {
-  const bytes = utf8Encoder.encode(text);
-  if (bytes.length > MAX_FIELD_BYTES) throw new RangeError('a key field is longer than 65,535 bytes');
-  return concatBytes([Uint8Array.of(bytes.length >> 8, bytes.length & 0xff), bytes]);
-}
-
-function u32(value: number): Uint8Array {
-  return Uint8Array.of(value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff);
-}
 
 /**
  * The device's X25519 key for boxes, derived from its Ed25519 secret key: one secret to keep per

@@ -1,6 +1,7 @@
 import nacl from 'tweetnacl';
 import { concatBytes, equalBytes, escrowDepositTranscript, utf8Decoder, utf8Encoder } from '../protocol/index.ts';
 import { paddedLength } from './padding.ts';
+import { lengthPrefixed, u32 } from './transcriptFields.ts';
 import type { RoomSecret } from './roomSecret.ts';
 
 // Sealed answers (SPEC SEALED-1..5): an answer encrypted under a key of its own, with a commitment
@@ -18,7 +19,6 @@ const LABEL_COMMITMENT = 'seen/v1/answer-commitment';
 const LABEL_SIGNATURE = 'seen/v1/answer-signature';
 const LABEL_SLOT_KEY = 'seen/v1/escrow-slot';
 const TEXT_LENGTH_BYTES = 4;
-const MAX_FIELD_BYTES = 0xffff;
 
 /** Which answer a sealed record is: one member's answer to one card of one session, at one revision. */
 export interface AnswerSlot {
@@ -41,17 +41,6 @@ export type OpenAnswerError = 'unsupported-version' | 'commitment-mismatch' | 'd
 export type OpenAnswerResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly error: OpenAnswerError };
 
 /** u16 length ‖ UTF-8: fields of a transcript can never run into each other. */
-function lengthPrefixed(text: string): Uint8Array {
-  const bytes = utf8Encoder.encode(text);
-  if (bytes.length > MAX_FIELD_BYTES) throw new RangeError('a slot field is longer than 65,535 bytes');
-  return concatBytes([Uint8Array.of(bytes.length >> 8, bytes.length & 0xff), bytes]);
-}
-
-function u32(value: number): Uint8Array {
-  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) throw new RangeError('revision must be a u32');
-  return Uint8Array.of(value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff);
-}
-
 function slotTranscript(label: string, slot: AnswerSlot): Uint8Array {
   return concatBytes([utf8Encoder.encode(label), Uint8Array.of(0), lengthPrefixed(slot.sessionId), lengthPrefixed(slot.cardId), lengthPrefixed(slot.memberId), u32(slot.revision)]);
 }

@@ -570,7 +570,7 @@ export class AnswerVault implements AnswerReader {
     const existing = parseSealed(map.get('sealed'));
     if (readFiniteNumber(map.get('submittedAt')) !== null && existing) {
       const key = this.ownAnswerKey(ref, existing);
-      return key ? { slot: slotOf(ref, existing.revision), key, record: concatRecord(existing.commitment, existing.signature) } : null;
+      return key ? { slot: slotOf(ref, existing.revision), key, record: concatBytes([existing.commitment, existing.signature]) } : null;
     }
     const key = deriveAnswerKey(secret, slot);
     const text = this.draftText(ref);
@@ -589,7 +589,7 @@ export class AnswerVault implements AnswerReader {
       if (saves instanceof Y.Array && saves.length > 0) saves.delete(0, saves.length);
       if (legacy instanceof Y.Text && legacy.length > 0) legacy.delete(0, legacy.length);
     }, localOrigin('submit'));
-    return { slot, key, record: concatRecord(sealed.commitment, signature) };
+    return { slot, key, record: concatBytes([sealed.commitment, signature]) };
   }
 
   // ---- reading -----------------------------------------------------------------------------
@@ -813,11 +813,4 @@ function commitmentCacheKey(ref: AnswerRef, sealed: SealedRecord): string {
 
 function boxCacheKey(senderHex: string, box: Uint8Array): string {
   return `${senderHex}:${toHex(box.subarray(0, 24))}`;
-}
-
-function concatRecord(commitment: Uint8Array, signature: Uint8Array): Uint8Array {
-  const record = new Uint8Array(commitment.length + signature.length);
-  record.set(commitment, 0);
-  record.set(signature, commitment.length);
-  return record;
 }
