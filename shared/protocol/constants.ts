@@ -16,6 +16,7 @@ export const FRAME = {
   NUDGE: 0x08,
   ESCROW_DEPOSIT: 0x09,
   ESCROW_READ: 0x0a,
+  REVOKE_DEVICE: 0x0b,
   HELLO: 0x81,
   READY: 0x82,
   ENV: 0x83,
@@ -48,6 +49,8 @@ export const CLOSE = {
   ROOM_SEALED: 4403,
   ROOM_FULL: 4409,
   ROOM_DELETED: 4410,
+  /** This device was removed from the room by another device (SEALED-19); refused from then on. */
+  DEVICE_REMOVED: 4411,
   FRAME_TOO_LARGE: 4413,
   VERSION_UNSUPPORTED: 4426,
   OVERLOADED: 4503,

@@ -18,6 +18,7 @@ import {
   encodeEscrowDepositFrame,
   encodeEscrowNoticeFrame,
   encodeEscrowReadFrame,
+  encodeRevokeDeviceFrame,
   encodeEscrowReleasesFrame,
   encodeHelloFrame,
   encodeNudgeFrame,
@@ -174,6 +175,15 @@ describe('client frames', () => {
     expect(parsed.ok && parsed.value.kind === FRAME.AUTH && parsed.value.version).toBe(PROTOCOL_VERSION + 1);
   });
 
+  it('PROTO-1 REVOKE_DEVICE round-trips the device key; PROTO-2 one byte short or long is frame-bad-length', () => {
+    const devicePublicKey = Uint8Array.from(filled(SIZE.PUBLIC_KEY, 0x3c));
+    const frame = encodeRevokeDeviceFrame(devicePublicKey);
+    expect([...frame]).toEqual([FRAME.REVOKE_DEVICE, ...filled(SIZE.PUBLIC_KEY, 0x3c)]);
+    expect(parseClientFrame(frame)).toEqual({ ok: true, value: { kind: FRAME.REVOKE_DEVICE, devicePublicKey } });
+    expect(errorOf(parseClientFrame(grow(frame)))).toBe(FRAME_ERROR.BAD_LENGTH);
+    expect(errorOf(parseClientFrame(shrink(frame)))).toBe(FRAME_ERROR.BAD_LENGTH);
+  });
+
   it('PROTO-2 rejects AUTH, SEAL and DELETE_ROOM of the wrong length with frame-bad-length', () => {
     const auth = new Uint8Array(AUTH_FRAME_LENGTH);
     auth[0] = FRAME.AUTH;
@@ -205,6 +215,7 @@ describe('client frames', () => {
       FRAME.NUDGE,
       FRAME.ESCROW_DEPOSIT,
       FRAME.ESCROW_READ,
+      FRAME.REVOKE_DEVICE,
     ]);
     for (let type = 0; type < 256; type++) {
       if (clientTypes.has(type)) continue;

@@ -69,7 +69,13 @@ export interface EscrowReadFrame {
   readonly kind: typeof FRAME.ESCROW_READ;
   readonly slotTag: Uint8Array;
 }
+/** A device of the room asks the relay to forget another one for good (a lost phone, SEALED-19). */
+export interface RevokeDeviceFrame {
+  readonly kind: typeof FRAME.REVOKE_DEVICE;
+  readonly devicePublicKey: Uint8Array;
+}
 export type ClientFrame =
+  | RevokeDeviceFrame
   | EscrowDepositFrame
   | EscrowReadFrame
   | AuthFrame
@@ -457,6 +463,8 @@ function readEscrowDepositFrame(bytes: Uint8Array): Parsed<EscrowDepositFrame> {
   });
 }
 
+export const encodeRevokeDeviceFrame = (devicePublicKey: Uint8Array): Uint8Array =>
+  new FrameWriter().u8(FRAME.REVOKE_DEVICE).bytes(devicePublicKey).finish();
 export const encodeEscrowReadFrame = (slotTag: Uint8Array): Uint8Array => new FrameWriter().u8(FRAME.ESCROW_READ).bytes(slotTag).finish();
 export const encodeEscrowNoticeFrame = (slotTag: Uint8Array): Uint8Array => new FrameWriter().u8(FRAME.ESCROW_NOTICE).bytes(slotTag).finish();
 
@@ -666,6 +674,8 @@ export function parseClientFrame(bytes: Uint8Array): Parsed<ClientFrame> {
       return readEscrowDepositFrame(bytes);
     case FRAME.ESCROW_READ:
       return readSlotFrame(FRAME.ESCROW_READ, bytes);
+    case FRAME.REVOKE_DEVICE:
+      return exactLength(bytes, 1 + SIZE.PUBLIC_KEY, () => ({ kind: FRAME.REVOKE_DEVICE, devicePublicKey: bytes.slice(1) }));
     default:
       return fail(FRAME_ERROR.UNKNOWN_TYPE);
   }
