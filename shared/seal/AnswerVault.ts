@@ -80,6 +80,8 @@ export interface MemberPrefs {
   readonly strictRelease: boolean;
 }
 
+/** escrowedBy's value for a device whose decline the relay stored (a final pass, SEALED-20). */
+const DECLINED = 'declined';
 const DEFAULT_PREFS: MemberPrefs = { strictRelease: false };
 const STRICT_PREFS: MemberPrefs = { strictRelease: true };
 
@@ -673,6 +675,22 @@ export class AnswerVault implements AnswerReader {
   hasDeposited(card: CardRef): boolean {
     const by = answerMap(this.doc, { ...card, memberId: this.memberId })?.get('escrowedBy');
     return by instanceof Y.Map && by.get(this.deviceHex) === true;
+  }
+
+  /** The relay stored this device's decline for the card (SEALED-20): it need not decline again. */
+  noteDeclined(card: CardRef): void {
+    const map = answerMap(this.doc, { ...card, memberId: this.memberId });
+    if (!map || this.hasDeclined(card)) return;
+    const by = map.get('escrowedBy');
+    this.doc.transact(() => {
+      if (by instanceof Y.Map) by.set(this.deviceHex, DECLINED);
+      else map.set('escrowedBy', new Y.Map<unknown>([[this.deviceHex, DECLINED]]));
+    }, localOrigin('release'));
+  }
+
+  hasDeclined(card: CardRef): boolean {
+    const by = answerMap(this.doc, { ...card, memberId: this.memberId })?.get('escrowedBy');
+    return by instanceof Y.Map && by.get(this.deviceHex) === DECLINED;
   }
 
   /** Called when the relay listed deposits this device had not seen: what readOther says may change. */

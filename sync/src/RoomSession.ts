@@ -8,6 +8,7 @@ export type RefusalReason =
   | 'auth-failed' // the link's keys do not open this room (altered link, or a different relay)
   | 'sealed' // the room was sealed by its members; this device is not one of them
   | 'deleted' // a member deleted the room; the relay refuses it from now on
+  | 'device-removed' // another device of the room removed this one (a lost phone); refused from now on
   | 'room-full' // the room already has its maximum number of devices
   | 'too-large' // something we tried to save exceeded the relay's frame limit
   | 'version' // this app version and the relay do not speak the same protocol
@@ -137,6 +138,11 @@ export interface RoomSession {
   readEscrow(slotTag: Uint8Array): Promise<EscrowAnswer>;
   /** Called when another device deposits in a slot (read again if this device deposited there). */
   onEscrowNotice(listener: (slotTag: Uint8Array) => void): () => void;
+  /**
+   * Asks the relay to forget another device of the room for good (SPEC SEALED-19): its sockets close,
+   * its handshakes are refused, and no escrow box reaches it. Rejects when not connected.
+   */
+  revokeDevice(devicePublicKey: Uint8Array): Promise<void>;
   /** Erase the room on the relay for everyone; the relay refuses its id afterwards. */
   deleteRoom(): Promise<void>;
   /** Close the connection and stop syncing; local data stays on the device. */

@@ -13,6 +13,8 @@ export function refusalForClose(code: number): RefusalReason | null {
       return 'room-full';
     case CLOSE.ROOM_DELETED:
       return 'deleted';
+    case CLOSE.DEVICE_REMOVED:
+      return 'device-removed';
     case CLOSE.FRAME_TOO_LARGE:
       return 'too-large';
     case CLOSE.VERSION_UNSUPPORTED:

@@ -15,6 +15,7 @@ import {
   encodePushSubscribeFrame,
   encodePushUnsubscribeFrame,
   encodeSealFrame,
+  encodeRevokeDeviceFrame,
 } from '@seen/shared/protocol';
 import { deriveRoomKeys, generateDeviceKeyPair, randomBytes, signEscrowDeposit } from '@seen/shared/crypto';
 import type { DeviceKeyPair, HandshakeSigner, RoomKeys, RoomSecret } from './publicTypes.ts';
@@ -350,6 +351,7 @@ export function openRoomSession(options: CreateRoomSessionOptions): RoomSessionI
       escrowNoticeListeners.add(listener);
       return () => escrowNoticeListeners.delete(listener);
     },
+    revokeDevice: (devicePublicKey) => sendControl(encodeRevokeDeviceFrame(devicePublicKey)),
     async deleteRoom() {
       await sendControl(encodeDeleteRoomFrame());
       await whenStatus(() => phase === 'refused');

@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { generateDeviceKeyPair, generateRoomSecret, memberIdForDevice } from '@seen/shared/crypto';
-import { addMember, createRoom, setEscrowDays, startSession } from '@seen/shared/doc';
+import { addMember, closeSession, createRoom, setEscrowDays, startSession } from '@seen/shared/doc';
 import { toHex } from '@seen/shared/protocol';
 import { AnswerVault } from '@seen/shared/seal';
 import { createFakeSession } from '../testing/fakeSession.ts';
@@ -25,8 +25,9 @@ function sealedRoom() {
   alex.enroll(T0);
   addMember(doc, { id: samId, name: 'Sam', now: T0 });
   new AnswerVault(doc, { roomId: session.roomId, memberId: samId, device: samDevice }).enroll(T0);
-  const writer = sealedAnswerWriter(alex, new AnswerRelease(session, alex, generateRoomSecret()), clearAnswerWriter(doc));
-  return { doc, session, alex, writer, ref: { ...CARD, memberId: alexId }, samDevice };
+  const release = new AnswerRelease(session, alex, generateRoomSecret());
+  const writer = sealedAnswerWriter(alex, release, clearAnswerWriter(doc));
+  return { doc, session, alex, release, writer, ref: { ...CARD, memberId: alexId }, samDevice, samId };
 }
 
 describe('sharing deposits the key at the escrow (SEALED-9, SEALED-14)', () => {
@@ -65,5 +66,51 @@ describe('sharing deposits the key at the escrow (SEALED-9, SEALED-14)', () => {
     await new AnswerRelease(later, alex, generateRoomSecret()).settle([CARD], [ref.memberId, ...[...doc.getMap('members').keys()].filter((id) => id !== ref.memberId)]);
     expect(session.escrowDeposits).toHaveLength(1);
     expect(reads).toEqual([16]);
+  });
+});
+
+describe('a pass is final when its session closes (SEALED-20)', () => {
+  it('SEALED-20: while the session is open a pass deposits nothing ("Answer after all" stays free); once it closes, one decline without boxes, noted so a later visit does not sign again', async () => {
+    const { doc, session, alex, release, writer, ref } = sealedRoom();
+    writer.pass(ref, true, T0);
+    await release.declinePassed([]);
+    expect(session.escrowDeposits).toHaveLength(0);
+    closeSession(doc, { number: CARD.session, memberId: ref.memberId, now: T0 + 2 });
+    await release.declinePassed([CARD]);
+    expect(session.escrowDeposits).toHaveLength(1);
+    expect(session.escrowDeposits[0]).toMatchObject({ kind: 'decline', lifetimeDays: 60, boxes: [] });
+    expect(alex.hasDeclined(CARD)).toBe(true);
+    release.reconnected();
+    await new AnswerRelease(session, alex, generateRoomSecret()).declinePassed([CARD]);
+    expect(session.escrowDeposits).toHaveLength(1);
+  });
+
+  it('SEALED-20: a card answered after all, or never passed, is not declined', async () => {
+    const { doc, session, release, writer, ref } = sealedRoom();
+    writer.pass(ref, true, T0);
+    writer.pass(ref, false, T0 + 1);
+    writer.edit(ref, 'after all', T0 + 2);
+    writer.submit(ref, T0 + 3);
+    closeSession(doc, { number: CARD.session, memberId: ref.memberId, now: T0 + 4 });
+    await release.declinePassed([CARD]);
+    expect(session.escrowDeposits.map((deposit) => deposit.kind)).toEqual(['answer']);
+  });
+});
+
+describe('removed devices reach the relay (SEALED-19)', () => {
+  it('SEALED-19: every device a member removed is revoked at the relay once per connection, never this device itself', async () => {
+    const { doc, session, alex, release } = sealedRoom();
+    const lost = new AnswerVault(doc, { roomId: session.roomId, memberId: alex.memberId, device: generateDeviceKeyPair() });
+    lost.enroll(T0);
+    expect(alex.approveDevice(lost.deviceHex, T0)).toBe(true);
+    await release.revokeRemoved();
+    expect(session.revokedDevices).toEqual([]);
+    expect(alex.removeDevice(lost.deviceHex)).toBe(true);
+    await release.revokeRemoved();
+    await release.revokeRemoved();
+    expect(session.revokedDevices).toEqual([lost.deviceHex]);
+    release.reconnected();
+    await release.revokeRemoved();
+    expect(session.revokedDevices).toEqual([lost.deviceHex, lost.deviceHex]);
   });
 });

@@ -41,6 +41,8 @@ export function existingVault(session: RoomSession): AnswerVault | undefined {
 export class AnswerRelease {
   /** Cards whose escrow this device has already asked about on the current connection. */
   private readonly asked = new Set<string>();
+  /** Removed devices the relay was told about on the current connection. */
+  private readonly revoked = new Set<string>();
 
   constructor(
     private readonly session: RoomSession,
@@ -51,6 +53,20 @@ export class AnswerRelease {
   /** A new connection: the relay may have stored deposits since, so every card may be asked again. */
   reconnected(): void {
     this.asked.clear();
+    this.revoked.clear();
+  }
+
+  /**
+   * Tells the relay to forget every device a member removed (SEALED-19), once per connection: a
+   * removal made offline, or on a device whose message was lost, reaches the relay at the next
+   * connection of any device that sees it. Repeating it is harmless (the relay ignores a repeat).
+   */
+  async revokeRemoved(): Promise<void> {
+    for (const device of this.vault.devices.removed()) {
+      if (device.deviceHex === this.vault.deviceHex || this.revoked.has(device.deviceHex)) continue;
+      this.revoked.add(device.deviceHex);
+      await this.session.revokeDevice(device.publicKey).catch(() => this.revoked.delete(device.deviceHex));
+    }
   }
 
   /** Right after sharing: deposit the key (boxed to the other members' devices, unless strict) with the commitment. */
@@ -94,6 +110,23 @@ export class AnswerRelease {
     }
   }
 
+  /**
+   * A pass becomes final when its session closes (SEALED-20): each of the member's devices deposits
+   * a signed decline for the card's slot, and the relay never releases that slot's keys to it from
+   * then on. Until the close, "Answer after all" stays open (a pass costs nothing).
+   */
+  async declinePassed(closedCards: readonly CardRef[]): Promise<void> {
+    for (const card of closedCards) {
+      const own = this.vault.readOwn({ ...card, memberId: this.vault.memberId });
+      if (!own.passed || own.submittedAt !== null || this.vault.hasDeclined(card) || this.asked.has(declineId(card))) continue;
+      this.asked.add(declineId(card));
+      const answer = await this.session
+        .depositEscrow({ slotTag: this.slotTag(card), kind: 'decline', lifetimeDays: readRoom(this.session.doc).escrowDays, record: new Uint8Array(0), boxes: [] })
+        .catch(() => null);
+      if (answer && (answer.status === 'stored' || answer.status === 'duplicate')) this.vault.noteDeclined(card);
+    }
+  }
+
   /** ESCROW_NOTICE: someone deposited in a slot; ask again if it is one of these cards. */
   async noticed(slotTag: Uint8Array, cards: readonly CardRef[], memberIds: readonly string[]): Promise<void> {
     const tag = toHex(slotTag);
@@ -125,6 +158,10 @@ export class AnswerRelease {
 
 function cardId(card: CardRef): string {
   return `${card.session}/${card.cardId}`;
+}
+
+function declineId(card: CardRef): string {
+  return `decline/${cardId(card)}`;
 }
 
 /** The app's answer writer: through the vault, and each shared answer's key deposited at the relay. */

@@ -34,6 +34,11 @@ export const REFUSALS: Readonly<Record<RefusalReason, Refusal>> = {
     body: 'One of its members deleted it for everyone. Nothing of it is left on the server, and this device has let it go too.',
     suggestForget: true,
   },
+  'device-removed': {
+    title: 'This device was removed from the room',
+    body: 'Another device in the room removed this one, as is done for a lost phone. The server no longer lets it in, and nothing written since reaches it. If this is your device, forget the room here, open the invite link again, and approve this device from your other one.',
+    suggestForget: true,
+  },
   'room-full': {
     title: 'This room is full',
     body: 'It already has as many devices as it can hold. If one of them is yours, open the room there; otherwise ask someone in it to start a new room.',

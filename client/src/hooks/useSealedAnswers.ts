@@ -22,11 +22,11 @@ export interface SealedAnswers {
   readonly prepared: boolean;
 }
 
-/** A number that changes whenever the device list or the member keys change (not at every keystroke). */
+/** A number that changes whenever the device list, its removals or the member keys change (not at every keystroke). */
 function useDeviceListVersion(session: RoomSession): number {
   const [version, setVersion] = useState(0);
   useEffect(() => {
-    const maps = [rootMap(session.doc, RootKey.Devices), rootMap(session.doc, RootKey.MemberKeys)];
+    const maps = [rootMap(session.doc, RootKey.Devices), rootMap(session.doc, RootKey.MemberKeys), rootMap(session.doc, RootKey.Removals)];
     const bump = () => setVersion((current) => current + 1);
     for (const map of maps) map.observe(bump);
     return () => maps.forEach((map) => map.unobserve(bump));
@@ -37,6 +37,11 @@ function useDeviceListVersion(session: RoomSession): number {
 /** The cards whose keys may still move: the open session's and the last closed one's. */
 function activeCards(view: RoomView): CardRef[] {
   return [view.openSession, view.lastClosed].flatMap((session) => (session ? session.cards.map((card) => ({ session: card.session, cardId: card.cardId })) : []));
+}
+
+/** The cards of the last closed session: their passes are final (SEALED-20). */
+function closedCards(view: RoomView): CardRef[] {
+  return view.lastClosed ? view.lastClosed.cards.map((card) => ({ session: card.session, cardId: card.cardId })) : [];
 }
 
 /**
@@ -80,6 +85,11 @@ export function useSealedAnswers(options: { session: RoomSession; memberId: stri
     if (ready && (connected || vault.secretBoxed())) vault.enroll(Date.now());
   }, [vault, ready, connected, version]);
 
+  // A removal (made here or on another device) reaches the relay on every connection (SEALED-19).
+  useEffect(() => {
+    if (prepared && connected) void release.revokeRemoved();
+  }, [release, prepared, connected, version]);
+
   const pending = useMemo(
     () => (enrolled === 'ready' ? vault.devices.pending() : []),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- version counts changes to the device list
@@ -96,13 +106,14 @@ export function useSealedAnswers(options: { session: RoomSession; memberId: stri
 export function useAnswerRelease(sealed: SealedAnswers, session: RoomSession, view: RoomView, connected: boolean): void {
   const { release } = sealed;
   const cards = useMemo(() => activeCards(view), [view]);
+  const closed = useMemo(() => closedCards(view), [view]);
   const memberIds = useMemo(() => view.members.map((member) => member.id), [view.members]);
   useEffect(() => {
     if (connected) release.reconnected();
   }, [release, connected]);
   useEffect(() => {
     if (sealed.enrolled !== 'ready' || !connected) return;
-    void release.settle(cards, memberIds);
-  }, [release, sealed.enrolled, connected, cards, memberIds]);
+    void release.settle(cards, memberIds).then(() => release.declinePassed(closed));
+  }, [release, sealed.enrolled, connected, cards, closed, memberIds]);
   useEffect(() => session.onEscrowNotice((slotTag) => void release.noticed(slotTag, cards, memberIds)), [session, release, cards, memberIds]);
 }

@@ -1,6 +1,7 @@
 // A RoomSession stand-in for unit tests: a real Y.Doc and Awareness, no network.
 import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
+import { toHex } from '@seen/shared/protocol';
 import type { EscrowDepositRequest, PushOutcome, RoomSession, SessionStatus } from '@seen/sync';
 
 export interface FakeSession extends RoomSession {
@@ -9,6 +10,8 @@ export interface FakeSession extends RoomSession {
   readonly pushRequests: string[];
   /** Escrow deposits made so far, in order. */
   readonly escrowDeposits: EscrowDepositRequest[];
+  /** Devices the relay was asked to forget, in order (hex). */
+  readonly revokedDevices: string[];
 }
 
 export function createFakeSession(doc = new Y.Doc()): FakeSession {
@@ -20,6 +23,7 @@ export function createFakeSession(doc = new Y.Doc()): FakeSession {
   };
   const pushRequests: string[] = [];
   const escrowDeposits: EscrowDepositRequest[] = [];
+  const revokedDevices: string[] = [];
   const answerPush = (kind: string): Promise<PushOutcome> => {
     pushRequests.push(kind);
     return Promise.resolve('ok');
@@ -28,6 +32,7 @@ export function createFakeSession(doc = new Y.Doc()): FakeSession {
     roomId: 'test-room',
     pushRequests,
     escrowDeposits,
+    revokedDevices,
     doc,
     awareness,
     getStatus: () => status,
@@ -49,6 +54,10 @@ export function createFakeSession(doc = new Y.Doc()): FakeSession {
     connect: () => undefined,
     seal: () => Promise.resolve(),
     deleteRoom: () => Promise.resolve(),
+    revokeDevice: (devicePublicKey) => {
+      revokedDevices.push(toHex(devicePublicKey));
+      return Promise.resolve();
+    },
     registerPush: () => answerPush('subscribe'),
     unregisterPush: () => answerPush('unsubscribe'),
     nudge: () => answerPush('nudge'),
