@@ -1,5 +1,6 @@
 import nacl from 'tweetnacl';
 import { concatBytes, utf8Encoder } from '../protocol/index.ts';
+import { DeviceBoxer } from './DeviceBoxer.ts';
 import { paddedLength } from './padding.ts';
 import { lengthPrefixed, u32 } from './transcriptFields.ts';
 import type { AnswerSlot } from './sealedAnswer.ts';
@@ -127,13 +128,11 @@ export function deriveMemberPrefsKey(memberSecret: Uint8Array): Uint8Array {
 
 /** nonce ‖ box(payload) from one device's box key to another's. */
 export function boxForDevice(payload: Uint8Array, recipientBoxKey: Uint8Array, senderBoxSecretKey: Uint8Array): Uint8Array {
-  const nonce = nacl.randomBytes(nacl.box.nonceLength);
-  return concatBytes([nonce, nacl.box(payload, nonce, recipientBoxKey, senderBoxSecretKey)]);
+  return new DeviceBoxer(senderBoxSecretKey).box(payload, recipientBoxKey);
 }
 
 export function openDeviceBox(box: Uint8Array, senderBoxKey: Uint8Array, recipientBoxSecretKey: Uint8Array): Uint8Array | null {
-  if (box.length < nacl.box.nonceLength + nacl.box.overheadLength || senderBoxKey.length !== DEVICE_BOX_KEY_BYTES) return null;
-  return nacl.box.open(box.subarray(nacl.box.nonceLength), box.subarray(0, nacl.box.nonceLength), senderBoxKey, recipientBoxSecretKey);
+  return new DeviceBoxer(recipientBoxSecretKey).open(box, senderBoxKey);
 }
 
 /** nonce ‖ secretbox(u32 length ‖ bytes ‖ zero padding to a bucket): a draft save whose size says little. */

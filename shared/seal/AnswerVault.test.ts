@@ -122,6 +122,28 @@ describe('sealed answers and their release (SEALED-8..11)', () => {
     expect(alex.vault.releaseToPeers([CARD], [alex.memberId, sam.memberId])).toBe(0);
   });
 
+  it('SEALED-8: sharing through WebCrypto writes one signed record even when clicked twice, and the second sharer\'s device releases its key in the same breath', async () => {
+    const { alex, sam, view, alexRef, samRef } = couple();
+    alex.vault.editDraft(alexRef, ALEX_CANARY, T0);
+    expect(alex.vault.share(alexRef, T0 + 1)).not.toBeNull();
+    await alex.vault.share(alexRef, T0 + 1);
+    syncAll(alex.doc, sam.doc);
+    sam.vault.editDraft(samRef, SAM_CANARY, T0 + 2);
+    expect(sam.vault.share({ ...CARD, memberId: 'someone-else' }, T0 + 3)).toBeNull();
+    const [first, second] = await Promise.all([sam.vault.share(samRef, T0 + 3), sam.vault.share(samRef, T0 + 3)]);
+    expect(first).not.toBeNull();
+    expect(second!.record).toEqual(first!.record);
+    // Right after sharing, Sam's device boxes Sam's key to Alex, who committed already.
+    expect(sam.vault.releaseToCommitted(CARD)).toBe(1);
+    syncAll(alex.doc, sam.doc);
+    expect(view(alex).others[0]).toMatchObject({ text: SAM_CANARY, mismatch: false });
+    expect(alex.vault.releaseToCommitted(CARD)).toBe(1);
+    syncAll(alex.doc, sam.doc);
+    expect(view(sam).others[0]).toMatchObject({ text: ALEX_CANARY, mismatch: false });
+    // Nothing to share (an empty draft) is known at once.
+    expect(sam.vault.share({ session: 1, cardId: 'p-02', memberId: sam.memberId }, T0)).toBeNull();
+  });
+
   it('SEALED-9: keys from the escrow open the answer, survive a reload and reach the member\'s other device', () => {
     const { alex, sam, view, alexRef, samRef } = couple();
     alex.vault.editDraft(alexRef, ALEX_CANARY, T0);

@@ -1,17 +1,16 @@
 import * as Y from 'yjs';
 import {
-  boxForDevice,
   deriveAnswerKey,
   deriveDeviceBoxKeyPair,
   deriveDraftKey,
   deriveMemberPrefsKey,
   generateMemberSecret,
   MEMBER_SECRET_BYTES,
-  openDeviceBox,
   openPadded,
   sealPadded,
   type BoxKeyPair,
 } from '../crypto/answerKeys.ts';
+import { DeviceBoxer } from '../crypto/DeviceBoxer.ts';
 import {
   ANSWER_KEY_BYTES,
   COMMITMENT_BYTES,
@@ -32,6 +31,7 @@ import {
   localOrigin,
   MAX_ANSWER_LENGTH,
   readAnswer,
+  readMembers,
   RootKey,
   rootMap,
   splitKey,
@@ -43,7 +43,7 @@ import {
   UPDATED_AT_RESOLUTION_MS,
 } from '../doc/index.ts';
 import { isRecord, readBoolean, readFiniteNumber, readIntInRange } from '../doc/parse.ts';
-import { ed25519VerifyDetached } from '../crypto/webCryptoEd25519.ts';
+import { ed25519SignDetached, ed25519VerifyDetached } from '../crypto/webCryptoEd25519.ts';
 import { concatBytes, equalBytes, toHex } from '../protocol/index.ts';
 import { DeviceList, type RoomDevice } from './deviceList.ts';
 
@@ -55,6 +55,13 @@ export interface VaultIdentity {
 }
 
 /** What sharing an answer produced: enough to deposit its key at the relay's escrow (SEALED-9). */
+/** A sealed draft waiting for its signature. */
+interface PendingShare {
+  readonly slot: AnswerSlot;
+  readonly key: Uint8Array;
+  readonly sealed: SealedAnswer;
+}
+
 export interface SharedAnswer {
   readonly slot: AnswerSlot;
   readonly key: Uint8Array;
@@ -134,6 +141,7 @@ export class AnswerVault implements AnswerReader {
   readonly devices: DeviceList;
   readonly deviceHex: string;
   private boxKeyPair: BoxKeyPair | null = null;
+  private deviceBoxer: DeviceBoxer | null = null;
   /** The member's secrets, newest first: one more after each device removal (SEALED-15). */
   private memberSecrets: Uint8Array[] | null = null;
   private readonly drafts = new Map<string, DraftCache>();
@@ -242,7 +250,7 @@ export class AnswerVault implements AnswerReader {
     const cacheKey = boxCacheKey(senderHex, box);
     if (this.openedBoxes.has(cacheKey)) return this.openedBoxes.get(cacheKey) ?? null;
     const sender = this.devices.known(senderHex);
-    const opened = sender ? openDeviceBox(box, sender.boxKey, this.boxKeys.secretKey) : null;
+    const opened = sender ? this.boxer.open(box, sender.boxKey) : null;
     this.openedBoxes.set(cacheKey, opened);
     return opened;
   }
@@ -259,6 +267,20 @@ export class AnswerVault implements AnswerReader {
   private get boxKeys(): BoxKeyPair {
     this.boxKeyPair ??= deriveDeviceBoxKeyPair(this.identity.device.secretKey);
     return this.boxKeyPair;
+  }
+
+  /** Boxes to and from the room's devices, each pair's X25519 step done once. */
+  private get boxer(): DeviceBoxer {
+    this.deviceBoxer ??= new DeviceBoxer(this.boxKeys.secretKey);
+    return this.deviceBoxer;
+  }
+
+  /**
+   * Does the X25519 steps with every device of the room now, at an idle moment, so that sharing
+   * and the reveal box and open with the cached keys (on the reveal's path, SEALED-8).
+   */
+  warmBoxes(): void {
+    this.boxer.warm(this.devices.all().filter((device) => device.deviceHex !== this.deviceHex).map((device) => device.boxKey));
   }
 
   get boxPublicKey(): Uint8Array {
@@ -303,7 +325,7 @@ export class AnswerVault implements AnswerReader {
     const memberKeys = rootMap(this.doc, RootKey.MemberKeys);
     const payload = concatBytes(secrets);
     this.doc.transact(() => {
-      for (const device of devices) memberKeys.set(joinKey(this.memberId, device.deviceHex), { from: this.deviceHex, box: boxForDevice(payload, device.boxKey, this.boxKeys.secretKey) });
+      for (const device of devices) memberKeys.set(joinKey(this.memberId, device.deviceHex), { from: this.deviceHex, box: this.boxer.box(payload, device.boxKey) });
     }, localOrigin('device'));
   }
 
@@ -376,7 +398,7 @@ export class AnswerVault implements AnswerReader {
     const sender = this.devices.get(entry.from);
     // From this device itself, or from a device in the member's line (SEALED-7).
     if (!sender || sender.memberId !== this.memberId || (sender.deviceHex !== this.deviceHex && !sender.inMemberLine)) return null;
-    const opened = openDeviceBox(entry.box, sender.boxKey, this.boxKeys.secretKey);
+    const opened = this.boxer.open(entry.box, sender.boxKey);
     if (!opened || opened.length === 0 || opened.length % MEMBER_SECRET_BYTES !== 0) return null;
     const secrets: Uint8Array[] = [];
     for (let offset = 0; offset < opened.length; offset += MEMBER_SECRET_BYTES) secrets.push(opened.slice(offset, offset + MEMBER_SECRET_BYTES));
@@ -562,23 +584,57 @@ export class AnswerVault implements AnswerReader {
   /**
    * Shares the draft: seals it under the answer's own key, commits to key, nonce, ciphertext, card,
    * member and version, signs the commitment with this device's key, and erases the draft's saves.
-   * Null when there is nothing to share (or this device has no member secret yet).
+   * Null when there is nothing to share (or this device has no member secret yet). Signs with
+   * tweetnacl, on this thread; the app shares through `share`.
    */
   submit(ref: AnswerRef, now: number): SharedAnswer | null {
+    const begun = this.beginShare(ref);
+    if (!begun || 'shared' in begun) return begun?.shared ?? null;
+    return this.finishShare(ref, begun, signCommitment(begun.slot, begun.sealed.commitment, this.identity.device.secretKey), now);
+  }
+
+  /**
+   * `submit` with the signature made by WebCrypto (about a millisecond, off the page's thread,
+   * instead of several of tweetnacl's on it): sharing is on the path of a live reveal (SEALED-8).
+   * Null at once when there is nothing to share.
+   */
+  share(ref: AnswerRef, now: number): Promise<SharedAnswer | null> | null {
+    const begun = this.beginShare(ref);
+    // Nothing to share is known at once, so the button can say so without waiting.
+    if (!begun) return null;
+    if ('shared' in begun) return Promise.resolve(begun.shared);
+    return ed25519SignDetached(signatureTranscript(begun.slot, begun.sealed.commitment), this.identity.device.secretKey).then((signature) => this.finishShare(ref, begun, signature, now));
+  }
+
+  /** The sealed draft to sign, or the record already shared (a repeat), or null when there is nothing to share. */
+  private beginShare(ref: AnswerRef): { readonly shared: SharedAnswer | null } | PendingShare | null {
     const secret = this.secret();
     const map = answerMap(this.doc, ref);
     if (!secret || !map || ref.memberId !== this.memberId) return null;
+    const existing = this.sharedRecord(ref, map);
+    if (existing) return existing;
     const slot = slotOf(ref);
-    const existing = parseSealed(map.get('sealed'));
-    if (readFiniteNumber(map.get('submittedAt')) !== null && existing) {
-      const key = this.ownAnswerKey(ref, existing);
-      return key ? { slot: slotOf(ref, existing.revision), key, record: concatBytes([existing.commitment, existing.signature]) } : null;
-    }
     const key = deriveAnswerKey(secret, slot);
     const text = this.draftText(ref);
     if (text.trim() === '') return null;
-    const sealed = sealAnswer(text, key, slot);
-    const signature = signCommitment(slot, sealed.commitment, this.identity.device.secretKey);
+    return { slot, key, sealed: sealAnswer(text, key, slot) };
+  }
+
+  /** An answer already shared (by this device, or another of the member's): its record, for the escrow. */
+  private sharedRecord(ref: AnswerRef, map: Y.Map<unknown>): { readonly shared: SharedAnswer | null } | null {
+    const existing = parseSealed(map.get('sealed'));
+    if (readFiniteNumber(map.get('submittedAt')) === null || !existing) return null;
+    const key = this.ownAnswerKey(ref, existing);
+    return { shared: key ? { slot: slotOf(ref, existing.revision), key, record: concatBytes([existing.commitment, existing.signature]) } : null };
+  }
+
+  private finishShare(ref: AnswerRef, pending: PendingShare, signature: Uint8Array, now: number): SharedAnswer | null {
+    const map = answerMap(this.doc, ref);
+    if (!map) return null;
+    // Shared meanwhile (a second click while the first was signing, or another device): keep that one.
+    const existing = this.sharedRecord(ref, map);
+    if (existing) return existing.shared;
+    const { slot, key, sealed } = pending;
     const saves = map.get('sealedDraft');
     const legacy = map.get('draft');
     this.doc.transact(() => {
@@ -653,7 +709,7 @@ export class AnswerVault implements AnswerReader {
     const writes = this.devices
       .all()
       .filter((device) => device.memberId !== this.memberId)
-      .map((device): [string, Uint8Array] => [`${joinKey(card.session, card.cardId, this.memberId, sealed.revision, device.deviceHex)}/${this.deviceHex}`, boxForDevice(key, device.boxKey, this.boxKeys.secretKey)]);
+      .map((device): [string, Uint8Array] => [`${joinKey(card.session, card.cardId, this.memberId, sealed.revision, device.deviceHex)}/${this.deviceHex}`, this.boxer.box(key, device.boxKey)]);
     if (writes.length > 0) this.doc.transact(() => writes.forEach(([entry, box]) => keyBoxes.set(entry, box)), localOrigin('release'));
     return writes.length;
   }
@@ -757,7 +813,7 @@ export class AnswerVault implements AnswerReader {
     return this.devices
       .all()
       .filter((device) => device.memberId !== this.memberId)
-      .map((device) => ({ recipient: device.publicKey, box: boxForDevice(key, device.boxKey, this.boxKeys.secretKey) }));
+      .map((device) => ({ recipient: device.publicKey, box: this.boxer.box(key, device.boxKey) }));
   }
 
   /**
@@ -765,6 +821,11 @@ export class AnswerVault implements AnswerReader {
    * key to the devices of every other member who has committed (signed) an answer to the same card
    * and has no box from this member yet. Returns how many boxes were written.
    */
+  /** Peer release of one card to every member who committed already: right after sharing it. */
+  releaseToCommitted(card: CardRef): number {
+    return this.releaseToPeers([card], readMembers(this.doc).map((member) => member.id));
+  }
+
   releaseToPeers(cards: readonly CardRef[], memberIds: readonly string[]): number {
     if (!this.secretBoxed()) return 0;
     const keyBoxes = rootMap(this.doc, RootKey.KeyBoxes);
@@ -780,7 +841,7 @@ export class AnswerVault implements AnswerReader {
         for (const device of this.devices.ofMember(memberId)) {
           const group = joinKey(card.session, card.cardId, this.memberId, sealed.revision, device.deviceHex);
           const boxed = this.boxesTo(group).some(([sender]) => ownDevices.has(sender));
-          if (!boxed) writes.push([`${group}/${this.deviceHex}`, boxForDevice(key, device.boxKey, this.boxKeys.secretKey)]);
+          if (!boxed) writes.push([`${group}/${this.deviceHex}`, this.boxer.box(key, device.boxKey)]);
         }
       }
     }
@@ -808,12 +869,12 @@ export class AnswerVault implements AnswerReader {
       }
       // A deposit with no box for this device (strict release): its record is all there is.
       if (release.box.length === 0) continue;
-      const key = openDeviceBox(release.box, depositor.boxKey, this.boxKeys.secretKey);
+      const key = this.boxer.open(release.box, depositor.boxKey);
       if (!key || key.length !== ANSWER_KEY_BYTES) continue;
       for (const device of this.devices.ofMember(this.memberId)) {
         const entry = joinKey(card.session, card.cardId, depositor.memberId, FIRST_REVISION, device.deviceHex, this.deviceHex);
         if (keyBoxes.has(entry)) continue;
-        const box = boxForDevice(key, device.boxKey, this.boxKeys.secretKey);
+        const box = this.boxer.box(key, device.boxKey);
         // This device knows what its own box holds: no need to open it again (an X25519 step).
         if (device.deviceHex === this.deviceHex) this.openedBoxes.set(boxCacheKey(this.deviceHex, box), key);
         writes.push([entry, box]);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { generateDeviceKeyPair, generateRoomSecret, memberIdForDevice } from '@seen/shared/crypto';
 import { addMember, closeSession, createRoom, setEscrowDays, startSession } from '@seen/shared/doc';
 import { toHex } from '@seen/shared/protocol';
+import { waitFor } from '@seen/shared/testing';
 import { AnswerVault } from '@seen/shared/seal';
 import { createFakeSession } from '../testing/fakeSession.ts';
 import { AnswerRelease, sealedAnswerWriter } from './answerRelease.ts';
@@ -36,8 +37,7 @@ describe('sharing deposits the key at the escrow (SEALED-9, SEALED-14)', () => {
     setEscrowDays(doc, 14);
     writer.edit(ref, 'my answer', T0);
     expect(writer.submit(ref, T0 + 1)).toBe(true);
-    await Promise.resolve();
-    expect(session.escrowDeposits).toHaveLength(1);
+    await waitFor(() => session.escrowDeposits.length === 1, { what: 'the deposit' });
     const [deposit] = session.escrowDeposits;
     expect(deposit).toMatchObject({ kind: 'answer', lifetimeDays: 14 });
     expect(deposit!.boxes.map((box) => toHex(box.recipient))).toEqual([toHex(samDevice.publicKey)]);
@@ -50,7 +50,7 @@ describe('sharing deposits the key at the escrow (SEALED-9, SEALED-14)', () => {
     alex.setPrefs({ strictRelease: true });
     writer.edit(ref, 'my answer', T0);
     writer.submit(ref, T0 + 1);
-    await Promise.resolve();
+    await waitFor(() => session.escrowDeposits.length === 1, { what: 'the deposit' });
     expect(session.escrowDeposits[0]).toMatchObject({ kind: 'answer', lifetimeDays: 60, boxes: [] });
   });
 
@@ -58,7 +58,7 @@ describe('sharing deposits the key at the escrow (SEALED-9, SEALED-14)', () => {
     const { doc, session, alex, writer, ref } = sealedRoom();
     writer.edit(ref, 'my answer', T0);
     writer.submit(ref, T0 + 1);
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await waitFor(() => alex.hasDeposited(CARD), { what: 'the deposit noted' });
     expect(session.escrowDeposits).toHaveLength(1);
     // The page is opened again: a new release for the same device settles the open card.
     const reads: number[] = [];
@@ -91,6 +91,7 @@ describe('a pass is final when its session closes (SEALED-20)', () => {
     writer.pass(ref, false, T0 + 1);
     writer.edit(ref, 'after all', T0 + 2);
     writer.submit(ref, T0 + 3);
+    await waitFor(() => session.escrowDeposits.length === 1, { what: 'the answer\'s deposit' });
     closeSession(doc, { number: CARD.session, memberId: ref.memberId, now: T0 + 4 });
     await release.declinePassed([CARD]);
     expect(session.escrowDeposits.map((deposit) => deposit.kind)).toEqual(['answer']);

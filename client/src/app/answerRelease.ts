@@ -172,10 +172,16 @@ export function sealedAnswerWriter(vault: AnswerVault, release: AnswerRelease, c
     // its draft is kept as it always was, and moves into the sealed draft at its first edit after.
     edit: (ref, text, now) => (vault.canWrite() ? void vault.editDraft(ref, text, now) : clear.edit(ref, text, now)),
     submit(ref, now, allowEarly) {
-      const shared = vault.submit(ref, now);
-      if (shared && allowEarly) vault.releaseEarly(ref);
-      if (shared) void release.deposit(ref, shared);
-      return shared !== null;
+      const sharing = vault.share(ref, now);
+      if (!sharing) return false;
+      void sharing.then((shared) => {
+        if (!shared) return;
+        if (allowEarly) vault.releaseEarly(ref);
+        // Partners who shared already get the key now, not after the next render (SEALED-8).
+        vault.releaseToCommitted(ref);
+        void release.deposit(ref, shared);
+      });
+      return true;
     },
     pass: (ref, passed, now) => vault.setPassed(ref, passed, now),
   };

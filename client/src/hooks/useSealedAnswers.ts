@@ -39,6 +39,16 @@ function activeCards(view: RoomView): CardRef[] {
   return [view.openSession, view.lastClosed].flatMap((session) => (session ? session.cards.map((card) => ({ session: card.session, cardId: card.cardId })) : []));
 }
 
+/** Runs `task` when the page is idle (or soon, where the browser has no idle callback). */
+function whenIdle(task: () => void): void {
+  const idle = (globalThis as { requestIdleCallback?: (callback: () => void, options: { timeout: number }) => number }).requestIdleCallback;
+  if (idle) idle(task, { timeout: WARM_BOXES_WITHIN_MS });
+  else setTimeout(task, 0);
+}
+
+/** The longest the X25519 warm-up waits for an idle moment. */
+const WARM_BOXES_WITHIN_MS = 2_000;
+
 /** The cards of the last closed session: their passes are final (SEALED-20). */
 function closedCards(view: RoomView): CardRef[] {
   return view.lastClosed ? view.lastClosed.cards.map((card) => ({ session: card.session, cardId: card.cardId })) : [];
@@ -66,7 +76,13 @@ export function useSealedAnswers(options: { session: RoomSession; memberId: stri
     if (!options.ready || !initialised) return;
     let cancelled = false;
     const done = (): void => {
-      if (!cancelled) setPreparedVault(vault);
+      if (cancelled) return;
+      setPreparedVault(vault);
+      // The X25519 steps with the room's devices, once the page is idle: sharing and the reveal
+      // then box and open with cached keys (SEALED-8), and the first draw never pays for them.
+      whenIdle(() => {
+        if (!cancelled) vault.warmBoxes();
+      });
     };
     vault.prepare().then(done, done);
     return () => {
