@@ -6,6 +6,7 @@ import { Button } from '../../components/Button.tsx';
 import { Dialog } from '../../components/Dialog.tsx';
 import { Segmented } from '../../components/Segmented.tsx';
 import { useDocVersion } from '../../hooks/useDocVersion.ts';
+import { useSessionStatus } from '../../hooks/useSessionStatus.ts';
 import { formatApprovalCode } from '../devices/DeviceApproval.tsx';
 
 /**
@@ -22,6 +23,7 @@ const ESCROW_CHOICES = [
 export function SealingPanel({ session, others, escrowDays, onEscrowDays }: { session: RoomSession; others: readonly string[]; escrowDays: number; onEscrowDays: (days: number) => void }) {
   const vault = existingVault(session);
   const version = useDocVersion(session.doc);
+  const sealed = useSessionStatus(session).sealed;
   const titleId = useId();
   const hintId = useId();
   const [removing, setRemoving] = useState<string | null>(null);
@@ -87,9 +89,15 @@ export function SealingPanel({ session, others, escrowDays, onEscrowDays }: { se
       </ul>
       <Dialog open={removingDevice !== null} title="Remove this device?" onClose={() => setRemoving(null)}>
         <p>
-          Use this for a lost or sold phone. It will get no new keys: nothing you write from now on opens on it, and no answer of {names} is released to it. What it already holds
-          stays on it — the room’s names and cards, and the answers it had already opened.
+          Use this for a lost or sold phone. The server stops letting it in, and it gets no new keys: nothing written from now on reaches it, and no answer of {names} is released
+          to it. What it already holds stays on it — the room’s names and cards, and the answers it had already opened.
         </p>
+        {!sealed && (
+          <p className="muted">
+            It also holds the room’s link, so until the room is sealed, whoever has it could ask to join again as a new device. You would see that request; sealing the room
+            closes the link for good.
+          </p>
+        )}
         <div className="row row--end">
           <Button variant="quiet" onClick={() => setRemoving(null)}>
             Keep it
