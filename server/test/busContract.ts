@@ -124,6 +124,7 @@ export function registerBusContractTests(name: string, open: () => Promise<BusUn
         { kind: 'sealed', roomId: ROOM, deviceCount: 0 },
         { kind: 'sealed', roomId: ROOM, deviceCount: 4_294_967_295 },
         { kind: 'device', roomId: ROOM, devicePublicKey: bytesOf(5, 32) },
+        { kind: 'revoked', roomId: ROOM, devicePublicKey: bytesOf(6, 32) },
         { kind: 'deleted', roomId: ROOM },
       ];
       for (const message of messages) a.bus.publish(message);

@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CLOSE, FRAME, PUSH_STATUS, encodeDeleteRoomFrame, encodeEphemeralFrame, encodeNudgeFrame, encodeSealFrame } from '@seen/shared/protocol';
+import { CLOSE, FRAME, PUSH_STATUS, encodeDeleteRoomFrame, encodeEphemeralFrame, encodeNudgeFrame, encodeRevokeDeviceFrame, encodeSealFrame } from '@seen/shared/protocol';
 import { waitFor } from '@seen/shared/testing';
 import type { RunningRelay } from '../src/startRelay.ts';
 import type { BusMessage } from '../src/bus/RoomBus.ts';
 import { createClusterClient, type ClusterClient } from './clusterClient.ts';
 import { createEngineBackend, createLossyBus, createMemoryBackend, startClusterRelays, type ClusterBackend } from './clusterBackends.ts';
-import { createFastRoom, type FastRoom } from './fastClient.ts';
+import { createFastDevice, createFastRoom, rawPublicKey, type FastDevice, type FastRoom } from './fastClient.ts';
 import { createPushSubscriber, startPushEndpoint } from './pushEndpoint.ts';
 
 /**
@@ -186,6 +186,55 @@ for (const [label, createBackend] of [
       const again = createClusterClient(room);
       await expect(again.connect(relays[1]!.wsUrl)).rejects.toThrow(String(CLOSE.ROOM_DELETED));
     });
+
+    const joinAs = async (room: FastRoom, relay: RunningRelay, device: FastDevice): Promise<ClusterClient> => {
+      const client = createClusterClient(room, device);
+      clients.push(client);
+      await client.connect(relay.wsUrl);
+      return client;
+    };
+
+    it('SEALED-19 A revokes B on relay 1: B\'s socket on relay 2 closes with 4411, relay 2 tells the others the smaller count, and B is refused on every relay', async () => {
+      relays = await startClusterRelays(backend, 2);
+      const room = createFastRoom();
+      const lostPhone = createFastDevice();
+      const alex = await join(room, relays[0]!);
+      const lost = await joinAs(room, relays[1]!, lostPhone);
+      const sam = await join(room, relays[1]!);
+      // Sam joined last: READY told it 3, and no ROOM_STATE has come since.
+      expect(sam.roomStates).toEqual([]);
+      alex.send(encodeRevokeDeviceFrame(rawPublicKey(lostPhone.publicKey)));
+      await waitFor(() => lost.lastCloseCode !== null, { timeoutMs: SETTLE_MS, what: 'the lost phone to be closed on relay 2' });
+      expect(lost.lastCloseCode).toBe(CLOSE.DEVICE_REMOVED);
+      await waitFor(() => sam.roomStates.at(-1)?.deviceCount === 2, { timeoutMs: SETTLE_MS, what: 'Sam to count two devices' });
+      for (const relay of relays) {
+        const again = createClusterClient(room, lostPhone);
+        await expect(again.connect(relay.wsUrl)).rejects.toThrow(String(CLOSE.DEVICE_REMOVED));
+      }
+    });
+
+    it('SEALED-19 a lost "revoked" bus message is repaired by the head check: B\'s socket on relay 2 still closes with 4411', async () => {
+      const lost: BusMessage[] = [];
+      relays = await startClusterRelays(backend, 2, {
+        wrapBus: (bus) =>
+          createLossyBus(bus, (message) => {
+            if (message.kind !== 'revoked') return false;
+            lost.push(message);
+            return true;
+          }),
+      });
+      const room = createFastRoom();
+      const lostPhone = createFastDevice();
+      const alex = await join(room, relays[0]!);
+      const phone = await joinAs(room, relays[1]!, lostPhone);
+      alex.send(encodeRevokeDeviceFrame(rawPublicKey(lostPhone.publicKey)));
+      // The head check reads a room soon after its last socket joined, and every room every 30 s.
+      await waitFor(() => phone.lastCloseCode !== null, { timeoutMs: 40_000, what: 'the head check to close the lost phone' });
+      expect(phone.lastCloseCode).toBe(CLOSE.DEVICE_REMOVED);
+      expect(lost.length).toBe(1);
+      const again = createClusterClient(room, lostPhone);
+      await expect(again.connect(relays[1]!.wsUrl)).rejects.toThrow(String(CLOSE.DEVICE_REMOVED));
+    }, 60_000);
 
     it('CLUSTER-6 presence reaches partners on other relays and is never stored', async () => {
       relays = await startClusterRelays(backend, 2);

@@ -47,7 +47,7 @@ export interface FastClient {
   close(): void;
 }
 
-function rawPublicKey(key: KeyObject): Uint8Array {
+export function rawPublicKey(key: KeyObject): Uint8Array {
   // The last 32 bytes of the SPKI DER encoding are the raw Ed25519 public key.
   const der = key.export({ format: 'der', type: 'spki' });
   return new Uint8Array(der.subarray(der.length - SIZE.PUBLIC_KEY));

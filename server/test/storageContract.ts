@@ -440,11 +440,14 @@ export function registerStorageContractTests(name: string, createStorage: () => 
       await storage.addDevice(ROOM, new Uint8Array(32).fill(2), 2_002);
       await storage.setSealed(OTHER, true);
       const heads = await storage.readRoomHeads([ROOM, OTHER, 'never-created']);
-      expect(heads.get(ROOM)).toEqual({ head: 2, sealed: false, deleted: false, deviceCount: 2 });
-      expect(heads.get(OTHER)).toEqual({ head: 1, sealed: true, deleted: false, deviceCount: 0 });
+      expect(heads.get(ROOM)).toEqual({ head: 2, sealed: false, deleted: false, deviceCount: 2, revokedCount: 0 });
+      expect(heads.get(OTHER)).toEqual({ head: 1, sealed: true, deleted: false, deviceCount: 0, revokedCount: 0 });
       expect(heads.has('never-created')).toBe(false);
+      // A revoked device leaves the device count and enters the revoked count (SEALED-19).
+      expect(await storage.revokeDevice(ROOM, new Uint8Array(32).fill(2), new Uint8Array(32).fill(1), 2_500)).toBe(true);
+      expect((await storage.readRoomHeads([ROOM])).get(ROOM)).toEqual({ head: 2, sealed: false, deleted: false, deviceCount: 1, revokedCount: 1 });
       await storage.deleteRoom(ROOM, 3_000);
-      expect((await storage.readRoomHeads([ROOM])).get(ROOM)).toEqual({ head: 0, sealed: false, deleted: true, deviceCount: 0 });
+      expect((await storage.readRoomHeads([ROOM])).get(ROOM)).toEqual({ head: 0, sealed: false, deleted: true, deviceCount: 0, revokedCount: 0 });
       expect((await storage.readRoomHeads([])).size).toBe(0);
     });
 
@@ -534,6 +537,91 @@ export function registerStorageContractTests(name: string, createStorage: () => 
         expect(inReplies.sort()).toEqual([0, 1]);
         expect(released(await storage.readEscrowReleases(ROOM, SLOT, alex))).toEqual([releaseOf(sam, alex)]);
         expect(released(await storage.readEscrowReleases(ROOM, SLOT, sam))).toEqual([releaseOf(alex, sam)]);
+      });
+    });
+
+    describe('revoked devices (SEALED-19)', () => {
+      const alex = new Uint8Array(32).fill(0xa1);
+      const sam = new Uint8Array(32).fill(0xb2);
+      const lost = new Uint8Array(32).fill(0xc3);
+      const stranger = new Uint8Array(32).fill(0xd4);
+      const SLOT = new Uint8Array(16).fill(0x5a);
+      const keys = async (list: Promise<Uint8Array[]>): Promise<string[]> => (await list).map(hex).sort();
+      const boxFor = (from: Uint8Array, to: Uint8Array): Uint8Array => new Uint8Array([from[0]!, to[0]!, 0x42]);
+      const answer = (depositor: Uint8Array, recipients: readonly Uint8Array[]) => ({
+        roomId: ROOM,
+        slotTag: SLOT,
+        depositor,
+        kind: 'answer' as const,
+        record: new Uint8Array([depositor[0]!, 1]),
+        boxes: recipients.map((recipient) => ({ recipient, box: boxFor(depositor, recipient) })),
+        expiresAt: 10_000,
+      });
+      const boxesTo = async (device: Uint8Array): Promise<string[]> =>
+        (await storage.readEscrowReleases(ROOM, SLOT, device)).filter((release) => release.box.length > 0).map((release) => hex(release.box)).sort();
+      const subscription = (device: Uint8Array) => ({ devicePublicKey: device, endpoint: `https://push.example/${device[0]}`, p256dh: new Uint8Array(65).fill(1), auth: new Uint8Array(16).fill(1) });
+
+      beforeEach(async () => {
+        for (const device of [alex, sam, lost]) await storage.addDevice(ROOM, device, 200);
+      });
+
+      it('SEALED-19 a revoked device leaves the device list for the revoked list, for good: registering it again, or revoking it again, changes nothing', async () => {
+        expect(await storage.revokeDevice(ROOM, lost, alex, 2_000)).toBe(true);
+        expect(await keys(storage.listDevices(ROOM))).toEqual([hex(alex), hex(sam)].sort());
+        expect(await keys(storage.listRevokedDevices(ROOM))).toEqual([hex(lost)]);
+        await storage.addDevice(ROOM, lost, 2_001);
+        expect(await keys(storage.listDevices(ROOM))).toEqual([hex(alex), hex(sam)].sort());
+        expect(await storage.revokeDevice(ROOM, lost, sam, 2_002)).toBe(false);
+        expect(await keys(storage.listRevokedDevices(ROOM))).toEqual([hex(lost)]);
+        // Per room: the same key elsewhere is untouched.
+        await storage.addDevice(OTHER, lost, 2_003);
+        expect(await keys(storage.listDevices(OTHER))).toEqual([hex(lost)]);
+        expect(await storage.listRevokedDevices(OTHER)).toEqual([]);
+      });
+
+      it('SEALED-19 only another active device revokes, and only a registered device: itself, a stranger, by a stranger or by a revoked device change nothing', async () => {
+        expect(await storage.revokeDevice(ROOM, alex, alex, 2_000)).toBe(false);
+        expect(await storage.revokeDevice(ROOM, stranger, alex, 2_001)).toBe(false);
+        expect(await storage.revokeDevice(ROOM, sam, stranger, 2_002)).toBe(false);
+        expect(await storage.revokeDevice(ROOM, sam, alex, 2_003)).toBe(true);
+        // Two devices revoking each other: the second (by a device now revoked) is refused.
+        expect(await storage.revokeDevice(ROOM, alex, sam, 2_004)).toBe(false);
+        expect(await storage.revokeDevice('never-created', sam, alex, 2_005)).toBe(false);
+        expect(await keys(storage.listDevices(ROOM))).toEqual([hex(alex), hex(lost)].sort());
+        expect(await keys(storage.listRevokedDevices(ROOM))).toEqual([hex(sam)]);
+      });
+
+      it('SEALED-19 revoking erases the escrow boxes addressed to the device and its push subscription; its own deposits stay openable by the others', async () => {
+        await storage.depositEscrow(answer(lost, [alex, sam]), 2_000);
+        await storage.depositEscrow(answer(alex, [sam, lost]), 2_001);
+        await storage.depositEscrow(answer(sam, [alex, lost]), 2_002);
+        expect(await boxesTo(lost)).toEqual([hex(boxFor(alex, lost)), hex(boxFor(sam, lost))].sort());
+        for (const device of [alex, lost]) await storage.savePushSubscription(ROOM, subscription(device), 2_003);
+        expect(await storage.revokeDevice(ROOM, lost, alex, 2_004)).toBe(true);
+        expect(await boxesTo(lost)).toEqual([]);
+        expect(await boxesTo(alex)).toEqual([hex(boxFor(lost, alex)), hex(boxFor(sam, alex))].sort());
+        expect(await boxesTo(sam)).toEqual([hex(boxFor(alex, sam)), hex(boxFor(lost, sam))].sort());
+        expect((await storage.listPushSubscriptions(ROOM)).map((row) => hex(row.devicePublicKey))).toEqual([hex(alex)]);
+        // A revoked device's subscription is not kept again.
+        await storage.savePushSubscription(ROOM, subscription(lost), 2_005);
+        expect((await storage.listPushSubscriptions(ROOM)).map((row) => hex(row.devicePublicKey))).toEqual([hex(alex)]);
+      });
+
+      it('SEALED-19 a later deposit boxing to a revoked device is stored without that box, the rest as usual', async () => {
+        await storage.depositEscrow(answer(lost, []), 2_000);
+        await storage.revokeDevice(ROOM, lost, alex, 2_001);
+        expect((await storage.depositEscrow(answer(alex, [sam, lost]), 2_002)).kind).toBe('stored');
+        await storage.depositEscrow(answer(sam, [alex]), 2_003);
+        expect(await boxesTo(lost)).toEqual([]);
+        expect(await boxesTo(sam)).toEqual([hex(boxFor(alex, sam))]);
+        expect(await boxesTo(alex)).toEqual([hex(boxFor(sam, alex))]);
+      });
+
+      it('SEALED-19 deleting the room erases revoked devices too', async () => {
+        await storage.revokeDevice(ROOM, lost, alex, 2_000);
+        await storage.deleteRoom(ROOM, 3_000);
+        expect(await storage.listRevokedDevices(ROOM)).toEqual([]);
+        expect(await storage.listDevices(ROOM)).toEqual([]);
       });
     });
 

@@ -8,7 +8,9 @@ export type BusMessage =
   | { readonly kind: 'sealed'; readonly roomId: string; readonly deviceCount: number }
   | { readonly kind: 'deleted'; readonly roomId: string }
   /** A device registered on some relay (others refresh their device set). */
-  | { readonly kind: 'device'; readonly roomId: string; readonly devicePublicKey: Uint8Array };
+  | { readonly kind: 'device'; readonly roomId: string; readonly devicePublicKey: Uint8Array }
+  /** A device revoked on some relay (SEALED-19): every relay closes its sockets and forgets it. */
+  | { readonly kind: 'revoked'; readonly roomId: string; readonly devicePublicKey: Uint8Array };
 
 export interface RoomBus {
   readonly relayId: string;

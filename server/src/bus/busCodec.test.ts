@@ -17,6 +17,7 @@ const messages: fc.Arbitrary<BusMessage> = fc.oneof(
   fc.record({ kind: fc.constant('sealed' as const), roomId: roomIds, deviceCount: fc.integer({ min: 0, max: 0xffff_ffff }) }),
   fc.record({ kind: fc.constant('deleted' as const), roomId: roomIds }),
   fc.record({ kind: fc.constant('device' as const), roomId: roomIds, devicePublicKey: bytes(64) }),
+  fc.record({ kind: fc.constant('revoked' as const), roomId: roomIds, devicePublicKey: bytes(64) }),
 );
 
 /** Decoding either succeeds or throws BusCodecError: nothing else may escape into a relay. */

@@ -11,6 +11,7 @@ import type { BusMessage } from './RoomBus.ts';
  *   sealed:    deviceCount u32
  *   deleted:   (nothing)
  *   device:    length u16 | public key bytes
+ *   revoked:   length u16 | public key bytes
  *
  * The publisher's relayId rides along because Redis echoes a message to its publisher's own
  * subscriber: a relay drops what it sent itself. The decoder trusts nothing: whatever else shares
@@ -18,7 +19,7 @@ import type { BusMessage } from './RoomBus.ts';
  */
 export const BUS_CODEC_VERSION = 1;
 
-const KIND_CODES = { envelopes: 1, range: 2, presence: 3, sealed: 4, deleted: 5, device: 6 } as const;
+const KIND_CODES = { envelopes: 1, range: 2, presence: 3, sealed: 4, deleted: 5, device: 6, revoked: 7 } as const;
 type Kind = keyof typeof KIND_CODES;
 const KINDS_BY_CODE = new Map<number, Kind>(Object.entries(KIND_CODES).map(([kind, code]) => [code, kind as Kind]));
 
@@ -83,6 +84,7 @@ export function encodeBusMessage(relayId: string, message: BusMessage): Uint8Arr
     case 'deleted':
       break;
     case 'device':
+    case 'revoked':
       if (message.devicePublicKey.length > MAX_DEVICE_KEY_BYTES) {
         throw new BusCodecError(`A device public key must be at most ${MAX_DEVICE_KEY_BYTES} bytes; got ${message.devicePublicKey.length}.`);
       }
@@ -136,6 +138,7 @@ function decodeFields(reader: ByteReader, kind: Kind, roomId: string): BusMessag
     case 'deleted':
       return { kind, roomId };
     case 'device':
+    case 'revoked':
       return { kind, roomId, devicePublicKey: reader.bytes(reader.u16('the device key length'), 'the device key') };
   }
 }
@@ -156,6 +159,7 @@ function measureFields(message: BusMessage): number {
     case 'deleted':
       return 0;
     case 'device':
+    case 'revoked':
       return 2 + message.devicePublicKey.length;
   }
 }

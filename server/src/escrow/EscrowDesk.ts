@@ -20,8 +20,9 @@ const DAY_MS = 24 * 3600 * 1000;
 /**
  * The relay's half of answer-key escrow (PROTOCOL.md §3b): checks that a deposit is signed by the
  * connection's own device for this room and slot, and that its boxes go only to the room's other
- * devices, then stores it and answers with what the depositor may open now (ESCROW-1..3). The
- * relay sees a slot tag, an opaque record and boxes: never a card, an answer or a key.
+ * devices (those for a revoked device are dropped, SEALED-19), then stores it and answers with what
+ * the depositor may open now (ESCROW-1..3). The relay sees a slot tag, an opaque record and boxes:
+ * never a card, an answer or a key.
  */
 export class EscrowDesk {
   constructor(
@@ -33,9 +34,13 @@ export class EscrowDesk {
     const answer = (status: number, releases: readonly EscrowRelease[] = []): void =>
       connection.send(encodeEscrowReleasesFrame({ slotTag: frame.slotTag, status, releases }));
     const signed = verifyEd25519(connection.devicePublicKey, escrowDepositTranscript(room.roomIdBytes, frame.signedBody), frame.signature);
-    // Each box to a distinct other device registered in the room.
+    // Each box to a distinct other device registered in the room. A box for a revoked device is
+    // dropped, not refused (SEALED-19): the depositor's document may not have seen the removal yet.
     const recipients = new Set(frame.boxes.map((box) => toHex(box.recipient)));
-    const recipientsValid = recipients.size === frame.boxes.length && [...recipients].every((recipient) => recipient !== connection.deviceHex && room.devices.has(recipient));
+    const recipientsValid =
+      recipients.size === frame.boxes.length &&
+      [...recipients].every((recipient) => recipient !== connection.deviceHex && (room.devices.has(recipient) || room.revoked.has(recipient)));
+    const boxes = frame.boxes.filter((box) => !room.revoked.has(toHex(box.recipient)));
     const declineWithBoxes = frame.depositKind === ESCROW_KIND.DECLINE && frame.boxes.length > 0;
     if (!signed || !recipientsValid || declineWithBoxes) return answer(ESCROW_STATUS.REFUSED);
     let outcome;
@@ -47,7 +52,7 @@ export class EscrowDesk {
           depositor: connection.devicePublicKey,
           kind: frame.depositKind === ESCROW_KIND.ANSWER ? 'answer' : 'decline',
           record: frame.record,
-          boxes: frame.boxes,
+          boxes,
           expiresAt: now + frame.lifetimeDays * DAY_MS,
         },
         now,

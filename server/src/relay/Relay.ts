@@ -368,7 +368,19 @@ export class Relay {
       case FRAME.ESCROW_DEPOSIT:
       case FRAME.ESCROW_READ:
         return this.queueEscrowRequest(connection, room, frame);
+      case FRAME.REVOKE_DEVICE:
+        return this.queueRevocation(connection, room, frame.devicePublicKey);
     }
+  }
+
+  /**
+   * REVOKE_DEVICE (SEALED-19) has no reply. The app sends it for every removal record on every
+   * connect, so the usual case (already revoked, or nothing to do) is settled here without storage;
+   * the rest waits on the side chain and, past its bound, is dropped: the app sends it again.
+   */
+  private queueRevocation(connection: Connection, room: Room, devicePublicKey: Uint8Array): void {
+    if (!room.mayRevoke(connection, devicePublicKey)) return;
+    this.queueSideRequest(connection, () => undefined, () => room.revokeDevice(connection, devicePublicKey, Date.now()));
   }
 
   /**
@@ -454,8 +466,10 @@ export class Relay {
     let room = await this.loadRoom(roomId, frame.roomId);
     if (!connection.isOpen) return;
     if (room === 'deleted') return refuse(connection, REFUSAL.roomDeleted);
+    // Its own signature proved it is the revoked device (SEALED-19): nothing more to check or send.
+    if (room !== null && room.revoked.has(deviceHex)) return refuse(connection, REFUSAL.deviceRemoved);
     // A registered device proved it holds the room key when it registered, and only deleting the
-    // room unregisters it: its own signature is enough. A new device (or room) proves the room key
+    // room (or revoking the device, refused above) unregisters it: its own signature is enough. A new device (or room) proves the room key
     // now, before anything is written for it. One verification per reconnect instead of two.
     if (room === null || !room.devices.has(deviceHex)) {
       const roomSigned = verifyEd25519(
@@ -508,7 +522,8 @@ export class Relay {
       // Subscribe before reading the head, so nothing committed after the read goes unheard.
       await this.options.bus?.join(roomId);
       const fresh = this.options.bus === undefined ? record : ((await storage.getRoom(roomId)) ?? record);
-      const room = new Room(this.roomHost, roomId, roomIdBytes, fresh, await storage.listDevices(roomId));
+      const [devices, revoked] = await Promise.all([storage.listDevices(roomId), storage.listRevokedDevices(roomId)]);
+      const room = new Room(this.roomHost, roomId, roomIdBytes, fresh, devices, revoked);
       this.rooms.set(roomId, room);
       return room;
     })();

@@ -29,6 +29,7 @@ export const REFUSAL = {
   roomSealed: { code: CLOSE.ROOM_SEALED, reason: 'room sealed' },
   roomFull: { code: CLOSE.ROOM_FULL, reason: 'room has its maximum of devices' },
   roomBusy: { code: CLOSE.TOO_MANY_SOCKETS, reason: 'room busy' },
+  deviceRemoved: { code: CLOSE.DEVICE_REMOVED, reason: 'device removed' },
 } as const satisfies Record<string, Refusal>;
 
 /** Something that can be closed with a code and a reason: a Connection, or a socket refused at the door. */

@@ -94,8 +94,10 @@ export interface RoomHost {
 export class Room {
   readonly sockets = new Set<Connection>();
   sealed: boolean;
-  /** Hex of registered device public keys. */
+  /** Hex of registered device public keys, revoked ones excepted. */
   readonly devices: Set<string>;
+  /** Hex of revoked device public keys (SEALED-19): refused for good, never registered again. */
+  readonly revoked: Set<string>;
   deleted = false;
   private nextRelaySeq: number;
   private bytesUsed: number;
@@ -120,9 +122,11 @@ export class Room {
     readonly roomIdBytes: Uint8Array,
     record: RoomRecord,
     devices: readonly Uint8Array[],
+    revokedDevices: readonly Uint8Array[],
   ) {
     this.sealed = record.sealed;
     this.devices = new Set(devices.map(toHex));
+    this.revoked = new Set(revokedDevices.map(toHex));
     this.bytesUsed = record.bytesUsed;
     if (host.storage.sharedSequencing) {
       // The database numbers: no restart gap, since nothing is forwarded before it is committed.
@@ -170,10 +174,12 @@ export class Room {
     return this.exclusive(async () => {
       if (this.deleted) return REFUSAL.roomDeleted;
       if (this.devices.has(deviceHex)) return null;
-      // Another relay may have sealed the room or registered devices since it was loaded here
-      // (and the bus may have lost the news): decide on what the database says.
+      if (this.revoked.has(deviceHex)) return REFUSAL.deviceRemoved;
+      // Another relay may have sealed the room, registered or revoked devices since it was loaded
+      // here (and the bus may have lost the news): decide on what the database says.
       if (storage.sharedSequencing && !(await this.refresh())) return REFUSAL.roomDeleted;
       if (this.devices.has(deviceHex)) return null;
+      if (this.revoked.has(deviceHex)) return REFUSAL.deviceRemoved;
       if (this.sealed) return REFUSAL.roomSealed;
       if (this.devices.size >= limits.maxDevicesPerRoom) return REFUSAL.roomFull;
       await storage.addDevice(this.roomId, devicePublicKey, now);
@@ -183,6 +189,45 @@ export class Room {
       this.host.publish({ kind: 'device', roomId: this.roomId, devicePublicKey });
       return null;
     });
+  }
+
+  /**
+   * Whether REVOKE_DEVICE from `by` for `devicePublicKey` may change anything: not for itself, not
+   * for a device already revoked, not from a revoked device, and (one relay knows every device of
+   * its rooms) not for a key never registered. On a cluster the device may have registered on
+   * another relay unheard of here: the database decides.
+   */
+  mayRevoke(by: Connection, devicePublicKey: Uint8Array): boolean {
+    const deviceHex = toHex(devicePublicKey);
+    if (this.deleted || deviceHex === by.deviceHex || this.revoked.has(deviceHex) || this.revoked.has(by.deviceHex)) return false;
+    return this.devices.has(deviceHex) || this.host.storage.sharedSequencing;
+  }
+
+  /**
+   * SEALED-19: another device of the room removed `devicePublicKey`. The database forgets it first
+   * (revoked for good, its escrow boxes and push subscription erased), then its sockets here close
+   * with DEVICE_REMOVED, the others hear the new device count, and the other relays are told.
+   */
+  revokeDevice(by: Connection, devicePublicKey: Uint8Array, now: number): Promise<void> {
+    return this.exclusive(async () => {
+      if (!this.mayRevoke(by, devicePublicKey)) return;
+      // False: not registered, already revoked on another relay, or the revoker itself was revoked
+      // meanwhile; whatever changed elsewhere arrives over the bus or the head check.
+      if (!(await this.host.storage.revokeDevice(this.roomId, devicePublicKey, by.devicePublicKey, now))) return;
+      if (!this.forget(toHex(devicePublicKey))) return;
+      this.host.logger.log('info', 'device revoked', { room: roomTag(this.roomId), devices: this.devices.size });
+      this.broadcastState();
+      this.host.publish({ kind: 'revoked', roomId: this.roomId, devicePublicKey });
+    });
+  }
+
+  /** The device is revoked: it leaves the device set and its sockets here close. False if it was already. */
+  private forget(deviceHex: string): boolean {
+    if (this.revoked.has(deviceHex)) return false;
+    this.revoked.add(deviceHex);
+    this.devices.delete(deviceHex);
+    for (const peer of [...this.sockets]) if (peer.deviceHex === deviceHex) refuse(peer, REFUSAL.deviceRemoved);
+    return true;
   }
 
   /**
@@ -202,13 +247,29 @@ export class Room {
       this.closeDeleted();
       return false;
     }
-    // Devices are only ever added while the room lives: a larger count means news (a lost bus message).
-    if (head.deviceCount > this.devices.size) {
-      for (const device of await this.host.storage.listDevices(this.roomId)) this.devices.add(toHex(device));
+    // Devices are only ever registered, then perhaps revoked, while the room lives, and a revoked
+    // one never comes back: larger counts than this relay knows mean news it missed (a lost bus message).
+    if (head.revokedCount > this.revoked.size || head.deviceCount + head.revokedCount > this.devices.size + this.revoked.size) {
+      await this.takeInDevices();
     }
     if (head.sealed && !this.sealed) this.markSealed();
     this.delivery?.learnHead(head.head);
     return true;
+  }
+
+  /** Reads the room's devices from the database and takes in registrations and revocations missed. */
+  private async takeInDevices(): Promise<void> {
+    const { storage } = this.host;
+    const [revoked, devices] = await Promise.all([storage.listRevokedDevices(this.roomId), storage.listDevices(this.roomId)]);
+    const before = this.devices.size;
+    let forgotten = false;
+    for (const device of revoked) forgotten = this.forget(toHex(device)) || forgotten;
+    // A device revoked between the two reads may be in both lists: revoked wins.
+    for (const device of devices) {
+      const deviceHex = toHex(device);
+      if (!this.revoked.has(deviceHex)) this.devices.add(deviceHex);
+    }
+    if (forgotten || this.devices.size !== before) this.broadcastState();
   }
 
   /**
@@ -221,6 +282,8 @@ export class Room {
       this.sessionSeqs.set(connection.sessionHex, await this.host.storage.maxSeqOfSession(this.roomId, connection.sessionId));
       if (!connection.isOpen) return null;
     }
+    // Revoked while its handshake waited: from here on `forget` finds it in `sockets` instead.
+    if (this.revoked.has(connection.deviceHex)) return REFUSAL.deviceRemoved;
     connection.phase = 'catching-up';
     connection.liveQueue = [];
     connection.liveQueueBytes = 0;
@@ -477,10 +540,13 @@ export class Room {
         return;
       case 'device': {
         const deviceHex = toHex(message.devicePublicKey);
-        if (this.devices.has(deviceHex)) return;
+        if (this.devices.has(deviceHex) || this.revoked.has(deviceHex)) return;
         this.devices.add(deviceHex);
-        return this.broadcast(encodeRoomStateFrame({ sealed: this.sealed, deviceCount: this.devices.size }));
+        return this.broadcastState();
       }
+      case 'revoked':
+        if (this.forget(toHex(message.devicePublicKey))) this.broadcastState();
+        return;
       case 'deleted':
         return this.closeDeleted();
     }
@@ -544,6 +610,11 @@ export class Room {
 
   private broadcast(frame: Uint8Array): void {
     for (const peer of this.sockets) if (peer.phase === 'live' || peer.phase === 'catching-up') peer.send(frame);
+  }
+
+  /** ROOM_STATE with the seal and the device count as they are now. */
+  private broadcastState(): void {
+    this.broadcast(encodeRoomStateFrame({ sealed: this.sealed, deviceCount: this.devices.size }));
   }
 
   // ---- administration -----------------------------------------------------------------------

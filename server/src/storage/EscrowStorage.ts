@@ -48,7 +48,9 @@ export type DepositOutcome =
 
 export interface EscrowStorage {
   /**
-   * In one atomic step: stores the deposit (once per room, slot and device), then, for an answer,
+   * In one atomic step: stores the deposit (once per room, slot and device) without its boxes for
+   * revoked devices (SEALED-19: a partner whose document has not seen the removal yet still boxes
+   * to it; the rest is stored as usual), then, for an answer,
    * returns every other answer deposit in that slot, with the box addressed to the depositor if any. Deposits
    * in one slot are serialized, so of two devices depositing at once the second always receives the
    * first's box in its reply.

@@ -16,6 +16,8 @@ interface MemoryRoom {
   sealed: boolean;
   deleted: boolean;
   devices: Map<string, Uint8Array>;
+  /** Revoked devices (SEALED-19), by hex: never registered again. */
+  revoked: Map<string, Uint8Array>;
   /** Push subscriptions by device (hex). */
   pushSubscriptions: Map<string, StoredPushSubscription>;
   /** Escrow deposits by slot tag (hex), then depositor (hex). */
@@ -42,6 +44,7 @@ const emptyRoom = (authPublicKey: Uint8Array, deleted: boolean): MemoryRoom => (
   sealed: false,
   deleted,
   devices: new Map(),
+  revoked: new Map(),
   pushSubscriptions: new Map(),
   escrow: new Map(),
   log: [],
@@ -162,8 +165,28 @@ export function createMemoryStorage(options: { sharedSequencing?: boolean } = {}
     async listDevices(roomId) {
       return [...(liveRoom(roomId)?.devices.values() ?? [])];
     },
+    async listRevokedDevices(roomId) {
+      return [...(liveRoom(roomId)?.revoked.values() ?? [])];
+    },
     async addDevice(roomId, devicePublicKey) {
-      liveRoom(roomId)?.devices.set(hexOf(devicePublicKey), devicePublicKey);
+      const room = liveRoom(roomId);
+      const device = hexOf(devicePublicKey);
+      if (room !== undefined && !room.revoked.has(device)) room.devices.set(device, devicePublicKey);
+    },
+    async revokeDevice(roomId, devicePublicKey, revokedBy) {
+      const room = liveRoom(roomId);
+      const device = hexOf(devicePublicKey);
+      const by = hexOf(revokedBy);
+      if (room === undefined || device === by || !room.devices.has(device) || !room.devices.has(by)) return false;
+      room.devices.delete(device);
+      room.revoked.set(device, devicePublicKey);
+      for (const deposits of room.escrow.values()) {
+        for (const [depositor, deposit] of deposits) {
+          deposits.set(depositor, { ...deposit, boxes: deposit.boxes.filter((box) => hexOf(box.recipient) !== device) });
+        }
+      }
+      room.pushSubscriptions.delete(device);
+      return true;
     },
     async setSealed(roomId, sealed) {
       const room = liveRoom(roomId);
@@ -220,7 +243,9 @@ export function createMemoryStorage(options: { sharedSequencing?: boolean } = {}
       return vapidKeys;
     },
     async savePushSubscription(roomId, subscription) {
-      liveRoom(roomId)?.pushSubscriptions.set(hexOf(subscription.devicePublicKey), subscription);
+      const room = liveRoom(roomId);
+      const device = hexOf(subscription.devicePublicKey);
+      if (room !== undefined && !room.revoked.has(device)) room.pushSubscriptions.set(device, subscription);
     },
     async removePushSubscription(roomId, devicePublicKey, endpoint) {
       const subscriptions = liveRoom(roomId)?.pushSubscriptions;
@@ -240,7 +265,10 @@ export function createMemoryStorage(options: { sharedSequencing?: boolean } = {}
       room.escrow.set(slot, deposits);
       const existing = deposits.get(hexOf(deposit.depositor));
       if (existing !== undefined && (existing.kind !== deposit.kind || hexOf(existing.record) !== hexOf(deposit.record))) return { kind: 'conflict' };
-      if (existing === undefined) deposits.set(hexOf(deposit.depositor), { ...deposit, boxes: deposit.kind === 'answer' ? deposit.boxes : [] });
+      if (existing === undefined) {
+        const boxes = deposit.kind === 'answer' ? deposit.boxes.filter((box) => !room.revoked.has(hexOf(box.recipient))) : [];
+        deposits.set(hexOf(deposit.depositor), { ...deposit, boxes });
+      }
       return { kind: existing === undefined ? 'stored' : 'duplicate', releases: releasesFor(room, slot, deposit.depositor) };
     },
     async readEscrowReleases(roomId, slotTag, device) {

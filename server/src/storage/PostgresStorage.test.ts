@@ -130,6 +130,34 @@ describe('PostgresStorage, shared by several relays', () => {
     await again.close();
   });
 
+  it('STORE-23 SEALED-19 a layout-3 database gains revoked devices (layout 4) in place: its devices stay registered; a revoked one is refused for good, and its row goes with the room', async () => {
+    const connectionString = await server.createDatabase();
+    const [alex, lost] = [new Uint8Array(32).fill(1), new Uint8Array(32).fill(2)];
+    const hexes = (keys: Uint8Array[]): string[] => keys.map((key) => Buffer.from(key).toString('hex')).sort();
+    const first = await createPostgresStorage({ connectionString, logger: silent });
+    await first.createRoom('kept', AUTH_PK, 1);
+    await first.addDevice('kept', alex, 2);
+    await first.addDevice('kept', lost, 3);
+    await first.close();
+    // Back to exactly what layout 3 had.
+    await queryOnce(connectionString, 'ALTER TABLE devices DROP COLUMN revoked_at');
+    await queryOnce(connectionString, 'UPDATE seen_schema SET version = 3');
+
+    const storage = await createPostgresStorage({ connectionString, logger: silent });
+    try {
+      expect(await queryOnce(connectionString, 'SELECT version FROM seen_schema')).toEqual([{ version: POSTGRES_SCHEMA_VERSION }]);
+      expect(hexes(await storage.listDevices('kept'))).toEqual(hexes([alex, lost]));
+      expect(await storage.revokeDevice('kept', lost, alex, 4)).toBe(true);
+      await storage.addDevice('kept', lost, 5);
+      expect(hexes(await storage.listRevokedDevices('kept'))).toEqual(hexes([lost]));
+      expect((await storage.readRoomHeads(['kept'])).get('kept')).toMatchObject({ deviceCount: 1, revokedCount: 1 });
+      await storage.deleteRoom('kept', 6);
+      expect(await queryOnce(connectionString, 'SELECT count(*)::integer AS n FROM devices')).toEqual([{ n: 0 }]);
+    } finally {
+      await storage.close();
+    }
+  });
+
   it('STORE-23 a database written by a newer relay is refused with a sentence, and left untouched', async () => {
     const connectionString = await server.createDatabase();
     await queryOnce(connectionString, 'CREATE TABLE seen_schema (version integer NOT NULL)');

@@ -52,10 +52,22 @@ const LIVE_ROOM_KEY = '(SELECT id FROM rooms WHERE room_id = $1 AND deleted_at I
 const SQL = {
   getRoom: 'SELECT auth_pk, sealed, deleted_at, next_seq, used_bytes FROM rooms WHERE room_id = $1',
   readRoomHeads: `SELECT r.room_id, r.next_seq - 1 AS head, r.sealed, r.deleted_at IS NOT NULL AS deleted,
-      (SELECT count(*) FROM devices d WHERE d.room = r.id)::integer AS device_count
+      (SELECT count(*) FROM devices d WHERE d.room = r.id AND d.revoked_at IS NULL)::integer AS device_count,
+      (SELECT count(*) FROM devices d WHERE d.room = r.id AND d.revoked_at IS NOT NULL)::integer AS revoked_count
     FROM rooms r WHERE r.room_id = ANY ($1)`,
   createRoom: 'INSERT INTO rooms (room_id, auth_pk, created_at) VALUES ($1, $2, $3) ON CONFLICT (room_id) DO NOTHING',
-  listDevices: `SELECT device_pk FROM devices WHERE room = ${LIVE_ROOM_KEY}`,
+  listDevices: `SELECT device_pk FROM devices WHERE room = ${LIVE_ROOM_KEY} AND revoked_at IS NULL`,
+  listRevokedDevices: `SELECT device_pk FROM devices WHERE room = ${LIVE_ROOM_KEY} AND revoked_at IS NOT NULL`,
+  // FOR NO KEY UPDATE waits for escrow deposits and push subscriptions in flight (they hold the row
+  // FOR SHARE) and makes later ones wait for this revocation: a box or subscription for the device
+  // is either erased below or, arriving after, sees it revoked and is dropped.
+  lockLiveRoom: 'SELECT id FROM rooms WHERE room_id = $1 AND deleted_at IS NULL FOR NO KEY UPDATE',
+  // The row stays (revoked_at set), so addDevice's ON CONFLICT DO NOTHING never registers it again.
+  // Only an active device other than this one may revoke it.
+  revokeDevice: `UPDATE devices SET revoked_at = $4 WHERE room = $1 AND device_pk = $2 AND revoked_at IS NULL
+    AND $2::bytea <> $3::bytea AND EXISTS (SELECT 1 FROM devices AS revoker WHERE revoker.room = $1 AND revoker.device_pk = $3 AND revoker.revoked_at IS NULL)`,
+  eraseBoxesTo: 'DELETE FROM escrow_boxes WHERE room = $1 AND recipient = $2',
+  erasePushOf: 'DELETE FROM push_subscriptions WHERE room = $1 AND device_pk = $2',
   // FOR SHARE waits for a deletion in progress and then sees its tombstone (STORE-11).
   addDevice:
     'INSERT INTO devices (room, device_pk, registered_at) SELECT id, $2, $3 FROM rooms WHERE room_id = $1 AND deleted_at IS NULL FOR SHARE ON CONFLICT DO NOTHING',
@@ -91,7 +103,8 @@ const SQL = {
   readSetting: 'SELECT value FROM relay_settings WHERE name = $1',
   // FOR SHARE, as addDevice: a deletion in progress finishes first, and its tombstone refuses this.
   savePush: `INSERT INTO push_subscriptions (room, device_pk, endpoint, p256dh, auth, created_at)
-    SELECT id, $2, $3, $4, $5, $6 FROM rooms WHERE room_id = $1 AND deleted_at IS NULL FOR SHARE
+    SELECT id, $2, $3, $4, $5, $6 FROM rooms WHERE room_id = $1 AND deleted_at IS NULL
+      AND NOT EXISTS (SELECT 1 FROM devices d WHERE d.room = rooms.id AND d.device_pk = $2 AND d.revoked_at IS NOT NULL) FOR SHARE
     ON CONFLICT (room, device_pk) DO UPDATE SET endpoint = excluded.endpoint, p256dh = excluded.p256dh, auth = excluded.auth, created_at = excluded.created_at`,
   removePush: `DELETE FROM push_subscriptions WHERE room = ${ROOM_KEY} AND device_pk = $2 AND ($3::text IS NULL OR endpoint = $3)`,
   // Deposits in one slot take turns (a transaction-scoped lock on the slot), so of two devices
@@ -100,8 +113,11 @@ const SQL = {
   liveRoomId: 'SELECT id FROM rooms WHERE room_id = $1 AND deleted_at IS NULL FOR SHARE',
   findDeposit: 'SELECT kind, record FROM escrow_deposits WHERE room = $1 AND slot = $2 AND depositor = $3',
   insertDeposit: 'INSERT INTO escrow_deposits (room, slot, depositor, kind, record, deposited_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+  // A box for a revoked device is dropped (SEALED-19): the rest of the deposit is stored as usual.
   insertBoxes: `INSERT INTO escrow_boxes (room, slot, recipient, depositor, box)
-    SELECT $1, $2, b.recipient, $3, b.box FROM unnest($4::bytea[], $5::bytea[]) AS b(recipient, box) ON CONFLICT DO NOTHING`,
+    SELECT $1, $2, b.recipient, $3, b.box FROM unnest($4::bytea[], $5::bytea[]) AS b(recipient, box)
+    WHERE NOT EXISTS (SELECT 1 FROM devices d WHERE d.room = $1 AND d.device_pk = b.recipient AND d.revoked_at IS NOT NULL)
+    ON CONFLICT DO NOTHING`,
   // Every other answer in the slot with its box to this device (or none), only while this device's
   // own answer deposit is there (ESCROW-11).
   releases: `SELECT d.depositor, d.record, b.box FROM escrow_deposits d
@@ -196,9 +212,12 @@ export async function createPostgresStorage(options: { connectionString: string;
       return { outcomes, freedBytesByRoom };
     },
     async readRoomHeads(roomIds) {
-      const rows = await query<{ room_id: string; head: number; sealed: boolean; deleted: boolean; device_count: number }>('readRoomHeads', [roomIds]);
+      const rows = await query<{ room_id: string; head: number; sealed: boolean; deleted: boolean; device_count: number; revoked_count: number }>('readRoomHeads', [roomIds]);
       return new Map(
-        rows.map((row) => [row.room_id, { head: row.deleted ? 0 : row.head, sealed: row.sealed, deleted: row.deleted, deviceCount: row.device_count }]),
+        rows.map((row) => [
+          row.room_id,
+          { head: row.deleted ? 0 : row.head, sealed: row.sealed, deleted: row.deleted, deviceCount: row.device_count, revokedCount: row.revoked_count },
+        ]),
       );
     },
     async getRoom(roomId): Promise<RoomRecord | null> {
@@ -219,8 +238,23 @@ export async function createPostgresStorage(options: { connectionString: string;
     async listDevices(roomId) {
       return (await query<{ device_pk: Buffer }>('listDevices', [roomId])).map((row) => new Uint8Array(row.device_pk));
     },
+    async listRevokedDevices(roomId) {
+      return (await query<{ device_pk: Buffer }>('listRevokedDevices', [roomId])).map((row) => new Uint8Array(row.device_pk));
+    },
     async addDevice(roomId, devicePublicKey, now) {
       await query('addDevice', [roomId, bufferOf(devicePublicKey), now]);
+    },
+    async revokeDevice(roomId, devicePublicKey, revokedBy, now) {
+      return transaction(async (client) => {
+        const [room] = await run<{ id: number }>(client, 'lockLiveRoom', [roomId]);
+        if (room === undefined) return false;
+        const device = bufferOf(devicePublicKey);
+        const revoked = await client.query({ name: 'revokeDevice', text: SQL.revokeDevice, values: [room.id, device, bufferOf(revokedBy), now] });
+        if (revoked.rowCount === 0) return false;
+        await run(client, 'eraseBoxesTo', [room.id, device]);
+        await run(client, 'erasePushOf', [room.id, device]);
+        return true;
+      });
     },
     async setSealed(roomId, sealed) {
       await query('setSealed', [roomId, sealed]);

@@ -24,7 +24,7 @@ export interface PushStorage {
    * one relay can be pushed to by any.
    */
   claimVapidKeys(candidate: VapidKeys): Promise<VapidKeys>;
-  /** Keeps (or replaces) the device's subscription in the room. A deleted room keeps nothing. */
+  /** Keeps (or replaces) the device's subscription in the room. A deleted room, or a revoked device (SEALED-19), keeps nothing. */
   savePushSubscription(roomId: string, subscription: StoredPushSubscription, now: number): Promise<void>;
   /**
    * Forgets the device's subscription in the room; with `endpoint`, only if it is still that one

@@ -78,7 +78,13 @@ export interface RoomHead {
   readonly head: number;
   readonly sealed: boolean;
   readonly deleted: boolean;
+  /** Devices registered and not revoked (what the device cap and READY count). */
   readonly deviceCount: number;
+  /**
+   * Devices revoked (SEALED-19). Only ever grows while the room lives, so a larger count than a
+   * relay knows means it missed a revocation (a lost bus message).
+   */
+  readonly revokedCount: number;
 }
 
 export interface RelayStorage extends PushStorage, EscrowStorage {
@@ -98,7 +104,7 @@ export interface RelayStorage extends PushStorage, EscrowStorage {
    */
   commitSequenced(writes: readonly SequencedWrite[], quotaBytes: number, now: number): Promise<SequencedCommit>;
   /**
-   * Head, seal, tombstone and device count of many rooms in one read (the periodic head check of a
+   * Head, seal, tombstone, device and revoked counts of many rooms in one read (the periodic head check of a
    * cluster reads every active room: one query per round, not two per room). A room that was never
    * created is absent from the map.
    */
@@ -106,8 +112,20 @@ export interface RelayStorage extends PushStorage, EscrowStorage {
   getRoom(roomId: string): Promise<RoomRecord | null>;
   /** Creates the room if it does not exist; a no-op otherwise. */
   createRoom(roomId: string, authPublicKey: Uint8Array, now: number): Promise<void>;
+  /** The room's registered devices that are not revoked. */
   listDevices(roomId: string): Promise<Uint8Array[]>;
+  /** The room's revoked devices (SEALED-19): kept so that they stay refused. */
+  listRevokedDevices(roomId: string): Promise<Uint8Array[]>;
+  /** Registers a device; a no-op for a device already registered, revoked included (it stays revoked). */
   addDevice(roomId: string, devicePublicKey: Uint8Array, now: number): Promise<void>;
+  /**
+   * SEALED-19, in one atomic step: marks `devicePublicKey` revoked in the room, deletes the escrow
+   * boxes addressed to it (its own deposits stay, so others still open its earlier answers) and its
+   * push subscription. Returns false, changing nothing, unless the room lives, the device is
+   * registered and not revoked, and `revokedBy` is another registered device that is not revoked
+   * (of two devices revoking each other at once on two relays, only the first wins).
+   */
+  revokeDevice(roomId: string, devicePublicKey: Uint8Array, revokedBy: Uint8Array, now: number): Promise<boolean>;
   setSealed(roomId: string, sealed: boolean): Promise<void>;
   /**
    * Appends entries (possibly for many rooms) in one atomic commit. A snapshot entry is stored
@@ -123,7 +141,7 @@ export interface RelayStorage extends PushStorage, EscrowStorage {
   /** The snapshot with the greatest coverage (ties: greatest relaySeq), or null. */
   newestSnapshot(roomId: string): Promise<StoredEnvelope | null>;
   countAfter(roomId: string, relaySeq: number): Promise<number>;
-  /** Erases the room's log, snapshots, devices, push subscriptions and escrow, and leaves a tombstone. */
+  /** Erases the room's log, snapshots, devices (revoked ones too), push subscriptions and escrow, and leaves a tombstone. */
   deleteRoom(roomId: string, now: number): Promise<void>;
   /** Physically deletes entries superseded before `supersededBefore`. Returns how many. */
   collectGarbage(supersededBefore: number): Promise<number>;

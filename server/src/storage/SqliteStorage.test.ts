@@ -143,7 +143,7 @@ describe('SqliteStorage layout upgrades', () => {
     await first.close();
     // Back to exactly what layout 2 had.
     const older = new Database(path);
-    older.exec('DROP TABLE compacted; DROP TABLE relay_settings; DROP TABLE push_subscriptions; DROP TABLE escrow_deposits; DROP TABLE escrow_boxes');
+    older.exec('DROP TABLE compacted; DROP TABLE relay_settings; DROP TABLE push_subscriptions; DROP TABLE escrow_deposits; DROP TABLE escrow_boxes; ALTER TABLE devices DROP COLUMN revoked_at');
     older.pragma('user_version = 2');
     older.close();
 
@@ -171,7 +171,7 @@ describe('SqliteStorage layout upgrades', () => {
     await first.addDevice('kept', device, 101);
     await first.close();
     const older = new Database(path);
-    older.exec('DROP TABLE relay_settings; DROP TABLE push_subscriptions; DROP TABLE escrow_deposits; DROP TABLE escrow_boxes');
+    older.exec('DROP TABLE relay_settings; DROP TABLE push_subscriptions; DROP TABLE escrow_deposits; DROP TABLE escrow_boxes; ALTER TABLE devices DROP COLUMN revoked_at');
     older.pragma('user_version = 3');
     older.close();
 
@@ -192,6 +192,41 @@ describe('SqliteStorage layout upgrades', () => {
     } finally {
       await again.close();
     }
+  });
+
+  it('STORE-15 SEALED-19 a layout-5 file gains revoked devices (layout 6) in place: its devices stay registered, and one can be revoked for good', async () => {
+    const path = tempDbPath();
+    const [alex, lost] = [new Uint8Array(32).fill(1), new Uint8Array(32).fill(2)];
+    const hexes = (keys: Uint8Array[]): string[] => keys.map((key) => Buffer.from(key).toString('hex')).sort();
+    const first = createSqliteStorage({ path });
+    await first.createRoom('kept', new Uint8Array(32).fill(7), 100);
+    await first.addDevice('kept', alex, 101);
+    await first.addDevice('kept', lost, 102);
+    await first.close();
+    const older = new Database(path);
+    older.exec('ALTER TABLE devices DROP COLUMN revoked_at');
+    older.pragma('user_version = 5');
+    older.close();
+
+    const storage = createSqliteStorage({ path });
+    try {
+      expect(hexes(await storage.listDevices('kept'))).toEqual(hexes([alex, lost]));
+      expect(await storage.listRevokedDevices('kept')).toEqual([]);
+      expect(await storage.revokeDevice('kept', lost, alex, 200)).toBe(true);
+    } finally {
+      await storage.close();
+    }
+    // A restart keeps it revoked.
+    const again = createSqliteStorage({ path });
+    try {
+      expect(hexes(await again.listDevices('kept'))).toEqual(hexes([alex]));
+      expect(hexes(await again.listRevokedDevices('kept'))).toEqual(hexes([lost]));
+    } finally {
+      await again.close();
+    }
+    const reopened = new Database(path, { readonly: true });
+    expect(reopened.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
+    reopened.close();
   });
 
   it('STORE-15 a file written by a newer relay is refused with a sentence, and left untouched', () => {

@@ -46,7 +46,12 @@ export function createSqliteStorage(options: { path: string; synchronous?: Sqlit
       'SELECT SUM(size) AS bytes FROM envelopes WHERE room = ? AND relay_seq > ? AND superseded_at IS NULL',
     ),
     createRoom: db.prepare('INSERT OR IGNORE INTO rooms (room_id, auth_pk, created_at) VALUES (?, ?, ?)'),
-    listDevices: db.prepare<[number], { device_pk: Buffer }>('SELECT device_pk FROM devices WHERE room = ?'),
+    listDevices: db.prepare<[number], { device_pk: Buffer }>('SELECT device_pk FROM devices WHERE room = ? AND revoked_at IS NULL'),
+    listRevokedDevices: db.prepare<[number], { device_pk: Buffer }>('SELECT device_pk FROM devices WHERE room = ? AND revoked_at IS NOT NULL'),
+    isActiveDevice: db.prepare<[number, Buffer], { active: number }>('SELECT 1 AS active FROM devices WHERE room = ? AND device_pk = ? AND revoked_at IS NULL'),
+    // The row stays (revoked_at set), so INSERT OR IGNORE in addDevice can never register it again.
+    revokeDevice: db.prepare('UPDATE devices SET revoked_at = ? WHERE room = ? AND device_pk = ? AND revoked_at IS NULL'),
+    eraseBoxesTo: db.prepare('DELETE FROM escrow_boxes WHERE room = ? AND recipient = ?'),
     // A deleted room (tombstone) accepts no device and no entry (STORE-11).
     addDevice: db.prepare(
       'INSERT OR IGNORE INTO devices (room, device_pk, registered_at) SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM rooms WHERE id = ? AND deleted_at IS NULL)',
@@ -89,7 +94,9 @@ export function createSqliteStorage(options: { path: string; synchronous?: Sqlit
     readSetting: db.prepare<[string], { value: string }>('SELECT value FROM relay_settings WHERE name = ?'),
     claimSetting: db.prepare('INSERT OR IGNORE INTO relay_settings (name, value) VALUES (?, ?)'),
     savePush: db.prepare(
-      'INSERT OR REPLACE INTO push_subscriptions (room, device_pk, endpoint, p256dh, auth, created_at) SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM rooms WHERE id = ? AND deleted_at IS NULL)',
+      `INSERT OR REPLACE INTO push_subscriptions (room, device_pk, endpoint, p256dh, auth, created_at) SELECT @room, @device, @endpoint, @p256dh, @auth, @now
+        WHERE EXISTS (SELECT 1 FROM rooms WHERE id = @room AND deleted_at IS NULL)
+          AND NOT EXISTS (SELECT 1 FROM devices WHERE room = @room AND device_pk = @device AND revoked_at IS NOT NULL)`,
     ),
     removePush: db.prepare('DELETE FROM push_subscriptions WHERE room = ? AND device_pk = ?'),
     removePushIfEndpoint: db.prepare('DELETE FROM push_subscriptions WHERE room = ? AND device_pk = ? AND endpoint = ?'),
@@ -99,7 +106,11 @@ export function createSqliteStorage(options: { path: string; synchronous?: Sqlit
     erasePush: db.prepare('DELETE FROM push_subscriptions WHERE room = ?'),
     findDeposit: db.prepare<[number, Buffer, Buffer], { kind: number; record: Buffer }>('SELECT kind, record FROM escrow_deposits WHERE room = ? AND slot = ? AND depositor = ?'),
     insertDeposit: db.prepare('INSERT INTO escrow_deposits (room, slot, depositor, kind, record, deposited_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-    insertBox: db.prepare('INSERT OR IGNORE INTO escrow_boxes (room, slot, recipient, depositor, box) VALUES (?, ?, ?, ?, ?)'),
+    // A box for a revoked device is dropped (SEALED-19): the rest of the deposit is stored as usual.
+    insertBox: db.prepare(
+      `INSERT OR IGNORE INTO escrow_boxes (room, slot, recipient, depositor, box) SELECT @room, @slot, @recipient, @depositor, @box
+        WHERE NOT EXISTS (SELECT 1 FROM devices WHERE room = @room AND device_pk = @recipient AND revoked_at IS NOT NULL)`,
+    ),
     // Every other answer in the slot with its box to this device (or none), only while this device's
     // own answer deposit is there (ESCROW-11).
     releases: db.prepare<[{ room: number; slot: Buffer; device: Buffer }], { depositor: Buffer; record: Buffer; box: Buffer | null }>(
@@ -226,9 +237,18 @@ export function createSqliteStorage(options: { path: string; synchronous?: Sqlit
     if (existing !== undefined && (existing.kind !== kind || !existing.record.equals(deposit.record))) return { kind: 'conflict' };
     if (existing === undefined) {
       statements.insertDeposit.run(room, slot, depositor, kind, deposit.record, now, deposit.expiresAt);
-      if (kind === ESCROW_ANSWER) for (const box of deposit.boxes) statements.insertBox.run(room, slot, box.recipient, depositor, box.box);
+      if (kind === ESCROW_ANSWER) for (const box of deposit.boxes) statements.insertBox.run({ room, slot, recipient: sessionBytes(box.recipient), depositor, box: sessionBytes(box.box) });
     }
     return { kind: existing === undefined ? 'stored' : 'duplicate', releases: releasesOf(room, slot, depositor) };
+  });
+  const revokeTransaction = db.transaction((roomId: string, device: Buffer, by: Buffer, now: number): boolean => {
+    const room = keyOf(roomId);
+    if (room === null || statements.isLive.get(room) === undefined || device.equals(by)) return false;
+    if (statements.isActiveDevice.get(room, by) === undefined) return false;
+    if (statements.revokeDevice.run(now, room, device).changes === 0) return false;
+    statements.eraseBoxesTo.run(room, device);
+    statements.removePush.run(room, device);
+    return true;
   });
   const expireTransaction = db.transaction((now: number): number => {
     statements.expireBoxes.run(now);
@@ -264,9 +284,16 @@ export function createSqliteStorage(options: { path: string; synchronous?: Sqlit
       const room = keyOf(roomId);
       return room === null ? [] : statements.listDevices.all(room).map((row) => new Uint8Array(row.device_pk));
     },
+    async listRevokedDevices(roomId) {
+      const room = keyOf(roomId);
+      return room === null ? [] : statements.listRevokedDevices.all(room).map((row) => new Uint8Array(row.device_pk));
+    },
     async addDevice(roomId, devicePublicKey, now) {
       const room = keyOf(roomId);
       if (room !== null) statements.addDevice.run(room, devicePublicKey, now, room);
+    },
+    async revokeDevice(roomId, devicePublicKey, revokedBy, now) {
+      return revokeTransaction(roomId, sessionBytes(devicePublicKey), sessionBytes(revokedBy), now);
     },
     async setSealed(roomId, sealed) {
       const room = keyOf(roomId);
@@ -305,7 +332,7 @@ export function createSqliteStorage(options: { path: string; synchronous?: Sqlit
       const room = keyOf(roomId);
       if (room === null) return;
       const { devicePublicKey, endpoint, p256dh, auth } = subscription;
-      statements.savePush.run(room, devicePublicKey, endpoint, p256dh, auth, now, room);
+      statements.savePush.run({ room, device: sessionBytes(devicePublicKey), endpoint, p256dh: sessionBytes(p256dh), auth: sessionBytes(auth), now });
     },
     async removePushSubscription(roomId, devicePublicKey, endpoint) {
       const room = keyOf(roomId);

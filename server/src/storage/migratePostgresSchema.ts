@@ -1,7 +1,7 @@
 import type pg from 'pg';
 
 /** The layout this relay writes, kept in the one-row table `seen_schema`. */
-export const POSTGRES_SCHEMA_VERSION = 3;
+export const POSTGRES_SCHEMA_VERSION = 4;
 
 /**
  * Any constant shared by every Seen relay: while one relay holds this advisory lock, the others
@@ -279,6 +279,14 @@ CREATE TABLE escrow_boxes (
 `;
 
 /**
+ * Version 3 to 4: revoked devices (SEALED-19), as in SQLite's layout 6. A revoked device keeps its
+ * row, so it stays refused and can never be registered again; existing devices are active.
+ */
+const MIGRATE_V3_TO_V4 = `
+ALTER TABLE devices ADD COLUMN revoked_at bigint;
+`;
+
+/**
  * Brings the database to POSTGRES_SCHEMA_VERSION under an advisory lock (several relays may start
  * at once): creates it when empty, and refuses a database written by a newer relay instead of
  * guessing at it. The upgrade runs in one transaction: a failure leaves the old layout as it was.
@@ -300,7 +308,8 @@ export async function migratePostgresSchema(pool: pg.Pool): Promise<void> {
       if (version < POSTGRES_SCHEMA_VERSION) {
         if (version < 1) await client.query(SCHEMA_V1);
         if (version < 2) await client.query(MIGRATE_V1_TO_V2);
-        await client.query(MIGRATE_V2_TO_V3);
+        if (version < 3) await client.query(MIGRATE_V2_TO_V3);
+        await client.query(MIGRATE_V3_TO_V4);
         if (rows.length === 0) await client.query('INSERT INTO seen_schema (version) VALUES ($1)', [POSTGRES_SCHEMA_VERSION]);
         else await client.query('UPDATE seen_schema SET version = $1', [POSTGRES_SCHEMA_VERSION]);
       }

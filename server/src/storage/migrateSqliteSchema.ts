@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 
 /** The layout this relay writes, kept in `PRAGMA user_version`. */
-export const SQLITE_SCHEMA_VERSION = 5;
+export const SQLITE_SCHEMA_VERSION = 6;
 
 /**
  * Version 2. Rooms get an integer key that the log and devices use instead of the 43-character
@@ -123,6 +123,14 @@ CREATE TABLE escrow_boxes (
 ) WITHOUT ROWID;
 `;
 
+/**
+ * Version 5 to 6: revoked devices (SEALED-19). A revoked device keeps its row with the time it was
+ * revoked, so it stays refused and can never be registered again; existing devices are active.
+ */
+const MIGRATE_V5_TO_V6 = `
+ALTER TABLE devices ADD COLUMN revoked_at INTEGER;
+`;
+
 function hasTable(db: Database, name: string): boolean {
   return db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(name) !== undefined;
 }
@@ -145,7 +153,8 @@ export function migrateSqliteSchema(db: Database): void {
     if (version < 2) db.exec(hasTable(db, 'envelopes') ? MIGRATE_V1_TO_V2 : SCHEMA_V2);
     if (version < 3) db.exec(MIGRATE_V2_TO_V3);
     if (version < 4) db.exec(MIGRATE_V3_TO_V4);
-    db.exec(MIGRATE_V4_TO_V5);
+    if (version < 5) db.exec(MIGRATE_V4_TO_V5);
+    db.exec(MIGRATE_V5_TO_V6);
     db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
   })();
 }

@@ -7,7 +7,8 @@ export async function readRoomHeadsOneByOne(storage: RelayStorage, roomIds: read
     const record = await storage.getRoom(roomId);
     if (record === null) continue;
     const deviceCount = record.deleted ? 0 : (await storage.listDevices(roomId)).length;
-    heads.set(roomId, { head: record.deleted ? 0 : record.maxRelaySeq, sealed: record.sealed, deleted: record.deleted, deviceCount });
+    const revokedCount = record.deleted ? 0 : (await storage.listRevokedDevices(roomId)).length;
+    heads.set(roomId, { head: record.deleted ? 0 : record.maxRelaySeq, sealed: record.sealed, deleted: record.deleted, deviceCount, revokedCount });
   }
   return heads;
 }
