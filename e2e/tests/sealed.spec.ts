@@ -111,8 +111,19 @@ test('SEALED-7: a leaked link cannot become an existing member; the member appro
   await devices.getByRole('button', { name: 'Remove' }).click();
   await alex.page.getByRole('dialog', { name: 'Remove this device?' }).getByRole('button', { name: 'Remove the device' }).click();
   await expect(devices.getByRole('listitem')).toHaveCount(1);
-  // The removed laptop is back to asking for approval; it holds no key to what comes next.
-  await expect(laptop.page.getByRole('heading', { name: 'Approve this device from your other one' })).toBeVisible();
+  // SEALED-19: the relay forgets the laptop at once — its socket closes, and it says why.
+  await expect(laptop.page.getByText('This device was removed from the room')).toBeVisible();
+  await expect(syncStatus(laptop.page)).toHaveText(/Not connected/);
+  await snap(laptop.page, testInfo, '54-device-removed');
+  // Alex renames the room; a reload of the laptop (a thief with it) is refused again, and the new
+  // name — written after the removal, under the room key the laptop still holds — never reaches it.
+  const afterRemoval = `Renamed after the removal ${testInfo.project.name}`;
+  await alex.page.getByLabel('Room name').fill(afterRemoval);
+  await alex.page.getByRole('button', { name: 'Save names' }).click();
+  await expect(syncStatus(alex.page)).toHaveText(/^Saved/);
+  await laptop.page.reload();
+  await expect(laptop.page.getByText('This device was removed from the room')).toBeVisible();
+  expect(await laptop.page.evaluate((needle) => document.body.innerText.includes(needle), afterRemoval)).toBe(false);
   await closePartners(alex, sam, laptop);
 });
 
