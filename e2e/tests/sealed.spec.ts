@@ -112,8 +112,11 @@ test('SEALED-7: a leaked link cannot become an existing member; the member appro
   await alex.page.getByRole('dialog', { name: 'Remove this device?' }).getByRole('button', { name: 'Remove the device' }).click();
   await expect(devices.getByRole('listitem')).toHaveCount(1);
   // SEALED-19: the relay forgets the laptop at once — its socket closes, and it says why.
-  await expect(laptop.page.getByText('This device was removed from the room')).toBeVisible();
+  await expect(laptop.page.getByText('This device was removed from the room', { exact: true })).toBeVisible();
   await expect(syncStatus(laptop.page)).toHaveText(/Not connected/);
+  // No approval can bring it back, so it no longer offers a code to approve.
+  await expect(laptop.page.getByRole('heading', { name: 'Approve this device from your other one' })).toHaveCount(0);
+  await expectAccessible(laptop.page, 'device removed');
   await snap(laptop.page, testInfo, '54-device-removed');
   // Alex renames the room; a reload of the laptop (a thief with it) is refused again, and the new
   // name — written after the removal, under the room key the laptop still holds — never reaches it.
@@ -122,7 +125,7 @@ test('SEALED-7: a leaked link cannot become an existing member; the member appro
   await alex.page.getByRole('button', { name: 'Save names' }).click();
   await expect(syncStatus(alex.page)).toHaveText(/^Saved/);
   await laptop.page.reload();
-  await expect(laptop.page.getByText('This device was removed from the room')).toBeVisible();
+  await expect(laptop.page.getByText('This device was removed from the room', { exact: true })).toBeVisible();
   expect(await laptop.page.evaluate((needle) => document.body.innerText.includes(needle), afterRemoval)).toBe(false);
   await closePartners(alex, sam, laptop);
 });

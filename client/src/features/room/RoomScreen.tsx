@@ -211,6 +211,9 @@ function RoomLoaded({
   })();
 
   const refusal = status.phase === 'refused' && status.refusal && !deleted ? REFUSALS[status.refusal] : null;
+  // A removed device is refused for good (SEALED-19): no approval can bring it back, so the notice
+  // (forget the room here, join again as a new device) is all it shows.
+  const removed = status.phase === 'refused' && status.refusal === 'device-removed';
   // The first screen appears whole, with the document and the deck's cards, instead of growing when
   // the cards' text arrives (a layout shift on a phone). A failed deck download shows it anyway.
   const decksSettled = useChunkReady(loadDecks, loaded && view.initialised);
@@ -259,6 +262,7 @@ function RoomLoaded({
           </>
         ) : (
           <>
+            {removed && <h1>Removed from this room</h1>}
             {refusal && (
               <Notice
                 tone="error"
@@ -292,7 +296,7 @@ function RoomLoaded({
                 Reload the page to update. Until then, some things your partner added may not show here.
               </Notice>
             )}
-            {firstScreenReady && sealed.pending.length > 0 && (
+            {firstScreenReady && !removed && sealed.pending.length > 0 && (
               <ApproveDevices
                 myId={saved.memberId}
                 nameOf={(memberId) => view.members.find((member) => member.id === memberId)?.name ?? null}
@@ -300,7 +304,7 @@ function RoomLoaded({
                 onApprove={(deviceHex) => sealed.vault.approveDevice(deviceHex, Date.now())}
               />
             )}
-            {!firstScreenReady ? (
+            {removed ? null : !firstScreenReady ? (
               <Waiting title={loaded && !view.initialised ? 'Waiting for the room to arrive…' : 'Opening the room…'} detail={loaded && !view.initialised ? sync.detail : undefined} />
             ) : sealed.enrolled === 'waiting-for-own-device' ? (
               <WaitingForApproval name={myName} others={partnerNames} code={formatApprovalCode({ publicKey: sealed.vault.devicePublicKey, boxKey: sealed.vault.boxPublicKey })} />
