@@ -4,6 +4,7 @@ import { boxForDevice, deriveDeviceBoxKeyPair, generateAnswerKey, signCommitment
 import { answerMap, editDraft as editClearDraft, joinKey, lookEarly, readAnswer, readCardAnswers, RootKey, rootMap, startSession, submitAnswer as submitClearAnswer } from '../doc/index.ts';
 import { T0 } from '../doc/testRoom.ts';
 import { toHex } from '../protocol/index.ts';
+import { waitFor } from '../testing/index.ts';
 import { approvedSecondDevice, createSealedCouple, openDevice, storedBytes, syncAll } from './testVaults.ts';
 
 const CARD = { session: 1, cardId: 'p-01' };
@@ -142,6 +143,25 @@ describe('sealed answers and their release (SEALED-8..11)', () => {
     expect(view(sam).others[0]).toMatchObject({ text: ALEX_CANARY, mismatch: false });
     // Nothing to share (an empty draft) is known at once.
     expect(sam.vault.share({ session: 1, cardId: 'p-02', memberId: sam.memberId }, T0)).toBeNull();
+  });
+
+  it('SEALED-10: a partner\'s signed answer is checked as it arrives, and the listener (the app\'s peer release) hears of it before any read', async () => {
+    const { alex, sam, view, alexRef, samRef } = couple();
+    sam.vault.editDraft(samRef, SAM_CANARY, T0);
+    sam.vault.submit(samRef, T0 + 1);
+    let heard = 0;
+    const stop = sam.vault.onCommitmentsChecked(() => {
+      heard++;
+      sam.vault.releaseToPeers([CARD], [alex.memberId, sam.memberId]);
+    });
+    alex.vault.editDraft(alexRef, ALEX_CANARY, T0 + 2);
+    alex.vault.submit(alexRef, T0 + 3);
+    syncAll(alex.doc, sam.doc);
+    await waitFor(() => heard > 0, { what: 'the checked commitment' });
+    stop();
+    syncAll(alex.doc, sam.doc);
+    // Sam's device released on hearing it: Alex reads Sam's answer without Sam's app doing anything more.
+    expect(view(alex).others[0]).toMatchObject({ text: SAM_CANARY, mismatch: false });
   });
 
   it('SEALED-9: keys from the escrow open the answer, survive a reload and reach the member\'s other device', () => {

@@ -171,7 +171,19 @@ export class AnswerVault implements AnswerReader {
       else if (event instanceof Y.YMapEvent) for (const key of event.keysChanged) keys.add(key);
     }
     this.keepOwnShared(keys);
+    // Other members' answers as they arrive: their signatures are checked now, off the page's thread,
+    // and whoever listens (the app's peer release) hears of it without waiting for a render.
+    const others = [...keys].filter((key) => splitKey(key)[2] !== this.memberId);
+    const checks = this.checkCommitments(others);
+    if (checks.length > 0) void Promise.all(checks).then(() => this.commitmentListeners.forEach((listener) => listener()));
   };
+  private readonly commitmentListeners = new Set<() => void>();
+
+  /** Called when signed commitments of other members arrived and were checked (SEALED-8, SEALED-10). */
+  onCommitmentsChecked(listener: () => void): () => void {
+    this.commitmentListeners.add(listener);
+    return () => this.commitmentListeners.delete(listener);
+  }
 
   constructor(
     private readonly doc: Y.Doc,
@@ -355,23 +367,34 @@ export class AnswerVault implements AnswerReader {
    */
   async prepare(): Promise<void> {
     await this.devices.prepare();
+    await Promise.all(this.checkCommitments(rootMap(this.doc, RootKey.Answers).keys()));
+  }
+
+  /**
+   * Checks, through WebCrypto, the commitment signatures of these answers that are not checked yet:
+   * at first draw for the whole room, and for each answer as it arrives, so that the reveal, when
+   * the key comes, finds the check done (SEALED-8) instead of doing a tweetnacl verification then.
+   */
+  private checkCommitments(answerKeys: Iterable<string>): Promise<void>[] {
     const checks: Promise<void>[] = [];
-    rootMap(this.doc, RootKey.Answers).forEach((value, key) => {
+    const answers = rootMap(this.doc, RootKey.Answers);
+    for (const key of answerKeys) {
+      const value = answers.get(key);
       const [session, cardId, memberId, ...rest] = splitKey(key);
       const sealed = value instanceof Y.Map ? parseSealed(value.get('sealed')) : null;
       const number = Number(session);
-      if (!sealed || !cardId || !memberId || rest.length > 0 || !Number.isInteger(number)) return;
+      if (!sealed || !cardId || !memberId || rest.length > 0 || !Number.isInteger(number)) continue;
       const ref = { session: number, cardId, memberId };
       const cacheKey = commitmentCacheKey(ref, sealed);
       const signer = this.devices.known(sealed.signer);
-      if (this.verifiedCommitments.has(cacheKey) || !signer || signer.memberId !== memberId) return;
+      if (this.verifiedCommitments.has(cacheKey) || !signer || signer.memberId !== memberId) continue;
       checks.push(
         ed25519VerifyDetached(signatureTranscript(slotOf(ref, sealed.revision), sealed.commitment), sealed.signature, signer.publicKey).then((valid) => {
           this.verifiedCommitments.set(cacheKey, valid);
         }),
       );
-    });
-    await Promise.all(checks);
+    }
+    return checks;
   }
 
   /** Where this device stands, without writing anything: approved and holding the member secret, or waiting. */

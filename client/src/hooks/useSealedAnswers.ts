@@ -131,5 +131,8 @@ export function useAnswerRelease(sealed: SealedAnswers, session: RoomSession, vi
     if (sealed.enrolled !== 'ready' || !connected) return;
     void release.settle(cards, memberIds).then(() => release.declinePassed(closed));
   }, [release, sealed.enrolled, connected, cards, closed, memberIds]);
+  // A partner's signed answer arrived and checked: release ours to them at once (SEALED-10), not
+  // after the render the document change causes; the same call after the render finds nothing to do.
+  useEffect(() => sealed.vault.onCommitmentsChecked(() => void sealed.vault.releaseToPeers(cards, memberIds)), [sealed.vault, cards, memberIds]);
   useEffect(() => session.onEscrowNotice((slotTag) => void release.noticed(slotTag, cards, memberIds)), [session, release, cards, memberIds]);
 }
