@@ -176,10 +176,11 @@ export function sealedAnswerWriter(vault: AnswerVault, release: AnswerRelease, c
       if (!sharing) return false;
       void sharing.then((shared) => {
         if (!shared) return;
-        if (allowEarly) vault.releaseEarly(ref);
-        // Partners who shared already get the key now, not after the next render (SEALED-8).
-        vault.releaseToCommitted(ref);
+        // The deposit first: its signature (WebCrypto) runs while this device boxes the key to
+        // partners who shared already — now, not after the next render (SEALED-8).
         void release.deposit(ref, shared);
+        if (allowEarly) vault.releaseEarly(ref);
+        vault.releaseToCommitted(ref);
       });
       return true;
     },
