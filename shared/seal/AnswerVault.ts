@@ -87,6 +87,8 @@ export interface MemberPrefs {
   readonly strictRelease: boolean;
 }
 
+/** escrowedBy's value for a device whose answer deposit the relay stored (SEALED-9). */
+const DEPOSITED = true;
 /** escrowedBy's value for a device whose decline the relay stored (a final pass, SEALED-20). */
 const DECLINED = 'declined';
 const DEFAULT_PREFS: MemberPrefs = { strictRelease: false };
@@ -742,34 +744,36 @@ export class AnswerVault implements AnswerReader {
    * asks the relay with a read (no boxes, no signature) instead of depositing again.
    */
   noteDeposited(card: CardRef): void {
-    const map = answerMap(this.doc, { ...card, memberId: this.memberId });
-    if (!map || this.hasDeposited(card)) return;
-    const by = map.get('escrowedBy');
-    this.doc.transact(() => {
-      if (by instanceof Y.Map) by.set(this.deviceHex, true);
-      else map.set('escrowedBy', new Y.Map<unknown>([[this.deviceHex, true]]));
-    }, localOrigin('release'));
+    this.noteEscrowed(card, DEPOSITED);
   }
 
   hasDeposited(card: CardRef): boolean {
-    const by = answerMap(this.doc, { ...card, memberId: this.memberId })?.get('escrowedBy');
-    return by instanceof Y.Map && by.get(this.deviceHex) === true;
+    return this.escrowedAs(card) === DEPOSITED;
   }
 
   /** The relay stored this device's decline for the card (SEALED-20): it need not decline again. */
   noteDeclined(card: CardRef): void {
-    const map = answerMap(this.doc, { ...card, memberId: this.memberId });
-    if (!map || this.hasDeclined(card)) return;
-    const by = map.get('escrowedBy');
-    this.doc.transact(() => {
-      if (by instanceof Y.Map) by.set(this.deviceHex, DECLINED);
-      else map.set('escrowedBy', new Y.Map<unknown>([[this.deviceHex, DECLINED]]));
-    }, localOrigin('release'));
+    this.noteEscrowed(card, DECLINED);
   }
 
   hasDeclined(card: CardRef): boolean {
+    return this.escrowedAs(card) === DECLINED;
+  }
+
+  /** What the relay stored of this device for the card, as noted in the member's answer (`escrowedBy`). */
+  private escrowedAs(card: CardRef): unknown {
     const by = answerMap(this.doc, { ...card, memberId: this.memberId })?.get('escrowedBy');
-    return by instanceof Y.Map && by.get(this.deviceHex) === DECLINED;
+    return by instanceof Y.Map ? by.get(this.deviceHex) : undefined;
+  }
+
+  private noteEscrowed(card: CardRef, value: typeof DEPOSITED | typeof DECLINED): void {
+    const map = answerMap(this.doc, { ...card, memberId: this.memberId });
+    if (!map || this.escrowedAs(card) === value) return;
+    const by = map.get('escrowedBy');
+    this.doc.transact(() => {
+      if (by instanceof Y.Map) by.set(this.deviceHex, value);
+      else map.set('escrowedBy', new Y.Map<unknown>([[this.deviceHex, value]]));
+    }, localOrigin('release'));
   }
 
   /** Called when the relay listed deposits this device had not seen: what readOther says may change. */
