@@ -7,3 +7,4 @@ export { ed25519KeyPairFromSeed, ed25519SignDetached, ed25519VerifyDetached } fr
 export * from './sealedAnswer.ts';
 export * from './answerKeys.ts';
 export * from './DeviceBoxer.ts';
+export * from './admissionTicket.ts';

@@ -17,6 +17,7 @@ export const FRAME = {
   ESCROW_DEPOSIT: 0x09,
   ESCROW_READ: 0x0a,
   REVOKE_DEVICE: 0x0b,
+  ADMIT_TICKET: 0x0c,
   HELLO: 0x81,
   READY: 0x82,
   ENV: 0x83,
@@ -135,6 +136,7 @@ export const LABEL = {
   SIGN_REGISTER: 'seen/v1/register',
   SIGN_AUTH: 'seen/v1/relay-auth',
   SIGN_ESCROW_DEPOSIT: 'seen/v1/escrow-deposit',
+  ADMISSION_TICKET: 'seen/v1/admission-ticket',
 } as const;
 
 export const SIZE = {
@@ -146,6 +148,10 @@ export const SIZE = {
   NONCE: 24,
   SECRET: 32,
   BOX_OVERHEAD: 16,
+  /** A one-time admission ticket (SEALED-21), carried by a new device's AUTH. */
+  ADMISSION_TICKET: 16,
+  /** What the relay keeps of a ticket: the first 32 bytes of its SHA-512. */
+  TICKET_HASH: 32,
 } as const;
 
 /** Default relay limits (PROTOCOL.md "Limits"); the relay may be configured tighter or looser. */

@@ -19,6 +19,7 @@ import {
   encodeEscrowNoticeFrame,
   encodeEscrowReadFrame,
   encodeRevokeDeviceFrame,
+  encodeAdmitTicketFrame,
   encodeEscrowReleasesFrame,
   encodeHelloFrame,
   encodeNudgeFrame,
@@ -76,7 +77,7 @@ describe('client frames', () => {
         (fields) => {
           const bytes = encodeAuthFrame(fields);
           expect(bytes.length).toBe(AUTH_FRAME_LENGTH);
-          expect(parseClientFrame(bytes)).toEqual({ ok: true, value: { kind: FRAME.AUTH, version: PROTOCOL_VERSION, ...fields } });
+          expect(parseClientFrame(bytes)).toEqual({ ok: true, value: { kind: FRAME.AUTH, version: PROTOCOL_VERSION, ...fields, admissionTicket: null } });
         },
       ),
       { seed: 1001, ...RUNS },
@@ -175,6 +176,33 @@ describe('client frames', () => {
     expect(parsed.ok && parsed.value.kind === FRAME.AUTH && parsed.value.version).toBe(PROTOCOL_VERSION + 1);
   });
 
+  it('PROTO-1 ADMIT_TICKET round-trips the ticket hash; AUTH round-trips with and without an admission ticket; PROTO-2 other lengths are frame-bad-length', () => {
+    const ticketHash = Uint8Array.from(filled(SIZE.TICKET_HASH, 0x7d));
+    const admit = encodeAdmitTicketFrame(ticketHash);
+    expect(parseClientFrame(admit)).toEqual({ ok: true, value: { kind: FRAME.ADMIT_TICKET, ticketHash } });
+    expect(errorOf(parseClientFrame(grow(admit)))).toBe(FRAME_ERROR.BAD_LENGTH);
+    expect(errorOf(parseClientFrame(shrink(admit)))).toBe(FRAME_ERROR.BAD_LENGTH);
+    const fields = {
+      roomId: Uint8Array.from(filled(SIZE.ROOM_ID, 1)),
+      authPublicKey: Uint8Array.from(filled(SIZE.PUBLIC_KEY, 2)),
+      devicePublicKey: Uint8Array.from(filled(SIZE.PUBLIC_KEY, 3)),
+      sessionId: Uint8Array.from(filled(SIZE.SESSION_ID, 4)),
+      fromRelaySeq: 7,
+      roomSignature: Uint8Array.from(filled(SIZE.SIGNATURE, 5)),
+      deviceSignature: Uint8Array.from(filled(SIZE.SIGNATURE, 6)),
+    };
+    const admissionTicket = Uint8Array.from(filled(SIZE.ADMISSION_TICKET, 9));
+    const plain = encodeAuthFrame(fields);
+    const ticketed = encodeAuthFrame({ ...fields, admissionTicket });
+    expect(plain.length).toBe(AUTH_FRAME_LENGTH);
+    expect([...ticketed]).toEqual([...plain, ...admissionTicket]);
+    expect(parseClientFrame(plain)).toMatchObject({ ok: true, value: { admissionTicket: null, fromRelaySeq: 7 } });
+    expect(parseClientFrame(ticketed)).toMatchObject({ ok: true, value: { admissionTicket, fromRelaySeq: 7 } });
+    expect(errorOf(parseClientFrame(shrink(ticketed)))).toBe(FRAME_ERROR.BAD_LENGTH);
+    expect(errorOf(parseClientFrame(grow(ticketed)))).toBe(FRAME_ERROR.BAD_LENGTH);
+    expect(() => encodeAuthFrame({ ...fields, admissionTicket: new Uint8Array(15) })).toThrow(RangeError);
+  });
+
   it('PROTO-1 REVOKE_DEVICE round-trips the device key; PROTO-2 one byte short or long is frame-bad-length', () => {
     const devicePublicKey = Uint8Array.from(filled(SIZE.PUBLIC_KEY, 0x3c));
     const frame = encodeRevokeDeviceFrame(devicePublicKey);
@@ -216,6 +244,7 @@ describe('client frames', () => {
       FRAME.ESCROW_DEPOSIT,
       FRAME.ESCROW_READ,
       FRAME.REVOKE_DEVICE,
+      FRAME.ADMIT_TICKET,
     ]);
     for (let type = 0; type < 256; type++) {
       if (clientTypes.has(type)) continue;

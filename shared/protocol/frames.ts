@@ -17,6 +17,11 @@ export interface AuthFrame {
   readonly fromRelaySeq: number;
   readonly roomSignature: Uint8Array;
   readonly deviceSignature: Uint8Array;
+  /**
+   * A one-time ticket a device already in the room issued (SEALED-21): lets this new device in
+   * although the room is sealed. Null when absent (the frame then ends after deviceSignature).
+   */
+  readonly admissionTicket: Uint8Array | null;
 }
 export interface PutFrame {
   readonly kind: typeof FRAME.PUT;
@@ -74,7 +79,13 @@ export interface RevokeDeviceFrame {
   readonly kind: typeof FRAME.REVOKE_DEVICE;
   readonly devicePublicKey: Uint8Array;
 }
+/** A device of the room vouches for one new device to come (SEALED-21): the relay keeps the ticket's hash. */
+export interface AdmitTicketFrame {
+  readonly kind: typeof FRAME.ADMIT_TICKET;
+  readonly ticketHash: Uint8Array;
+}
 export type ClientFrame =
+  | AdmitTicketFrame
   | RevokeDeviceFrame
   | EscrowDepositFrame
   | EscrowReadFrame
@@ -249,7 +260,7 @@ const AUTH_LAYOUT = defineLayout({
 });
 export const AUTH_FRAME_LENGTH = AUTH_LAYOUT.length;
 
-export function encodeAuthFrame(frame: Omit<AuthFrame, 'kind' | 'version'>): Uint8Array {
+export function encodeAuthFrame(frame: Omit<AuthFrame, 'kind' | 'version' | 'admissionTicket'> & { readonly admissionTicket?: Uint8Array | null }): Uint8Array {
   const { at } = AUTH_LAYOUT;
   const { out, view } = allocateFrame(FRAME.AUTH, AUTH_LAYOUT);
   out[at.version] = PROTOCOL_VERSION;
@@ -260,12 +271,16 @@ export function encodeAuthFrame(frame: Omit<AuthFrame, 'kind' | 'version'>): Uin
   writeU64(view, at.fromRelaySeq, frame.fromRelaySeq);
   out.set(frame.roomSignature, at.roomSignature);
   out.set(frame.deviceSignature, at.deviceSignature);
-  return out;
+  const ticket = frame.admissionTicket ?? null;
+  if (ticket === null) return out;
+  if (ticket.length !== SIZE.ADMISSION_TICKET) throw new RangeError(`an admission ticket is ${SIZE.ADMISSION_TICKET} bytes`);
+  return new FrameWriter().bytes(out).bytes(ticket).finish();
 }
 
 function readAuthFrame(bytes: Uint8Array, view: DataView): Parsed<AuthFrame> {
   const { at } = AUTH_LAYOUT;
-  if (bytes.length !== AUTH_LAYOUT.length) return fail(FRAME_ERROR.BAD_LENGTH);
+  const withTicket = bytes.length === AUTH_LAYOUT.length + SIZE.ADMISSION_TICKET;
+  if (bytes.length !== AUTH_LAYOUT.length && !withTicket) return fail(FRAME_ERROR.BAD_LENGTH);
   const fromRelaySeq = readU64(view, at.fromRelaySeq);
   if (fromRelaySeq < 0) return fail(FRAME_ERROR.BAD_NUMBER);
   return ok({
@@ -278,6 +293,7 @@ function readAuthFrame(bytes: Uint8Array, view: DataView): Parsed<AuthFrame> {
     fromRelaySeq,
     roomSignature: bytes.slice(at.roomSignature, at.roomSignature + SIZE.SIGNATURE),
     deviceSignature: bytes.slice(at.deviceSignature, at.deviceSignature + SIZE.SIGNATURE),
+    admissionTicket: withTicket ? bytes.slice(AUTH_LAYOUT.length) : null,
   });
 }
 
@@ -463,6 +479,7 @@ function readEscrowDepositFrame(bytes: Uint8Array): Parsed<EscrowDepositFrame> {
   });
 }
 
+export const encodeAdmitTicketFrame = (ticketHash: Uint8Array): Uint8Array => new FrameWriter().u8(FRAME.ADMIT_TICKET).bytes(ticketHash).finish();
 export const encodeRevokeDeviceFrame = (devicePublicKey: Uint8Array): Uint8Array =>
   new FrameWriter().u8(FRAME.REVOKE_DEVICE).bytes(devicePublicKey).finish();
 export const encodeEscrowReadFrame = (slotTag: Uint8Array): Uint8Array => new FrameWriter().u8(FRAME.ESCROW_READ).bytes(slotTag).finish();
@@ -674,6 +691,8 @@ export function parseClientFrame(bytes: Uint8Array): Parsed<ClientFrame> {
       return readEscrowDepositFrame(bytes);
     case FRAME.ESCROW_READ:
       return readSlotFrame(FRAME.ESCROW_READ, bytes);
+    case FRAME.ADMIT_TICKET:
+      return exactLength(bytes, 1 + SIZE.TICKET_HASH, () => ({ kind: FRAME.ADMIT_TICKET, ticketHash: bytes.slice(1) }));
     case FRAME.REVOKE_DEVICE:
       return exactLength(bytes, 1 + SIZE.PUBLIC_KEY, () => ({ kind: FRAME.REVOKE_DEVICE, devicePublicKey: bytes.slice(1) }));
     default:
