@@ -5,11 +5,14 @@ import {
   ENCODED_SECRET_LENGTH,
   INVITE_ERROR,
   encodeRoomSecret,
+  formatDeviceLink,
   formatInviteLink,
   generateRoomSecret,
   parseInviteFragment,
+  parseInviteTicket,
   type InviteErrorCode,
 } from './roomSecret.ts';
+import { admissionTicketHash, generateAdmissionTicket } from './admissionTicket.ts';
 
 const secretArb = fc.uint8Array({ minLength: SIZE.SECRET, maxLength: SIZE.SECRET });
 const encoded = encodeRoomSecret(Uint8Array.from({ length: SIZE.SECRET }, (_, i) => i * 11));
@@ -96,5 +99,26 @@ describe('invite link', () => {
       }),
       { seed: 5002, numRuns: 5_000 },
     );
+  });
+});
+
+describe('device link (SEALED-21)', () => {
+  it('SEALED-21 a device link is the invite link plus a one-time ticket in the fragment; an invite link has none; an altered ticket is refused in words', () => {
+    const secret = generateRoomSecret();
+    const ticket = generateAdmissionTicket();
+    const link = formatDeviceLink('https://seen.example', secret, ticket);
+    expect(link.startsWith(`${formatInviteLink('https://seen.example', secret)}&t=`)).toBe(true);
+    const hash = new URL(link).hash;
+    expect(parseInviteFragment(hash)).toEqual({ ok: true, value: secret });
+    expect(parseInviteTicket(hash)).toEqual({ ok: true, value: ticket });
+    expect(parseInviteTicket(new URL(formatInviteLink('https://seen.example', secret)).hash)).toEqual({ ok: true, value: null });
+    for (const altered of [hash.slice(0, -1), `${hash}A`, `${hash}&t=${hash.split('t=')[1]}`, hash.replace(/t=.../, 't=!!!')]) {
+      const parsed = parseInviteTicket(altered);
+      expect(parsed.ok, altered).toBe(false);
+      if (!parsed.ok) expect(parsed.error.message).toMatch(/device link looks cut off or altered/);
+    }
+    // The relay keeps a hash that says nothing of the ticket, and differs per ticket.
+    expect(admissionTicketHash(ticket)).toHaveLength(32);
+    expect(admissionTicketHash(ticket)).not.toEqual(admissionTicketHash(generateAdmissionTicket()));
   });
 });

@@ -4,6 +4,10 @@ import { SIZE, decodeBase64Url, encodeBase64Url, fail, ok, type Result } from '.
 /** The invite link carries the secret as `#k=<base64url>`; the `k=` leaves room for later fields. */
 export const INVITE_FRAGMENT_KEY = 'k';
 export const INVITE_PATH = '/join';
+/** A device link (SEALED-21) also carries a one-time admission ticket as `&t=<base64url>`. */
+export const TICKET_FRAGMENT_KEY = 't';
+/** 16 bytes in unpadded base64url. */
+const ENCODED_TICKET_LENGTH = 22;
 /** 32 bytes in unpadded base64url. */
 export const ENCODED_SECRET_LENGTH = 43;
 
@@ -31,6 +35,29 @@ export function encodeRoomSecret(secret: RoomSecret): string {
 /** The secret only ever travels in the fragment: browsers never send it to a server. */
 export function formatInviteLink(appOrigin: string, secret: RoomSecret): string {
   return `${appOrigin.replace(/\/+$/, '')}${INVITE_PATH}#${INVITE_FRAGMENT_KEY}=${encodeRoomSecret(secret)}`;
+}
+
+/**
+ * A link for one more device of the member (SEALED-21): the invite link plus a one-time admission
+ * ticket, so the device gets in even if the room is sealed. Both only ever in the fragment.
+ */
+export function formatDeviceLink(appOrigin: string, secret: RoomSecret, ticket: Uint8Array): string {
+  return `${formatInviteLink(appOrigin, secret)}&${TICKET_FRAGMENT_KEY}=${encodeBase64Url(ticket)}`;
+}
+
+/** The admission ticket of a device link, null for a plain invite link; an altered one is refused. */
+export function parseInviteTicket(hash: string): Result<Uint8Array | null, InviteError> {
+  const params = new URLSearchParams(hash.startsWith('#') ? hash.slice(1) : hash);
+  const values = params.getAll(TICKET_FRAGMENT_KEY);
+  if (values.length === 0) return ok(null);
+  const ticket = values.length === 1 && values[0]!.length === ENCODED_TICKET_LENGTH ? decodeBase64Url(values[0]!) : null;
+  if (ticket === null || ticket.length !== SIZE.ADMISSION_TICKET) {
+    return fail({
+      code: INVITE_ERROR.MALFORMED,
+      message: 'This device link looks cut off or altered. On your other device, make a new one in Room & data and open it here.',
+    });
+  }
+  return ok(ticket);
 }
 
 /** Parses `location.hash` (with or without the leading `#`). */

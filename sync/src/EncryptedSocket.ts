@@ -39,6 +39,11 @@ export interface EncryptedSocketContext {
   readonly onRelayEvent: (event: RelayEvent) => void;
   /** Signs the handshake (default: tweetnacl, synchronously); may answer later, e.g. through WebCrypto. */
   readonly signHandshake?: HandshakeSigner;
+  /**
+   * A one-time ticket another device of the room issued (SEALED-21), read before each AUTH: it lets
+   * this new device into a sealed room once; null once the relay let this device in.
+   */
+  readonly admissionTicket?: () => Uint8Array | null;
 }
 
 export type RelayEvent =
@@ -188,6 +193,7 @@ export function createEncryptedSocketClass(context: EncryptedSocketContext): Enc
           sessionId: context.sessionId,
           fromRelaySeq: this.fromRelaySeq,
           ...signatures,
+          admissionTicket: context.admissionTicket?.() ?? null,
         }),
       );
     }

@@ -143,6 +143,12 @@ export interface RoomSession {
    * its handshakes are refused, and no escrow box reaches it. Rejects when not connected.
    */
   revokeDevice(devicePublicKey: Uint8Array): Promise<void>;
+  /**
+   * Vouches at the relay for one new device to come (SEALED-21): returns a one-time ticket (its
+   * hash stays at the relay for 15 minutes) that lets a device presenting it into the room even
+   * if it is sealed. Rejects when not connected.
+   */
+  issueAdmissionTicket(): Promise<Uint8Array>;
   /** Erase the room on the relay for everyone; the relay refuses its id afterwards. */
   deleteRoom(): Promise<void>;
   /** Close the connection and stop syncing; local data stays on the device. */

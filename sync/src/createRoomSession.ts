@@ -17,8 +17,9 @@ import {
   encodePushUnsubscribeFrame,
   encodeSealFrame,
   encodeRevokeDeviceFrame,
+  encodeAdmitTicketFrame,
 } from '@seen/shared/protocol';
-import { deriveRoomKeys, generateDeviceKeyPair, randomBytes, ed25519SignDetached } from '@seen/shared/crypto';
+import { admissionTicketHash, deriveRoomKeys, ed25519SignDetached, generateAdmissionTicket, generateDeviceKeyPair, randomBytes } from '@seen/shared/crypto';
 import type { DeviceKeyPair, HandshakeSigner, RoomKeys, RoomSecret } from './publicTypes.ts';
 import { createEncryptedSocketClass, type RelayEvent, type SocketConstructor } from './EncryptedSocket.ts';
 import { offlineReasonForClose, refusalForClose } from './closeReasons.ts';
@@ -73,6 +74,11 @@ export interface CreateRoomSessionOptions {
   readonly keys?: RoomKeys;
   /** Signs each connection's handshake; omitted = tweetnacl (see EncryptedSocketContext). */
   readonly signHandshake?: HandshakeSigner;
+  /**
+   * A one-time admission ticket from a device link (SEALED-21): presented until the relay lets
+   * this device in (READY), so a sealed room takes it once; never sent after.
+   */
+  readonly admissionTicket?: Uint8Array;
   /**
    * Where "the network is back" (`online`) and "the tab is shown again" (`visibilitychange`) come
    * from: a connection waiting out its backoff then tries again at once. Default: the browser's
@@ -138,6 +144,7 @@ export function openRoomSession(options: CreateRoomSessionOptions): RoomSessionI
 
   let phase: SessionPhase = 'connecting';
   let refusal: RefusalReason | null = null;
+  let admissionTicket: Uint8Array | null = options.admissionTicket ?? null;
   let offlineReason: OfflineReason | null = null;
   let sealed = false;
   let deviceCount = 0;
@@ -200,6 +207,8 @@ export function openRoomSession(options: CreateRoomSessionOptions): RoomSessionI
         if (event.kind === 'ready') {
           phase = 'syncing';
           offlineReason = null;
+          // In: the relay registered this device, and the ticket is spent (or was not needed).
+          admissionTicket = null;
         }
         break;
       case 'open':
@@ -240,6 +249,7 @@ export function openRoomSession(options: CreateRoomSessionOptions): RoomSessionI
       WebSocketImpl,
       onRelayEvent,
       signHandshake: options.signHandshake,
+      admissionTicket: () => admissionTicket,
     }) as unknown as typeof WebSocket,
     // Tabs must not bypass the relay: every byte goes through the encrypting socket.
     disableBc: true,
@@ -357,6 +367,11 @@ export function openRoomSession(options: CreateRoomSessionOptions): RoomSessionI
       return () => escrowNoticeListeners.delete(listener);
     },
     revokeDevice: (devicePublicKey) => sendControl(encodeRevokeDeviceFrame(devicePublicKey)),
+    async issueAdmissionTicket() {
+      const ticket = generateAdmissionTicket();
+      await sendControl(encodeAdmitTicketFrame(admissionTicketHash(ticket)));
+      return ticket;
+    },
     async deleteRoom() {
       await sendControl(encodeDeleteRoomFrame());
       await whenStatus(() => phase === 'refused');

@@ -4,6 +4,7 @@ import {
   deriveRoomKeys,
   deriveRoomKeysAsync,
   encodeRoomSecret,
+  formatDeviceLink,
   formatInviteLink,
   generateRoomSecret,
   parseInviteFragment,
@@ -71,6 +72,11 @@ export function decodeSecret(encoded: string): RoomSecret | null {
 
 export function inviteLinkFor(secret: RoomSecret, origin = window.location.origin): string {
   return formatInviteLink(origin, secret);
+}
+
+/** A link for one more device of this member, with a one-time admission ticket (SEALED-21). */
+export function deviceLinkFor(secret: RoomSecret, ticket: Uint8Array, origin = window.location.origin): string {
+  return formatDeviceLink(origin, secret, ticket);
 }
 
 /** The relay lives on the same host as the app (one port serves both). */

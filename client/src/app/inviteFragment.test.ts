@@ -38,4 +38,19 @@ describe('invite fragment', () => {
     expect(window.location.hash).toBe('');
     expect(sessionStorage.length).toBe(0);
   });
+
+  it('[SEALED-21] a device link keeps its ticket with the pending invite for a reload; an altered ticket is an error and nothing is kept', async () => {
+    const secret = generateRoomSecret();
+    window.history.replaceState(null, '', `/join#k=${encodeSecret(secret)}&t=${'A'.repeat(21)}Q`);
+    const { consumeInviteFragment } = await import('./inviteFragment.ts');
+    expect(consumeInviteFragment().kind).toBe('secret');
+    expect(sessionStorage.getItem('seen.pending-ticket')).toBe(`${'A'.repeat(21)}Q`);
+    vi.resetModules();
+    sessionStorage.clear();
+    window.history.replaceState(null, '', `/join#k=${encodeSecret(secret)}&t=${'A'.repeat(20)}`);
+    const read = (await import('./inviteFragment.ts')).consumeInviteFragment();
+    expect(read.kind).toBe('error');
+    if (read.kind === 'error') expect(read.error.message).toMatch(/device link looks cut off or altered/);
+    expect(sessionStorage.length).toBe(0);
+  });
 });

@@ -1,10 +1,15 @@
 // Reads the invite link's fragment exactly once per page load, keeps the secret for this tab, and
 // removes it from the address bar (APP-18), so it does not linger in history, screenshots or a
 // bookmark. A reload of /join after that finds the secret in sessionStorage instead.
-import { parseInviteFragment, type InviteError, type RoomSecret } from './invite.ts';
+import { parseInviteTicket } from '@seen/shared/crypto';
+import { decodeBase64Url, encodeBase64Url } from '@seen/shared/protocol';
+import { parseInviteFragment, roomIdFor, type InviteError, type RoomSecret } from './invite.ts';
 import { decodeSecret, encodeSecret } from './invite.ts';
+import { rememberAdmissionTicket } from './openRoom.ts';
 
 const PENDING_KEY = 'seen.pending-invite';
+/** The admission ticket of a device link (SEALED-21), kept with the pending invite for a reload. */
+const PENDING_TICKET_KEY = 'seen.pending-ticket';
 
 export type InviteRead =
   | { readonly kind: 'secret'; readonly secret: RoomSecret }
@@ -20,18 +25,31 @@ export function consumeInviteFragment(location: Pick<Location, 'hash' | 'pathnam
   if (consumed && (!hash || hash === '#')) return consumed;
   if (hash && hash !== '#') {
     const parsed = parseInviteFragment(hash);
+    const ticket = parseInviteTicket(hash);
     window.history.replaceState(null, '', `${location.pathname}${location.search}`);
-    if (parsed.ok) {
+    // The room key's problem first: it is what the person must ask for again.
+    const error = !parsed.ok ? parsed.error : !ticket.ok ? ticket.error : null;
+    if (parsed.ok && ticket.ok) {
       safeSession(() => sessionStorage.setItem(PENDING_KEY, encodeSecret(parsed.value)));
+      const admission = ticket.value;
+      if (admission) {
+        safeSession(() => sessionStorage.setItem(PENDING_TICKET_KEY, encodeBase64Url(admission)));
+        rememberAdmissionTicket(roomIdFor(parsed.value), admission);
+      } else {
+        safeSession(() => sessionStorage.removeItem(PENDING_TICKET_KEY));
+      }
       consumed = { kind: 'secret', secret: parsed.value };
-    } else {
-      safeSession(() => sessionStorage.removeItem(PENDING_KEY));
-      consumed = { kind: 'error', error: parsed.error };
+      return consumed;
     }
+    clearPendingInvite();
+    consumed = { kind: 'error', error: error ?? { code: 'malformed', message: 'This link could not be read. Ask for it again.' } };
     return consumed;
   }
   const pending = safeSession(() => sessionStorage.getItem(PENDING_KEY));
   const secret = pending ? decodeSecret(pending) : null;
+  const pendingTicket = safeSession(() => sessionStorage.getItem(PENDING_TICKET_KEY));
+  const ticket = pendingTicket ? decodeBase64Url(pendingTicket) : null;
+  if (secret && ticket) rememberAdmissionTicket(roomIdFor(secret), ticket);
   consumed = secret ? { kind: 'secret', secret } : { kind: 'none' };
   return consumed;
 }
@@ -40,6 +58,7 @@ export function consumeInviteFragment(location: Pick<Location, 'hash' | 'pathnam
 export function clearPendingInvite(): void {
   consumed = null;
   safeSession(() => sessionStorage.removeItem(PENDING_KEY));
+  safeSession(() => sessionStorage.removeItem(PENDING_TICKET_KEY));
 }
 
 function safeSession<T>(action: () => T): T | null {

@@ -16,6 +16,13 @@ interface OpenRoom {
 
 const RELEASE_DELAY_MS = 1_000;
 const openRooms = new Map<string, OpenRoom>();
+/** One-time admission tickets from device links (SEALED-21), by room id, until a session takes one. */
+const admissionTickets = new Map<string, Uint8Array>();
+
+/** A device link was opened: the next session for this room presents its ticket to the relay. */
+export function rememberAdmissionTicket(roomId: string, ticket: Uint8Array): void {
+  admissionTickets.set(roomId, ticket);
+}
 const listeners = new Set<() => void>();
 
 function notify(): void {
@@ -56,7 +63,9 @@ export function acquireRoomSession(secret: RoomSecret, deviceKey: string | null)
       coalesceWindow: coalesceWindowFor,
       keys: roomKeysFor(secret),
       signHandshake: signHandshakeAsync,
+      admissionTicket: admissionTickets.get(roomId),
     });
+    admissionTickets.delete(roomId);
     open = { session, holders: 0, closeTimer: null };
     openRooms.set(roomId, open);
     notify();

@@ -26,7 +26,7 @@ export const REFUSALS: Readonly<Record<RefusalReason, Refusal>> = {
   },
   sealed: {
     title: 'This room is sealed',
-    body: 'Its members sealed it so no new devices can join. If you belong there, ask someone in it to start a new room with you and send its link.',
+    body: 'Its members sealed it so no new devices can join by this link. If it is your room, open Room & data on a device of yours that is in it, choose “Add a device of yours”, and open that link here.',
     suggestForget: true,
   },
   deleted: {

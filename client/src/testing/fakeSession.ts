@@ -54,6 +54,7 @@ export function createFakeSession(doc = new Y.Doc()): FakeSession {
     connect: () => undefined,
     seal: () => Promise.resolve(),
     deleteRoom: () => Promise.resolve(),
+    issueAdmissionTicket: () => Promise.resolve(new Uint8Array(16).fill(7)),
     revokeDevice: (devicePublicKey) => {
       revokedDevices.push(toHex(devicePublicKey));
       return Promise.resolve();

@@ -1,4 +1,5 @@
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
+import { useCopyLink } from '../../hooks/useCopyLink.ts';
 import { Button } from '../../components/Button.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { Toast } from '../../components/Toast.tsx';
@@ -22,24 +23,7 @@ export function InvitePanel({
   const missing = Math.max(0, group.size - joined);
   const audience = inviteAudience({ partners: group.partners, missing, size: group.size });
   const [showQr, setShowQr] = useState(false);
-  const [toast, setToast] = useState<string | null>(null);
-
-  useEffect(() => {
-    if (!toast) return;
-    const timer = setTimeout(() => setToast(null), 2400);
-    return () => clearTimeout(timer);
-  }, [toast]);
-
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(link);
-      setToast('Invite link copied');
-    } catch {
-      const field = document.getElementById('invite-link') as HTMLInputElement | null;
-      field?.select();
-      setToast('Select the link and copy it');
-    }
-  }
+  const { toast, copy } = useCopyLink('invite-link', 'Invite link copied');
 
   async function share() {
     try {
@@ -64,7 +48,7 @@ export function InvitePanel({
           Invite link
         </label>
         <input id="invite-link" className="input" readOnly value={link} onFocus={(event) => event.currentTarget.select()} />
-        <Button variant="primary" icon="copy" onClick={() => void copy()}>
+        <Button variant="primary" icon="copy" onClick={() => void copy(link)}>
           Copy link
         </Button>
       </div>

@@ -5,7 +5,7 @@ import { TopBar } from '../../components/TopBar.tsx';
 import { Waiting } from '../../components/Waiting.tsx';
 import { Button } from '../../components/Button.tsx';
 import { loadDecks } from '../../app/decks.ts';
-import { decodeSecret, inviteLinkFor, type RoomSecret } from '../../app/invite.ts';
+import { decodeSecret, deviceLinkFor, inviteLinkFor, type RoomSecret } from '../../app/invite.ts';
 import { newDeviceKey } from '../../app/openRoom.ts';
 import { leaveRoom, noteFarewell, readFarewell, touchRoom } from '../../app/rooms.ts';
 import { navigate, roomPath, type RoomTab } from '../../app/router.ts';
@@ -330,7 +330,7 @@ function RoomLoaded({
                 {tab === 'history' ? (
                   <HistoryTab session={session} viewerId={saved.memberId} view={view} />
                 ) : (
-                  <SettingsTab session={session} view={view} actions={actions} inviteLink={inviteLink} status={status} others={otherNames} />
+                  <SettingsTab session={session} view={view} actions={actions} inviteLink={inviteLink} deviceLink={(ticket) => deviceLinkFor(secret, ticket)} status={status} others={otherNames} />
                 )}
               </Suspense>
             )}

@@ -7,6 +7,7 @@ import { Dialog } from '../../components/Dialog.tsx';
 import { Segmented } from '../../components/Segmented.tsx';
 import { useDocVersion } from '../../hooks/useDocVersion.ts';
 import { useSessionStatus } from '../../hooks/useSessionStatus.ts';
+import { AddDevice } from '../devices/AddDevice.tsx';
 import { formatApprovalCode } from '../devices/DeviceApproval.tsx';
 
 /**
@@ -20,7 +21,19 @@ const ESCROW_CHOICES = [
   { value: '366', label: 'A year' },
 ] as const;
 
-export function SealingPanel({ session, others, escrowDays, onEscrowDays }: { session: RoomSession; others: readonly string[]; escrowDays: number; onEscrowDays: (days: number) => void }) {
+export function SealingPanel({
+  session,
+  others,
+  escrowDays,
+  onEscrowDays,
+  deviceLink,
+}: {
+  session: RoomSession;
+  others: readonly string[];
+  escrowDays: number;
+  onEscrowDays: (days: number) => void;
+  deviceLink: (ticket: Uint8Array) => string;
+}) {
   const vault = existingVault(session);
   const version = useDocVersion(session.doc);
   const sealed = useSessionStatus(session).sealed;
@@ -87,6 +100,7 @@ export function SealingPanel({ session, others, escrowDays, onEscrowDays }: { se
           </li>
         ))}
       </ul>
+      <AddDevice session={session} deviceLink={deviceLink} />
       <Dialog open={removingDevice !== null} title="Remove this device?" onClose={() => setRemoving(null)}>
         <p>
           Use this for a lost or sold phone. The server stops letting it in, and it gets no new keys: nothing written from now on reaches it, and no answer of {names} is released

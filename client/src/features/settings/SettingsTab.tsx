@@ -33,12 +33,14 @@ export interface SettingsTabProps {
   readonly view: RoomView;
   readonly actions: RoomActions;
   readonly inviteLink: string;
+  /** The link for one more device of this member, around a one-time admission ticket (SEALED-21). */
+  readonly deviceLink: (ticket: Uint8Array) => string;
   readonly status: SessionStatus;
   /** The other members' names, in the room's order. */
   readonly others: readonly string[];
 }
 
-export function SettingsTab({ session, view, actions, inviteLink, status, others }: SettingsTabProps) {
+export function SettingsTab({ session, view, actions, inviteLink, deviceLink, status, others }: SettingsTabProps) {
   const me = view.me;
   const myLevel: Level = (me && view.depth.consent[me.id]) || 1;
 
@@ -81,7 +83,7 @@ export function SettingsTab({ session, view, actions, inviteLink, status, others
 
         <div className="stack stack--loose">
           <OwnCardsPanel view={view} actions={actions} />
-          <SealingPanel session={session} others={others} escrowDays={view.room.escrowDays} onEscrowDays={(days) => actions.setEscrowDays(days)} />
+          <SealingPanel session={session} others={others} escrowDays={view.room.escrowDays} onEscrowDays={(days) => actions.setEscrowDays(days)} deviceLink={deviceLink} />
           <NudgeSwitch session={session} others={others} />
           <DataPanel session={session} view={view} />
         </div>
