@@ -148,3 +148,44 @@ test('SEALED-18: an answer shared with “let them open it” can be seen before
   await expect(alex.page.getByText('Sam opened this before answering, as you allowed.')).toBeVisible();
   await closePartners(alex, sam);
 });
+
+test('SEALED-21: a sealed room refuses the invite link, yet takes a new phone of the member through a one-time device link and an approval', async ({ browser }, testInfo) => {
+  const { alex, sam, link } = await openPairedRoom(browser, testInfo, { roomName: 'Sealed tight' });
+  await alex.page.getByRole('link', { name: 'Room & data' }).click();
+  const seal = alex.page.getByRole('region', { name: 'Seal the room' });
+  await seal.getByRole('button', { name: 'Seal the room' }).click();
+  await alex.page.getByRole('dialog').getByRole('button', { name: 'Seal it' }).click();
+  await expect(alex.page.getByRole('heading', { name: 'The room is sealed' })).toBeVisible();
+
+  // The invite link alone no longer gets a new device in, and the refusal says what to do.
+  const stranger = await openPartner(browser, testInfo, 'Stranger');
+  await stranger.page.goto(link);
+  await expect(stranger.page.getByText('This room is sealed', { exact: true })).toBeVisible();
+  await expect(stranger.page.getByText('choose “Add a device of yours”', { exact: false })).toBeVisible();
+
+  // Alex makes a device link on the phone; the new laptop opens it and asks to join as Alex.
+  await alex.page.getByRole('button', { name: 'Add a device of yours' }).click();
+  const deviceLink = await alex.page.getByLabel('Link for your new device').inputValue();
+  expect(deviceLink).toMatch(/\/join#k=[A-Za-z0-9_-]{43}&t=[A-Za-z0-9_-]{22}$/);
+  await expectAccessible(alex.page, 'add a device');
+  await snap(alex.page, testInfo, '55-add-device');
+  const laptop = await openPartner(browser, testInfo, 'Alex laptop');
+  await laptop.page.goto(deviceLink);
+  await laptop.page.getByRole('button', { name: 'I’m Alex' }).click();
+  await expect(laptop.page.getByRole('heading', { name: 'Approve this device from your other one' })).toBeVisible();
+  const code = (await laptop.page.locator('.approval-code').innerText()).trim();
+  const ask = alex.page.getByText('A new device wants to join as Alex — approve?');
+  await expect(alex.page.locator('.notice', { has: ask })).toContainText(code);
+  await alex.page.locator('.notice', { has: ask }).getByRole('button', { name: 'Approve' }).click();
+  await expect(laptop.page.getByRole('heading', { name: 'Approve this device from your other one' })).toHaveCount(0);
+  // In for good: a reload (no ticket any more) is let in as a registered device.
+  await laptop.page.reload();
+  await expect(syncStatus(laptop.page)).toHaveText(/^Saved/);
+  await expect(laptop.page.getByRole('link', { name: 'Room & data' })).toBeVisible();
+
+  // The ticket was single use: the same device link on yet another browser is refused.
+  const second = await openPartner(browser, testInfo, 'Second try');
+  await second.page.goto(deviceLink);
+  await expect(second.page.getByText('This room is sealed', { exact: true })).toBeVisible();
+  await closePartners(alex, sam, laptop, stranger, second);
+});

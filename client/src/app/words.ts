@@ -303,7 +303,7 @@ export function sealAdvice(options: { joined: number; size: number }): string {
   if (joined < size) {
     return `${capitalise(countWord(joined))} of the ${countWord(size)} people this room is for ${plural(joined, 'has', 'have')} joined. Sealing now would lock out whoever hasn’t joined yet, so it’s offered once ${size <= 2 ? 'you’re both' : `all ${countWord(size)} of you are`} in.`;
   }
-  return `${size <= 2 ? 'Once you’re both in' : `Now all ${countWord(size)} of you are in`}, sealing stops anyone else — even with the link — from ever getting in. Devices already here keep working. It can’t be undone, so add your other devices first.`;
+  return `${size <= 2 ? 'Once you’re both in' : `Now all ${countWord(size)} of you are in`}, sealing stops anyone else — even with the link — from ever getting in. Devices already here keep working, and a new phone of yours gets in with a device link from one of them. It can’t be undone.`;
 }
 
 /** The "who is this room for" choices: two partners, or two to six friends (APP-24). */

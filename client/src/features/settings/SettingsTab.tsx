@@ -102,7 +102,7 @@ function SealPanel({ session, status, hasPartner, joined, size }: { session: Roo
       <h2 id="seal-title">{status.sealed ? 'The room is sealed' : 'Seal the room'}</h2>
       <p className="muted">
         {status.sealed
-          ? 'Only the devices already in the room can open it. A leaked link no longer gets anyone in.'
+          ? 'Only the devices already in the room can open it. A leaked link no longer gets anyone in; a new phone of yours gets in with a device link (“Add a device of yours”, under your devices).'
           : sealAdvice({ joined, size })}
       </p>
       {failed && (
@@ -119,7 +119,7 @@ function SealPanel({ session, status, hasPartner, joined, size }: { session: Roo
         </div>
       )}
       <Dialog open={confirming} title="Seal this room?" onClose={() => setConfirming(false)}>
-        <p className="muted">No new device will be able to join — not even another phone of yours. This can’t be undone.</p>
+        <p className="muted">The invite link will no longer let a new device in. A new phone of yours still can, with a one-time device link from a device already here. This can’t be undone.</p>
         <div className="row row--end">
           <Button variant="quiet" onClick={() => setConfirming(false)}>
             Cancel
