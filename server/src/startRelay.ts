@@ -29,6 +29,8 @@ export interface StartRelayOptions {
   readonly bus?: RoomBus;
   /** Web Push settings (README "Settings"); push is on with the defaults when omitted. */
   readonly push?: PushOptions;
+  /** The clock of admission tickets (RelayOptions.clock); tests only. */
+  readonly clock?: () => number;
 }
 
 export interface PushOptions {
@@ -85,7 +87,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RunningRel
   const limits: RelayLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const logger = options.logger ?? createLogger({ level: 'silent' });
   const push = await startPushService(options.storage, limits, logger, options.push ?? {});
-  const relay = new Relay({ storage: options.storage, limits, logger, publicOrigin: options.publicOrigin, trustProxy: options.trustProxy, bus: options.bus, push });
+  const relay = new Relay({ storage: options.storage, limits, logger, publicOrigin: options.publicOrigin, trustProxy: options.trustProxy, bus: options.bus, push, clock: options.clock });
   const pushKeyBody = JSON.stringify({ publicKey: push.publicKey });
   // ws enforces twice our limit itself (close 1009); between the two we close with FRAME_TOO_LARGE.
   // A peer that ignores our close frame (a slow or hostile reader) is cut off after closeTimeoutMs

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CLOSE, FRAME, PUSH_STATUS, encodeDeleteRoomFrame, encodeEphemeralFrame, encodeNudgeFrame, encodeRevokeDeviceFrame, encodeSealFrame } from '@seen/shared/protocol';
+import { CLOSE, FRAME, PUSH_STATUS, encodeAdmitTicketFrame, encodeDeleteRoomFrame, encodeEphemeralFrame, encodeNudgeFrame, encodePushUnsubscribeFrame, encodeRevokeDeviceFrame, encodeSealFrame } from '@seen/shared/protocol';
+import { admissionTicketHash, generateAdmissionTicket } from '@seen/shared/crypto';
 import { waitFor } from '@seen/shared/testing';
 import type { RunningRelay } from '../src/startRelay.ts';
 import type { BusMessage } from '../src/bus/RoomBus.ts';
@@ -235,6 +236,57 @@ for (const [label, createBackend] of [
       const again = createClusterClient(room, lostPhone);
       await expect(again.connect(relays[1]!.wsUrl)).rejects.toThrow(String(CLOSE.DEVICE_REMOVED));
     }, 60_000);
+
+    /**
+     * ADMIT_TICKET has no reply, but a socket's side requests run in order on one chain: once the
+     * PUSH_UNSUBSCRIBE sent after it is answered, the ticket is in the database.
+     */
+    const issueTicket = async (client: ClusterClient): Promise<Uint8Array> => {
+      const ticket = generateAdmissionTicket();
+      const before = client.pushStatuses.length;
+      client.send(encodeAdmitTicketFrame(admissionTicketHash(ticket)));
+      client.send(encodePushUnsubscribeFrame());
+      await waitFor(() => client.pushStatuses.length > before, { timeoutMs: SETTLE_MS, what: 'the side chain to pass the ticket' });
+      return ticket;
+    };
+
+    it('SEALED-21 a ticket issued through relay 1 admits a new device on relay 2 once: a second device with it is refused on either relay, and a device without one too', async () => {
+      relays = await startClusterRelays(backend, 2);
+      const room = createFastRoom();
+      const alex = await join(room, relays[0]!);
+      alex.write();
+      alex.send(encodeSealFrame());
+      await waitFor(() => alex.roomStates.some((state) => state.sealed), { timeoutMs: SETTLE_MS, what: 'the seal' });
+      const ticket = await issueTicket(alex);
+      const roomId = Buffer.from(room.roomId).toString('base64url');
+
+      await expect(createClusterClient(room).connect(relays[1]!.wsUrl)).rejects.toThrow(String(CLOSE.ROOM_SEALED));
+      const phone = createClusterClient(room, createFastDevice(), { admissionTicket: ticket });
+      clients.push(phone);
+      await phone.connect(relays[1]!.wsUrl);
+      await waitFor(() => alex.unacked === 0 && phone.held() === 1, { timeoutMs: SETTLE_MS, what: 'the backlog at the new phone' });
+      await waitFor(() => alex.roomStates.at(-1)?.deviceCount === 2, { timeoutMs: SETTLE_MS, what: 'Alex to count two devices' });
+      for (const relay of relays) {
+        await expect(createClusterClient(room, createFastDevice(), { admissionTicket: ticket }).connect(relay.wsUrl)).rejects.toThrow(String(CLOSE.ROOM_SEALED));
+      }
+      expect((await backend.inspect.listDevices(roomId)).length).toBe(2);
+    });
+
+    it('SEALED-21 two new devices with one ticket on two relays at the same moment: exactly one gets in', async () => {
+      relays = await startClusterRelays(backend, 2);
+      const room = createFastRoom();
+      const alex = await join(room, relays[0]!);
+      alex.send(encodeSealFrame());
+      await waitFor(() => alex.roomStates.some((state) => state.sealed), { timeoutMs: SETTLE_MS, what: 'the seal' });
+      const ticket = await issueTicket(alex);
+      const roomId = Buffer.from(room.roomId).toString('base64url');
+      const racers = [0, 1, 0, 1].map(() => createClusterClient(room, createFastDevice(), { admissionTicket: ticket }));
+      clients.push(...racers);
+      const outcomes = await Promise.allSettled(racers.map((racer, index) => racer.connect(relays[index % 2]!.wsUrl)));
+      expect(outcomes.filter((outcome) => outcome.status === 'fulfilled').length).toBe(1);
+      expect(racers.filter((racer) => racer.lastCloseCode === CLOSE.ROOM_SEALED).length).toBe(3);
+      expect((await backend.inspect.listDevices(roomId)).length).toBe(2);
+    });
 
     it('CLUSTER-6 presence reaches partners on other relays and is never stored', async () => {
       relays = await startClusterRelays(backend, 2);

@@ -62,7 +62,8 @@ export interface ClusterClient {
   readonly closedNow: () => Promise<void>;
 }
 
-export function createClusterClient(room: FastRoom, device: FastDevice = createFastDevice()): ClusterClient {
+/** `admissionTicket`: presented in every AUTH (SEALED-21), as a new device of a sealed room does. */
+export function createClusterClient(room: FastRoom, device: FastDevice = createFastDevice(), options: { admissionTicket?: Uint8Array } = {}): ClusterClient {
   const sessionId = new Uint8Array(randomBytes(SIZE.SESSION_ID));
   const der = device.publicKey.export({ format: 'der', type: 'spki' });
   const devicePublicKey = new Uint8Array(der.subarray(der.length - SIZE.PUBLIC_KEY));
@@ -147,6 +148,7 @@ export function createClusterClient(room: FastRoom, device: FastDevice = createF
                   fromRelaySeq: client.cursor,
                   roomSignature: new Uint8Array(roomSignature),
                   deviceSignature: new Uint8Array(deviceSignature),
+                  admissionTicket: options.admissionTicket ?? null,
                 }),
               );
               return;

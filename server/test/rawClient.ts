@@ -65,6 +65,8 @@ export async function connectRawClient(options: {
   localAddress?: string;
   /** false: never answer the relay's pings (a peer that vanished without closing). */
   autoPong?: boolean;
+  /** An admission ticket (SEALED-21) to present in AUTH. */
+  admissionTicket?: Uint8Array;
 }): Promise<RawClient> {
   const keys = deriveRoomKeys(options.secret);
   const device = options.device ?? generateDeviceKeyPair();
@@ -110,6 +112,7 @@ export async function connectRawClient(options: {
           sessionId,
           fromRelaySeq: options.fromRelaySeq ?? 0,
           ...signatures,
+          admissionTicket: options.admissionTicket ?? null,
         }),
       );
     } else if (frame.kind === FRAME.ENV) envs.push(frame);

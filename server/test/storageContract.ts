@@ -625,6 +625,78 @@ export function registerStorageContractTests(name: string, createStorage: () => 
       });
     });
 
+    describe('admission tickets (SEALED-21)', () => {
+      const alex = new Uint8Array(32).fill(0xa1);
+      const sam = new Uint8Array(32).fill(0xb2);
+      const stranger = new Uint8Array(32).fill(0xd4);
+      const ticket = (n: number): Uint8Array => new Uint8Array(32).fill(n);
+      const TTL = 15 * 60_000;
+
+      beforeEach(async () => {
+        for (const device of [alex, sam]) await storage.addDevice(ROOM, device, 200);
+      });
+
+      it('SEALED-21 a ticket is consumed once: the first use gets true, every later one false; another room or another hash never matches', async () => {
+        expect(await storage.addAdmissionTicket(ROOM, ticket(1), alex, 1_000, 1_000 + TTL)).toBe(true);
+        expect(await storage.consumeAdmissionTicket(OTHER, ticket(1), 1_001)).toBe(false);
+        expect(await storage.consumeAdmissionTicket(ROOM, ticket(2), 1_001)).toBe(false);
+        expect(await storage.consumeAdmissionTicket(ROOM, ticket(1), 1_002)).toBe(true);
+        expect(await storage.consumeAdmissionTicket(ROOM, ticket(1), 1_003)).toBe(false);
+        expect(await storage.consumeAdmissionTicket('never-created', ticket(1), 1_004)).toBe(false);
+      });
+
+      it('SEALED-21 two handshakes consuming one ticket at the same moment: exactly one gets it', async () => {
+        await storage.addAdmissionTicket(ROOM, ticket(1), alex, 1_000, 1_000 + TTL);
+        const results = await Promise.all([1, 2, 3, 4].map(() => storage.consumeAdmissionTicket(ROOM, ticket(1), 1_001)));
+        expect(results.filter(Boolean).length).toBe(1);
+      });
+
+      it('SEALED-21 a ticket admits until its expiry and not at it; expiry erases it, and the same hash again is a no-op that keeps the first expiry', async () => {
+        await storage.addAdmissionTicket(ROOM, ticket(1), alex, 1_000, 2_000);
+        expect(await storage.addAdmissionTicket(ROOM, ticket(1), sam, 1_500, 9_000)).toBe(true);
+        expect(await storage.consumeAdmissionTicket(ROOM, ticket(1), 2_000)).toBe(false);
+        await storage.addAdmissionTicket(ROOM, ticket(2), alex, 1_000, 2_000);
+        await storage.addAdmissionTicket(ROOM, ticket(3), alex, 1_000, 5_000);
+        expect(await storage.expireAdmissionTickets(1_999)).toBe(0);
+        expect(await storage.expireAdmissionTickets(2_000)).toBe(2);
+        expect(await storage.consumeAdmissionTicket(ROOM, ticket(2), 1_999)).toBe(false);
+        expect(await storage.consumeAdmissionTicket(ROOM, ticket(3), 4_999)).toBe(true);
+      });
+
+      it('SEALED-21 at most 4 unexpired tickets per room: a fifth replaces the oldest; expired ones do not count', async () => {
+        await storage.addAdmissionTicket(ROOM, ticket(9), alex, 500, 900);
+        for (let n = 1; n <= 5; n++) await storage.addAdmissionTicket(ROOM, ticket(n), n % 2 === 0 ? sam : alex, 1_000 + n, 1_000 + TTL);
+        expect(await storage.consumeAdmissionTicket(ROOM, ticket(1), 2_000)).toBe(false);
+        for (let n = 2; n <= 5; n++) expect(await storage.consumeAdmissionTicket(ROOM, ticket(n), 2_000), `ticket ${n}`).toBe(true);
+        // Another room's tickets are its own.
+        await storage.addDevice(OTHER, alex, 200);
+        await storage.addAdmissionTicket(OTHER, ticket(1), alex, 3_000, 3_000 + TTL);
+        for (let n = 2; n <= 5; n++) await storage.addAdmissionTicket(ROOM, ticket(n), alex, 3_000 + n, 3_000 + TTL);
+        expect(await storage.consumeAdmissionTicket(OTHER, ticket(1), 4_000)).toBe(true);
+      });
+
+      it('SEALED-21 only an active device of a live room issues: a stranger, a revoked device or a deleted room store nothing; revoking a device erases the tickets it issued', async () => {
+        expect(await storage.addAdmissionTicket(ROOM, ticket(1), stranger, 1_000, 1_000 + TTL)).toBe(false);
+        expect(await storage.consumeAdmissionTicket(ROOM, ticket(1), 1_001)).toBe(false);
+        await storage.addAdmissionTicket(ROOM, ticket(2), sam, 1_000, 1_000 + TTL);
+        await storage.addAdmissionTicket(ROOM, ticket(3), alex, 1_000, 1_000 + TTL);
+        expect(await storage.revokeDevice(ROOM, sam, alex, 1_100)).toBe(true);
+        expect(await storage.addAdmissionTicket(ROOM, ticket(4), sam, 1_200, 1_200 + TTL)).toBe(false);
+        expect(await storage.consumeAdmissionTicket(ROOM, ticket(2), 1_300)).toBe(false);
+        expect(await storage.consumeAdmissionTicket(ROOM, ticket(4), 1_300)).toBe(false);
+        expect(await storage.consumeAdmissionTicket(ROOM, ticket(3), 1_300)).toBe(true);
+        expect(await storage.addAdmissionTicket('never-created', ticket(5), alex, 1_400, 1_400 + TTL)).toBe(false);
+      });
+
+      it('SEALED-21 deleting the room erases its tickets, and a deleted room takes none', async () => {
+        await storage.addAdmissionTicket(ROOM, ticket(1), alex, 1_000, 1_000 + TTL);
+        await storage.deleteRoom(ROOM, 1_100);
+        expect(await storage.consumeAdmissionTicket(ROOM, ticket(1), 1_200)).toBe(false);
+        expect(await storage.addAdmissionTicket(ROOM, ticket(2), alex, 1_300, 1_300 + TTL)).toBe(false);
+        expect(await storage.expireAdmissionTickets(Number.MAX_SAFE_INTEGER)).toBe(0);
+      });
+    });
+
     it('STORE-27 the first VAPID key pair claimed is kept: every later claim (another relay, a restart) gets the same pair back', async () => {
       const first = { publicKey: 'BPub-first', privateKey: 'priv-first' };
       expect(await storage.claimVapidKeys(first)).toEqual(first);

@@ -22,7 +22,7 @@ export interface TestRelay extends RunningRelay {
 }
 
 /** A real relay on 127.0.0.1:0 with real SQLite in a temp folder (or memory). Call close() after. */
-export async function startTestRelay(options: { storage?: 'sqlite' | 'memory'; limits?: Partial<RelayLimits>; dataDir?: string; customStorage?: RelayStorage; staticDir?: string; bus?: RoomBus; push?: PushOptions } = {}): Promise<TestRelay> {
+export async function startTestRelay(options: { storage?: 'sqlite' | 'memory'; limits?: Partial<RelayLimits>; dataDir?: string; customStorage?: RelayStorage; staticDir?: string; bus?: RoomBus; push?: PushOptions; clock?: () => number } = {}): Promise<TestRelay> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'seen-relay-'));
   const dbPath = options.storage === 'memory' ? null : join(dataDir, 'relay.sqlite');
   const storage = options.customStorage ?? (dbPath === null ? createMemoryStorage() : createSqliteStorage({ path: dbPath }));
@@ -34,6 +34,7 @@ export async function startTestRelay(options: { storage?: 'sqlite' | 'memory'; l
     staticDir: options.staticDir,
     bus: options.bus,
     push: options.push,
+    clock: options.clock,
     logger: createLogger({ level: 'debug', write: (line) => logLines.push(line) }),
   });
   return {

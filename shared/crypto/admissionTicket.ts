@@ -10,7 +10,7 @@ export function generateAdmissionTicket(): Uint8Array {
   return nacl.randomBytes(SIZE.ADMISSION_TICKET);
 }
 
-/** SHA-512(utf8("seen/v1/admission-ticket") ‖ 0x00 ‖ ticket)[0..32] (PROTOCOL.md §3c). */
+/** SHA-512(utf8("seen/v1/admission-ticket") ‖ 0x00 ‖ ticket)[0..32] (PROTOCOL.md §3d). */
 export function admissionTicketHash(ticket: Uint8Array): Uint8Array {
   const label = utf8Encoder.encode(LABEL.ADMISSION_TICKET);
   const message = new Uint8Array(label.length + 1 + ticket.length);

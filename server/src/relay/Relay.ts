@@ -33,6 +33,7 @@ import { createCommitPipeline, type CommitPipeline } from '../room/createCommitP
 import { Room, type RoomHost } from '../room/Room.ts';
 import type { RelayStorage } from '../storage/RelayStorage.ts';
 import { Connection } from './Connection.ts';
+import { hashAdmissionTicket } from './hashAdmissionTicket.ts';
 import { REFUSAL, authFailed, protocolViolation, refuse, type Refusal } from './refusals.ts';
 import { TurnBudget } from './TurnBudget.ts';
 import { computeRoomIdBytes, verifyEd25519 } from './verifyEd25519.ts';
@@ -53,6 +54,11 @@ const SWEEP_EVERY_ROUNDS = 15;
 const MAX_SIDE_WAITING = 8;
 /** Handshakes verified per event-loop turn (~0.3 ms each): live rooms wait at most ~10 ms for a storm. */
 const HANDSHAKES_PER_TURN = 32;
+/**
+ * How long an admission ticket (SEALED-21) admits a device: long enough to carry a link from one
+ * phone to another, short enough that a link found later is worthless.
+ */
+export const ADMISSION_TICKET_TTL_MS = 15 * 60_000;
 
 /** ws reports protocol errors (bad opcodes, oversize frames) on 'error' and then closes the socket. */
 const ignoreSocketError = (): void => undefined;
@@ -74,6 +80,11 @@ export interface RelayOptions {
   readonly bus?: RoomBus;
   /** Web Push: subscriptions and nudges. Without it, push requests are answered UNAVAILABLE. */
   readonly push?: PushService;
+  /**
+   * The time admission tickets (SEALED-21) are issued and judged by. Default Date.now; tests move it
+   * forward instead of waiting out the 15 minutes.
+   */
+  readonly clock?: () => number;
 }
 
 export interface RelayStats {
@@ -121,11 +132,13 @@ export class Relay {
   private closing = false;
 
   private readonly publicOrigin: string | undefined;
+  private readonly clock: () => number;
 
   constructor(private readonly options: RelayOptions) {
     // Clients sign a normalized origin (scheme://host[:port], lower-case, no path): compare alike.
     this.publicOrigin = options.publicOrigin === undefined ? undefined : normalizeRelayOrigin(options.publicOrigin);
     const { storage, logger, bus } = options;
+    this.clock = options.clock ?? Date.now;
     const commits = createCommitPipeline(storage, options.limits, logger);
     this.escrow = new EscrowDesk(storage, logger);
     this.commits = commits;
@@ -370,7 +383,22 @@ export class Relay {
         return this.queueEscrowRequest(connection, room, frame);
       case FRAME.REVOKE_DEVICE:
         return this.queueRevocation(connection, room, frame.devicePublicKey);
+      case FRAME.ADMIT_TICKET:
+        return this.queueAdmissionTicket(connection, room, frame.ticketHash);
     }
+  }
+
+  /**
+   * ADMIT_TICKET (SEALED-21) has no reply, like REVOKE_DEVICE: it waits on the side chain (a PUT
+   * never waits for its storage) and, past that chain's bound, is dropped: a member whose link does
+   * not work asks for another.
+   */
+  private queueAdmissionTicket(connection: Connection, room: Room, ticketHash: Uint8Array): void {
+    if (room.revoked.has(connection.deviceHex)) return;
+    this.queueSideRequest(connection, () => undefined, () => {
+      const now = this.clock();
+      return room.issueAdmissionTicket(connection, ticketHash, now, now + ADMISSION_TICKET_TTL_MS);
+    });
   }
 
   /**
@@ -488,7 +516,9 @@ export class Relay {
       if (!connection.isOpen) return;
       if (room === null || room === 'deleted') return refuse(connection, REFUSAL.roomDeleted);
     }
-    const registration = room.devices.has(deviceHex) ? null : await room.registerDevice(frame.devicePublicKey, now);
+    // A ticket only matters to a new device of a sealed room; the room decides (and consumes it).
+    const ticket = frame.admissionTicket === null ? null : { hash: hashAdmissionTicket(frame.admissionTicket), at: this.clock() };
+    const registration = room.devices.has(deviceHex) ? null : await room.registerDevice(frame.devicePublicKey, now, ticket);
     if (!connection.isOpen) return;
     if (registration !== null) return refuse(connection, registration);
 
@@ -576,11 +606,12 @@ export class Relay {
 
   /**
    * Physically erases log entries superseded longer ago than the grace period (returns how many),
-   * and escrow deposits whose lifetime is over.
+   * and escrow deposits and admission tickets whose lifetime is over.
    */
   async collectGarbage(now = Date.now()): Promise<number> {
     const removed = await this.options.storage.collectGarbage(now - this.options.limits.supersededGraceMs);
     await this.options.storage.expireEscrow(now);
+    await this.options.storage.expireAdmissionTickets(now);
     return removed;
   }
 

@@ -66,6 +66,12 @@ export const toAppendEntry = (pending: PendingWrite): AppendEntry => ({
   receivedAt: pending.receivedAt,
 });
 
+/** The admission ticket a handshake presented (SEALED-21): its hash, and the time to judge its lifetime by. */
+export interface AdmissionTicketUse {
+  readonly hash: Uint8Array;
+  readonly at: number;
+}
+
 /** What a room needs from the relay that hosts it. */
 export interface RoomHost {
   readonly storage: RelayStorage;
@@ -166,9 +172,11 @@ export class Room {
 
   /**
    * Registers a device that is not yet known (the caller verified it holds the room key). Returns
-   * the refusal that keeps it out, or null once it is registered (or already was).
+   * the refusal that keeps it out, or null once it is registered (or already was). In a sealed
+   * room only `ticket` lets it in (SEALED-21): the hash of the admission ticket its AUTH carried,
+   * consumed here, and `at` the time its lifetime is judged by.
    */
-  registerDevice(devicePublicKey: Uint8Array, now: number): Promise<Refusal | null> {
+  registerDevice(devicePublicKey: Uint8Array, now: number, ticket: AdmissionTicketUse | null = null): Promise<Refusal | null> {
     const { storage, limits, logger } = this.host;
     const deviceHex = toHex(devicePublicKey);
     return this.exclusive(async () => {
@@ -180,14 +188,31 @@ export class Room {
       if (storage.sharedSequencing && !(await this.refresh())) return REFUSAL.roomDeleted;
       if (this.devices.has(deviceHex)) return null;
       if (this.revoked.has(deviceHex)) return REFUSAL.deviceRemoved;
-      if (this.sealed) return REFUSAL.roomSealed;
+      if (this.sealed && ticket === null) return REFUSAL.roomSealed;
+      // Checked before the ticket is used: a full room leaves the member's ticket for later.
       if (this.devices.size >= limits.maxDevicesPerRoom) return REFUSAL.roomFull;
+      // Only the seal needs a ticket: in an open room it is ignored and stays usable.
+      if (this.sealed && ticket !== null && !(await storage.consumeAdmissionTicket(this.roomId, ticket.hash, ticket.at))) return REFUSAL.roomSealed;
       await storage.addDevice(this.roomId, devicePublicKey, now);
       this.devices.add(deviceHex);
       logger.log('info', 'device registered', { room: roomTag(this.roomId), devices: this.devices.size });
       this.broadcast(encodeRoomStateFrame({ sealed: this.sealed, deviceCount: this.devices.size }));
       this.host.publish({ kind: 'device', roomId: this.roomId, devicePublicKey });
       return null;
+    });
+  }
+
+  /**
+   * ADMIT_TICKET (SEALED-21): keeps the hash of a ticket `by` issued until `expiresAt`. Nothing for
+   * a room being deleted or a revoked device; the database also refuses an issuer revoked on
+   * another relay. No reply either way.
+   */
+  issueAdmissionTicket(by: Connection, ticketHash: Uint8Array, now: number, expiresAt: number): Promise<void> {
+    return this.exclusive(async () => {
+      if (this.deleted || this.revoked.has(by.deviceHex)) return;
+      if (await this.host.storage.addAdmissionTicket(this.roomId, ticketHash, by.devicePublicKey, now, expiresAt)) {
+        this.host.logger.log('info', 'admission ticket issued', { room: roomTag(this.roomId) });
+      }
     });
   }
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { MAX_LIVE_TICKETS_PER_ROOM } from './AdmissionTicketStorage.ts';
 import { planSequencedCommit } from './planSequencedCommit.ts';
 import type { EscrowDeposit, EscrowRelease } from './EscrowStorage.ts';
 import type { StoredPushSubscription, VapidKeys } from './PushStorage.ts';
@@ -22,6 +23,8 @@ interface MemoryRoom {
   pushSubscriptions: Map<string, StoredPushSubscription>;
   /** Escrow deposits by slot tag (hex), then depositor (hex). */
   escrow: Map<string, Map<string, EscrowDeposit>>;
+  /** Admission tickets (SEALED-21) by hash (hex), oldest first (Map keeps insertion order). */
+  tickets: Map<string, { issuedBy: string; expiresAt: number }>;
   /** Ascending by relaySeq (appends always carry a larger relaySeq). */
   log: MemoryEntry[];
   bySessionSeq: Map<string, MemoryEntry>;
@@ -47,6 +50,7 @@ const emptyRoom = (authPublicKey: Uint8Array, deleted: boolean): MemoryRoom => (
   revoked: new Map(),
   pushSubscriptions: new Map(),
   escrow: new Map(),
+  tickets: new Map(),
   log: [],
   bySessionSeq: new Map(),
   head: 0,
@@ -186,7 +190,38 @@ export function createMemoryStorage(options: { sharedSequencing?: boolean } = {}
         }
       }
       room.pushSubscriptions.delete(device);
+      for (const [hash, ticket] of room.tickets) if (ticket.issuedBy === device) room.tickets.delete(hash);
       return true;
+    },
+    async addAdmissionTicket(roomId, ticketHash, issuedBy, now, expiresAt) {
+      const room = liveRoom(roomId);
+      const issuer = hexOf(issuedBy);
+      if (room === undefined || !room.devices.has(issuer)) return false;
+      const hash = hexOf(ticketHash);
+      for (const [stored, ticket] of room.tickets) if (ticket.expiresAt <= now) room.tickets.delete(stored);
+      if (room.tickets.has(hash)) return true;
+      // Oldest first: the first keys are the ones to give up.
+      while (room.tickets.size >= MAX_LIVE_TICKETS_PER_ROOM) room.tickets.delete(room.tickets.keys().next().value!);
+      room.tickets.set(hash, { issuedBy: issuer, expiresAt });
+      return true;
+    },
+    async consumeAdmissionTicket(roomId, ticketHash, now) {
+      const room = liveRoom(roomId);
+      const hash = hexOf(ticketHash);
+      const ticket = room?.tickets.get(hash);
+      if (ticket === undefined || ticket.expiresAt <= now) return false;
+      return room!.tickets.delete(hash);
+    },
+    async expireAdmissionTickets(now) {
+      let expired = 0;
+      for (const room of rooms.values()) {
+        for (const [hash, ticket] of room.tickets) {
+          if (ticket.expiresAt > now) continue;
+          room.tickets.delete(hash);
+          expired++;
+        }
+      }
+      return expired;
     },
     async setSealed(roomId, sealed) {
       const room = liveRoom(roomId);

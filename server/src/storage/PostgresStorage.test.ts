@@ -140,7 +140,7 @@ describe('PostgresStorage, shared by several relays', () => {
     await first.addDevice('kept', lost, 3);
     await first.close();
     // Back to exactly what layout 3 had.
-    await queryOnce(connectionString, 'ALTER TABLE devices DROP COLUMN revoked_at');
+    await queryOnce(connectionString, 'DROP TABLE admission_tickets; ALTER TABLE devices DROP COLUMN revoked_at');
     await queryOnce(connectionString, 'UPDATE seen_schema SET version = 3');
 
     const storage = await createPostgresStorage({ connectionString, logger: silent });
@@ -155,6 +155,53 @@ describe('PostgresStorage, shared by several relays', () => {
       expect(await queryOnce(connectionString, 'SELECT count(*)::integer AS n FROM devices')).toEqual([{ n: 0 }]);
     } finally {
       await storage.close();
+    }
+  });
+
+  it('STORE-23 SEALED-21 a layout-4 database gains admission tickets (layout 5) in place: its devices and revocations intact, and tickets work', async () => {
+    const connectionString = await server.createDatabase();
+    const [alex, lost] = [new Uint8Array(32).fill(1), new Uint8Array(32).fill(2)];
+    const ticketHash = new Uint8Array(32).fill(9);
+    const hexes = (keys: Uint8Array[]): string[] => keys.map((key) => Buffer.from(key).toString('hex')).sort();
+    const first = await createPostgresStorage({ connectionString, logger: silent });
+    await first.createRoom('kept', AUTH_PK, 1);
+    await first.addDevice('kept', alex, 2);
+    await first.addDevice('kept', lost, 3);
+    await first.revokeDevice('kept', lost, alex, 4);
+    await first.close();
+    // Back to exactly what layout 4 had.
+    await queryOnce(connectionString, 'DROP TABLE admission_tickets');
+    await queryOnce(connectionString, 'UPDATE seen_schema SET version = 4');
+
+    const storage = await createPostgresStorage({ connectionString, logger: silent });
+    try {
+      expect(await queryOnce(connectionString, 'SELECT version FROM seen_schema')).toEqual([{ version: POSTGRES_SCHEMA_VERSION }]);
+      expect(hexes(await storage.listDevices('kept'))).toEqual(hexes([alex]));
+      expect(hexes(await storage.listRevokedDevices('kept'))).toEqual(hexes([lost]));
+      expect(await storage.addAdmissionTicket('kept', ticketHash, alex, 10, 10_000)).toBe(true);
+      expect(await storage.consumeAdmissionTicket('kept', ticketHash, 20)).toBe(true);
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it('SEALED-21 two relays (two pools) consuming one admission ticket at the same moment: exactly one gets it; a relay adding tickets at once with another keeps at most 4', async () => {
+    const connectionString = await server.createDatabase();
+    const relays = await Promise.all([1, 2].map(() => createPostgresStorage({ connectionString, logger: silent })));
+    try {
+      const alex = new Uint8Array(32).fill(1);
+      await relays[0]!.createRoom('room', AUTH_PK, 1);
+      await relays[0]!.addDevice('room', alex, 2);
+      for (let round = 0; round < 10; round++) {
+        const ticketHash = new Uint8Array(32).fill(round + 1);
+        await relays[round % 2]!.addAdmissionTicket('room', ticketHash, alex, 100 + round, 100_000);
+        const results = await Promise.all([...relays, ...relays].map((relay) => relay.consumeAdmissionTicket('room', ticketHash, 200 + round)));
+        expect(results.filter(Boolean).length, `round ${round}`).toBe(1);
+      }
+      await Promise.all(Array.from({ length: 10 }, (_, n) => relays[n % 2]!.addAdmissionTicket('room', new Uint8Array(32).fill(50 + n), alex, 1_000, 100_000)));
+      expect(await queryOnce(connectionString, 'SELECT count(*)::integer AS n FROM admission_tickets')).toEqual([{ n: 4 }]);
+    } finally {
+      await Promise.all(relays.map((relay) => relay.close()));
     }
   });
 

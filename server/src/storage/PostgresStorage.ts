@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { createLogger, type Logger } from '../log.ts';
+import { MAX_LIVE_TICKETS_PER_ROOM } from './AdmissionTicketStorage.ts';
 import { migratePostgresSchema, OUTCOME_CODE } from './migratePostgresSchema.ts';
 import type { DepositOutcome, EscrowRelease } from './EscrowStorage.ts';
 import type { VapidKeys } from './PushStorage.ts';
@@ -129,6 +130,22 @@ const SQL = {
       boxes AS (DELETE FROM escrow_boxes b USING gone WHERE b.room = gone.room AND b.slot = gone.slot AND b.depositor = gone.depositor)
     SELECT count(*)::bigint AS n FROM gone`,
   eraseDeposits: 'DELETE FROM escrow_deposits WHERE room = $1',
+  // Tickets of one room are added in turns (a transaction-scoped lock; PUT commits never wait for
+  // it), so two relays adding at once cannot both fill the last place.
+  lockTickets: "SELECT pg_advisory_xact_lock(hashtextextended('seen/admission-tickets/' || $1, 0))",
+  isActiveDevice: 'SELECT 1 AS active FROM devices WHERE room = $1 AND device_pk = $2 AND revoked_at IS NULL',
+  expireTicketsOf: 'DELETE FROM admission_tickets WHERE room = $1 AND expires_at <= $2',
+  hasTicket: 'SELECT 1 AS found FROM admission_tickets WHERE room = $1 AND ticket_hash = $2',
+  // Beyond the cap the oldest give way (issued in the same millisecond: the smaller hash).
+  dropOldestTickets: `DELETE FROM admission_tickets WHERE room = $1 AND ticket_hash IN (
+      SELECT ticket_hash FROM admission_tickets WHERE room = $1 ORDER BY issued_at DESC, ticket_hash DESC OFFSET $2)`,
+  insertTicket: 'INSERT INTO admission_tickets (room, ticket_hash, issued_by, issued_at, expires_at) VALUES ($1, $2, $3, $4, $5)',
+  // The row lock of DELETE makes a second relay consuming the same ticket wait, then find it gone:
+  // exactly one handshake gets the row back.
+  consumeTicket: `DELETE FROM admission_tickets WHERE room = ${LIVE_ROOM_KEY} AND ticket_hash = $2 AND expires_at > $3 RETURNING 1 AS used`,
+  expireTickets: 'WITH gone AS (DELETE FROM admission_tickets WHERE expires_at <= $1 RETURNING 1) SELECT count(*)::bigint AS n FROM gone',
+  eraseTicketsBy: 'DELETE FROM admission_tickets WHERE room = $1 AND issued_by = $2',
+  eraseTickets: 'DELETE FROM admission_tickets WHERE room = $1',
   eraseBoxes: 'DELETE FROM escrow_boxes WHERE room = $1',
   listPush: `SELECT device_pk, endpoint, p256dh, auth FROM push_subscriptions WHERE room = ${LIVE_ROOM_KEY}`,
   // One statement, one transaction: what is erased leaves its idempotency record (STORE-19).
@@ -253,6 +270,7 @@ export async function createPostgresStorage(options: { connectionString: string;
         if (revoked.rowCount === 0) return false;
         await run(client, 'eraseBoxesTo', [room.id, device]);
         await run(client, 'erasePushOf', [room.id, device]);
+        await run(client, 'eraseTicketsBy', [room.id, device]);
         return true;
       });
     },
@@ -359,10 +377,32 @@ export async function createPostgresStorage(options: { connectionString: string;
     async expireEscrow(now) {
       return (await query<{ n: number }>('expire', [now]))[0]?.n ?? 0;
     },
+    async addAdmissionTicket(roomId, ticketHash, issuedBy, now, expiresAt) {
+      return transaction(async (client) => {
+        // FOR SHARE, as addDevice: a deletion in progress finishes first, and its tombstone refuses this.
+        const [room] = await run<{ id: number }>(client, 'liveRoomId', [roomId]);
+        if (room === undefined) return false;
+        const issuer = bufferOf(issuedBy);
+        const hash = bufferOf(ticketHash);
+        await run(client, 'lockTickets', [roomId]);
+        if ((await run(client, 'isActiveDevice', [room.id, issuer])).length === 0) return false;
+        await run(client, 'expireTicketsOf', [room.id, now]);
+        if ((await run(client, 'hasTicket', [room.id, hash])).length > 0) return true;
+        await run(client, 'dropOldestTickets', [room.id, MAX_LIVE_TICKETS_PER_ROOM - 1]);
+        await run(client, 'insertTicket', [room.id, hash, issuer, now, expiresAt]);
+        return true;
+      });
+    },
+    async consumeAdmissionTicket(roomId, ticketHash, now) {
+      return (await query('consumeTicket', [roomId, bufferOf(ticketHash), now])).length > 0;
+    },
+    async expireAdmissionTickets(now) {
+      return (await query<{ n: number }>('expireTickets', [now]))[0]?.n ?? 0;
+    },
     async deleteRoom(roomId, now) {
       await transaction(async (client) => {
         const [row] = await run<{ id: number }>(client, 'tombstone', [roomId, now]);
-        for (const statement of ['eraseEnvelopes', 'eraseDevices', 'eraseCompacted', 'erasePush', 'eraseDeposits', 'eraseBoxes'] as const) await run(client, statement, [row!.id]);
+        for (const statement of ['eraseEnvelopes', 'eraseDevices', 'eraseCompacted', 'erasePush', 'eraseDeposits', 'eraseBoxes', 'eraseTickets'] as const) await run(client, statement, [row!.id]);
       });
     },
     async collectGarbage(supersededBefore) {

@@ -7,6 +7,7 @@
  * - database sequencing (`sharedSequencing`, several relays): `commitSequenced` assigns relaySeq
  *   inside the commit under the room's row lock, so any number of relays share one gapless order.
  */
+import type { AdmissionTicketStorage } from './AdmissionTicketStorage.ts';
 import type { EscrowStorage } from './EscrowStorage.ts';
 import type { PushStorage } from './PushStorage.ts';
 
@@ -87,7 +88,7 @@ export interface RoomHead {
   readonly revokedCount: number;
 }
 
-export interface RelayStorage extends PushStorage, EscrowStorage {
+export interface RelayStorage extends PushStorage, EscrowStorage, AdmissionTicketStorage {
   /**
    * True for an engine several relays share: the relay then numbers envelopes with
    * `commitSequenced` and forwards only committed ones.
@@ -123,7 +124,8 @@ export interface RelayStorage extends PushStorage, EscrowStorage {
    * boxes addressed to it (its own deposits stay, so others still open its earlier answers) and its
    * push subscription. Returns false, changing nothing, unless the room lives, the device is
    * registered and not revoked, and `revokedBy` is another registered device that is not revoked
-   * (of two devices revoking each other at once on two relays, only the first wins).
+   * (of two devices revoking each other at once on two relays, only the first wins). The admission
+   * tickets it issued (SEALED-21) are deleted too: a lost phone's links die with it.
    */
   revokeDevice(roomId: string, devicePublicKey: Uint8Array, revokedBy: Uint8Array, now: number): Promise<boolean>;
   setSealed(roomId: string, sealed: boolean): Promise<void>;
@@ -141,7 +143,7 @@ export interface RelayStorage extends PushStorage, EscrowStorage {
   /** The snapshot with the greatest coverage (ties: greatest relaySeq), or null. */
   newestSnapshot(roomId: string): Promise<StoredEnvelope | null>;
   countAfter(roomId: string, relaySeq: number): Promise<number>;
-  /** Erases the room's log, snapshots, devices (revoked ones too), push subscriptions and escrow, and leaves a tombstone. */
+  /** Erases the room's log, snapshots, devices (revoked ones too), push subscriptions, escrow and admission tickets, and leaves a tombstone. */
   deleteRoom(roomId: string, now: number): Promise<void>;
   /** Physically deletes entries superseded before `supersededBefore`. Returns how many. */
   collectGarbage(supersededBefore: number): Promise<number>;

@@ -143,7 +143,7 @@ describe('SqliteStorage layout upgrades', () => {
     await first.close();
     // Back to exactly what layout 2 had.
     const older = new Database(path);
-    older.exec('DROP TABLE compacted; DROP TABLE relay_settings; DROP TABLE push_subscriptions; DROP TABLE escrow_deposits; DROP TABLE escrow_boxes; ALTER TABLE devices DROP COLUMN revoked_at');
+    older.exec('DROP TABLE compacted; DROP TABLE relay_settings; DROP TABLE push_subscriptions; DROP TABLE escrow_deposits; DROP TABLE escrow_boxes; DROP TABLE admission_tickets; ALTER TABLE devices DROP COLUMN revoked_at');
     older.pragma('user_version = 2');
     older.close();
 
@@ -171,7 +171,7 @@ describe('SqliteStorage layout upgrades', () => {
     await first.addDevice('kept', device, 101);
     await first.close();
     const older = new Database(path);
-    older.exec('DROP TABLE relay_settings; DROP TABLE push_subscriptions; DROP TABLE escrow_deposits; DROP TABLE escrow_boxes; ALTER TABLE devices DROP COLUMN revoked_at');
+    older.exec('DROP TABLE relay_settings; DROP TABLE push_subscriptions; DROP TABLE escrow_deposits; DROP TABLE escrow_boxes; DROP TABLE admission_tickets; ALTER TABLE devices DROP COLUMN revoked_at');
     older.pragma('user_version = 3');
     older.close();
 
@@ -204,7 +204,7 @@ describe('SqliteStorage layout upgrades', () => {
     await first.addDevice('kept', lost, 102);
     await first.close();
     const older = new Database(path);
-    older.exec('ALTER TABLE devices DROP COLUMN revoked_at');
+    older.exec('DROP TABLE admission_tickets; ALTER TABLE devices DROP COLUMN revoked_at');
     older.pragma('user_version = 5');
     older.close();
 
@@ -221,6 +221,42 @@ describe('SqliteStorage layout upgrades', () => {
     try {
       expect(hexes(await again.listDevices('kept'))).toEqual(hexes([alex]));
       expect(hexes(await again.listRevokedDevices('kept'))).toEqual(hexes([lost]));
+    } finally {
+      await again.close();
+    }
+    const reopened = new Database(path, { readonly: true });
+    expect(reopened.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
+    reopened.close();
+  });
+
+  it('STORE-15 SEALED-21 a layout-6 file gains admission tickets (layout 7) in place: its devices and revocations intact, and a ticket works after a restart', async () => {
+    const path = tempDbPath();
+    const [alex, lost] = [new Uint8Array(32).fill(1), new Uint8Array(32).fill(2)];
+    const ticketHash = new Uint8Array(32).fill(9);
+    const hexes = (keys: Uint8Array[]): string[] => keys.map((key) => Buffer.from(key).toString('hex')).sort();
+    const first = createSqliteStorage({ path });
+    await first.createRoom('kept', new Uint8Array(32).fill(7), 100);
+    await first.addDevice('kept', alex, 101);
+    await first.addDevice('kept', lost, 102);
+    await first.revokeDevice('kept', lost, alex, 103);
+    await first.close();
+    const older = new Database(path);
+    older.exec('DROP TABLE admission_tickets');
+    older.pragma('user_version = 6');
+    older.close();
+
+    const storage = createSqliteStorage({ path });
+    try {
+      expect(hexes(await storage.listDevices('kept'))).toEqual(hexes([alex]));
+      expect(hexes(await storage.listRevokedDevices('kept'))).toEqual(hexes([lost]));
+      expect(await storage.addAdmissionTicket('kept', ticketHash, alex, 200, 10_000)).toBe(true);
+    } finally {
+      await storage.close();
+    }
+    const again = createSqliteStorage({ path });
+    try {
+      expect(await again.consumeAdmissionTicket('kept', ticketHash, 300)).toBe(true);
+      expect(await again.consumeAdmissionTicket('kept', ticketHash, 301)).toBe(false);
     } finally {
       await again.close();
     }

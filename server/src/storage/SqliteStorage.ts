@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
+import { MAX_LIVE_TICKETS_PER_ROOM } from './AdmissionTicketStorage.ts';
 import { migrateSqliteSchema } from './migrateSqliteSchema.ts';
 import { planSequencedCommit, type RoomCounters, type StoredIdentity } from './planSequencedCommit.ts';
 import type { DepositOutcome, EscrowDeposit, EscrowRelease } from './EscrowStorage.ts';
@@ -125,6 +126,18 @@ export function createSqliteStorage(options: { path: string; synchronous?: Sqlit
     ),
     expireDeposits: db.prepare('DELETE FROM escrow_deposits WHERE expires_at <= ?'),
     eraseDeposits: db.prepare('DELETE FROM escrow_deposits WHERE room = ?'),
+    hasTicket: db.prepare<[number, Buffer], { found: number }>('SELECT 1 AS found FROM admission_tickets WHERE room = ? AND ticket_hash = ?'),
+    expireTicketsOf: db.prepare('DELETE FROM admission_tickets WHERE room = ? AND expires_at <= ?'),
+    // Beyond the cap the oldest give way (issued in the same millisecond: the smaller hash).
+    dropOldestTickets: db.prepare(
+      `DELETE FROM admission_tickets WHERE room = @room AND ticket_hash IN (
+         SELECT ticket_hash FROM admission_tickets WHERE room = @room ORDER BY issued_at DESC, ticket_hash DESC LIMIT -1 OFFSET @keep)`,
+    ),
+    insertTicket: db.prepare('INSERT INTO admission_tickets (room, ticket_hash, issued_by, issued_at, expires_at) VALUES (?, ?, ?, ?, ?)'),
+    consumeTicket: db.prepare('DELETE FROM admission_tickets WHERE room = ? AND ticket_hash = ? AND expires_at > ?'),
+    expireTickets: db.prepare('DELETE FROM admission_tickets WHERE expires_at <= ?'),
+    eraseTicketsBy: db.prepare('DELETE FROM admission_tickets WHERE room = ? AND issued_by = ?'),
+    eraseTickets: db.prepare('DELETE FROM admission_tickets WHERE room = ?'),
     eraseBoxes: db.prepare('DELETE FROM escrow_boxes WHERE room = ?'),
   };
 
@@ -219,6 +232,7 @@ export function createSqliteStorage(options: { path: string; synchronous?: Sqlit
       statements.erasePush.run(room);
       statements.eraseDeposits.run(room);
       statements.eraseBoxes.run(room);
+      statements.eraseTickets.run(room);
     }
     statements.tombstone.run(roomId, now, now);
   });
@@ -248,6 +262,16 @@ export function createSqliteStorage(options: { path: string; synchronous?: Sqlit
     if (statements.revokeDevice.run(now, room, device).changes === 0) return false;
     statements.eraseBoxesTo.run(room, device);
     statements.removePush.run(room, device);
+    statements.eraseTicketsBy.run(room, device);
+    return true;
+  });
+  const addTicketTransaction = db.transaction((roomId: string, hash: Buffer, issuer: Buffer, now: number, expiresAt: number): boolean => {
+    const room = keyOf(roomId);
+    if (room === null || statements.isLive.get(room) === undefined || statements.isActiveDevice.get(room, issuer) === undefined) return false;
+    statements.expireTicketsOf.run(room, now);
+    if (statements.hasTicket.get(room, hash) !== undefined) return true;
+    statements.dropOldestTickets.run({ room, keep: MAX_LIVE_TICKETS_PER_ROOM - 1 });
+    statements.insertTicket.run(room, hash, issuer, now, expiresAt);
     return true;
   });
   const expireTransaction = db.transaction((now: number): number => {
@@ -360,6 +384,18 @@ export function createSqliteStorage(options: { path: string; synchronous?: Sqlit
     },
     async expireEscrow(now) {
       return expireTransaction(now);
+    },
+    async addAdmissionTicket(roomId, ticketHash, issuedBy, now, expiresAt) {
+      return addTicketTransaction(roomId, sessionBytes(ticketHash), sessionBytes(issuedBy), now, expiresAt);
+    },
+    async consumeAdmissionTicket(roomId, ticketHash, now) {
+      // One statement, and SQLite has one writer: of two handshakes with one ticket, one deletes it.
+      const room = keyOf(roomId);
+      if (room === null || statements.isLive.get(room) === undefined) return false;
+      return statements.consumeTicket.run(room, sessionBytes(ticketHash), now).changes > 0;
+    },
+    async expireAdmissionTickets(now) {
+      return statements.expireTickets.run(now).changes;
     },
     async deleteRoom(roomId, now) {
       deleteTransaction(roomId, now);

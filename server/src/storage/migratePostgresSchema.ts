@@ -1,7 +1,7 @@
 import type pg from 'pg';
 
 /** The layout this relay writes, kept in the one-row table `seen_schema`. */
-export const POSTGRES_SCHEMA_VERSION = 4;
+export const POSTGRES_SCHEMA_VERSION = 5;
 
 /**
  * Any constant shared by every Seen relay: while one relay holds this advisory lock, the others
@@ -287,6 +287,22 @@ ALTER TABLE devices ADD COLUMN revoked_at bigint;
 `;
 
 /**
+ * Version 4 to 5: admission tickets (SEALED-21), as in SQLite's layout 7. Only the ticket's hash is
+ * kept, with the device that issued it and when.
+ */
+const MIGRATE_V4_TO_V5 = `
+CREATE TABLE admission_tickets (
+  room bigint NOT NULL,
+  ticket_hash bytea NOT NULL,
+  issued_by bytea NOT NULL,
+  issued_at bigint NOT NULL,
+  expires_at bigint NOT NULL,
+  PRIMARY KEY (room, ticket_hash)
+);
+CREATE INDEX admission_tickets_expiry ON admission_tickets (expires_at);
+`;
+
+/**
  * Brings the database to POSTGRES_SCHEMA_VERSION under an advisory lock (several relays may start
  * at once): creates it when empty, and refuses a database written by a newer relay instead of
  * guessing at it. The upgrade runs in one transaction: a failure leaves the old layout as it was.
@@ -309,7 +325,8 @@ export async function migratePostgresSchema(pool: pg.Pool): Promise<void> {
         if (version < 1) await client.query(SCHEMA_V1);
         if (version < 2) await client.query(MIGRATE_V1_TO_V2);
         if (version < 3) await client.query(MIGRATE_V2_TO_V3);
-        await client.query(MIGRATE_V3_TO_V4);
+        if (version < 4) await client.query(MIGRATE_V3_TO_V4);
+        await client.query(MIGRATE_V4_TO_V5);
         if (rows.length === 0) await client.query('INSERT INTO seen_schema (version) VALUES ($1)', [POSTGRES_SCHEMA_VERSION]);
         else await client.query('UPDATE seen_schema SET version = $1', [POSTGRES_SCHEMA_VERSION]);
       }

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 
 /** The layout this relay writes, kept in `PRAGMA user_version`. */
-export const SQLITE_SCHEMA_VERSION = 6;
+export const SQLITE_SCHEMA_VERSION = 7;
 
 /**
  * Version 2. Rooms get an integer key that the log and devices use instead of the 43-character
@@ -131,6 +131,22 @@ const MIGRATE_V5_TO_V6 = `
 ALTER TABLE devices ADD COLUMN revoked_at INTEGER;
 `;
 
+/**
+ * Version 6 to 7: admission tickets (SEALED-21). Only the ticket's hash is kept, with the device that
+ * issued it (its tickets go when it is revoked) and its issue time (the oldest gives way to a fifth).
+ */
+const MIGRATE_V6_TO_V7 = `
+CREATE TABLE admission_tickets (
+  room INTEGER NOT NULL,
+  ticket_hash BLOB NOT NULL,
+  issued_by BLOB NOT NULL,
+  issued_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (room, ticket_hash)
+) WITHOUT ROWID;
+CREATE INDEX admission_tickets_expiry ON admission_tickets (expires_at);
+`;
+
 function hasTable(db: Database, name: string): boolean {
   return db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(name) !== undefined;
 }
@@ -154,7 +170,8 @@ export function migrateSqliteSchema(db: Database): void {
     if (version < 3) db.exec(MIGRATE_V2_TO_V3);
     if (version < 4) db.exec(MIGRATE_V3_TO_V4);
     if (version < 5) db.exec(MIGRATE_V4_TO_V5);
-    db.exec(MIGRATE_V5_TO_V6);
+    if (version < 6) db.exec(MIGRATE_V5_TO_V6);
+    db.exec(MIGRATE_V6_TO_V7);
     db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
   })();
 }
