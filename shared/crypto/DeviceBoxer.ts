@@ -20,6 +20,10 @@ export class DeviceBoxer {
     for (const peer of peerBoxKeys) this.sharedKey(peer);
   }
 
+  isWarm(peerBoxKey: Uint8Array): boolean {
+    return this.sharedKeys.has(toHex(peerBoxKey));
+  }
+
   box(payload: Uint8Array, recipientBoxKey: Uint8Array): Uint8Array {
     const nonce = nacl.randomBytes(nacl.box.nonceLength);
     return concatBytes([nonce, nacl.box.after(payload, nonce, this.sharedKey(recipientBoxKey))]);

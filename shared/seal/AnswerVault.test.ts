@@ -149,6 +149,8 @@ describe('sealed answers and their release (SEALED-8..11)', () => {
     const { alex, sam, view, alexRef, samRef } = couple();
     sam.vault.editDraft(samRef, SAM_CANARY, T0);
     sam.vault.submit(samRef, T0 + 1);
+    // After the room's first load (prepare), arrivals are checked one by one.
+    await sam.vault.prepare();
     let heard = 0;
     const stop = sam.vault.onCommitmentsChecked(() => {
       heard++;

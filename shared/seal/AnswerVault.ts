@@ -175,11 +175,15 @@ export class AnswerVault implements AnswerReader {
     this.keepOwnShared(keys);
     // Other members' answers as they arrive: their signatures are checked now, off the page's thread,
     // and whoever listens (the app's peer release) hears of it without waiting for a render.
+    // Before `prepare` (the room's first load) its own pass checks everything, and nothing is released.
+    if (!this.prepared) return;
     const others = [...keys].filter((key) => splitKey(key)[2] !== this.memberId);
     const checks = this.checkCommitments(others);
     if (checks.length > 0) void Promise.all(checks).then(() => this.commitmentListeners.forEach((listener) => listener()));
   };
   private readonly commitmentListeners = new Set<() => void>();
+  /** The room's signatures were checked once (prepare): arrivals are checked one by one from then on. */
+  private prepared = false;
 
   /** Called when signed commitments of other members arrived and were checked (SEALED-8, SEALED-10). */
   onCommitmentsChecked(listener: () => void): () => void {
@@ -290,11 +294,20 @@ export class AnswerVault implements AnswerReader {
   }
 
   /**
-   * Does the X25519 steps with every device of the room now, at an idle moment, so that sharing
-   * and the reveal box and open with the cached keys (on the reveal's path, SEALED-8).
+   * Does one X25519 step of the warm-up (this device's box key first, then the shared key with one
+   * more device of the room) and says whether another remains: called at idle moments, one step
+   * each, so that sharing and the reveal box and open with cached keys (SEALED-8) and the page
+   * never takes a long task for it.
    */
-  warmBoxes(): void {
-    this.boxer.warm(this.devices.all().filter((device) => device.deviceHex !== this.deviceHex).map((device) => device.boxKey));
+  warmNextBox(): boolean {
+    if (!this.boxKeyPair) {
+      this.boxKeyPair = deriveDeviceBoxKeyPair(this.identity.device.secretKey);
+      return true;
+    }
+    const next = this.devices.all().find((device) => device.deviceHex !== this.deviceHex && !this.boxer.isWarm(device.boxKey));
+    if (!next) return false;
+    this.boxer.warm([next.boxKey]);
+    return true;
   }
 
   get boxPublicKey(): Uint8Array {
@@ -370,6 +383,7 @@ export class AnswerVault implements AnswerReader {
   async prepare(): Promise<void> {
     await this.devices.prepare();
     await Promise.all(this.checkCommitments(rootMap(this.doc, RootKey.Answers).keys()));
+    this.prepared = true;
   }
 
   /**

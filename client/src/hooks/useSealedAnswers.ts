@@ -46,8 +46,8 @@ function whenIdle(task: () => void): void {
   else setTimeout(task, 0);
 }
 
-/** The longest the X25519 warm-up waits for an idle moment. */
-const WARM_BOXES_WITHIN_MS = 2_000;
+/** The longest one X25519 step of the warm-up waits for an idle moment. */
+const WARM_BOXES_WITHIN_MS = 5_000;
 
 /** The cards of the last closed session: their passes are final (SEALED-20). */
 function closedCards(view: RoomView): CardRef[] {
@@ -80,9 +80,10 @@ export function useSealedAnswers(options: { session: RoomSession; memberId: stri
       setPreparedVault(vault);
       // The X25519 steps with the room's devices, once the page is idle: sharing and the reveal
       // then box and open with cached keys (SEALED-8), and the first draw never pays for them.
-      whenIdle(() => {
-        if (!cancelled) vault.warmBoxes();
-      });
+      const warm = (): void => {
+        if (!cancelled && vault.warmNextBox()) whenIdle(warm);
+      };
+      whenIdle(warm);
     };
     vault.prepare().then(done, done);
     return () => {
