@@ -54,7 +54,6 @@ export interface VaultIdentity {
   readonly device: { readonly publicKey: Uint8Array; readonly secretKey: Uint8Array };
 }
 
-/** What sharing an answer produced: enough to deposit its key at the relay's escrow (SEALED-9). */
 /** A sealed draft waiting for its signature. */
 interface PendingShare {
   readonly slot: AnswerSlot;
@@ -62,6 +61,7 @@ interface PendingShare {
   readonly sealed: SealedAnswer;
 }
 
+/** What sharing an answer produced: enough to deposit its key at the relay's escrow (SEALED-9). */
 export interface SharedAnswer {
   readonly slot: AnswerSlot;
   readonly key: Uint8Array;
@@ -857,16 +857,16 @@ export class AnswerVault implements AnswerReader {
       .map((device) => ({ recipient: device.publicKey, box: this.boxer.box(key, device.boxKey) }));
   }
 
-  /**
-   * Peer release (SEALED-10): for each of this member's shared answers on the given cards, box its
-   * key to the devices of every other member who has committed (signed) an answer to the same card
-   * and has no box from this member yet. Returns how many boxes were written.
-   */
   /** Peer release of one card to every member who committed already: right after sharing it. */
   releaseToCommitted(card: CardRef): number {
     return this.releaseToPeers([card], readMembers(this.doc).map((member) => member.id));
   }
 
+  /**
+   * Peer release (SEALED-10): for each of this member's shared answers on the given cards, box its
+   * key to the devices of every other member who has committed (signed) an answer to the same card
+   * and has no box from this member yet. Returns how many boxes were written.
+   */
   releaseToPeers(cards: readonly CardRef[], memberIds: readonly string[]): number {
     if (!this.secretBoxed()) return 0;
     const keyBoxes = rootMap(this.doc, RootKey.KeyBoxes);

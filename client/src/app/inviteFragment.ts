@@ -28,21 +28,17 @@ export function consumeInviteFragment(location: Pick<Location, 'hash' | 'pathnam
     const ticket = parseInviteTicket(hash);
     window.history.replaceState(null, '', `${location.pathname}${location.search}`);
     // The room key's problem first: it is what the person must ask for again.
-    const error = !parsed.ok ? parsed.error : !ticket.ok ? ticket.error : null;
-    if (parsed.ok && ticket.ok) {
-      safeSession(() => sessionStorage.setItem(PENDING_KEY, encodeSecret(parsed.value)));
-      const admission = ticket.value;
-      if (admission) {
-        safeSession(() => sessionStorage.setItem(PENDING_TICKET_KEY, encodeBase64Url(admission)));
-        rememberAdmissionTicket(roomIdFor(parsed.value), admission);
-      } else {
-        safeSession(() => sessionStorage.removeItem(PENDING_TICKET_KEY));
-      }
-      consumed = { kind: 'secret', secret: parsed.value };
-      return consumed;
+    if (!parsed.ok) return refuseInvite(parsed.error);
+    if (!ticket.ok) return refuseInvite(ticket.error);
+    safeSession(() => sessionStorage.setItem(PENDING_KEY, encodeSecret(parsed.value)));
+    const admission = ticket.value;
+    if (admission) {
+      safeSession(() => sessionStorage.setItem(PENDING_TICKET_KEY, encodeBase64Url(admission)));
+      rememberAdmissionTicket(roomIdFor(parsed.value), admission);
+    } else {
+      safeSession(() => sessionStorage.removeItem(PENDING_TICKET_KEY));
     }
-    clearPendingInvite();
-    consumed = { kind: 'error', error: error ?? { code: 'malformed', message: 'This link could not be read. Ask for it again.' } };
+    consumed = { kind: 'secret', secret: parsed.value };
     return consumed;
   }
   const pending = safeSession(() => sessionStorage.getItem(PENDING_KEY));
@@ -51,6 +47,13 @@ export function consumeInviteFragment(location: Pick<Location, 'hash' | 'pathnam
   const ticket = pendingTicket ? decodeBase64Url(pendingTicket) : null;
   if (secret && ticket) rememberAdmissionTicket(roomIdFor(secret), ticket);
   consumed = secret ? { kind: 'secret', secret } : { kind: 'none' };
+  return consumed;
+}
+
+/** A link that cannot be used: nothing of it is kept, and the error says why. */
+function refuseInvite(error: InviteError): InviteRead {
+  clearPendingInvite();
+  consumed = { kind: 'error', error };
   return consumed;
 }
 

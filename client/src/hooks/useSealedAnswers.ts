@@ -5,8 +5,9 @@ import type { AnswerVault, RoomDevice, VaultState } from '@seen/shared/seal';
 import type { RoomSession } from '@seen/sync';
 import { AnswerRelease, sealedAnswerWriter, vaultFor } from '../app/answerRelease.ts';
 import { clearAnswerWriter, type AnswerWriter } from '../app/roomActions.ts';
+import { runWhenIdle } from '../app/runWhenIdle.ts';
 import { useDocVersion } from './useDocVersion.ts';
-import type { RoomView } from '../app/roomView.ts';
+import type { RoomView, SessionView } from '../app/roomView.ts';
 
 export interface SealedAnswers {
   readonly vault: AnswerVault;
@@ -34,24 +35,21 @@ function useDeviceListVersion(session: RoomSession): number {
   return version;
 }
 
-/** The cards whose keys may still move: the open session's and the last closed one's. */
-function activeCards(view: RoomView): CardRef[] {
-  return [view.openSession, view.lastClosed].flatMap((session) => (session ? session.cards.map((card) => ({ session: card.session, cardId: card.cardId })) : []));
-}
-
-/** Runs `task` when the page is idle (or soon, where the browser has no idle callback). */
-function whenIdle(task: () => void): void {
-  const idle = (globalThis as { requestIdleCallback?: (callback: () => void, options: { timeout: number }) => number }).requestIdleCallback;
-  if (idle) idle(task, { timeout: WARM_BOXES_WITHIN_MS });
-  else setTimeout(task, 0);
-}
-
 /** The longest one X25519 step of the warm-up waits for an idle moment. */
 const WARM_BOXES_WITHIN_MS = 5_000;
 
+function cardRefs(session: SessionView | null): CardRef[] {
+  return session ? session.cards.map((card) => ({ session: card.session, cardId: card.cardId })) : [];
+}
+
+/** The cards whose keys may still move: the open session's and the last closed one's. */
+function activeCards(view: RoomView): CardRef[] {
+  return [...cardRefs(view.openSession), ...cardRefs(view.lastClosed)];
+}
+
 /** The cards of the last closed session: their passes are final (SEALED-20). */
 function closedCards(view: RoomView): CardRef[] {
-  return view.lastClosed ? view.lastClosed.cards.map((card) => ({ session: card.session, cardId: card.cardId })) : [];
+  return cardRefs(view.lastClosed);
 }
 
 /**
@@ -75,19 +73,21 @@ export function useSealedAnswers(options: { session: RoomSession; memberId: stri
   useEffect(() => {
     if (!options.ready || !initialised) return;
     let cancelled = false;
+    let cancelWarm = (): void => undefined;
     const done = (): void => {
       if (cancelled) return;
       setPreparedVault(vault);
       // The X25519 steps with the room's devices, once the page is idle: sharing and the reveal
       // then box and open with cached keys (SEALED-8), and the first draw never pays for them.
       const warm = (): void => {
-        if (!cancelled && vault.warmNextBox()) whenIdle(warm);
+        if (vault.warmNextBox()) cancelWarm = runWhenIdle(warm, WARM_BOXES_WITHIN_MS, 0);
       };
-      whenIdle(warm);
+      cancelWarm = runWhenIdle(warm, WARM_BOXES_WITHIN_MS, 0);
     };
     vault.prepare().then(done, done);
     return () => {
       cancelled = true;
+      cancelWarm();
     };
   }, [vault, options.ready, initialised]);
   const prepared = preparedVault === vault;

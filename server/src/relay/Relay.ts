@@ -497,8 +497,9 @@ export class Relay {
     // Its own signature proved it is the revoked device (SEALED-19): nothing more to check or send.
     if (room !== null && room.revoked.has(deviceHex)) return refuse(connection, REFUSAL.deviceRemoved);
     // A registered device proved it holds the room key when it registered, and only deleting the
-    // room (or revoking the device, refused above) unregisters it: its own signature is enough. A new device (or room) proves the room key
-    // now, before anything is written for it. One verification per reconnect instead of two.
+    // room (or revoking the device, refused above) unregisters it: its own signature is enough. A
+    // new device (or room) proves the room key now, before anything is written for it. One
+    // verification per reconnect instead of two.
     if (room === null || !room.devices.has(deviceHex)) {
       const roomSigned = verifyEd25519(
         frame.authPublicKey,

@@ -11,6 +11,7 @@ import { InvitePanel } from '../invite/InvitePanel.tsx';
 import { DepthNotice } from './DepthNotice.tsx';
 import { RitualPanel } from './RitualPanel.tsx';
 import { WeeklySession } from './WeeklySession.tsx';
+import { runWhenIdle } from '../../app/runWhenIdle.ts';
 
 // Parts of the week that are not on screen most of the time (live mode, the closing check-in) load
 // separately, and are fetched as soon as the browser is idle so they are there before anyone needs
@@ -36,13 +37,7 @@ function usePrefetchWhenIdle(): void {
           .catch(() => undefined)
           .then(() => prefetchFrom(index + 1));
       };
-      if (typeof requestIdleCallback === 'function') {
-        const handle = requestIdleCallback(run, { timeout: 3_000 });
-        cancel = () => cancelIdleCallback(handle);
-      } else {
-        const timer = setTimeout(run, 1_000);
-        cancel = () => clearTimeout(timer);
-      }
+      cancel = runWhenIdle(run, 3_000, 1_000);
     };
     prefetchFrom(0);
     return () => {
